@@ -1,0 +1,129 @@
+"""A catalog: a folder of YAML files, each holding one or more services, validated for every environment."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from pydantic import ValidationError
+
+from .errors import SpecError, SpecErrors, format_path, from_validation_error
+from .overlay import merge, merged_marks
+from .service import Service, ServiceFile
+from .yaml_source import Document, Location, YamlProblem, read_documents
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The validated catalog: per environment, the services as that environment sees them."""
+
+    directory: Path
+    environments: tuple[str, ...]
+    services: dict[str, dict[str, Service]]  # environment -> service name -> service
+    files: dict[str, str]  # service name -> catalog file
+
+    def for_environment(self, environment: str) -> list[Service]:
+        if environment not in self.services:
+            raise SpecErrors([SpecError(None, "environment", self._unknown_environment(environment))])
+        return [self.services[environment][name] for name in sorted(self.services[environment])]
+
+    def _unknown_environment(self, environment: str) -> str:
+        close = difflib.get_close_matches(environment, self.environments, n=1)
+        hint = f" did you mean '{close[0]}'?" if close else ""
+        return f"unknown environment '{environment}';{hint} known: {', '.join(self.environments)}"
+
+
+def _catalog_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[Service], list[SpecError]]:
+    """The service as the base or one environment sees it, or the problems that stop it."""
+    if environment is None:
+        data, where, model = document.data, {p: (p, loc) for p, loc in document.marks.items()}, ServiceFile
+    else:
+        overlays = document.data.get("environments")
+        overlay = (overlays.get(environment) if isinstance(overlays, dict) else None) or {}
+        if not isinstance(overlay, dict):
+            return None, []  # the base's validation reports the malformed overlay
+        base = {k: v for k, v in document.data.items() if k != "environments"}
+        data, where, model = merge(base, overlay), merged_marks(document.marks, overlay, environment), Service
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, from_validation_error(exc, data, model, where)
+
+
+def load_catalog(directory: Path, environments: Iterable[str] = ()) -> Catalog:
+    """Read and validate every service for the base and each environment; raise every problem at once.
+
+    `environments` are those the project's stacks deploy; overlays may name only those when any are given.
+    """
+    directory = Path(directory)
+    errors: list[SpecError] = []
+    if not directory.is_dir():
+        raise SpecErrors([SpecError(None, "catalog", f"catalog folder {str(directory)!r} does not exist")])
+    documents: list[Document] = []
+    for path in _catalog_files(directory):
+        try:
+            documents.extend(read_documents(path, _display(path)))
+        except YamlProblem as problem:
+            errors.append(SpecError(problem.location, "", problem.message))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(SpecError(Location(_display(path), 1, 1), "", f"cannot read file: {exc}"))
+    if not documents and not errors:
+        errors.append(SpecError(None, "catalog", f"no services found under {str(directory)!r} (*.yaml files)"))
+
+    known = tuple(sorted(set(environments)))
+    overlays = {env for doc in documents if isinstance(doc.data.get("environments"), dict) for env in doc.data["environments"]}
+    all_envs = tuple(sorted(set(known) | overlays))
+
+    bases: list[tuple[Document, ServiceFile]] = []
+    services: dict[str, dict[str, Service]] = {env: {} for env in all_envs}
+    for document in documents:
+        base, base_problems = _validate(document, None)
+        errors.extend(base_problems)
+        if isinstance(base, ServiceFile):
+            bases.append((document, base))
+        overlays_here = document.data.get("environments")
+        if known and isinstance(overlays_here, dict):
+            for env in sorted(set(overlays_here) - set(known)):
+                close = difflib.get_close_matches(env, known, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                loc = document.marks.get(("environments", env))
+                errors.append(SpecError(loc, f"environments.{env}", f"unknown environment; {hint}known: {', '.join(known)}"))
+        seen_problems = {(p.location, p.path, p.message) for p in base_problems}
+        for env in all_envs:
+            resolved, problems = _validate(document, env)
+            errors.extend(
+                SpecError(p.location, p.path, f"in environment '{env}': {p.message}")
+                for p in problems
+                if (p.location, p.path, p.message) not in seen_problems
+            )
+            if resolved is not None and base is not None:
+                services[env][resolved.service] = resolved
+
+    seen: dict[str, Document] = {}
+    for document, base in bases:
+        if base.service in seen:
+            first = seen[base.service].marks.get(("service",))
+            errors.append(
+                SpecError(document.marks.get(("service",)), "service", f"service name '{base.service}' is already used at {first}")
+            )
+        seen.setdefault(base.service, document)
+
+    if errors:
+        raise SpecErrors(errors)
+    return Catalog(directory, all_envs, services, {b.service: d.file for d, b in bases})
+
+
+__all__ = ["Catalog", "SpecError", "SpecErrors", "load_catalog", "format_path"]

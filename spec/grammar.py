@@ -1,0 +1,54 @@
+"""Grammars for user strings that end up inside vendor names, tags and queries.
+
+Values are validated against the narrowest grammar of every place they reach, never escaped.
+"""
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+# Service, team, SLO, health-check names: safe in Datadog tags, CloudWatch names, Pulumi names, URLs.
+NAME_PATTERN = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+
+# Datadog tag keys and values (lowercase; tags start with a letter).
+TAG_KEY_PATTERN = r"^[a-z][a-z0-9_\-./]{0,62}$"
+TAG_VALUE_PATTERN = r"^[a-z0-9_\-:./]{1,120}$"
+TagKey = Annotated[str, StringConstraints(pattern=TAG_KEY_PATTERN)]
+TagValue = Annotated[str, StringConstraints(pattern=TAG_VALUE_PATTERN)]
+RESERVED_TAG_KEYS = frozenset({"service", "team", "env", "managed-by"})
+
+# Datadog notification handle: @pagerduty-x, @slack-channel, @oncall@example.com, @webhook-x.
+HANDLE_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9_.+\-@]{0,199}$"
+Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN)]
+
+# Datadog APM service names and span (operation) names, as they appear in trace metrics.
+APM_SERVICE_PATTERN = r"^[a-z][a-z0-9_\-.]{0,99}$"
+SPAN_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+AWS_REGION_PATTERN = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
+# ALB and target-group dimension values as CloudWatch shows them.
+LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
+TARGET_GROUP_PATTERN = r"^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
+AWS_IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]{0,254}$"
+LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
+RUNBOOK_PATTERN = rf"{HTTPS_URL_PATTERN}|^docs/[A-Za-z0-9_\-./]+\.md(#[a-z0-9-]+)?$"
+
+# What each grammar allows, in words, for error messages.
+PATTERN_HELP = {
+    NAME_PATTERN: "a lowercase name of 2-40 characters: a-z, 0-9 and '-', starting with a letter",
+    TAG_KEY_PATTERN: "a lowercase tag key starting with a letter: a-z, 0-9, '_', '-', '.', '/'",
+    TAG_VALUE_PATTERN: "a lowercase tag value: a-z, 0-9, '_', '-', ':', '.', '/'",
+    HANDLE_PATTERN: "a Datadog handle such as '@pagerduty-platform' or '@slack-alerts'",
+    APM_SERVICE_PATTERN: "a lowercase APM service name",
+    SPAN_PATTERN: "a span name such as 'http.request'",
+    AWS_REGION_PATTERN: "an AWS region such as 'eu-west-1'",
+    LOAD_BALANCER_PATTERN: "an ALB dimension such as 'app/api/50dc6c495c0c9188'",
+    TARGET_GROUP_PATTERN: "a target group dimension such as 'targetgroup/api/943f017f100becff'",
+    AWS_IDENTIFIER_PATTERN: "an AWS name: letters, digits, '_' and '-', starting with a letter",
+    LOG_GROUP_PATTERN: "a log group name: letters, digits and . - _ / #, not starting with 'aws/'",
+    HTTPS_URL_PATTERN: "an https:// URL",
+    RUNBOOK_PATTERN: "an https:// URL or a path under docs/ ending in .md",
+}

@@ -1,0 +1,57 @@
+"""Structured JSON logs: where they live, how long they are kept, which levels are counted."""
+
+from typing import Literal, Optional
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import SpecModel
+from .grammar import LOG_GROUP_PATTERN
+from .units import Duration
+
+# CloudWatch Logs' allowed retention values, in days (PutRetentionPolicy).
+RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+Level = Literal["debug", "info", "warn", "error"]
+LEVELS: tuple[Level, ...] = ("debug", "info", "warn", "error")
+
+
+class Logs(SpecModel):
+    group: Optional[str] = Field(
+        default=None, pattern=LOG_GROUP_PATTERN, description="Log group name; default /<team>/<service>/<env>"
+    )
+    retention: Duration = Field(description="One of CloudWatch's retention values, in days (e.g. '30d')")
+    format: Literal["json"] = "json"
+    levels: list[Level] = Field(default_factory=lambda: list(LEVELS), min_length=1)
+    metric_filters: list[Level] = Field(
+        default_factory=lambda: ["error", "warn"], description="Levels counted into a metric per service"
+    )
+    log_class: Literal["STANDARD", "INFREQUENT_ACCESS"] = "STANDARD"
+    kms_key: Optional[str] = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", description="KMS key ARN"
+    )
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: Duration) -> Duration:
+        days = value.ms / 86_400_000
+        if days not in RETENTION_DAYS:
+            allowed = ", ".join(f"{d}d" for d in RETENTION_DAYS)
+            raise ValueError(f"retention {value} is not a CloudWatch retention value; allowed: {allowed}")
+        return value
+
+    @field_validator("levels", "metric_filters")
+    @classmethod
+    def _unique(cls, levels: list[Level]) -> list[Level]:
+        if len(set(levels)) != len(levels):
+            raise ValueError("levels repeat")
+        return sorted(levels, key=LEVELS.index)
+
+    @model_validator(mode="after")
+    def _filters_logged(self) -> "Logs":
+        missing = [level for level in self.metric_filters if level not in self.levels]
+        if missing:
+            raise ValueError(f"metric_filters count levels that are not logged: {', '.join(missing)}")
+        return self
+
+    @property
+    def retention_days(self) -> int:
+        return self.retention.ms // 86_400_000

@@ -1,0 +1,43 @@
+"""Environment overlays: maps merge, lists replace, null removes; the result is validated afresh."""
+
+from typing import Any
+
+from .yaml_source import Location, PathKey
+
+
+def merge(base: Any, overlay: Any) -> Any:
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        out = dict(base)
+        for key, value in overlay.items():
+            if value is None:
+                out.pop(key, None)
+            elif key in out:
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = value
+        return out
+    return overlay
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def merged_marks(
+    marks: dict[PathKey, Location], overlay: dict[str, Any], environment: str
+) -> dict[PathKey, tuple[PathKey, Location]]:
+    """For each path of the merged document: the path and location it was written at."""
+    prefix: PathKey = ("environments", environment)
+    out: dict[PathKey, tuple[PathKey, Location]] = {
+        path: (path, loc) for path, loc in marks.items() if path[:1] != ("environments",)
+    }
+    overlaid = {path[2:]: (path, loc) for path, loc in marks.items() if path[:2] == prefix and len(path) > 2}
+    for path in overlaid:  # a replaced list or value no longer points at the base's values
+        if isinstance(_at(overlay, path), dict):
+            continue
+        for stale in [p for p in out if p[: len(path)] == path and p != path]:
+            del out[stale]
+    out.update(overlaid)
+    return out
