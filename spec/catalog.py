@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
 
 from .errors import SpecError, SpecErrors, format_path, from_validation_error
 from .overlay import merge, merged_marks
 from .service import Service, ServiceFile
-from .yaml_source import Document, Location, YamlProblem, read_documents
+from .yaml_source import Document, Location, PathKey, YamlProblem, read_documents
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,17 @@ class Catalog:
     directory: Path
     environments: tuple[str, ...]
     services: dict[str, dict[str, Service]]  # environment -> service name -> service
-    files: dict[str, str]  # service name -> catalog file
+    documents: dict[str, Document]  # service name -> where it was written
+
+    def locate(self, service: str, environment: str, path: PathKey) -> SpecError:
+        """A problem found after loading (a vendor rule), placed where the value was written."""
+        document = self.documents[service]
+        where = merged_marks(document.marks, _overlay(document, environment), environment)
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in where:
+                written, location = where[path[:cut]]
+                return SpecError(location, format_path(written + path[cut:]), "")
+        return SpecError(None, format_path(path), "")
 
     def for_environment(self, environment: str) -> list[Service]:
         if environment not in self.services:
@@ -46,13 +56,17 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _overlay(document: Document, environment: str) -> Any:
+    overlays = document.data.get("environments")
+    return (overlays.get(environment) if isinstance(overlays, dict) else None) or {}
+
+
 def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[Service], list[SpecError]]:
     """The service as the base or one environment sees it, or the problems that stop it."""
     if environment is None:
         data, where, model = document.data, {p: (p, loc) for p, loc in document.marks.items()}, ServiceFile
     else:
-        overlays = document.data.get("environments")
-        overlay = (overlays.get(environment) if isinstance(overlays, dict) else None) or {}
+        overlay = _overlay(document, environment)
         if not isinstance(overlay, dict):
             return None, []  # the base's validation reports the malformed overlay
         base = {k: v for k, v in document.data.items() if k != "environments"}
@@ -63,10 +77,11 @@ def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[
         return None, from_validation_error(exc, data, model, where)
 
 
-def load_catalog(directory: Path, environments: Iterable[str] = ()) -> Catalog:
+def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool = False) -> Catalog:
     """Read and validate every service for the base and each environment; raise every problem at once.
 
-    `environments` are those the project's stacks deploy; overlays may name only those when any are given.
+    `environments` are resolved besides those the overlays name; with `strict`, they are all the
+    environments the project deploys, and an overlay naming another one is an error (a typo never applies).
     """
     directory = Path(directory)
     errors: list[SpecError] = []
@@ -95,7 +110,7 @@ def load_catalog(directory: Path, environments: Iterable[str] = ()) -> Catalog:
         if isinstance(base, ServiceFile):
             bases.append((document, base))
         overlays_here = document.data.get("environments")
-        if known and isinstance(overlays_here, dict):
+        if strict and isinstance(overlays_here, dict):
             for env in sorted(set(overlays_here) - set(known)):
                 close = difflib.get_close_matches(env, known, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -123,7 +138,7 @@ def load_catalog(directory: Path, environments: Iterable[str] = ()) -> Catalog:
 
     if errors:
         raise SpecErrors(errors)
-    return Catalog(directory, all_envs, services, {b.service: d.file for d, b in bases})
+    return Catalog(directory, all_envs, services, {b.service: d for d, b in bases})
 
 
 __all__ = ["Catalog", "SpecError", "SpecErrors", "load_catalog", "format_path"]

@@ -1,0 +1,1 @@
+"""CloudWatch builders: log groups, metric filters, alarms, health checks, composites, SNS routing."""

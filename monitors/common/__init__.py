@@ -1,0 +1,1 @@
+"""What the Datadog and CloudWatch builders share: the deployment context, names, tags and burn-rate math."""

@@ -1,0 +1,27 @@
+"""The deployment a builder builds for: passed in by the program, never read by a builder itself."""
+
+from dataclasses import dataclass
+
+from spec import Service
+
+
+@dataclass(frozen=True)
+class Deployment:
+    project: str
+    stack: str
+    environment: str
+    production: bool
+
+    def tags(self, service: Service) -> dict[str, str]:
+        """The tags every resource carries: service, team, env, managed-by, then the spec's own."""
+        return {
+            "service": service.service,
+            "team": service.team,
+            "env": self.environment,
+            "managed-by": "vigil",
+            **service.tags,
+        }
+
+    def tag_list(self, service: Service) -> list[str]:
+        """Datadog-style `key:value` tags, sorted so plans stay stable."""
+        return sorted(f"{k}:{v}" for k, v in self.tags(service).items())

@@ -1,0 +1,1 @@
+"""Datadog builders: threshold monitors, SLOs, burn-rate alerts, synthetics."""

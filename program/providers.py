@@ -1,0 +1,52 @@
+"""Explicit providers, one per vendor and AWS region, configured from stack settings (keys as secrets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_datadog as datadog
+
+from .settings import StackSettings, secret
+
+# Route 53's HealthCheckStatus metric exists only here, so health-check alarms need a provider in it.
+HEALTH_CHECK_REGION = "us-east-1"
+
+
+@dataclass
+class Providers:
+    settings: StackSettings
+    datadog: Optional[datadog.Provider] = None
+    _aws: dict[str, aws.Provider] = field(default_factory=dict)
+
+    def aws(self, region: str) -> aws.Provider:
+        if region not in self._aws:
+            self._aws[region] = aws.Provider(
+                f"aws-{region}",
+                region=region,
+                default_tags=aws.ProviderDefaultTagsArgs(tags={"managed-by": "vigil"}),
+            )
+        return self._aws[region]
+
+
+def make_providers(settings: StackSettings, aws_regions: list[str]) -> Providers:
+    """Create every provider up front, in a fixed order, so plans are stable."""
+    providers = Providers(settings)
+    if settings.uses("datadog"):
+        providers.datadog = datadog.Provider(
+            "datadog",
+            api_key=secret("datadogApiKey"),
+            app_key=secret("datadogAppKey"),
+            api_url=settings.datadog_api_url,
+            validate="true" if settings.datadog_validate else "false",
+        )
+    if settings.uses("aws"):
+        for region in sorted(set(aws_regions) | {HEALTH_CHECK_REGION}):
+            providers.aws(region)
+    return providers
+
+
+def options(parent: pulumi.Resource, provider: pulumi.ProviderResource, **extra: object) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(parent=parent, provider=provider, **extra)  # type: ignore[arg-type]

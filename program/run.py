@@ -1,0 +1,42 @@
+"""The program's entry: read settings, load the catalog, declare providers and one component per service."""
+
+from __future__ import annotations
+
+import pulumi
+
+from monitors.common.context import Deployment
+from monitors.checks import check_service
+from spec import SpecErrors, load_catalog
+from spec.errors import format_path
+
+from .component import ServiceMonitoring
+from .providers import make_providers
+from .settings import SettingsError, read_settings
+
+
+def run() -> None:
+    try:
+        settings = read_settings()
+        catalog = load_catalog(settings.catalog, [settings.environment])
+        services = catalog.for_environment(settings.environment)
+    except (SpecErrors, SettingsError) as exc:
+        raise pulumi.RunError(f"monitoring spec is invalid:\n{exc}") from None
+    deployment = Deployment(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        environment=settings.environment,
+        production=settings.production,
+    )
+    violations = [
+        f"{service.service}: {format_path(v.path)}: {v.message}"
+        for service in services
+        for v in check_service(service, deployment, settings.backends)
+    ]
+    if violations:  # nothing is declared when any rule fails: no half-applied monitoring
+        raise pulumi.RunError("monitoring spec breaks vendor rules (run `vigil validate`):\n" + "\n".join(violations))
+    regions = [s.sources.aws.region if s.sources.aws else settings.aws_region for s in services]
+    providers = make_providers(settings, regions)
+    for service in services:
+        ServiceMonitoring(service, deployment, providers)
+    pulumi.export("services", [s.service for s in services])
+    pulumi.export("environment", settings.environment)

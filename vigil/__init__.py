@@ -1,0 +1,1 @@
+"""The command line (validate, plan, diff, docs, schema), the offline engine and the renderers."""

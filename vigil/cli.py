@@ -1,0 +1,79 @@
+"""`vigil`: validate, plan and schema. Exit codes: 0 fine, 2 the spec or stack is wrong, 1 anything else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from spec import SpecErrors
+
+from .stack_config import StackConfigError
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .project import check_catalog, find_project
+
+    catalog, targets = check_catalog(find_project(), args.catalog)
+    services = len(catalog.services[catalog.environments[0]]) if catalog.environments else 0
+    print(f"ok: {services} service(s) valid in environment(s) {', '.join(catalog.environments) or '(none)'}")
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .planning import plan_stack
+    from .project import find_project
+    from .render.markdown import render_markdown
+    from .render.plan_json import render_json
+    from .render.table import render_table
+
+    plan = plan_stack(find_project(), args.stack, args.catalog)
+    renderers: dict[str, Callable[..., str]] = {"json": render_json, "table": render_table, "markdown": render_markdown}
+    sys.stdout.write(renderers[args.format](plan))
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from spec.schema import service_schema
+
+    sys.stdout.write(json.dumps(service_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{validate,plan,schema}")
+
+    validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
+    validate.add_argument("--catalog", type=Path, help="catalog folder (default: the stacks' monitoring:catalog)")
+    validate.set_defaults(run=_validate)
+
+    plan = verbs.add_parser("plan", help="the resources a stack would register, offline")
+    plan.add_argument("--stack", required=True, help="stack name, e.g. dev or prod (reads Pulumi.<stack>.yaml)")
+    plan.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
+    plan.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    plan.set_defaults(run=_plan)
+
+    schema = verbs.add_parser("schema", help="print the JSON Schema of a catalog file")
+    schema.set_defaults(run=_schema)
+    return root
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
+        return EXIT_INVALID
+    except StackConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,173 @@
+"""The offline engine: runs the real program under Pulumi's mocks and records every registered resource.
+
+What plan, diff, docs and tests read is what `pulumi up` would send to the providers: the same program,
+the same config (from `Pulumi.<stack>.yaml`), with placeholders where only a cloud could fill in a value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.sync_await import _sync_await
+
+from .stack_config import StackConfig
+
+SECRET = "[secret]"
+_SECRET_SIG = rpc._special_secret_sig  # how a secret value is marked in registered inputs
+_SIG_KEY = rpc._special_sig_key
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    type: str
+    name: str
+    parent: Optional[str]
+    inputs: dict[str, Any]
+    options: dict[str, Any]
+    custom: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+
+
+@dataclass(frozen=True)
+class Plan:
+    project: str
+    stack: str
+    resources: tuple[PlannedResource, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
+
+    def by_name(self, name: str) -> PlannedResource:
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
+
+def placeholder(name: str, attribute: str) -> str:
+    """A stable stand-in for a value only the cloud knows, naming the resource it belongs to."""
+    return f"${{{name}.{attribute}}}"
+
+
+def normalise(value: Any) -> Any:
+    """Plan-ready values: secrets hidden, integral floats as ints, maps sorted, unknowns named."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return SECRET
+        if _SIG_KEY in value:  # a resource reference or other special value
+            return normalise({k: v for k, v in value.items() if k != _SIG_KEY})
+        return {str(k): normalise(value[k]) for k in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return [normalise(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is rpc.UNKNOWN or value == rpc.UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+def _name_of(urn: str) -> Optional[str]:
+    """The logical name at the end of a URN (mock URNs are never shown as real ones)."""
+    if not urn or "::" not in urn:
+        return None
+    return urn.split("::")[-1]
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        state = dict(args.inputs)
+        if args.typ.startswith("aws:"):
+            state.setdefault("arn", placeholder(args.name, "arn"))
+        return placeholder(args.name, "id"), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], Optional[list[tuple[str, str]]]]:
+        return {"id": placeholder(args.token, "id")}, None
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Keeps every registration request: inputs as sent, parent, provider and resource options."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.records: list[PlannedResource] = []
+        self.thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def _own_thread_loop(self) -> None:
+        """Give a worker thread a loop we close afterwards (the SDK would leave one to the garbage collector)."""
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self.thread_loops.append(loop)
+
+    def Invoke(self, request: Any) -> Any:
+        self._own_thread_loop()
+        return super().Invoke(request)
+
+    def RegisterResource(self, request: Any) -> Any:
+        self._own_thread_loop()
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        parent = _name_of(request.parent)
+        if request.parent and request.parent.split("::")[2].endswith("pulumi:pulumi:Stack"):
+            parent = None
+        provider = _name_of(request.provider.rsplit("::", 1)[0]) if request.provider else None  # "<urn>::<id>"
+        self.records.append(
+            PlannedResource(
+                type=request.type,
+                name=request.name,
+                parent=parent,
+                inputs=normalise(inputs),
+                options={
+                    "protect": bool(request.protect),
+                    "retainOnDelete": bool(request.retainOnDelete),
+                    "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+                    "provider": provider,
+                },
+                custom=bool(request.custom),
+            )
+        )
+        return response
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_offline(program: Callable[[], None], config: StackConfig, project_dir: Path) -> Plan:
+    """Run `program` as `pulumi preview` would, without an engine, cloud or credentials."""
+    pulumi.runtime.settings.reset_options(project=config.project, stack=config.stack)
+    pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
+    loop = asyncio.new_event_loop()  # a fresh loop per run: nothing of an earlier run leaks in
+    asyncio.set_event_loop(loop)
+    monitor = _RecordingMonitor(_Mocks())
+    try:
+        pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
+        with _working_directory(project_dir):
+            _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        asyncio.set_event_loop(None)
+        for used in [loop, *monitor.thread_loops]:
+            used.close()
+    resources = sorted(monitor.records, key=lambda r: (r.type, r.name))
+    return Plan(config.project, config.stack, tuple(resources))

@@ -1,0 +1,1 @@
+"""Renderers of a plan: JSON for machines, a table for people, Markdown for pull requests."""
