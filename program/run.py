@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pulumi
 
-from monitors.common.context import Deployment
 from monitors.checks import check_service
 from spec import SpecErrors, load_catalog
 from spec.errors import format_path
@@ -21,12 +20,7 @@ def run() -> None:
         services = catalog.for_environment(settings.environment)
     except (SpecErrors, SettingsError) as exc:
         raise pulumi.RunError(f"monitoring spec is invalid:\n{exc}") from None
-    deployment = Deployment(
-        project=pulumi.get_project(),
-        stack=pulumi.get_stack(),
-        environment=settings.environment,
-        production=settings.production,
-    )
+    deployment = settings.deployment(pulumi.get_project(), pulumi.get_stack())
     violations = [
         f"{service.service}: {format_path(v.path)}: {v.message}"
         for service in services

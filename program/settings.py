@@ -1,18 +1,21 @@
-"""Stack settings, read from `pulumi.Config` — the only place config reaches the code."""
+"""Stack settings from config — the only place config reaches the code. Pure parsing, shared with vigil."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import pulumi
 
+from monitors.common.context import Deployment
 from spec import Service
 
 BACKENDS = ("datadog", "aws")
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
+DEFAULT_DOCS_BASE_URL = "https://github.com/example/monitoring/blob/main/"
 
 
 class SettingsError(Exception):
@@ -29,29 +32,57 @@ class StackSettings:
     datadog_api_url: str
     datadog_validate: bool
     log_forwarder_arn: Optional[str]
+    docs_base_url: str
 
     def uses(self, backend: str) -> bool:
         return backend in self.backends
 
+    def deployment(self, project: str, stack: str) -> Deployment:
+        return Deployment(
+            project=project,
+            stack=stack,
+            environment=self.environment,
+            production=self.production,
+            docs_base_url=self.docs_base_url,
+            log_forwarder_arn=self.log_forwarder_arn,
+        )
 
-def read_settings(config: Optional[pulumi.Config] = None) -> StackSettings:
-    config = config or pulumi.Config("monitoring")
-    environment = config.get("environment") or pulumi.get_stack()
-    backends = tuple(config.get_object("backends") or BACKENDS)
+
+def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
+    value = get(key)
+    if value is None or value == "":
+        return None
+    if value.lower() not in ("true", "false"):
+        raise SettingsError(f"monitoring:{key} must be true or false, got {value!r}")
+    return value.lower() == "true"
+
+
+def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
+    """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON)."""
+    environment = get("environment") or stack
+    try:
+        backends = tuple(json.loads(get("backends") or json.dumps(BACKENDS)))
+    except (json.JSONDecodeError, TypeError):
+        raise SettingsError(f"monitoring:backends must be a list such as [datadog, aws], got {get('backends')!r}") from None
     unknown = sorted(set(backends) - set(BACKENDS))
     if unknown:
         raise SettingsError(f"monitoring:backends has unknown {', '.join(unknown)}; allowed: {', '.join(BACKENDS)}")
-    production = config.get_bool("production")
+    production = _bool(get, "production")
     return StackSettings(
-        catalog=Path(config.get("catalog") or "catalog"),
+        catalog=Path(get("catalog") or "catalog"),
         environment=environment,
         backends=tuple(b for b in BACKENDS if b in backends),
         production=environment == "prod" if production is None else production,
-        aws_region=config.get("awsRegion") or "us-east-1",
-        datadog_api_url=config.get("datadogApiUrl") or "https://api.datadoghq.com/",
-        datadog_validate=config.get_bool("datadogValidate") is not False,
-        log_forwarder_arn=config.get("logForwarderArn"),
+        aws_region=get("awsRegion") or "us-east-1",
+        datadog_api_url=get("datadogApiUrl") or "https://api.datadoghq.com/",
+        datadog_validate=_bool(get, "datadogValidate") is not False,
+        log_forwarder_arn=get("logForwarderArn") or None,
+        docs_base_url=get("docsBaseUrl") or DEFAULT_DOCS_BASE_URL,
     )
+
+
+def read_settings() -> StackSettings:
+    return parse_settings(pulumi.Config("monitoring").get, pulumi.get_stack())
 
 
 def endpoint_secrets(services: list[Service]) -> list[str]:
@@ -68,9 +99,8 @@ def endpoint_secrets(services: list[Service]) -> list[str]:
     )
 
 
-def secret(name: str, config: Optional[pulumi.Config] = None) -> pulumi.Output[str]:
-    config = config or pulumi.Config("monitoring")
-    value = config.get_secret(name)
+def secret(name: str) -> pulumi.Output[str]:
+    value = pulumi.Config("monitoring").get_secret(name)
     if value is None:
         raise SettingsError(f"missing secret config 'monitoring:{name}': run `pulumi config set --secret monitoring:{name} ...`")
     return value

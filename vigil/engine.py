@@ -21,6 +21,7 @@ from pulumi.runtime.sync_await import _sync_await
 from .stack_config import StackConfig
 
 SECRET = "[secret]"
+SERVICE_COMPONENT = "vigil:index:ServiceMonitoring"
 _SECRET_SIG = rpc._special_secret_sig  # how a secret value is marked in registered inputs
 _SIG_KEY = rpc._special_sig_key
 
@@ -46,6 +47,16 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
+
+    def service_of(self, resource: PlannedResource) -> Optional[str]:
+        """The service component a resource belongs to (through its parents), or None for shared ones."""
+        parents = {r.name: r for r in self.resources}
+        current: Optional[PlannedResource] = resource
+        while current is not None:
+            if current.type == SERVICE_COMPONENT:
+                return current.name
+            current = parents.get(current.parent) if current.parent else None
+        return None
 
     def by_name(self, name: str) -> PlannedResource:
         matches = [r for r in self.resources if r.name == name]

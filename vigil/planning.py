@@ -29,6 +29,6 @@ def plan_stack(project_dir: Path, stack: str, catalog: Optional[Path] = None) ->
 
     catalog_obj, _ = check_catalog(project_dir, catalog)
     target = stack_target(project_dir, stack, catalog)
-    services = catalog_obj.for_environment(target.environment)
-    secrets = (list(DATADOG_SECRETS) if "datadog" in target.backends else []) + endpoint_secrets(services)
+    services = catalog_obj.for_environment(target.settings.environment)
+    secrets = (list(DATADOG_SECRETS) if target.settings.uses("datadog") else []) + endpoint_secrets(services)
     return run_offline(program.run, offline_config(target.config, secrets), project_dir)

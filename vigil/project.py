@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 from monitors.checks import check_service
-from monitors.common.context import Deployment
+from program.settings import SettingsError, StackSettings, parse_settings
 from spec import Catalog, SpecError, SpecErrors, load_catalog
 
-from .stack_config import StackConfig, read_stack_config, stacks
+from .stack_config import StackConfig, StackConfigError, read_stack_config, stacks
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,44 +26,38 @@ def find_project(start: Optional[Path] = None) -> Path:
 
 @dataclass(frozen=True)
 class StackTarget:
-    config: StackConfig
-    environment: str
-    catalog_dir: Path
-    backends: tuple[str, ...]
-    production: bool
+    """A stack as the program will see it: its config values and the settings parsed from them."""
 
-    def deployment(self) -> Deployment:
-        return Deployment(self.config.project, self.config.stack, self.environment, self.production)
+    config: StackConfig
+    settings: StackSettings
 
 
 def stack_target(project_dir: Path, stack: str, catalog: Optional[Path] = None) -> StackTarget:
-    """What the program will read from this stack's config (mirrors program.settings)."""
-    import json
-
     config = read_stack_config(project_dir, stack)
     catalog_dir = (catalog or project_dir / config.get("catalog", "catalog")).resolve()
-    values = dict(config.values)
-    values[f"{config.project}:catalog"] = str(catalog_dir)
+    values = {**config.values, f"{config.project}:catalog": str(catalog_dir)}
     config = StackConfig(config.project, config.stack, values, config.secret_keys)
-    environment = config.get("environment") or stack
-    backends = tuple(json.loads(config.get("backends") or '["datadog", "aws"]'))
-    production_text = config.get("production")
-    production = environment == "prod" if not production_text else production_text == "true"
-    return StackTarget(config, environment, catalog_dir, backends, production)
+    try:
+        settings = parse_settings(lambda key: config.values.get(f"{config.project}:{key}"), stack)
+    except SettingsError as exc:
+        raise StackConfigError(f"Pulumi.{stack}.yaml: {exc}") from None
+    return StackTarget(config, settings)
 
 
 def check_catalog(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Catalog, list[StackTarget]]:
     """Load the catalog for every stack's environment and apply every vendor rule; raise all problems at once."""
     targets = [stack_target(project_dir, stack, catalog) for stack in stacks(project_dir)]
-    catalog_dir = catalog.resolve() if catalog else (targets[0].catalog_dir if targets else project_dir / "catalog")
-    environments = sorted({t.environment for t in targets})
+    catalog_dir = catalog.resolve() if catalog else (targets[0].settings.catalog if targets else project_dir / "catalog")
+    environments = sorted({t.settings.environment for t in targets})
     loaded = load_catalog(catalog_dir, environments, strict=bool(environments))
     errors: list[SpecError] = []
-    for target in targets or []:
-        for service in loaded.for_environment(target.environment):
-            for violation in check_service(service, target.deployment(), target.backends):
-                at = loaded.locate(service.service, target.environment, violation.path)
-                errors.append(SpecError(at.location, at.path, f"in environment '{target.environment}': {violation.message}"))
+    for target in targets:
+        env = target.settings.environment
+        deployment = target.settings.deployment(target.config.project, target.config.stack)
+        for service in loaded.for_environment(env):
+            for violation in check_service(service, deployment, target.settings.backends):
+                at = loaded.locate(service.service, env, violation.path)
+                errors.append(SpecError(at.location, at.path, f"in environment '{env}': {violation.message}"))
     if errors:
         raise SpecErrors(errors)
     return loaded, targets

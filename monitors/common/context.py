@@ -1,6 +1,7 @@
 """The deployment a builder builds for: passed in by the program, never read by a builder itself."""
 
 from dataclasses import dataclass
+from typing import Optional
 
 from spec import Service
 
@@ -11,6 +12,8 @@ class Deployment:
     stack: str
     environment: str
     production: bool
+    docs_base_url: str = "https://github.com/example/monitoring/blob/main/"
+    log_forwarder_arn: Optional[str] = None
 
     def tags(self, service: Service) -> dict[str, str]:
         """The tags every resource carries: service, team, env, managed-by, then the spec's own."""

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from vigil.engine import PlannedResource
 
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+from . import aws_summary, datadog_summary
 
-Summariser = Callable[[dict[str, Any]], list[str]]
-
-
-def _datadog_monitor(inputs: dict[str, Any]) -> list[str]:
-    thresholds = inputs.get("monitorThresholds") or {}
-    levels = ", ".join(f"{k} {v}" for k, v in sorted(thresholds.items()))
-    handles = sorted(set(HANDLE.findall(str(inputs.get("message", "")))))
-    return [
-        f"{inputs.get('type', '')}: {inputs.get('query', '')}",
-        *( [f"thresholds: {levels}"] if levels else [] ),
-        *( [f"notifies: {' '.join(handles)}"] if handles else [] ),
-    ]
-
-
-def _log_group(inputs: dict[str, Any]) -> list[str]:
-    return [f"{inputs.get('name')} · retention {inputs.get('retentionInDays')} d"]
-
-
-SUMMARISERS: dict[str, Summariser] = {
-    "datadog:index/monitor:Monitor": _datadog_monitor,
-    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+SUMMARISERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    **datadog_summary.SUMMARISERS,
+    **aws_summary.SUMMARISERS,
 }
 
 

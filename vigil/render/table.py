@@ -14,23 +14,12 @@ def _options(resource: PlannedResource) -> str:
 
 def groups(plan: Plan) -> list[tuple[str, list[PlannedResource]]]:
     """(heading, resources): shared resources (providers, team-wide ones) first, then one group per service."""
-    components = sorted(r.name for r in plan.resources if not r.custom and r.parent is None)
-    parent_of = {r.name: r.parent for r in plan.resources}
-
-    def root(resource: PlannedResource) -> str:
-        name = resource.name
-        while parent_of.get(name) is not None:
-            name = parent_of[name]  # type: ignore[assignment]
-        return name if name in components else ""
-
-    out: list[tuple[str, list[PlannedResource]]] = []
-    shared = [r for r in plan.resources if r.custom and root(r) == ""]
-    if shared:
-        out.append(("shared", shared))
-    for component in components:
-        members = [r for r in plan.resources if r.custom and root(r) == component]
-        out.append((component, members))
-    return out
+    by_service: dict[str, list[PlannedResource]] = {}
+    for resource in plan.resources:
+        if resource.custom:
+            by_service.setdefault(plan.service_of(resource) or "", []).append(resource)
+    out = [("shared", by_service.pop(""))] if "" in by_service else []
+    return out + sorted(by_service.items())
 
 
 def render_table(plan: Plan) -> str:

@@ -1,0 +1,74 @@
+"""A small kit for tests over the exact resources a stack registers, offline.
+
+    from vigil.testkit import stack_plan
+    plan = stack_plan("prod")
+    monitors = plan.select(type="datadog:index/monitor:Monitor", service="api")
+    assert all("@pagerduty-platform" in m.inputs["message"] for m in monitors if m.inputs["priority"] == 1)
+
+`import pulumi_datadog` costs seconds, so plans are computed once per process and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from .engine import Plan, PlannedResource
+from .planning import plan_stack
+from .project import find_project
+
+
+def _tags(resource: PlannedResource) -> set[str]:
+    tags: Any = resource.inputs.get("tags")
+    if isinstance(tags, dict):
+        return {f"{k}:{v}" for k, v in tags.items()}
+    if isinstance(tags, list):
+        return {str(t) for t in tags}
+    return set()
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: Plan
+
+    @property
+    def resources(self) -> tuple[PlannedResource, ...]:
+        return self.plan.resources
+
+    def select(
+        self,
+        type: Optional[str] = None,
+        service: Optional[str] = None,
+        tag: Optional[str] = None,
+        name: Optional[str] = None,
+    ) -> list[PlannedResource]:
+        """Resources matching every given filter: exact type token, owning service, a `key:value` tag, logical name."""
+        return [
+            r
+            for r in self.plan.resources
+            if (type is None or r.type == type)
+            and (service is None or self.plan.service_of(r) == service)
+            and (tag is None or tag in _tags(r))
+            and (name is None or r.name == name)
+        ]
+
+    def one(self, **filters: Optional[str]) -> PlannedResource:
+        found = self.select(**filters)
+        if len(found) != 1:
+            raise AssertionError(f"expected exactly one resource for {filters}, found {[r.name for r in found]}")
+        return found[0]
+
+    def tags(self, resource: PlannedResource) -> set[str]:
+        return _tags(resource)
+
+
+@functools.lru_cache(maxsize=None)
+def _cached(project: Path, stack: str, catalog: Optional[Path]) -> PlanView:
+    return PlanView(plan_stack(project, stack, catalog))
+
+
+def stack_plan(stack: str, catalog: Optional[Path] = None, project: Optional[Path] = None) -> PlanView:
+    """The offline plan of a stack (cached per process)."""
+    return _cached((project or find_project()).resolve(), stack, catalog.resolve() if catalog else None)
