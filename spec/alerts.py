@@ -1,13 +1,14 @@
 """Threshold alerts: critical pages, warning opens a ticket."""
 
-from typing import ClassVar, Generic, Literal, Optional, TypeVar
+from typing import Annotated, ClassVar, Generic, Literal, Optional, TypeVar
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
 from .base import SpecModel
 from .units import Duration, Percent, Rate
 
-Q = TypeVar("Q", Duration, Percent, Rate, int)
+Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
+Q = TypeVar("Q", Duration, Percent, Rate, Count)
 Direction = Literal["above", "below"]
 
 
@@ -58,7 +59,7 @@ class Alerts(SpecModel):
     latency_p99: Optional[Threshold[Duration]] = None
     cpu: Optional[Threshold[Percent]] = Field(default=None, description="CPU utilisation")
     memory: Optional[Threshold[Percent]] = Field(default=None, description="Memory used over the limit")
-    db_connections: Optional[Threshold[int]] = Field(default=None, description="Open database connections (a count)")
+    db_connections: Optional[Threshold[Count]] = Field(default=None, description="Open database connections (a count)")
     cache_hit_rate: Optional[Threshold[Percent]] = Field(default=None, description="Alerts when the hit rate falls below")
     throughput_drop: Optional[Threshold[Rate]] = Field(default=None, description="Alerts when requests fall below")
     error_log_rate: Optional[Threshold[Rate]] = Field(default=None, description="Log lines at level error")
@@ -68,9 +69,6 @@ class Alerts(SpecModel):
     def _order(cls, threshold: Optional[Threshold], info: ValidationInfo) -> Optional[Threshold]:  # type: ignore[type-arg]
         if threshold is None:
             return None
-        for _, value in threshold.levels():
-            if isinstance(value, int) and value < 1:
-                raise ValueError(f"a count threshold must be at least 1, got {value}")
         if threshold.critical is None or threshold.warning is None:
             return threshold
         if cls.DIRECTION[str(info.field_name)] == "above" and not threshold.warning < threshold.critical:

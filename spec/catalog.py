@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from .errors import SpecError, SpecErrors, format_path, from_validation_error
 from .overlay import merge, merged_marks
 from .service import Service, ServiceFile
-from .yaml_source import Document, Location, PathKey, YamlProblem, read_documents
+from .yaml_source import KEY, Document, Location, PathKey, YamlProblem, read_documents
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,15 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
             for env in sorted(set(overlays_here) - set(known)):
                 close = difflib.get_close_matches(env, known, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
-                loc = document.marks.get(("environments", env))
+                loc = document.marks.get(("environments", env, KEY))
                 errors.append(SpecError(loc, f"environments.{env}", f"unknown environment; {hint}known: {', '.join(known)}"))
-        seen_problems = {(p.location, p.path, p.message) for p in base_problems}
+        seen_problems = {(p.location, p.path) for p in base_problems}  # the base already reported these
         for env in all_envs:
             resolved, problems = _validate(document, env)
             errors.extend(
                 SpecError(p.location, p.path, f"in environment '{env}': {p.message}")
                 for p in problems
-                if (p.location, p.path, p.message) not in seen_problems
+                if (p.location, p.path) not in seen_problems
             )
             if resolved is not None and base is not None:
                 services[env][resolved.service] = resolved

@@ -11,7 +11,7 @@ from typing import Any, Optional, Union
 from pydantic import BaseModel, ValidationError
 
 from .grammar import PATTERN_HELP
-from .yaml_source import Location, PathKey
+from .yaml_source import KEY, Location, PathKey
 
 
 @dataclass(frozen=True, order=True)
@@ -125,15 +125,15 @@ def from_validation_error(
         key = str(rest[0]) if rest and err["type"] in ("extra_forbidden", "missing") else None
         if err["type"] == "extra_forbidden" and key is None and path:
             key, path = str(path[-1]), path[:-1]
-        probe = path + ((key,) if key and err["type"] == "extra_forbidden" else ())
+        probe = path + ((key, KEY) if key and err["type"] == "extra_forbidden" else ())
         written_path, location = path, None
         for cut in range(len(probe), -1, -1):
             if probe[:cut] in where:
                 written_path, location = where[probe[:cut]]
                 written_path = written_path + probe[cut:]
                 break
-        if key and err["type"] == "extra_forbidden":
-            written_path = written_path[:-1] if written_path and written_path[-1] == key else written_path
+        if key and err["type"] == "extra_forbidden":  # shown at the key; the path is its mapping
+            written_path = written_path[:-2] if written_path[-1:] == (KEY,) else written_path[:-1]
         message = _message(err, key, _allowed_keys(model, path))
         shown = format_path(written_path + ((key,) if key and err["type"] == "missing" else ()))
         out.append(SpecError(location, shown, message))

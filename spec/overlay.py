@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .yaml_source import Location, PathKey
+from .yaml_source import KEY, Location, PathKey
 
 
 def merge(base: Any, overlay: Any) -> Any:
@@ -35,7 +35,7 @@ def merged_marks(
     }
     overlaid = {path[2:]: (path, loc) for path, loc in marks.items() if path[:2] == prefix and len(path) > 2}
     for path in overlaid:  # a replaced list or value no longer points at the base's values
-        if isinstance(_at(overlay, path), dict):
+        if path[-1:] == (KEY,) or isinstance(_at(overlay, path), dict):
             continue
         for stale in [p for p in out if p[: len(path)] == path and p != path]:
             del out[stale]

@@ -9,6 +9,7 @@ from typing import Any, Union
 import yaml
 
 PathKey = tuple[Union[str, int], ...]
+KEY = "\0key"  # path suffix under which a mapping key's own position is kept
 
 
 @dataclass(frozen=True, order=True)
@@ -41,17 +42,26 @@ def _location(file: str, node: yaml.Node) -> Location:
     return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "merge")
+}
+
+
 def _build(file: str, node: yaml.Node, path: PathKey, marks: dict[PathKey, Location], scalar: yaml.SafeLoader) -> Any:
     marks[path] = _location(file, node)
+    if node.tag not in _PLAIN_TAGS:  # no object construction, ever; nor binary, sets or ordered maps
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem(_location(file, node), f"unsupported YAML tag '{shown}'")
     if isinstance(node, yaml.MappingNode):
         scalar.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(file, key_node, path + ("<key>",), {}, scalar)
+            key = _build(file, key_node, path + (KEY,), {}, scalar)
             if not isinstance(key, str):
                 raise YamlProblem(_location(file, key_node), f"keys must be strings, got {key!r}")
             if key in out:
                 raise YamlProblem(_location(file, key_node), f"duplicate key {key!r}")
+            marks[path + (key, KEY)] = _location(file, key_node)
             out[key] = _build(file, value_node, path + (key,), marks, scalar)
         return out
     if isinstance(node, yaml.SequenceNode):
