@@ -128,13 +128,14 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
                 services[env][resolved.service] = resolved
 
     seen: dict[str, Document] = {}
-    for document, base in bases:
-        if base.service in seen:
-            first = seen[base.service].marks.get(("service",))
-            errors.append(
-                SpecError(document.marks.get(("service",)), "service", f"service name '{base.service}' is already used at {first}")
-            )
-        seen.setdefault(base.service, document)
+    for document in documents:  # raw names, so a duplicate shows even beside other problems
+        name = document.data.get("service")
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            first = seen[name].marks.get(("service",))
+            errors.append(SpecError(document.marks.get(("service",)), "service", f"service name '{name}' is already used at {first}"))
+        seen.setdefault(name, document)
 
     if errors:
         raise SpecErrors(errors)

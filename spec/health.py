@@ -32,7 +32,7 @@ class HealthCheck(SpecModel):
     latency_budget: Duration = Field(default=Duration(1000), description="Response time above which the check fails")
     interval: Duration = Field(default=Duration(60_000), description="How often each region probes")
     regions: list[str] = Field(
-        default_factory=lambda: ["us-east-1", "eu-west-1", "ap-southeast-1"], description="Probe regions"
+        default_factory=lambda: ["ap-southeast-1", "eu-west-1", "us-east-1"], description="Probe regions"
     )
     failure: FailureRule = Field(default_factory=FailureRule)
     severity: Severity = Field(default="page")
