@@ -91,7 +91,7 @@ def threshold_monitor(
             warning=warning.value if warning else None,
             warning_recovery=number(recovery(signal, float(warning.value))) if warning else None,
         ),
-        priority=priority(alert.severity, deployment, getattr(threshold, "priority", None)),
+        priority=priority(alert.severity, deployment, threshold.priority),
         tags=monitor_tags(service, deployment, name),
         include_tags=True,
         notify_no_data=signal.notify_no_data,
