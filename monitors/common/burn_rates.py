@@ -10,7 +10,8 @@ def error_budget(slo: Slo) -> float:
 
 def max_burn_rate(slo: Slo) -> float:
     """The highest meaningful burn rate, 1/(1 − objective): every event failing. Datadog rejects more."""
-    return round(1 / error_budget(slo), 4)
+    budget = error_budget(slo)
+    return round(1 / budget, 4) if budget > 0 else float("inf")
 
 
 def tier_burn_rate(slo: Slo, tier: BurnRateTier) -> float:

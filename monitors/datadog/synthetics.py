@@ -14,7 +14,7 @@ RETRY_INTERVAL_MS = 1000
 
 
 def locations(check: HealthCheck) -> list[str]:
-    return [f"aws:{region}" for region in check.regions]
+    return [f"aws:{region}" for region in sorted(check.regions)]
 
 
 def synthetic_test(service: Service, deployment: Deployment, check: HealthCheck) -> datadog.SyntheticsTestArgs:
