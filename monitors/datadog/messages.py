@@ -34,6 +34,11 @@ class Level:
     shown: str  # the spec's own spelling, e.g. '500ms'
     value: str  # the number in the query, e.g. '0.5'
 
+    def described(self, unit: str) -> str:
+        """'0.5 s (500ms)' when the query's unit differs from the spec's spelling, else just '1%'."""
+        inline = f"{self.value}{unit}"
+        return inline if self.shown in (self.value, inline.replace(" ", "")) else f"{inline} ({self.shown})"
+
 
 def threshold_message(
     service: Service,
@@ -53,7 +58,7 @@ def threshold_message(
     parts.append(
         block(
             "is_alert",
-            f"{title} {{{{value}}}}{unit} is {relation} {alert.value}{unit} ({alert.shown}): "
+            f"{title} {{{{value}}}}{unit} is {relation} {alert.described(unit)}: "
             f"{'page' if alert.severity == 'page' else 'ticket'}. {' '.join(alert_handles)}".rstrip(),
         )
     )
@@ -63,8 +68,8 @@ def threshold_message(
         parts.append(
             block(
                 "is_warning",
-                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.value}{unit} "
-                f"({warning.shown}): ticket. {' '.join(warning_handles)}".rstrip(),
+                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.described(unit)}: "
+                f"ticket. {' '.join(warning_handles)}".rstrip(),
             )
         )
         told += [h for h in warning_handles if h not in told]
