@@ -42,9 +42,12 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
     """The Datadog SLO for a spec SLO, or None when the service has no Datadog source for its SLI."""
     source = service.sources.datadog
     env = queries.env_filter(deployment.environment)
+    what = slo.description or f"{slo.name} of {service.service}"
+    if isinstance(slo.sli, LatencySli):
+        what += f": 5-minute slices whose {LATENCY_PERCENTILE} latency is at most {slo.sli.latency_below}"
     common = dict(
         name=f"[{deployment.environment}] {service.service}: {slo.name}",
-        description=(slo.description or f"{slo.name} of {service.service}") + f" ({slo.objective} over {slo.window})",
+        description=f"{what} ({slo.objective} over {slo.window})",
         thresholds=_thresholds(slo),
         timeframe=str(slo.window),
         target_threshold=slo.objective.value,

@@ -13,6 +13,7 @@ from monitors.common.runbook import anchor
 from spec import Service
 from spec.alerts import Threshold
 from spec.routes import Severity
+from spec.units import Duration
 
 from . import queries
 from .messages import Level, threshold_message
@@ -51,9 +52,8 @@ def monitor_query(signal: Signal, expression: str, evaluation: str, threshold: s
     return f"{signal.time_aggregation}(last_{evaluation}):{expression} {signal.comparator} {threshold}"
 
 
-def _level(severity: Severity, quantity: Quantity, signal: Signal, evaluation_window: "Threshold") -> Level:  # type: ignore[type-arg]
-    value = signal.value(quantity, evaluation_window.window or signal.default_window)
-    return Level(severity, str(quantity), number(value))
+def _level(severity: Severity, quantity: Quantity, signal: Signal, evaluation: Duration) -> Level:
+    return Level(severity, str(quantity), number(signal.value(quantity, evaluation)))
 
 
 def threshold_monitor(
@@ -71,12 +71,13 @@ def threshold_monitor(
         expression = found.render() if found else None
     if expression is None:
         return None
-    evaluation = window(threshold.window or signal.default_window)
+    span = threshold.window or signal.default_window
+    evaluation = window(span)
     if threshold.critical is not None:
-        alert = _level("page", threshold.critical, signal, threshold)
-        warning = _level("ticket", threshold.warning, signal, threshold) if threshold.warning is not None else None
+        alert = _level("page", threshold.critical, signal, span)
+        warning = _level("ticket", threshold.warning, signal, span) if threshold.warning is not None else None
     else:
-        alert, warning = _level("ticket", threshold.warning, signal, threshold), None
+        alert, warning = _level("ticket", threshold.warning, signal, span), None
     section = anchor(name)
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: {signal.title}",
@@ -95,7 +96,7 @@ def threshold_monitor(
         tags=monitor_tags(service, deployment, name),
         include_tags=True,
         notify_no_data=signal.notify_no_data,
-        no_data_timeframe=max(2 * (threshold.window or signal.default_window).ms // 60_000, 10) if signal.notify_no_data else None,
+        no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
         require_full_window=signal.require_full_window,
         renotify_interval=60 if alert.severity == "page" else 0,
         evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late

@@ -7,7 +7,6 @@ vendor rules are a second, independent line: they check what the builders would 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
