@@ -191,3 +191,9 @@ def test_dashboard_follows_the_spec_sections(edit, prod) -> None:  # type: ignor
 def test_expression_renders_terms_only() -> None:
     expression = queries.Expression("100 * errors / hits", {"errors": "sum:a.errors{x:y}", "hits": "sum:a.hits{x:y}"})
     assert expression.render() == "100 * sum:a.errors{x:y} / sum:a.hits{x:y}"
+
+
+def test_spec_priority_overrides_the_severity_default(edit, prod, dev) -> None:  # type: ignore[no-untyped-def]
+    service = edit(lambda d: d["alerts"]["cpu"].update(priority=4))
+    assert threshold_monitors(service, prod)["cpu"].priority == "4"
+    assert threshold_monitors(service, dev)["memory"].priority == "2"  # pages outside production: P2
