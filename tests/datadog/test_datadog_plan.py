@@ -220,3 +220,14 @@ def test_names_do_not_depend_on_list_order(tmp_path: Path, prod_plan: PlanView) 
     other = stack_plan("prod", catalog=tmp_path / "catalog", project=ROOT)
     datadog = lambda plan: [r.to_dict() for r in plan.resources if r.type.startswith("datadog:")]  # noqa: E731
     assert datadog(other) == datadog(prod_plan)
+
+
+def test_the_human_plan_summarises_every_datadog_type(prod_plan: PlanView) -> None:
+    from vigil.render.summary import summarise
+
+    lines = {r.name: summarise(r) for r in prod_plan.resources if r.type.startswith("datadog:")}
+    assert lines["api-error-rate"][-1] == "notifies on alert: @pagerduty-platform; warning: @slack-platform-alerts"
+    assert lines["api-availability-burn-24h"][-1] == "notifies on alert: @slack-platform-alerts"
+    assert lines["api-latency-slo"][-1] == "good slice (300 s): p95:trace.http.request{service:api,env:prod} <= 0.5"
+    assert lines["api-health-live"][0].startswith("api/http GET https://api.example.com/health/live: statusCode is 200")
+    assert lines["api-dashboard"][0].startswith("api (prod): 11 widgets")

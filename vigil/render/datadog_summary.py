@@ -12,8 +12,19 @@ def handles(text: str) -> list[str]:
     return sorted(set(HANDLE.findall(text)))
 
 
+def _block(message: str, name: str) -> str:
+    match = re.search(r"\{\{#" + name + r"\}\}(.*?)\{\{/" + name + r"\}\}", message, re.S)
+    return match.group(1) if match else ""
+
+
 def _notified(inputs: dict[str, Any]) -> list[str]:
-    notified = handles(str(inputs.get("message", "")))
+    """Who hears about each state: the alert and warning blocks' handles (else every handle in the message)."""
+    message = str(inputs.get("message", ""))
+    states = [(state, handles(_block(message, f"is_{state}"))) for state in ("alert", "warning")]
+    shown = [f"{state}: {' '.join(found)}" for state, found in states if found]
+    if shown:
+        return [f"notifies on {'; '.join(shown)}"]
+    notified = handles(message)
     return [f"notifies: {' '.join(notified)}"] if notified else ["notifies: nobody"]
 
 
