@@ -97,7 +97,7 @@ def threshold_monitor(
         include_tags=True,
         notify_no_data=signal.notify_no_data,
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
-        require_full_window=signal.require_full_window,
+        require_full_window=None if signal.is_log_alert else signal.require_full_window,
         renotify_interval=60 if alert.severity == "page" else 0,
         evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late
     )
