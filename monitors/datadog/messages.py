@@ -84,15 +84,17 @@ def burn_rate_message(
     service: Service, deployment: Deployment, slo_name: str, objective: str, rate: str, windows: str,
     severity: Severity, section: str,
 ) -> str:
+    """Burn-rate alerts have no {{value}}: Datadog gives the rate seen over each window instead."""
     handles = route_handles(service, severity)
+    observed = "{{long_window_burn_rate}}x (long window) and {{short_window_burn_rate}}x (short window)"
     head = (
-        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective}) burns its error budget "
-        f"at {{{{value}}}}x over {windows}, threshold {rate}x."
+        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) "
+        f"burns its error budget at {observed}, threshold {rate}x over {windows}."
     )
     return "\n".join(
         [
             head,
-            block("is_alert", f"Error budget burning {{{{value}}}}x (threshold {rate}x over {windows}): {severity}. {' '.join(handles)}".rstrip()),
+            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {severity}. {' '.join(handles)}".rstrip()),
             block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x. {' '.join(handles)}".rstrip()),
             links(service, deployment, section),
         ]
