@@ -197,3 +197,11 @@ def test_spec_priority_overrides_the_severity_default(edit, prod, dev) -> None: 
     service = edit(lambda d: d["alerts"]["cpu"].update(priority=4))
     assert threshold_monitors(service, prod)["cpu"].priority == "4"
     assert threshold_monitors(service, dev)["memory"].priority == "2"  # pages outside production: P2
+
+
+def test_without_aws_sources_no_database_or_cache_monitors_or_widgets(edit, prod) -> None:  # type: ignore[no-untyped-def]
+    service = edit(lambda d: d["sources"].pop("aws"))
+    monitors = threshold_monitors(service, prod)
+    assert "db_connections" not in monitors and "cache_hit_rate" not in monitors and "cpu" in monitors
+    titles = [w.timeseries_definition.title for w in service_dashboard(service, prod, {}).widgets if w.timeseries_definition]
+    assert not any("Database" in t or "Cache" in t for t in titles) and any(t.startswith("CPU") for t in titles)
