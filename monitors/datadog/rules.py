@@ -90,12 +90,15 @@ def number_problems(text: str) -> list[str]:
     return []
 
 
-def scope_problems(expression: str) -> list[str]:
-    """Every metric term is `<aggregation>:<metric>{<tags>}`; the rest is numbers, operators and brackets."""
+def scope_problems(expression: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Every metric term is `<aggregation>:<metric>{<tags>}`; the rest is numbers, operators and brackets.
+
+    Tags in `known` were already reported where they come from (the service's own tags) and are skipped.
+    """
     out = []
     for match in METRIC_TERM.finditer(expression):
         for part in match.group("scope").split(","):
-            if part != "*" and not part.startswith("$"):
+            if part != "*" and not part.startswith("$") and part not in known:
                 out += [p.replace("Datadog tag", "query scope tag") for p in tag_problems([part])]
     rest = METRIC_TERM.sub("M", expression)
     if not re.fullmatch(r"[M0-9.\s+\-*/()]+", rest) or "M" not in rest:
@@ -146,7 +149,7 @@ def priority_problems(priority: Any) -> list[str]:
 # ---- per resource kind -------------------------------------------------------------------------------
 
 
-def monitor_problems(args: datadog.MonitorArgs) -> dict[str, list[str]]:
+def monitor_problems(args: datadog.MonitorArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """Problems of a query/log/SLO alert, keyed by what they concern: query, critical, warning, priority, tags, message."""
     out: dict[str, list[str]] = {}
     query, kind, thresholds = args.query, args.type, args.monitor_thresholds
@@ -159,7 +162,7 @@ def monitor_problems(args: datadog.MonitorArgs) -> dict[str, list[str]]:
     else:
         groups = match.groupdict()
         if kind == "query alert":
-            out.setdefault("query", []).extend(scope_problems(groups["expr"]))
+            out.setdefault("query", []).extend(scope_problems(groups["expr"], known))
         if "window" in groups and groups["window"] not in (LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS):
             allowed = ", ".join(LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS)
             out.setdefault("window", []).append(f"evaluation window {groups['window']} is not one of Datadog's: {allowed}")
@@ -180,7 +183,7 @@ def monitor_problems(args: datadog.MonitorArgs) -> dict[str, list[str]]:
             out.setdefault("critical", []).extend(p for p in problems if p.startswith("critical"))
     if args.priority is not None:
         out.setdefault("priority", []).extend(priority_problems(args.priority))
-    out.setdefault("tags", []).extend(tag_problems(args.tags or []))
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
     return {k: v for k, v in out.items() if v}
 
 
@@ -204,7 +207,7 @@ def burn_rate_problems(args: datadog.MonitorArgs, slo: Slo) -> list[str]:
     return out
 
 
-def slo_problems(args: datadog.ServiceLevelObjectiveArgs) -> dict[str, list[str]]:
+def slo_problems(args: datadog.ServiceLevelObjectiveArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for threshold in args.thresholds or []:
         if threshold.timeframe not in SLO_TIMEFRAMES:
@@ -219,11 +222,11 @@ def slo_problems(args: datadog.ServiceLevelObjectiveArgs) -> dict[str, list[str]
             aggregations = re.findall(r"(?<![a-z0-9_.])([a-z0-9]+):[a-z][a-z0-9_]*\.", text)
             if not aggregations or any(a != "sum" for a in aggregations):
                 out.setdefault("sli", []).append(f"metric SLO {side} must aggregate with sum: {text!r}")
-    out.setdefault("tags", []).extend(tag_problems(args.tags or []))
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
     return {k: v for k, v in out.items() if v}
 
 
-def synthetic_problems(args: datadog.SyntheticsTestArgs) -> dict[str, list[str]]:
+def synthetic_problems(args: datadog.SyntheticsTestArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     options = args.options_list
     if options is not None:
@@ -240,7 +243,7 @@ def synthetic_problems(args: datadog.SyntheticsTestArgs) -> dict[str, list[str]]
             out.setdefault("severity", []).extend(priority_problems(options.monitor_priority))
     if not args.locations:
         out.setdefault("regions", []).append("a synthetic test needs at least one location")
-    out.setdefault("tags", []).extend(tag_problems(args.tags or []))
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
     return {k: v for k, v in out.items() if v}
 
 
@@ -267,12 +270,13 @@ def _sub(base: PathKey, key: str) -> PathKey:
 def check(service: Service, deployment: Deployment) -> list[Violation]:
     """Every Datadog rule for one service as one environment sees it."""
     violations: list[Violation] = []
-    _add(violations, ("tags",), tag_problems(deployment.tag_list(service)))
+    known = frozenset(deployment.tag_list(service))  # reported once, here, not again on every resource
+    _add(violations, ("tags",), tag_problems(known))
     links = [runbook_url(service, deployment)]
     for name, args in threshold_monitors(service, deployment).items():
         path: PathKey = ("alerts", name)
         threshold = getattr(service.alerts, name)
-        for key, messages in monitor_problems(args).items():
+        for key, messages in monitor_problems(args, known).items():
             if key == "critical" and threshold.critical is None:
                 key = "warning"  # a warning-only alert is the monitor's critical level
             target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
@@ -284,13 +288,13 @@ def check(service: Service, deployment: Deployment) -> list[Violation]:
         args_slo = slo_objective(service, deployment, slo)
         if args_slo is None:
             continue
-        for key, messages in slo_problems(args_slo).items():
+        for key, messages in slo_problems(args_slo, known).items():
             _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
         for tier in slo.burn_rate:
             monitor = burn_rate_monitor(service, deployment, slo, tier, SLO_ID_PLACEHOLDER)
             tier_path: PathKey = (*path, "burn_rate", str(tier.long))
             _add(violations, tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(monitor, slo)])
-            for key, messages in monitor_problems(monitor).items():
+            for key, messages in monitor_problems(monitor, known).items():
                 _add(violations, ("tags",) if key == "tags" else tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
             _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(monitor.message), links)])
     for check_ in service.health_checks:
@@ -298,7 +302,7 @@ def check(service: Service, deployment: Deployment) -> list[Violation]:
         test = synthetic_test(service, deployment, check_)
         if check_.interval.ms % 1000:
             _add(violations, (*path, "interval"), [f"health check {check_.name}: Datadog ticks in whole seconds, got {check_.interval}"])
-        for key, messages in synthetic_problems(test).items():
+        for key, messages in synthetic_problems(test, known).items():
             _add(violations, ("tags",) if key == "tags" else _sub(path, key), [f"health check {check_.name}: {m}" for m in messages])
         _add(violations, ("routes", check_.severity), [f"health check {check_.name}: {m}" for m in message_problems(str(test.message), links)])
     if service.dashboards.enabled and service.sources.datadog is not None:
