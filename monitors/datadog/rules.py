@@ -163,6 +163,9 @@ def monitor_problems(args: datadog.MonitorArgs, known: frozenset[str] = frozense
         groups = match.groupdict()
         if kind == "query alert":
             out.setdefault("query", []).extend(scope_problems(groups["expr"], known))
+        if kind == "log alert":
+            terms = [t for t in groups["search"].split(" ") if t not in known]
+            out.setdefault("query", []).extend(p.replace("Datadog tag", "log search term") for p in tag_problems(terms))
         if "window" in groups and groups["window"] not in (LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS):
             allowed = ", ".join(LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS)
             out.setdefault("window", []).append(f"evaluation window {groups['window']} is not one of Datadog's: {allowed}")

@@ -280,3 +280,9 @@ def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["validate", "--catalog", str(folder)]) == 2
     err = capsys.readouterr().err
     assert re.search(rf"api\.yaml:{line}:\d+: alerts\.cpu\.priority: .*priority 9 is outside Datadog's 1-5", err), err
+
+
+def test_log_search_terms_follow_the_tag_grammar(api: Service, prod: Deployment) -> None:
+    source = replace(api.sources.datadog, apm_service="Api")
+    broken = replace(api, sources=replace(api.sources, datadog=source))
+    assert found(rules.check(broken, prod), ("alerts", "error_log_rate"), "log search term 'service:Api'")
