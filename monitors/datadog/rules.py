@@ -205,7 +205,7 @@ def burn_rate_problems(args: datadog.MonitorArgs, slo: Slo) -> list[str]:
         if not 0 < rate <= ceiling:
             out.append(
                 f"burn rate {match['n']} must be above 0 and at most 1/(1 − {slo.objective}) = {ceiling:g}: "
-                "shorten the long window or lower the budget share"
+                "lengthen the long window or lower the budget share (set the SLO's burn_rate tiers)"
             )
     return out
 
