@@ -1,12 +1,21 @@
-"""Declares a service's Datadog resources as children of its component."""
+"""Declares a service's Datadog resources as children of its component.
+
+Logical names come from identities: `<service>-<signal>`, `<service>-<slo>-slo`,
+`<service>-<slo>-burn-<long window>`, `<service>-health-<check>`, `<service>-dashboard`.
+"""
 
 from __future__ import annotations
 
 import pulumi
 import pulumi_datadog as datadog
 
+from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
-from monitors.datadog.thresholds import error_rate_monitor
+from monitors.common.runbook import anchor
+from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
+from monitors.datadog.slos import slo_objectives
+from monitors.datadog.synthetics import synthetic_test
+from monitors.datadog.thresholds import threshold_monitors
 from spec import Service
 
 from .providers import options
@@ -15,10 +24,29 @@ from .providers import options
 def declare_datadog(
     parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: datadog.Provider
 ) -> dict[str, pulumi.Input[object]]:
+    opts = options(parent, provider)
     out: dict[str, pulumi.Input[object]] = {}
-    if service.sources.datadog is not None and service.alerts.error_rate is not None:
-        monitor = datadog.Monitor(
-            f"{service.service}-error-rate", error_rate_monitor(service, deployment), opts=options(parent, provider)
-        )
-        out["errorRateMonitorId"] = monitor.id
+    monitor_ids: dict[str, pulumi.Output[str]] = {}
+    for signal, args in threshold_monitors(service, deployment).items():
+        monitor = datadog.Monitor(f"{service.service}-{anchor(signal)}", args, opts=opts)
+        monitor_ids[signal] = monitor.id
+    slo_ids: dict[str, pulumi.Output[str]] = {}
+    slos = {slo.name: slo for slo in service.slos}
+    for name, args in slo_objectives(service, deployment).items():
+        objective = datadog.ServiceLevelObjective(f"{service.service}-{name}-slo", args, opts=opts)
+        slo_ids[name] = objective.id
+        for tier in slos[name].burn_rate:
+            datadog.Monitor(
+                f"{service.service}-{name}-burn-{tier_key(tier)}",
+                burn_rate_monitor(service, deployment, slos[name], tier, objective.id),
+                opts=opts,
+            )
+    for check in service.health_checks:
+        test = datadog.SyntheticsTest(f"{service.service}-health-{check.name}", synthetic_test(service, deployment, check), opts=opts)
+        out[f"synthetic{check.name.title().replace('-', '')}Id"] = test.id
+    if service.dashboards.enabled and service.sources.datadog is not None:
+        dashboard = datadog.Dashboard(f"{service.service}-dashboard", service_dashboard(service, deployment, slo_ids), opts=opts)
+        out["datadogDashboardUrl"] = dashboard.url
+    out["datadogMonitorIds"] = pulumi.Output.all(**monitor_ids) if monitor_ids else {}
+    out["datadogSloIds"] = pulumi.Output.all(**slo_ids) if slo_ids else {}
     return out

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .errors import SpecError, SpecErrors, format_path, from_validation_error
 from .overlay import merge, merged_marks
 from .service import Service, ServiceFile
+from .units import Duration
 from .yaml_source import KEY, Document, Location, PathKey, YamlProblem, read_documents
 
 
@@ -27,7 +28,9 @@ class Catalog:
     def locate(self, service: str, environment: str, path: PathKey) -> SpecError:
         """A problem found after loading (a vendor rule), placed where the value was written."""
         document = self.documents[service]
-        where = merged_marks(document.marks, _overlay(document, environment), environment)
+        overlay = _overlay(document, environment)
+        where = merged_marks(document.marks, overlay, environment)
+        path = _by_identity(merge(document.data, {"environments": None, **overlay}), path)
         for cut in range(len(path), -1, -1):
             if path[:cut] in where:
                 written, location = where[path[:cut]]
@@ -43,6 +46,42 @@ class Catalog:
         close = difflib.get_close_matches(environment, self.environments, n=1)
         hint = f" did you mean '{close[0]}'?" if close else ""
         return f"unknown environment '{environment}';{hint} known: {', '.join(self.environments)}"
+
+
+IDENTITY_KEYS = ("name", "long")  # what identifies a list item: a check or SLO by name, a burn-rate tier by long window
+
+
+def _same(written: Any, identity: str) -> bool:
+    """A written identity equals the canonical one ('72h' is the tier '3d')."""
+    if str(written) == identity:
+        return True
+    try:
+        return str(Duration.parse(str(written))) == identity
+    except (ValueError, AttributeError):
+        return False
+
+
+def _by_identity(data: Any, path: PathKey) -> PathKey:
+    """Turn identities in a path (("slos", "latency")) into the list positions they were written at."""
+    out: list[Any] = []
+    node = data
+    for part in path:
+        if isinstance(node, list) and isinstance(part, str):
+            index = next(
+                (i for i, item in enumerate(node) if isinstance(item, dict) and any(_same(item.get(k), part) for k in IDENTITY_KEYS)),
+                None,
+            )
+            if index is None:
+                return tuple(out)
+            part = index
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
 
 
 def _catalog_files(directory: Path) -> list[Path]:

@@ -177,7 +177,7 @@ def run_offline(program: Callable[[], None], config: StackConfig, project_dir: P
             _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
-        asyncio.set_event_loop(None)
+        asyncio.set_event_loop(asyncio.new_event_loop())  # leave callers a usable, unused loop
         for used in [loop, *monitor.thread_loops]:
             used.close()
     resources = sorted(monitor.records, key=lambda r: (r.type, r.name))

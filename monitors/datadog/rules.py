@@ -1,13 +1,314 @@
-"""Datadog's rules (query grammar, thresholds, tags, priorities, synthetics ranges, SLO targets, burn rates)."""
+"""Datadog's rules, checked on the very arguments the builders produce, before any resource is declared.
 
+Checking the built `...Args` (not the spec) means the rules and the builders cannot drift: whatever a
+builder would send to Datadog is what is checked. Each violation points at the spec path it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import pulumi_datadog as datadog
+
+from dashboards.datadog import service_dashboard
+from monitors.common.burn_rates import max_burn_rate
 from monitors.common.context import Deployment
-from monitors.common.rules import Violation
+from monitors.common.rules import PathKey, Violation
+from monitors.common.runbook import runbook_url
 from spec import Service
+from spec.alerts import Alerts
+from spec.slos import Slo
+
+from .burn_rates import burn_rate_monitor
+from .slos import slo_objective
+from .synthetics import synthetic_test
+from .thresholds import threshold_monitors
+
+SLO_ID_PLACEHOLDER = "slo-id"  # rules build burn-rate queries with a plain id; the program passes the real Output
+
+# Datadog facts (see DESIGN.md).
+TAG = re.compile(r"^[a-z][a-z0-9_\-:./]*$")
+TAG_MAX = 200
+DASHBOARD_TAGS_MAX = 5
+PRIORITIES = range(1, 6)
+MONITOR_WINDOWS = ("1m", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
+LOG_WINDOWS = ("5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
+SLO_TIMEFRAMES = ("7d", "30d", "90d")
+TICK_EVERY = (30, 604_800)
+RETRY_MAX = 3
+BURN_LONG_WINDOW_MS = (3_600_000, 48 * 3_600_000)
+NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+
+METRIC_TERM = re.compile(
+    r"(?:avg|sum|min|max|p[0-9]{2}):[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\{(?P<scope>[^{}]*)\}(?:\.as_count\(\)|\.as_rate\(\))?"
+)
+QUERY_ALERT = re.compile(rf"^(?P<agg>avg|sum|min|max|percentile)\(last_(?P<window>[0-9]+[mhd])\):(?P<expr>.+) (?P<op>>=|<=|>|<) (?P<n>\S+)$")
+LOG_ALERT = re.compile(
+    r'^logs\("(?P<search>[^"\\]*)"\)\.index\("\*"\)\.rollup\("count"\)\.last\("(?P<window>[0-9]+[mhd])"\) (?P<op>>=|<=|>|<) (?P<n>\S+)$'
+)
+SLO_ALERT = re.compile(
+    r'^burn_rate\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\)'
+    r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
+)
+BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+UNIT_MS = {"m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def _ms(window: str) -> int:
+    return int(window[:-1]) * UNIT_MS[window[-1]]
+
+
+# ---- generic checks, each returning messages ------------------------------------------------------
+
+
+def tag_problems(tags: Iterable[str]) -> list[str]:
+    out = []
+    for tag in tags:
+        if len(tag) > TAG_MAX:
+            out.append(f"Datadog tag {tag!r} is longer than {TAG_MAX} characters")
+        elif not TAG.fullmatch(tag):
+            out.append(f"Datadog tag {tag!r} must be lowercase, start with a letter and use only a-z 0-9 _ - : . /")
+    return out
+
+
+def template_problems(message: str) -> list[str]:
+    """Datadog's {{#is_alert}}…{{/is_alert}} blocks must open and close in order."""
+    stack: list[str] = []
+    for kind, name in BLOCK.findall(message):
+        if kind in "#^":
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return [f"message template block {{{{/{name}}}}} closes a block that is not open"]
+    return [f"message template block {{{{#{name}}}}} is never closed" for name in stack]
+
+
+def number_problems(text: str) -> list[str]:
+    if not re.fullmatch(NUMBER, text):
+        return [f"threshold {text!r} is not a number as Datadog writes it (leading zero, no exponent)"]
+    return []
+
+
+def scope_problems(expression: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Every metric term is `<aggregation>:<metric>{<tags>}`; the rest is numbers, operators and brackets.
+
+    Tags in `known` were already reported where they come from (the service's own tags) and are skipped.
+    """
+    out = []
+    for match in METRIC_TERM.finditer(expression):
+        for part in match.group("scope").split(","):
+            if part != "*" and not part.startswith("$") and part not in known:
+                out += [p.replace("Datadog tag", "query scope tag") for p in tag_problems([part])]
+    rest = METRIC_TERM.sub("M", expression)
+    if not re.fullmatch(r"[M0-9.\s+\-*/()]+", rest) or "M" not in rest:
+        out.append(f"query {expression!r} is not metric terms joined by arithmetic")
+    if re.search(r"(?<![0-9a-z_])\.[0-9]", rest):
+        out.append("numbers between 0 and 1 need their leading zero")
+    return out
+
+
+def ordering_problems(op: str, thresholds: Any) -> list[str]:
+    """For `>`: warning < critical and each recovery below its threshold; mirrored for `<`."""
+    values = {k: getattr(thresholds, k) for k in ("critical", "critical_recovery", "warning", "warning_recovery")}
+    nums = {k: float(v) for k, v in values.items() if v is not None and re.fullmatch(NUMBER, str(v))}
+    above = op in (">", ">=")
+    word = "below" if above else "above"
+
+    def ok(low: str, high: str) -> bool:
+        return low not in nums or high not in nums or (nums[low] < nums[high] if above else nums[low] > nums[high])
+
+    out = []
+    if not ok("warning", "critical"):
+        out.append(f"warning ({values['warning']}) must be {word} critical ({values['critical']}) for a '{op}' query")
+    if not ok("critical_recovery", "critical"):
+        out.append(f"critical recovery ({values['critical_recovery']}) must be {word} critical ({values['critical']})")
+    if not ok("warning_recovery", "warning"):
+        out.append(f"warning recovery ({values['warning_recovery']}) must be {word} warning ({values['warning']})")
+    return out
+
+
+def message_problems(message: str, required_links: Iterable[str]) -> list[str]:
+    out = template_problems(message)
+    if not HANDLE.search(message):
+        out.append("message notifies nobody: the route has no Datadog handle")
+    for link in required_links:
+        if link not in message:
+            out.append(f"message lacks the link {link}")
+    return out
+
+
+def priority_problems(priority: Any) -> list[str]:
+    try:
+        value = int(priority)
+    except (TypeError, ValueError):
+        return [f"priority {priority!r} is not a number"]
+    return [] if value in PRIORITIES else [f"priority {value} is outside Datadog's 1-5"]
+
+
+# ---- per resource kind -------------------------------------------------------------------------------
+
+
+def monitor_problems(args: datadog.MonitorArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Problems of a query/log/SLO alert, keyed by what they concern: query, critical, warning, priority, tags, message."""
+    out: dict[str, list[str]] = {}
+    query, kind, thresholds = args.query, args.type, args.monitor_thresholds
+    pattern = {"query alert": QUERY_ALERT, "log alert": LOG_ALERT, "slo alert": SLO_ALERT}.get(str(kind))
+    match = pattern.fullmatch(str(query)) if pattern else None
+    if pattern is None:
+        out.setdefault("query", []).append(f"monitor type {kind!r} is not one vigil builds")
+    elif match is None:
+        out.setdefault("query", []).append(f"query {query!r} does not follow Datadog's {kind} grammar")
+    else:
+        groups = match.groupdict()
+        if kind == "query alert":
+            out.setdefault("query", []).extend(scope_problems(groups["expr"], known))
+        if kind == "log alert":
+            terms = [t for t in groups["search"].split(" ") if t not in known]
+            out.setdefault("query", []).extend(p.replace("Datadog tag", "log search term") for p in tag_problems(terms))
+        if "window" in groups and groups["window"] not in (LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS):
+            allowed = ", ".join(LOG_WINDOWS if kind == "log alert" else MONITOR_WINDOWS)
+            out.setdefault("window", []).append(f"evaluation window {groups['window']} is not one of Datadog's: {allowed}")
+        number = groups["n"]
+        out.setdefault("critical", []).extend(number_problems(number))
+        critical = getattr(thresholds, "critical", None) if thresholds else None
+        if critical is None:
+            out.setdefault("critical", []).append("Datadog needs a critical threshold equal to the query's")
+        elif not number_problems(number) and not number_problems(str(critical)) and float(number) != float(critical):
+            out.setdefault("critical", []).append(f"the query compares with {number} but the critical threshold is {critical}")
+        if thresholds is not None:
+            for key in ("warning", "critical_recovery", "warning_recovery"):
+                value = getattr(thresholds, key)
+                if value is not None:
+                    out.setdefault("warning" if key.startswith("warning") else "critical", []).extend(number_problems(str(value)))
+            problems = ordering_problems(groups.get("op", ">"), thresholds)
+            out.setdefault("warning", []).extend(p for p in problems if p.startswith("warning"))
+            out.setdefault("critical", []).extend(p for p in problems if p.startswith("critical"))
+    if args.priority is not None:
+        out.setdefault("priority", []).extend(priority_problems(args.priority))
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
+    return {k: v for k, v in out.items() if v}
+
+
+def burn_rate_problems(args: datadog.MonitorArgs, slo: Slo) -> list[str]:
+    match = SLO_ALERT.fullmatch(str(args.query))
+    if match is None:
+        return []  # monitor_problems reports the grammar
+    out = []
+    long, short = _ms(match["long"]), _ms(match["short"])
+    if not BURN_LONG_WINDOW_MS[0] <= long <= BURN_LONG_WINDOW_MS[1]:
+        out.append(f"long window {match['long']} is outside Datadog's 1h to 48h")
+    if not short < long:
+        out.append(f"short window {match['short']} must be shorter than long window {match['long']}")
+    if not number_problems(match["n"]):
+        rate, ceiling = float(match["n"]), max_burn_rate(slo)
+        if not 0 < rate <= ceiling:
+            out.append(
+                f"burn rate {match['n']} must be above 0 and at most 1/(1 − {slo.objective}) = {ceiling:g}: "
+                "lengthen the long window or lower the budget share (set the SLO's burn_rate tiers)"
+            )
+    return out
+
+
+def slo_problems(args: datadog.ServiceLevelObjectiveArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for threshold in args.thresholds or []:
+        if threshold.timeframe not in SLO_TIMEFRAMES:
+            out.setdefault("window", []).append(f"timeframe {threshold.timeframe} is not one of {', '.join(SLO_TIMEFRAMES)}")
+        if not 0 < threshold.target < 100:
+            out.setdefault("objective", []).append(f"target {threshold.target} must be strictly between 0 and 100")
+        if threshold.warning is not None and not threshold.target < threshold.warning < 100:
+            out.setdefault("warning", []).append(f"warning {threshold.warning} must be above the target {threshold.target} and below 100")
+    if args.type == "metric" and args.query is not None:
+        for side in ("numerator", "denominator"):
+            text = str(getattr(args.query, side))
+            aggregations = re.findall(r"(?<![a-z0-9_.])([a-z0-9]+):[a-z][a-z0-9_]*\.", text)
+            if not aggregations or any(a != "sum" for a in aggregations):
+                out.setdefault("sli", []).append(f"metric SLO {side} must aggregate with sum: {text!r}")
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
+    return {k: v for k, v in out.items() if v}
+
+
+def synthetic_problems(args: datadog.SyntheticsTestArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    options = args.options_list
+    if options is not None:
+        if not TICK_EVERY[0] <= options.tick_every <= TICK_EVERY[1]:
+            out.setdefault("interval", []).append(f"tick_every {options.tick_every} s is outside Datadog's {TICK_EVERY[0]}-{TICK_EVERY[1]} s")
+        if options.retry is not None and not 0 <= (options.retry.count or 0) <= RETRY_MAX:
+            out.setdefault("failure.retries", []).append(f"retry count {options.retry.count} is outside Datadog's 0-{RETRY_MAX}")
+        locations = len(args.locations or [])
+        if options.min_location_failed is not None and not 1 <= options.min_location_failed <= locations:
+            out.setdefault("failure.locations", []).append(
+                f"min_location_failed {options.min_location_failed} must be between 1 and the {locations} locations"
+            )
+        if options.monitor_priority is not None:
+            out.setdefault("severity", []).extend(priority_problems(options.monitor_priority))
+    if not args.locations:
+        out.setdefault("regions", []).append("a synthetic test needs at least one location")
+    out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
+    return {k: v for k, v in out.items() if v}
+
+
+def dashboard_problems(args: datadog.DashboardArgs) -> list[str]:
+    tags = list(args.tags or [])
+    out = tag_problems(tags)
+    if len(tags) > DASHBOARD_TAGS_MAX:
+        out.append(f"a dashboard takes at most {DASHBOARD_TAGS_MAX} tags, got {len(tags)}")
+    out += [f"dashboard tag {t!r} must be a team tag (team:<name>)" for t in tags if not t.startswith("team:")]
+    return out
+
+
+# ---- the service ---------------------------------------------------------------------------------------
+
+
+def _add(violations: list[Violation], path: PathKey, messages: Iterable[str]) -> None:
+    violations.extend(Violation(path, m) for m in messages)
+
+
+def _sub(base: PathKey, key: str) -> PathKey:
+    return (*base, *key.split("."))
 
 
 def check(service: Service, deployment: Deployment) -> list[Violation]:
+    """Every Datadog rule for one service as one environment sees it."""
     violations: list[Violation] = []
-    for tag in deployment.tag_list(service):
-        if len(tag) > 200:
-            violations.append(Violation(("tags",), f"Datadog tag {tag!r} is longer than 200 characters"))
-    return violations
+    known = frozenset(deployment.tag_list(service))  # reported once, here, not again on every resource
+    _add(violations, ("tags",), tag_problems(known))
+    links = [runbook_url(service, deployment)]
+    for name, args in threshold_monitors(service, deployment).items():
+        path: PathKey = ("alerts", name)
+        threshold = getattr(service.alerts, name)
+        for key, messages in monitor_problems(args, known).items():
+            if key == "critical" and threshold.critical is None:
+                key = "warning"  # a warning-only alert is the monitor's critical level
+            target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
+            _add(violations, target, [f"{Alerts.DIRECTION[name]} alert {name}: {m}" for m in messages])
+        severity = "page" if threshold.critical is not None else "ticket"
+        _add(violations, ("routes", severity), [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
+    for slo in service.slos:
+        path = ("slos", slo.name)
+        args_slo = slo_objective(service, deployment, slo)
+        if args_slo is None:
+            continue
+        for key, messages in slo_problems(args_slo, known).items():
+            _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
+        for tier in slo.burn_rate:
+            monitor = burn_rate_monitor(service, deployment, slo, tier, SLO_ID_PLACEHOLDER)
+            tier_path: PathKey = (*path, "burn_rate", str(tier.long))
+            _add(violations, tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(monitor, slo)])
+            for key, messages in monitor_problems(monitor, known).items():
+                _add(violations, ("tags",) if key == "tags" else tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
+            _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(monitor.message), links)])
+    for check_ in service.health_checks:
+        path = ("health_checks", check_.name)
+        test = synthetic_test(service, deployment, check_)
+        if check_.interval.ms % 1000:
+            _add(violations, (*path, "interval"), [f"health check {check_.name}: Datadog ticks in whole seconds, got {check_.interval}"])
+        for key, messages in synthetic_problems(test, known).items():
+            _add(violations, ("tags",) if key == "tags" else _sub(path, key), [f"health check {check_.name}: {m}" for m in messages])
+        _add(violations, ("routes", check_.severity), [f"health check {check_.name}: {m}" for m in message_problems(str(test.message), links)])
+    if service.dashboards.enabled and service.sources.datadog is not None:
+        dashboard = service_dashboard(service, deployment, {slo.name: SLO_ID_PLACEHOLDER for slo in service.slos})
+        _add(violations, ("dashboards",), [f"dashboard: {m}" for m in dashboard_problems(dashboard)])
+    return sorted(set(violations))

@@ -1,38 +1,113 @@
-"""Threshold monitors (`query alert`) on APM metrics."""
+"""Threshold monitors (`query alert`, and a `log alert` for error logs), one per alert of the spec.
+
+Datadog needs a critical threshold on every monitor, equal to the number in the query. A spec alert with
+only a warning therefore becomes a monitor whose alert state opens a ticket (priority 3, ticket route).
+"""
+
+from typing import Optional
 
 import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
+from monitors.common.runbook import anchor
 from spec import Service
+from spec.alerts import Threshold
+from spec.routes import Severity
+from spec.units import Duration
+
+from . import queries
+from .messages import Level, threshold_message
+from .numbers import number, window
+from .signals import SIGNALS, Quantity, Signal
+
+AWS_SIGNALS = ("db_connections", "cache_hit_rate")  # read through Datadog's AWS integration
+HYSTERESIS = 0.1  # recover 10 % inside the threshold so a signal hovering at it does not flap
 
 
-def apm_scope(service: Service, deployment: Deployment) -> str:
-    assert service.sources.datadog is not None
-    return f"service:{service.sources.datadog.apm_service},env:{deployment.environment}"
+def priority(severity: Severity, deployment: Deployment, override: Optional[int] = None) -> str:
+    """P1 pages production, P2 pages elsewhere, P3 is a ticket; the spec may override."""
+    if override is not None:
+        return str(override)
+    if severity == "ticket":
+        return "3"
+    return "1" if deployment.production else "2"
 
 
-def error_rate_monitor(service: Service, deployment: Deployment) -> datadog.MonitorArgs:
+def recovery(signal: Signal, value: float) -> float:
+    """A recovery threshold just inside the alerting one (percentages never recover past 100 %)."""
+    if signal.direction == "above":
+        return round(value * (1 - HYSTERESIS), 6)
+    if signal.unit == "%":
+        return round(value + (100 - value) * HYSTERESIS, 6)
+    return round(value * (1 + HYSTERESIS), 6)
+
+
+def monitor_tags(service: Service, deployment: Deployment, signal: str) -> list[str]:
+    return sorted([*deployment.tag_list(service), f"signal:{anchor(signal)}"])
+
+
+def monitor_query(signal: Signal, expression: str, evaluation: str, threshold: str) -> str:
+    if signal.is_log_alert:
+        return f'logs("{expression}").index("*").rollup("count").last("{evaluation}") > {threshold}'
+    return f"{signal.time_aggregation}(last_{evaluation}):{expression} {signal.comparator} {threshold}"
+
+
+def _level(severity: Severity, quantity: Quantity, signal: Signal, evaluation: Duration) -> Level:
+    return Level(severity, str(quantity), number(signal.value(quantity, evaluation)))
+
+
+def threshold_monitor(
+    service: Service, deployment: Deployment, name: str, threshold: Threshold  # type: ignore[type-arg]
+) -> Optional[datadog.MonitorArgs]:
+    """The monitor of one spec alert, or None when the service has no Datadog source for that signal."""
+    signal = SIGNALS[name]
     source = service.sources.datadog
-    threshold = service.alerts.error_rate
-    assert source is not None and threshold is not None
-    scope = apm_scope(service, deployment)
-    span = source.span
-    window = str(threshold.window or "5m")
-    critical = threshold.critical.value if threshold.critical else None
-    warning = threshold.warning.value if threshold.warning else None
-    top = critical if critical is not None else warning
-    query = (
-        f"sum(last_{window}):(sum:trace.{span}.errors{{{scope}}}.as_count() / "
-        f"sum:trace.{span}.hits{{{scope}}}.as_count()) * 100 > {top:g}"
-    )
+    if source is None:
+        return None
+    if signal.is_log_alert:
+        expression: Optional[str] = queries.error_logs(source, deployment.environment)
+    else:
+        found = queries.signal_expression(service, name, queries.env_filter(deployment.environment))
+        expression = found.render() if found else None
+    if expression is None:
+        return None
+    span = threshold.window or signal.default_window
+    evaluation = window(span)
+    if threshold.critical is not None:
+        alert = _level("page", threshold.critical, signal, span)
+        warning = _level("ticket", threshold.warning, signal, span) if threshold.warning is not None else None
+    else:
+        alert, warning = _level("ticket", threshold.warning, signal, span), None
+    section = anchor(name)
     return datadog.MonitorArgs(
-        name=f"[{deployment.environment}] {service.service}: error rate",
-        type="query alert",
-        query=query,
-        message=f"{service.service} error rate is {{{{value}}}}%. Runbook: {service.runbook}",
-        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
-            critical=str(critical) if critical is not None else None,
-            warning=str(warning) if warning is not None else None,
+        name=f"[{deployment.environment}] {service.service}: {signal.title}",
+        type="log alert" if signal.is_log_alert else "query alert",
+        query=monitor_query(signal, expression, evaluation, alert.value),
+        message=threshold_message(
+            service, deployment, signal.title, signal.unit, signal.direction, alert, warning, section, signal.notify_no_data
         ),
-        tags=deployment.tag_list(service),
+        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
+            critical=alert.value,
+            critical_recovery=number(recovery(signal, float(alert.value))),
+            warning=warning.value if warning else None,
+            warning_recovery=number(recovery(signal, float(warning.value))) if warning else None,
+        ),
+        priority=priority(alert.severity, deployment, threshold.priority),
+        tags=monitor_tags(service, deployment, name),
+        include_tags=True,
+        notify_no_data=signal.notify_no_data,
+        no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
+        require_full_window=None if signal.is_log_alert else signal.require_full_window,
+        renotify_interval=60 if alert.severity == "page" else 0,
+        evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late
     )
+
+
+def threshold_monitors(service: Service, deployment: Deployment) -> dict[str, datadog.MonitorArgs]:
+    """Every threshold monitor of the service, by signal name, in the spec's fixed order."""
+    out: dict[str, datadog.MonitorArgs] = {}
+    for name, threshold in service.alerts.items():
+        args = threshold_monitor(service, deployment, name, threshold)
+        if args is not None:
+            out[name] = args
+    return out

@@ -1,0 +1,157 @@
+"""One Datadog dashboard per service: ordered sections, template variable `env`, the monitors' own queries.
+
+Datadog accepts only `team:<name>` tags on dashboards (at most 5), so the dashboard carries its team tag
+and finds its monitors by the `service:` and `env:` tags they carry.
+"""
+
+from typing import Callable, Optional
+
+import pulumi
+import pulumi_datadog as datadog
+
+from monitors.common.context import Deployment
+from monitors.common.runbook import runbook_url
+from monitors.datadog import queries
+from monitors.datadog.numbers import number, window
+from monitors.datadog.signals import SIGNALS
+from spec import Service
+
+Widget = datadog.DashboardWidgetArgs
+ENV = queries.DASHBOARD_ENV
+
+
+def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]:
+    """Horizontal lines at each alert threshold of the given signals, in the query's unit."""
+    out = []
+    for name in signals:
+        threshold = getattr(service.alerts, name)
+        if threshold is None:
+            continue
+        signal = SIGNALS[name]
+        for level, quantity in threshold.levels():
+            value = number(signal.value(quantity, threshold.window or signal.default_window))
+            out.append(
+                datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs(
+                    value=f"y = {value}",
+                    display_type=f"{'error' if level == 'critical' else 'warning'} dashed",
+                    label=f"{signal.title} {level} {quantity}",
+                )
+            )
+    return out
+
+
+def request(label: str, expression: queries.Expression) -> datadog.DashboardWidgetTimeseriesDefinitionRequestArgs:
+    """One line: the expression's formula over its metric queries (formulas-and-functions)."""
+    return datadog.DashboardWidgetTimeseriesDefinitionRequestArgs(
+        display_type="line",
+        formulas=[datadog.DashboardWidgetTimeseriesDefinitionRequestFormulaArgs(formula_expression=expression.formula, alias=label)],
+        queries=[
+            datadog.DashboardWidgetTimeseriesDefinitionRequestQueryArgs(
+                metric_query=datadog.DashboardWidgetTimeseriesDefinitionRequestQueryMetricQueryArgs(
+                    name=name, query=query, data_source="metrics"
+                )
+            )
+            for name, query in expression.terms.items()
+        ],
+    )
+
+
+def timeseries(
+    title: str, series: list[tuple[str, queries.Expression]], marks: list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]
+) -> Widget:
+    """A line chart of (label, expression) series."""
+    return Widget(
+        timeseries_definition=datadog.DashboardWidgetTimeseriesDefinitionArgs(
+            title=title,
+            show_legend=True,
+            requests=[request(label, expression) for label, expression in series],
+            markers=marks or None,
+        )
+    )
+
+
+def monitor_summary(title: str, query: str) -> Widget:
+    return Widget(
+        manage_status_definition=datadog.DashboardWidgetManageStatusDefinitionArgs(
+            title=title, query=query, summary_type="monitors", display_format="countsAndList", sort="status,asc"
+        )
+    )
+
+
+def _sections(
+    service: Service, deployment: Deployment, slo_ids: dict[str, pulumi.Input[str]]
+) -> dict[str, Callable[[], list[Widget]]]:
+    source = service.sources.datadog
+    assert source is not None
+    aws = service.sources.aws
+    monitors = f'tag:"service:{service.service}" tag:"env:{deployment.environment}"'
+    slos = {slo.name: slo for slo in service.slos}
+    return {
+        "slos": lambda: [
+            Widget(
+                service_level_objective_definition=datadog.DashboardWidgetServiceLevelObjectiveDefinitionArgs(
+                    title=f"SLO {name}: {slos[name].objective} over {window(slos[name].window)}",
+                    slo_id=slo_id,
+                    time_windows=[window(slos[name].window)],
+                    view_mode="overall",
+                    view_type="detail",
+                    show_error_budget=True,
+                )
+            )
+            for name, slo_id in sorted(slo_ids.items())
+        ],
+        "latency": lambda: [
+            timeseries(
+                "Latency p50 / p95 / p99 (s)",
+                [(p, queries.latency(source, ENV, p)) for p in ("p50", "p95", "p99")],
+                markers(service, "latency_p50", "latency_p95", "latency_p99"),
+            )
+        ],
+        "errors": lambda: [
+            timeseries(
+                "Error rates: 5xx and 4xx (%)",
+                [("5xx", queries.error_rate(source, ENV)), ("4xx", queries.client_error_rate(source, ENV))],
+                markers(service, "error_rate", "client_error_rate"),
+            )
+        ],
+        "throughput": lambda: [
+            timeseries("Throughput (req/s)", [("req/s", queries.throughput(source, ENV))], markers(service, "throughput_drop"))
+        ],
+        "resources": lambda: [
+            timeseries("CPU (%)", [("cpu", queries.cpu(source, ENV))], markers(service, "cpu")),
+            timeseries("Memory used over limit (%)", [("memory", queries.memory(source, ENV))], markers(service, "memory")),
+        ],
+        "database": lambda: (
+            [timeseries("Database connections", [("connections", queries.db_connections(aws.rds.instance))], markers(service, "db_connections"))]
+            if aws and aws.rds
+            else []
+        ),
+        "cache": lambda: (
+            [timeseries("Cache hit rate (%)", [("hit rate", queries.cache_hit_rate(aws.elasticache.cluster))], markers(service, "cache_hit_rate"))]
+            if aws and aws.elasticache
+            else []
+        ),
+        "health": lambda: (
+            [monitor_summary("Health checks", f"type:synthetics {monitors}")] if service.health_checks else []
+        ),
+        "alerts": lambda: [monitor_summary(f"Monitors of {service.service}", monitors)],
+    }
+
+
+def service_dashboard(
+    service: Service, deployment: Deployment, slo_ids: Optional[dict[str, pulumi.Input[str]]] = None
+) -> datadog.DashboardArgs:
+    """The service's dashboard, its sections in the spec's order."""
+    sections = _sections(service, deployment, slo_ids or {})
+    widgets = [widget for section in service.dashboards.sections for widget in sections[section]()]
+    return datadog.DashboardArgs(
+        title=f"{service.service} ({deployment.environment})",
+        description=f"{(service.description or service.service).rstrip('.')}. Runbook: {runbook_url(service, deployment)}. Managed by vigil.",
+        layout_type="ordered",
+        reflow_type="auto",
+        template_variables=[
+            datadog.DashboardTemplateVariableArgs(name="env", prefix="env", defaults=[deployment.environment])
+        ],
+        widgets=widgets,
+        tags=[f"team:{service.team}"],
+    )

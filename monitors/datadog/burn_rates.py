@@ -1,0 +1,57 @@
+"""Multi-window, multi-burn-rate alerts on an SLO (`slo alert` monitors), one per tier of the spec.
+
+A tier fires when the budget burns at least `budget × period ÷ long window` times too fast over both its
+long and short windows: 14.4 over 1h/5m, 6 over 6h/30m and 3 over 24h/2h for a 30-day SLO.
+"""
+
+from typing import Union
+
+import pulumi
+import pulumi_datadog as datadog
+
+from monitors.common.burn_rates import tier_burn_rate
+from monitors.common.context import Deployment
+from monitors.common.runbook import anchor
+from spec import Service
+from spec.slos import BurnRateTier, Slo
+
+from .messages import burn_rate_message
+from .numbers import number, window
+from .thresholds import priority
+
+
+def tier_key(tier: BurnRateTier) -> str:
+    """A tier's identity for names: its long window ('1h', '6h', '24h')."""
+    return window(tier.long)
+
+
+def burn_rate_query(slo_id: pulumi.Input[str], slo: Slo, tier: BurnRateTier) -> Union[str, pulumi.Output[str]]:
+    """`burn_rate("<slo id>").over("30d").long_window("1h").short_window("5m") > 14.4`; a plain id gives a plain string."""
+    tail = (
+        f'").over("{window(slo.window)}").long_window("{window(tier.long)}").short_window("{window(tier.short)}")'
+        f" > {number(tier_burn_rate(slo, tier))}"
+    )
+    if isinstance(slo_id, str):
+        return f'burn_rate("{slo_id}{tail}'
+    return pulumi.Output.concat('burn_rate("', slo_id, tail)
+
+
+def burn_rate_monitor(
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]
+) -> datadog.MonitorArgs:
+    rate = number(tier_burn_rate(slo, tier))
+    windows = f"{window(tier.long)}/{window(tier.short)}"
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: SLO {slo.name} burn rate {rate}x over {windows}",
+        type="slo alert",
+        query=burn_rate_query(slo_id, slo, tier),
+        message=burn_rate_message(
+            service, deployment, slo.name, str(slo.objective), rate, windows, tier.severity, anchor("slo", slo.name)
+        ),
+        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
+        priority=priority(tier.severity, deployment),
+        tags=sorted([*deployment.tag_list(service), f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"]),
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=60 if tier.severity == "page" else 0,
+    )

@@ -1,0 +1,114 @@
+"""Monitor messages: what fired, its value against the threshold, who is notified, and where the runbook is.
+
+Handles sit inside Datadog's conditional blocks so each state notifies its route: the alert state its
+severity's route, the warning state the ticket route, recovery everyone who was told.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+from monitors.common.context import Deployment
+from monitors.common.runbook import alert_doc_url, runbook_url
+from spec import Service
+from spec.routes import Severity
+
+
+def route_handles(service: Service, severity: Severity) -> list[str]:
+    route = service.routes.get(severity)
+    return list(route.datadog) if route else []
+
+
+def links(service: Service, deployment: Deployment, section: str) -> str:
+    return f"Runbook: {runbook_url(service, deployment)}\nThis alert: {alert_doc_url(service, deployment, section)}"
+
+
+def block(tag: str, text: str) -> str:
+    return f"{{{{#{tag}}}}}\n{text}\n{{{{/{tag}}}}}"
+
+
+@dataclass(frozen=True)
+class Level:
+    """One threshold of a monitor as people read it: '1%' pages the page route."""
+
+    severity: Severity
+    shown: str  # the spec's own spelling, e.g. '500ms'
+    value: str  # the number in the query, e.g. '0.5'
+
+    def described(self, unit: str) -> str:
+        """'0.5 s (500ms)' when the query's unit differs from the spec's spelling, else just '1%'."""
+        inline = f"{self.value}{unit}"
+        return inline if self.shown in (self.value, inline.replace(" ", "")) else f"{inline} ({self.shown})"
+
+
+def threshold_message(
+    service: Service,
+    deployment: Deployment,
+    title: str,
+    unit: str,
+    relation: str,
+    alert: Level,
+    warning: Optional[Level],
+    section: str,
+    no_data: bool,
+) -> str:
+    """Message of a threshold monitor; `relation` is 'above' or 'below'."""
+    head = f"{service.service} ({deployment.environment}): {title} is {{{{value}}}}{unit}, {relation} its threshold."
+    parts = [head]
+    alert_handles = route_handles(service, alert.severity)
+    parts.append(
+        block(
+            "is_alert",
+            f"{title} {{{{value}}}}{unit} is {relation} {alert.described(unit)}: "
+            f"{'page' if alert.severity == 'page' else 'ticket'}. {' '.join(alert_handles)}".rstrip(),
+        )
+    )
+    told = list(alert_handles)
+    if warning is not None:
+        warning_handles = route_handles(service, warning.severity)
+        parts.append(
+            block(
+                "is_warning",
+                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.described(unit)}: "
+                f"ticket. {' '.join(warning_handles)}".rstrip(),
+            )
+        )
+        told += [h for h in warning_handles if h not in told]
+    if no_data:
+        parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic. {' '.join(alert_handles)}".rstrip()))
+    parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}. {' '.join(told)}".rstrip()))
+    parts.append(links(service, deployment, section))
+    return "\n".join(parts)
+
+
+def burn_rate_message(
+    service: Service, deployment: Deployment, slo_name: str, objective: str, rate: str, windows: str,
+    severity: Severity, section: str,
+) -> str:
+    """Burn-rate alerts have no {{value}}: Datadog gives the rate seen over each window instead."""
+    handles = route_handles(service, severity)
+    observed = "{{long_window_burn_rate}}x (long window) and {{short_window_burn_rate}}x (short window)"
+    head = (
+        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) "
+        f"burns its error budget at {observed}, threshold {rate}x over {windows}."
+    )
+    return "\n".join(
+        [
+            head,
+            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {severity}. {' '.join(handles)}".rstrip()),
+            block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x. {' '.join(handles)}".rstrip()),
+            links(service, deployment, section),
+        ]
+    )
+
+
+def synthetic_message(service: Service, deployment: Deployment, check_name: str, url: str, severity: Severity, section: str) -> str:
+    handles = route_handles(service, severity)
+    head = f"{service.service} ({deployment.environment}): health check {check_name} ({url}) is failing."
+    return "\n".join(
+        [
+            head,
+            block("is_alert", f"{url} fails its status or response-time assertion: {severity}. {' '.join(handles)}".rstrip()),
+            block("is_recovery", f"Recovered: {url} passes again. {' '.join(handles)}".rstrip()),
+            links(service, deployment, section),
+        ]
+    )

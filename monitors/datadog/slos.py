@@ -1,0 +1,114 @@
+"""Service level objectives in Datadog.
+
+- availability: a metric (count) SLO, good = hits − errors, total = hits, both summed.
+- latency: Datadog counts "requests faster than X" only from a distribution with percentiles *and*
+  threshold queries enabled by hand in the UI; a query string for it is not part of the public API
+  contract. The honest, API-typed alternative is a **time-slice SLO**: a 5-minute slice is good when the
+  APM p95 latency is at or under the spec's threshold, and the objective is the share of good slices.
+  It uses the same p95 query as the latency monitor.
+- custom: a metric SLO on the spec's own good/total Datadog queries.
+"""
+
+from typing import Optional
+
+import pulumi_datadog as datadog
+
+from monitors.common.context import Deployment
+from spec import Service
+from spec.slos import LatencySli, Slo
+
+from . import queries
+from .numbers import number
+
+TIME_SLICE_SECONDS = 300
+LATENCY_PERCENTILE = "p95"
+
+
+def slo_tags(service: Service, deployment: Deployment, slo: Slo) -> list[str]:
+    return sorted([*deployment.tag_list(service), f"slo:{slo.name}"])
+
+
+def _thresholds(slo: Slo) -> list[datadog.ServiceLevelObjectiveThresholdArgs]:
+    return [
+        datadog.ServiceLevelObjectiveThresholdArgs(
+            target=slo.objective.value,
+            timeframe=str(slo.window),
+            warning=slo.warning.value if slo.warning else None,
+        )
+    ]
+
+
+def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optional[datadog.ServiceLevelObjectiveArgs]:
+    """The Datadog SLO for a spec SLO, or None when the service has no Datadog source for its SLI."""
+    source = service.sources.datadog
+    env = queries.env_filter(deployment.environment)
+    what = slo.description or f"{slo.name} of {service.service}"
+    if isinstance(slo.sli, LatencySli):
+        what += f": 5-minute slices whose {LATENCY_PERCENTILE} latency is at most {slo.sli.latency_below}"
+    common = dict(
+        name=f"[{deployment.environment}] {service.service}: {slo.name}",
+        description=f"{what} ({slo.objective} over {slo.window})",
+        thresholds=_thresholds(slo),
+        timeframe=str(slo.window),
+        target_threshold=slo.objective.value,
+        warning_threshold=slo.warning.value if slo.warning else None,
+        tags=slo_tags(service, deployment, slo),
+    )
+    if slo.sli_kind == "availability":
+        if source is None:
+            return None
+        hits = queries.hits(source, env)
+        return datadog.ServiceLevelObjectiveArgs(
+            type="metric",
+            query=datadog.ServiceLevelObjectiveQueryArgs(
+                numerator=f"{hits} - {queries.errors(source, env)}", denominator=hits
+            ),
+            **common,  # type: ignore[arg-type]
+        )
+    if slo.sli_kind == "latency":
+        if source is None:
+            return None
+        assert isinstance(slo.sli, LatencySli)
+        return datadog.ServiceLevelObjectiveArgs(
+            type="time_slice",
+            sli_specification=datadog.ServiceLevelObjectiveSliSpecificationArgs(
+                time_slice=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceArgs(
+                    comparator="<=",
+                    threshold=float(number(slo.sli.latency_below.seconds)),
+                    query_interval_seconds=TIME_SLICE_SECONDS,
+                    query=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryArgs(
+                        formula=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryFormulaArgs(
+                            formula_expression="query1"
+                        ),
+                        queries=[
+                            datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryQueryArgs(
+                                metric_query=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryQueryMetricQueryArgs(
+                                    name="query1",
+                                    data_source="metrics",
+                                    query=queries.latency(source, env, LATENCY_PERCENTILE).render(),
+                                )
+                            )
+                        ],
+                    ),
+                )
+            ),
+            **common,  # type: ignore[arg-type]
+        )
+    custom = slo.sli.custom.get("datadog")  # type: ignore[union-attr]
+    if custom is None:
+        return None
+    return datadog.ServiceLevelObjectiveArgs(
+        type="metric",
+        query=datadog.ServiceLevelObjectiveQueryArgs(numerator=custom.good, denominator=custom.total),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def slo_objectives(service: Service, deployment: Deployment) -> dict[str, datadog.ServiceLevelObjectiveArgs]:
+    """Every Datadog SLO of the service, by SLO name (the spec keeps them sorted by name)."""
+    out: dict[str, datadog.ServiceLevelObjectiveArgs] = {}
+    for slo in service.slos:
+        args = slo_objective(service, deployment, slo)
+        if args is not None:
+            out[slo.name] = args
+    return out

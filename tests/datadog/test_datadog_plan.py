@@ -1,0 +1,233 @@
+"""Tests over the Datadog resources each stack registers (the same program `pulumi up` runs, under mocks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vigil.engine import PlannedResource
+from vigil.testkit import PlanView, stack_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+MONITOR = "datadog:index/monitor:Monitor"
+SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective"
+SYNTHETIC = "datadog:index/syntheticsTest:SyntheticsTest"
+DASHBOARD = "datadog:index/dashboard:Dashboard"
+PAGE, TICKET, DEV = "@pagerduty-platform", "@slack-platform-alerts", "@slack-platform-dev"
+
+
+def block(message: str, name: str) -> str:
+    match = re.search(r"\{\{#" + name + r"\}\}(.*?)\{\{/" + name + r"\}\}", message, re.S)
+    return match.group(1) if match else ""
+
+
+def monitor(plan: PlanView, name: str) -> PlannedResource:
+    return plan.one(type=MONITOR, name=name)
+
+
+def datadog_counts(plan: PlanView) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for resource in plan.resources:
+        if resource.type.startswith("datadog:"):
+            counts[resource.type] = counts.get(resource.type, 0) + 1
+    return counts
+
+
+def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
+    # 11 threshold monitors + 2 SLOs × 3 burn-rate tiers; dev drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 17, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 16, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+
+
+# -- the operations report's thresholds ---------------------------------------------------------------
+
+
+def test_error_rate_above_1_percent(prod_plan: PlanView) -> None:
+    inputs = monitor(prod_plan, "api-error-rate").inputs
+    assert inputs["type"] == "query alert"
+    assert inputs["query"] == (
+        "sum(last_5m):100 * sum:trace.http.request.errors{service:api,env:prod}.as_count() / "
+        "sum:trace.http.request.hits{service:api,env:prod}.as_count() > 1"
+    )
+    assert inputs["monitorThresholds"]["critical"] == "1" and inputs["monitorThresholds"]["warning"] == "0.5"
+    assert PAGE in block(inputs["message"], "is_alert") and TICKET in block(inputs["message"], "is_warning")
+
+
+def test_p95_above_500ms_in_seconds(prod_plan: PlanView) -> None:
+    inputs = monitor(prod_plan, "api-latency-p95").inputs
+    assert inputs["query"] == "percentile(last_5m):p95:trace.http.request{service:api,env:prod} > 0.5"
+    assert inputs["monitorThresholds"]["critical"] == "0.5"
+    assert PAGE in block(inputs["message"], "is_alert")
+
+
+def test_cpu_above_80_percent(prod_plan: PlanView) -> None:
+    inputs = monitor(prod_plan, "api-cpu").inputs
+    assert inputs["query"] == "avg(last_10m):avg:ecs.fargate.cpu.percent{service:api,env:prod} > 80"
+    assert inputs["monitorThresholds"]["critical"] == "80"
+    assert PAGE in block(inputs["message"], "is_alert")
+
+
+def test_memory_above_85_percent_of_the_limit(prod_plan: PlanView) -> None:
+    inputs = monitor(prod_plan, "api-memory").inputs
+    assert inputs["query"] == (
+        "avg(last_10m):100 * avg:ecs.fargate.mem.usage{service:api,env:prod} / "
+        "avg:ecs.fargate.mem.limit{service:api,env:prod} > 85"
+    )
+    assert inputs["monitorThresholds"]["critical"] == "85"
+    assert PAGE in block(inputs["message"], "is_alert")
+
+
+def test_health_check_failures(prod_plan: PlanView) -> None:
+    tests = {r.name: r.inputs for r in prod_plan.select(type=SYNTHETIC)}
+    urls = {name: inputs["requestDefinition"]["url"] for name, inputs in tests.items()}
+    assert urls == {
+        "api-health-health": "https://api.example.com/health",
+        "api-health-ready": "https://api.example.com/health/ready",
+        "api-health-live": "https://api.example.com/health/live",
+    }
+    live = tests["api-health-live"]
+    assert live["optionsList"]["monitorPriority"] == 1 and PAGE in block(live["message"], "is_alert")
+    for name in ("api-health-health", "api-health-ready"):
+        assert tests[name]["optionsList"]["monitorPriority"] == 3
+        assert TICKET in block(tests[name]["message"], "is_alert") and PAGE not in tests[name]["message"]
+    for inputs in tests.values():
+        assert {a["type"] for a in inputs["assertions"]} == {"statusCode", "responseTime"}
+        assert 30 <= inputs["optionsList"]["tickEvery"] <= 604_800
+        assert 1 <= inputs["optionsList"]["minLocationFailed"] <= len(inputs["locations"])
+
+
+def test_other_report_signals(prod_plan: PlanView) -> None:
+    queries = {r.name: r.inputs["query"] for r in prod_plan.select(type=MONITOR)}
+    assert queries["api-db-connections"] == "avg(last_10m):max:aws.rds.database_connections{dbinstanceidentifier:api-db} > 90"
+    assert queries["api-cache-hit-rate"].endswith(" < 70") and "aws.elasticache.cache_misses" in queries["api-cache-hit-rate"]
+    assert queries["api-throughput-drop"] == "avg(last_10m):sum:trace.http.request.hits{service:api,env:prod}.as_rate() < 1"
+    assert "http.status_class:4xx" in queries["api-client-error-rate"]
+    assert queries["api-error-log-rate"].startswith('logs("service:api env:prod status:error")')
+    assert monitor(prod_plan, "api-error-log-rate").inputs["type"] == "log alert"
+
+
+# -- every monitor ----------------------------------------------------------------------------------------
+
+
+def _notifiers(any_plan: PlanView) -> list[PlannedResource]:
+    return any_plan.select(type=MONITOR) + any_plan.select(type=SYNTHETIC)
+
+
+def test_every_monitor_has_routes_tags_and_runbook(any_plan: PlanView) -> None:
+    env = any_plan.plan.stack
+    for resource in _notifiers(any_plan):
+        message = resource.inputs["message"]
+        assert re.search(r"@[a-z]", block(message, "is_alert")), resource.name
+        assert "docs/runbooks/api.md" in message and "docs/services/api.md#" in message, resource.name
+        tags = any_plan.tags(resource)
+        assert {"service:api", "team:platform", f"env:{env}", "managed-by:vigil"} <= tags, resource.name
+        assert all(re.fullmatch(r"[a-z][a-z0-9_\-:./]*", t) and len(t) <= 200 for t in tags)
+
+
+def test_every_query_monitor_is_consistent(any_plan: PlanView) -> None:
+    for resource in any_plan.select(type=MONITOR):
+        inputs = resource.inputs
+        number = inputs["query"].rsplit(" ", 1)[1]
+        assert number == inputs["monitorThresholds"]["critical"], resource.name
+        assert inputs["includeTags"] is True and 1 <= int(inputs["priority"]) <= 5
+        assert inputs["type"] in ("query alert", "log alert", "slo alert")
+        if inputs["type"] == "query alert":
+            assert f"env:{any_plan.plan.stack}" in inputs["query"] or "aws." in inputs["query"], resource.name
+        if inputs["type"] != "slo alert":
+            assert "criticalRecovery" in inputs["monitorThresholds"], resource.name
+
+
+def test_sparse_signals_do_not_alert_on_no_data(prod_plan: PlanView) -> None:
+    for name in ("api-error-rate", "api-latency-p99", "api-error-log-rate", "api-client-error-rate"):
+        assert monitor(prod_plan, name).inputs["notifyNoData"] is False
+    assert monitor(prod_plan, "api-throughput-drop").inputs["notifyNoData"] is True
+
+
+# -- SLOs and burn rates ----------------------------------------------------------------------------------
+
+
+def test_slos(prod_plan: PlanView) -> None:
+    availability = prod_plan.one(type=SLO, name="api-availability-slo").inputs
+    assert availability["type"] == "metric"
+    assert availability["thresholds"] == [{"target": 99.9, "timeframe": "30d", "warning": 99.95}]
+    assert availability["query"]["denominator"] == "sum:trace.http.request.hits{service:api,env:prod}.as_count()"
+    latency = prod_plan.one(type=SLO, name="api-latency-slo").inputs
+    assert latency["type"] == "time_slice" and latency["sliSpecification"]["timeSlice"]["threshold"] == 0.5
+    assert {"service:api", "slo:latency"} <= prod_plan.tags(prod_plan.one(type=SLO, name="api-latency-slo"))
+
+
+@pytest.mark.parametrize("slo", ["availability", "latency"])
+def test_burn_rate_tiers_in_the_plan(prod_plan: PlanView, slo: str) -> None:
+    expected = {"1h": ("5m", "14.4", PAGE), "6h": ("30m", "6", PAGE), "24h": ("2h", "3", TICKET)}
+    for long, (short, rate, handle) in expected.items():
+        inputs = monitor(prod_plan, f"api-{slo}-burn-{long}").inputs
+        assert inputs["type"] == "slo alert"
+        assert inputs["query"] == (
+            f'burn_rate("${{api-{slo}-slo.id}}").over("30d").long_window("{long}").short_window("{short}") > {rate}'
+        )
+        assert inputs["monitorThresholds"] == {"critical": rate}
+        assert handle in block(inputs["message"], "is_alert")
+
+
+# -- dashboard --------------------------------------------------------------------------------------------
+
+
+def test_dashboard(prod_plan: PlanView) -> None:
+    inputs = prod_plan.one(type=DASHBOARD, name="api-dashboard").inputs
+    assert inputs["layoutType"] == "ordered" and len(inputs["tags"]) <= 5
+    assert inputs["templateVariables"] == [{"defaults": ["prod"], "name": "env", "prefix": "env"}]
+    kinds = [next(iter(w)) for w in inputs["widgets"]]
+    assert kinds[:2] == ["serviceLevelObjectiveDefinition"] * 2 and kinds[-1] == "manageStatusDefinition"
+    shown = {
+        q["metricQuery"]["query"]
+        for w in inputs["widgets"]
+        for r in w.get("timeseriesDefinition", {}).get("requests", [])
+        for q in r["queries"]
+    }
+    # The widgets chart exactly what the monitors watch, with the template variable in place of the env.
+    for name in ("api-latency-p95", "api-cpu", "api-db-connections"):
+        query = monitor(prod_plan, name).inputs["query"]
+        metric = re.search(r"\):(.*) [<>] ", query).group(1)  # type: ignore[union-attr]
+        assert metric.replace("env:prod", "$env") in shown, name
+
+
+# -- environments -----------------------------------------------------------------------------------------
+
+
+def test_dev_differs_from_prod_as_the_overlay_says(dev_plan: PlanView, prod_plan: PlanView) -> None:
+    assert monitor(dev_plan, "api-latency-p95").inputs["query"].endswith(" > 0.8")
+    assert monitor(dev_plan, "api-latency-p95").inputs["monitorThresholds"]["warning"] == "0.6"
+    assert dev_plan.select(type=MONITOR, name="api-throughput-drop") == []
+    assert prod_plan.select(type=MONITOR, name="api-throughput-drop") != []
+    assert "dbinstanceidentifier:api-db-dev" in monitor(dev_plan, "api-db-connections").inputs["query"]
+    for resource in _notifiers(dev_plan):
+        assert PAGE not in resource.inputs["message"] and DEV in resource.inputs["message"], resource.name
+    assert monitor(dev_plan, "api-cpu").inputs["priority"] == "2"  # pages outside production are P2
+    assert monitor(prod_plan, "api-cpu").inputs["priority"] == "1"
+
+
+def test_names_do_not_depend_on_list_order(tmp_path: Path, prod_plan: PlanView) -> None:
+    text = (ROOT / "catalog" / "api.yaml").read_text()
+    checks_start, alerts_start = text.index("health_checks:\n"), text.index("alerts:\n")
+    body = text[checks_start + len("health_checks:\n") : alerts_start]
+    items = ["  - name:" + chunk for chunk in body.split("  - name:")[1:]]
+    reordered = text[: checks_start + len("health_checks:\n")] + "".join(reversed(items)) + text[alerts_start:]
+    assert reordered != text
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "api.yaml").write_text(reordered)
+    other = stack_plan("prod", catalog=tmp_path / "catalog", project=ROOT)
+    datadog = lambda plan: [r.to_dict() for r in plan.resources if r.type.startswith("datadog:")]  # noqa: E731
+    assert datadog(other) == datadog(prod_plan)
+
+
+def test_the_human_plan_summarises_every_datadog_type(prod_plan: PlanView) -> None:
+    from vigil.render.summary import summarise
+
+    lines = {r.name: summarise(r) for r in prod_plan.resources if r.type.startswith("datadog:")}
+    assert lines["api-error-rate"][-1] == "notifies on alert: @pagerduty-platform; warning: @slack-platform-alerts"
+    assert lines["api-availability-burn-24h"][-1] == "notifies on alert: @slack-platform-alerts"
+    assert lines["api-latency-slo"][-1] == "good slice (300 s): p95:trace.http.request{service:api,env:prod} <= 0.5"
+    assert lines["api-health-live"][0].startswith("api/http GET https://api.example.com/health/live: statusCode is 200")
+    assert lines["api-dashboard"][0].startswith("api (prod): 11 widgets")

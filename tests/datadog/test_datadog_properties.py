@@ -1,0 +1,48 @@
+"""Properties: whatever valid thresholds and SLOs a spec gives, the builders produce what Datadog's rules accept."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitors.common.context import Deployment
+from monitors.datadog import rules
+from monitors.datadog.thresholds import threshold_monitors
+from spec import Service
+
+percent = st.integers(min_value=1, max_value=9999).map(lambda n: n / 100)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cpu=st.tuples(percent, percent).filter(lambda t: t[0] != t[1]).map(sorted),
+    hit=st.tuples(percent, percent).filter(lambda t: t[0] != t[1]).map(sorted),
+    p95=st.tuples(st.integers(1, 60_000), st.integers(1, 60_000)).filter(lambda t: t[0] != t[1]).map(sorted),
+    objective=st.sampled_from(["99%", "99.5%", "99.9%", "99.95%", "99.99%"]),
+    window=st.sampled_from(["7d", "30d", "90d"]),
+)
+def test_builders_always_satisfy_the_rules(
+    edit: Callable[[Callable[[dict[str, Any]], None]], Service],
+    prod: Deployment,
+    cpu: list[float],
+    hit: list[float],
+    p95: list[int],
+    objective: str,
+    window: str,
+) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["alerts"]["cpu"] = {"warning": f"{cpu[0]}%", "critical": f"{cpu[1]}%"}
+        d["alerts"]["cache_hit_rate"] = {"critical": f"{hit[0]}%", "warning": f"{hit[1]}%"}
+        d["alerts"]["latency_p95"] = {"warning": f"{p95[0]}ms", "critical": f"{p95[1]}ms"}
+        for slo in d["slos"]:
+            slo.update(objective=objective, window=window)
+            slo.pop("warning", None)
+
+    service = edit(change)
+    assert rules.check(service, prod) == []
+    monitors = threshold_monitors(service, prod)
+    for args in monitors.values():
+        assert args.query.rsplit(" ", 1)[1] == args.monitor_thresholds.critical
+    assert monitors["latency_p95"].monitor_thresholds.critical == f"{p95[1] / 1000:.3f}".rstrip("0").rstrip(".")
