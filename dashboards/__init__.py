@@ -1,0 +1,1 @@
+"""Dashboard builders: one Datadog and one CloudWatch dashboard per service."""
