@@ -6,6 +6,7 @@ its alarm fires, in the alarm's unit and period.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional, Sequence
 
 import pulumi
@@ -185,7 +186,17 @@ def dashboard_body(
     return {"widgets": layout(widgets)}
 
 
+def _holds_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_output(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_output(v) for v in value)
+    return False
+
+
 def dashboard_args(service: Service, deployment: Deployment, body: dict[str, Any]) -> aws.cloudwatch.DashboardArgs:
-    return aws.cloudwatch.DashboardArgs(
-        dashboard_name=dashboard_name(service, deployment), dashboard_body=pulumi.Output.json_dumps(body)
-    )
+    """JSON of the body; through Output.json_dumps when ARNs or ids inside are only known once deployed."""
+    text: pulumi.Input[str] = pulumi.Output.json_dumps(body) if _holds_output(body) else json.dumps(body)
+    return aws.cloudwatch.DashboardArgs(dashboard_name=dashboard_name(service, deployment), dashboard_body=text)
