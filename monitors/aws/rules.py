@@ -183,15 +183,16 @@ def check_metric_filter(args: Any) -> list[str]:
     )
 
 
-def check_subscription_filter(args: Any, region: str) -> list[str]:
-    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it)."""
+def check_subscription_filter(args: Any, region: Optional[str]) -> list[str]:
+    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it).
+    `region` is None when the service names no AWS source (the stack's monitoring:awsRegion applies)."""
     put = lambda name: L.member("logs", "PutSubscriptionFilter", name)  # noqa: E731
     out = _problems(L.length_problem("subscription filter name", args.name or "", put("filterName")))
     arn = str(args.destination_arn)
     found = re.fullmatch(r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?", arn)
     if found is None:
         out.append(f"monitoring:logForwarderArn {arn!r} is not a Lambda function ARN")
-    elif found.group(1) != region:
+    elif region is not None and found.group(1) != region:
         out.append(f"monitoring:logForwarderArn is in {found.group(1)}, but the log group is in {region}: they must share a region")
     return out
 
@@ -264,7 +265,7 @@ def _recorded(service: Service, deployment: Deployment) -> list[Declaration]:
     return recorded
 
 
-def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declaration, str]]:
+def check_declarations(declarations: Iterable[Declaration], region_known: bool = True) -> list[tuple[Declaration, str]]:
     declarations = list(declarations)
     alarms: dict[str, set[str]] = {}
     for d in declarations:
@@ -275,7 +276,7 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
         "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.region, set())),
         "log_group": lambda d: check_log_group(d.args),
         "metric_filter": lambda d: check_metric_filter(d.args),
-        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region),
+        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region if region_known else None),
         "topic": lambda d: check_topic(d.args),
         "health_check": lambda d: check_health_check(d.args),
         "dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
@@ -289,9 +290,15 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
 
 
 def check(service: Service, deployment: Deployment) -> list[Violation]:
-    violations = [
-        Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in check_declarations(_recorded(service, deployment))
-    ]
+    found = check_declarations(_recorded(service, deployment), region_known=service.sources.aws is not None)
+    violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
+    if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
+        violations.append(
+            Violation(
+                ("alerts", "error_log_rate"),
+                "CloudWatch counts error log lines with a metric filter: add 'error' to logs.metric_filters",
+            )
+        )
     for health in service.health_checks:
         if not 200 <= health.expect_status < 400:
             violations.append(

@@ -280,6 +280,21 @@ def test_service_forwarder_in_another_region() -> None:
     assert any("is in us-west-2, but the log group is in eu-west-1" in m for m in messages)
 
 
+def test_service_forwarder_region_is_unknown_without_an_aws_source() -> None:
+    service = api()
+    bare = service.model_copy(update={"sources": service.sources.model_copy(update={"aws": None})})
+    arn = "arn:aws:lambda:us-west-2:123456789012:function:datadog-forwarder"
+    assert _messages(bare, ("logs",), log_forwarder_arn=arn) == []
+    assert _messages(bare, ("logs",), log_forwarder_arn="arn:aws:sqs:us-west-2:123456789012:q")
+
+
+def test_service_error_log_rate_needs_the_error_filter() -> None:
+    service = api()
+    logs = service.logs.model_copy(update={"metric_filters": ["warn"]})
+    messages = _messages(service.model_copy(update={"logs": logs}), ("alerts", "error_log_rate"))
+    assert messages and "add 'error' to logs.metric_filters" in messages[0]
+
+
 def test_service_health_check_status_and_regions() -> None:
     service = api()
     live = next(c for c in service.health_checks if c.name == "live")

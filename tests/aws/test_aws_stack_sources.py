@@ -42,7 +42,11 @@ def test_dimensions_come_from_the_referenced_stack(referenced_plan: PlanView) ->
     assert rds["dimensions"] == {"DBInstanceIdentifier": "api-db"}  # literal values stay literal
 
 
-def test_the_program_reads_only_the_outputs_named() -> None:
+def test_the_offline_engine_is_told_which_outputs_the_spec_reads(tmp_path: Path) -> None:
+    from spec import load_catalog
+
+    referenced = load_catalog(_catalog(tmp_path), ["prod"]).for_environment("prod")
+    assert stack_outputs(referenced) == {"org/infra/prod": ["albName", "apiTargetGroup", "clusterName"]}
     assert stack_outputs([api()]) == {}
 
 
