@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pulumi_aws as aws
 import pytest
 
-from monitors.aws import rules
 from monitors.aws.rules import (
     check,
     check_composite_alarm,
