@@ -83,6 +83,23 @@ def _signal(service: Service, deployment: Deployment, targets: Targets, region: 
     )
 
 
+def _throughput(service: Service, deployment: Deployment, targets: Targets, region: str) -> list[dict[str, Any]]:
+    """Requests per second (the report's throughput), with the drop thresholds as rates."""
+    seen = watched("throughput_drop", service, deployment, targets)
+    if seen is None or not isinstance(seen.source, Metric):
+        return []
+    rows: list[list[Any]] = [
+        _metric_row(seen.source, id="m1", visible=False),
+        [{"expression": "m1/PERIOD(m1)", "label": "requests/s", "id": "e1"}],
+    ]
+    threshold = service.alerts.throughput_drop
+    lines = [
+        {"label": f"{level} {value}", "value": round(value.per_second, 6), "color": COLOURS[level]}
+        for level, value in (threshold.levels() if threshold else [])
+    ]
+    return [_graph("throughput", region, rows, 60, "requests/s", lines)]
+
+
 def _section_widgets(
     section: str,
     service: Service,
@@ -119,7 +136,7 @@ def _section_widgets(
             widgets.append(_graph("log lines by level", region, rows, 60, "lines per period", lines))
         return widgets
     if section == "throughput":
-        return signals("throughput_drop")
+        return _throughput(service, deployment, targets, region)
     if section == "resources":
         return signals("cpu", "memory")
     if section == "database":

@@ -299,6 +299,13 @@ def check(service: Service, deployment: Deployment) -> list[Violation]:
                 "CloudWatch counts error log lines with a metric filter: add 'error' to logs.metric_filters",
             )
         )
+    if service.logs.log_class == "INFREQUENT_ACCESS" and service.logs.metric_filters:
+        violations.append(
+            Violation(
+                ("logs", "log_class"),
+                "Infrequent Access log groups support no metric filters: use STANDARD or set logs.metric_filters to []",
+            )
+        )
     for health in service.health_checks:
         if not 200 <= health.expect_status < 400:
             violations.append(

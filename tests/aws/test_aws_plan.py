@@ -211,6 +211,10 @@ def test_dashboard_body_is_valid_on_the_grid(any_plan: PlanView) -> None:
     p95 = "800ms" if any_plan.plan.stack == "dev" else "500ms"
     expected_line = {"label": f"p95 critical {p95}", "value": 0.8 if p95 == "800ms" else 0.5, "color": "#d62728"}
     assert expected_line in latency["properties"]["annotations"]["horizontal"]
+    if any_plan.plan.stack == "prod":
+        throughput = next(w for w in widgets if w["properties"]["title"] == "throughput")["properties"]
+        assert throughput["metrics"][-1][0]["expression"] == "m1/PERIOD(m1)"
+        assert [a["value"] for a in throughput["annotations"]["horizontal"]] == [1, 5]  # 1/s and 5/s
     alarms = next(w for w in widgets if w["type"] == "alarm")["properties"]["alarms"]
     assert "${api-cpu-critical.arn}" in alarms
 

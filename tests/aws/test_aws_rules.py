@@ -273,6 +273,15 @@ def test_service_retention_and_log_group_name() -> None:
     assert any("retention 2 days" in m for m in messages) and any("starts with 'aws/'" in m for m in messages)
 
 
+def test_service_infrequent_access_logs_cannot_count_levels() -> None:
+    service = api()
+    logs = service.logs.model_copy(update={"log_class": "INFREQUENT_ACCESS"})
+    assert any("support no metric filters" in m for m in _messages(service.model_copy(update={"logs": logs}), ("logs", "log_class")))
+    quiet = logs.model_copy(update={"metric_filters": []})
+    alerts = service.alerts.model_copy(update={"error_log_rate": None})
+    assert _messages(service.model_copy(update={"logs": quiet, "alerts": alerts}), ("logs", "log_class")) == []
+
+
 def test_service_forwarder_in_another_region() -> None:
     arn = "arn:aws:lambda:us-west-2:123456789012:function:datadog-forwarder"
     messages = _messages(api(), ("logs",), log_forwarder_arn=arn)
