@@ -25,6 +25,11 @@ from .metrics import Evaluation, Targets, alb_ratio
 from .names import aws_name, logical
 
 
+def slo_path(slo: Slo) -> tuple[str, ...]:
+    """Where a tier problem points: the SLO by name (the spec keeps SLOs sorted by name, not as written)."""
+    return ("slos", slo.name, "burn_rate")
+
+
 def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
     """The error ratio, in percent, that spends the tier's budget share within its long window."""
     return round(tier.burn_rate(slo.window) * (100 - slo.objective.value), 6)
@@ -77,7 +82,7 @@ def burn_rate_declarations(
                 )
                 windows.append(
                     Declaration(
-                        "metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, ("slos",), name
+                        "metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), name
                     )
                 )
             out += windows
@@ -97,6 +102,6 @@ def burn_rate_declarations(
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, ("slos",), name, depends))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), name, depends))
             faster, faster_logical = name, composite_logical
     return out

@@ -53,7 +53,7 @@ def health_check_declaration(service: Service, deployment: Deployment, check: He
         logical(service, "health", check.name),
         health_check_args(service, deployment, check),
         HEALTH_CHECK_REGION,
-        ("health_checks",),
+        ("health_checks", check.name),
     )
 
 
@@ -81,5 +81,5 @@ def health_alarm(
         alarm_tags(service, deployment, check.severity),
     )
     return Declaration(
-        "metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks",), name
+        "metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name), name
     )

@@ -310,7 +310,7 @@ def check(service: Service, deployment: Deployment) -> list[Violation]:
         if not 200 <= health.expect_status < 400:
             violations.append(
                 Violation(
-                    ("health_checks",),
+                    ("health_checks", health.name, "expect_status"),
                     f"health check {health.name!r} expects status {health.expect_status}: Route 53 counts only 2xx and 3xx as healthy",
                 )
             )
