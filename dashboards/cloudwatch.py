@@ -7,6 +7,7 @@ its alarm fires, in the alarm's unit and period.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any, Optional, Sequence
 
 import pulumi
@@ -65,7 +66,7 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
     threshold = getattr(service.alerts, signal)
     if threshold is None:
         return []
-    seen_here = Watched(seen.title, seen.source, seen.unit, seen.evaluation.over(threshold.window), seen.convert)
+    seen_here = replace(seen, evaluation=seen.evaluation.over(threshold.window))
     return [
         {"label": f"{level} {value}", "value": seen_here.threshold(value), "color": COLOURS[level]}
         for level, value in threshold.levels()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping, Optional, Sequence
 
 import pulumi
@@ -14,7 +15,7 @@ from spec.alerts import Alerts
 from spec.routes import Severity
 
 from .declarations import Declaration
-from .metrics import Evaluation, Metric, Ratio, Targets, Watched, watched
+from .metrics import Evaluation, Metric, Ratio, Targets, watched
 from .names import aws_name, logical
 
 LEVEL_SEVERITY: dict[str, Severity] = {"critical": "page", "warning": "ticket"}
@@ -103,7 +104,7 @@ def threshold_alarms(
         if seen is None:
             continue
         evaluation = seen.evaluation.over(threshold.window)
-        seen_here = Watched(seen.title, seen.source, seen.unit, evaluation, seen.convert)
+        seen_here = replace(seen, evaluation=evaluation)  # thresholds per period follow the fitted period
         direction = Alerts.DIRECTION[signal]
         for level, value in threshold.levels():
             severity = LEVEL_SEVERITY[level]
