@@ -150,3 +150,15 @@ def test_stack_outputs_are_read_through_the_reader() -> None:
     )
     resolved = resolve_targets(source, lambda name: f"<{name}>")
     assert (resolved.load_balancer, resolved.ecs_cluster, resolved.ecs_service) == ("<albName>", "prod", "<svc>")
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(seconds=st.integers(min_value=1, max_value=7 * 86_400), period=st.sampled_from([60, 300]), n=st.integers(1, 10))
+def test_a_fitted_evaluation_covers_the_window_with_valid_datapoints(seconds: int, period: int, n: int) -> None:
+    base = Evaluation(period, n, max(1, n // 2), "missing")
+    fitted = base.over(Duration(seconds * 1000))
+    assert 1 <= fitted.datapoints <= fitted.evaluation_periods
+    assert fitted.period * fitted.evaluation_periods >= seconds
+    assert fitted.period * (fitted.evaluation_periods - 1) < seconds  # no more periods than the window needs
