@@ -1,24 +1,74 @@
-"""Declares a service's CloudWatch resources as children of its component."""
+"""Declares a service's CloudWatch resources as children of its component.
+
+The builders (monitors/aws/assembly.py) say what to declare; this file turns each declaration into a
+resource with the right provider (per region) and safety options:
+- log groups are retained on delete always, and protected in production: logs outlive the spec;
+- anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
+- composites and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
+"""
 
 from __future__ import annotations
+
+from typing import Any, Callable
 
 import pulumi
 import pulumi_aws as aws
 
-from monitors.aws.logs import log_group_args
+from monitors.aws.assembly import declare_service
+from monitors.aws.declarations import Declaration, Ref
+from monitors.aws.metrics import resolve_targets
 from monitors.common.context import Deployment
 from spec import Service
 
 from .providers import Providers, options
+from .settings import SettingsError, secret
+
+RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
+    "log_group": aws.cloudwatch.LogGroup,
+    "metric_filter": aws.cloudwatch.LogMetricFilter,
+    "subscription_filter": aws.cloudwatch.LogSubscriptionFilter,
+    "topic": aws.sns.Topic,
+    "subscription": aws.sns.TopicSubscription,
+    "metric_alarm": aws.cloudwatch.MetricAlarm,
+    "composite_alarm": aws.cloudwatch.CompositeAlarm,
+    "health_check": aws.route53.HealthCheck,
+    "dashboard": aws.cloudwatch.Dashboard,
+}
+
+
+def _stack_reader(parent: pulumi.Resource, service: Service) -> Callable[[str], pulumi.Input[str]]:
+    """Reads `{output: name}` sources from the stack `sources.aws.from_stack` names (one reference per service)."""
+    source = service.sources.aws
+    if source is None or source.from_stack is None or not source.stack_outputs():
+        def unused(name: str) -> pulumi.Input[str]:
+            raise SettingsError(f"{service.service}: sources.aws reads output {name!r} without from_stack")
+
+        return unused
+    reference = pulumi.StackReference(
+        f"{service.service}-sources", stack_name=source.from_stack, opts=pulumi.ResourceOptions(parent=parent)
+    )
+    return lambda name: reference.require_output(name).apply(str)
 
 
 def declare_aws(
     parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str
 ) -> dict[str, pulumi.Input[object]]:
-    # Logs are data: never deleted with the spec (retained), and protected in production.
-    log_group = aws.cloudwatch.LogGroup(
-        f"{service.service}-logs",
-        log_group_args(service, deployment),
-        opts=options(parent, providers.aws(region), protect=deployment.production, retain_on_delete=True),
-    )
-    return {"logGroupName": log_group.name}
+    declared: dict[str, pulumi.CustomResource] = {}
+
+    def declare(declaration: Declaration) -> Ref:
+        extra: dict[str, Any] = {}
+        if declaration.kind == "log_group":
+            extra.update(protect=deployment.production, retain_on_delete=True)
+        if declaration.name is not None:
+            extra["delete_before_replace"] = True
+        depends = [declared[name] for name in declaration.depends_on]
+        resource = RESOURCES[declaration.kind](
+            declaration.logical,
+            declaration.args,
+            opts=options(parent, providers.aws(declaration.region), depends_on=depends or None, **extra),
+        )
+        declared[declaration.logical] = resource
+        return Ref(arn=getattr(resource, "arn", resource.id), id=resource.id)
+
+    targets = resolve_targets(service.sources.aws, _stack_reader(parent, service))
+    return declare_service(service, deployment, region, targets, secret, declare, providers.settings.sns_kms_key)

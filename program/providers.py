@@ -9,10 +9,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_datadog as datadog
 
-from .settings import StackSettings, secret
+from monitors.aws.health_checks import HEALTH_CHECK_REGION  # Route 53's HealthCheckStatus exists only there
 
-# Route 53's HealthCheckStatus metric exists only here, so health-check alarms need a provider in it.
-HEALTH_CHECK_REGION = "us-east-1"
+from .settings import StackSettings, secret
 
 
 @dataclass

@@ -30,7 +30,10 @@ def run() -> None:
         raise pulumi.RunError("monitoring spec breaks vendor rules (run `vigil validate`):\n" + "\n".join(violations))
     regions = [s.sources.aws.region if s.sources.aws else settings.aws_region for s in services]
     providers = make_providers(settings, regions)
-    for service in services:
-        ServiceMonitoring(service, deployment, providers)
+    try:
+        for service in services:
+            ServiceMonitoring(service, deployment, providers)
+    except SettingsError as exc:  # e.g. a secret config key the spec names is not set
+        raise pulumi.RunError(str(exc)) from None
     pulumi.export("services", [s.service for s in services])
     pulumi.export("environment", settings.environment)

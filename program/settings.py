@@ -33,6 +33,7 @@ class StackSettings:
     datadog_validate: bool
     log_forwarder_arn: Optional[str]
     docs_base_url: str
+    sns_kms_key: Optional[str] = None  # monitoring:snsKmsKey: KMS key (id, ARN or alias) encrypting the SNS topics
 
     def uses(self, backend: str) -> bool:
         return backend in self.backends
@@ -78,6 +79,7 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         datadog_validate=_bool(get, "datadogValidate") is not False,
         log_forwarder_arn=get("logForwarderArn") or None,
         docs_base_url=get("docsBaseUrl") or DEFAULT_DOCS_BASE_URL,
+        sns_kms_key=get("snsKmsKey") or None,
     )
 
 
@@ -97,6 +99,16 @@ def endpoint_secrets(services: list[Service]) -> list[str]:
             if sub.endpoint_secret is not None
         }
     )
+
+
+def stack_outputs(services: list[Service]) -> dict[str, list[str]]:
+    """Per stack named by `sources.aws.from_stack`, the outputs the spec reads from it."""
+    out: dict[str, set[str]] = {}
+    for svc in services:
+        source = svc.sources.aws
+        if source is not None and source.from_stack is not None:
+            out.setdefault(source.from_stack, set()).update(source.stack_outputs())
+    return {stack: sorted(names) for stack, names in sorted(out.items()) if names}
 
 
 def secret(name: str) -> pulumi.Output[str]:

@@ -31,6 +31,9 @@ AWS_REGION_PATTERN = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
 LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 TARGET_GROUP_PATTERN = r"^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 AWS_IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]{0,254}$"
+# Pulumi stack references (`org/project/stack`) and output names read from them.
+STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
+STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
@@ -48,6 +51,8 @@ PATTERN_HELP = {
     LOAD_BALANCER_PATTERN: "an ALB dimension such as 'app/api/50dc6c495c0c9188'",
     TARGET_GROUP_PATTERN: "a target group dimension such as 'targetgroup/api/943f017f100becff'",
     AWS_IDENTIFIER_PATTERN: "an AWS name: letters, digits, '_' and '-', starting with a letter",
+    STACK_PATTERN: "a Pulumi stack such as 'org/infra/prod'",
+    STACK_OUTPUT_PATTERN: "a stack output name: letters, digits and '_', starting with a letter or '_'",
     LOG_GROUP_PATTERN: "a log group name: letters, digits and . - _ / #, not starting with 'aws/'",
     HTTPS_URL_PATTERN: "an https:// URL",
     RUNBOOK_PATTERN: "an https:// URL or a path under docs/ ending in .md",

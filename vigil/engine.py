@@ -95,8 +95,15 @@ def _name_of(urn: str) -> Optional[str]:
 
 
 class _Mocks(pulumi.runtime.Mocks):
+    def __init__(self, stack_outputs: Optional[dict[str, list[str]]] = None) -> None:
+        self.stack_outputs = stack_outputs or {}  # stack -> output names the program reads (StackReference)
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
         state = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":  # another stack's outputs: named placeholders
+            stack = str(args.inputs.get("name") or args.resource_id or args.name)
+            outputs = {name: placeholder(stack, name) for name in self.stack_outputs.get(stack, [])}
+            return stack, {"name": stack, "outputs": outputs, "secretOutputNames": []}
         if args.typ.startswith("aws:"):
             state.setdefault("arn", placeholder(args.name, "arn"))
         return placeholder(args.name, "id"), state
@@ -164,13 +171,21 @@ def _working_directory(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def run_offline(program: Callable[[], None], config: StackConfig, project_dir: Path) -> Plan:
-    """Run `program` as `pulumi preview` would, without an engine, cloud or credentials."""
+def run_offline(
+    program: Callable[[], None],
+    config: StackConfig,
+    project_dir: Path,
+    stack_outputs: Optional[dict[str, list[str]]] = None,
+) -> Plan:
+    """Run `program` as `pulumi preview` would, without an engine, cloud or credentials.
+
+    `stack_outputs` names, per referenced stack, the outputs the program reads: each reads as `${<stack>.<output>}`.
+    """
     pulumi.runtime.settings.reset_options(project=config.project, stack=config.stack)
     pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
     loop = asyncio.new_event_loop()  # a fresh loop per run: nothing of an earlier run leaks in
     asyncio.set_event_loop(loop)
-    monitor = _RecordingMonitor(_Mocks())
+    monitor = _RecordingMonitor(_Mocks(stack_outputs))
     try:
         pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
         with _working_directory(project_dir):

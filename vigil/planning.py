@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from program.settings import DATADOG_SECRETS, endpoint_secrets
+from program.settings import DATADOG_SECRETS, endpoint_secrets, stack_outputs
 
 from .engine import SECRET, Plan, run_offline
 from .project import check_catalog, stack_target
@@ -31,4 +31,4 @@ def plan_stack(project_dir: Path, stack: str, catalog: Optional[Path] = None) ->
     target = stack_target(project_dir, stack, catalog)
     services = catalog_obj.for_environment(target.settings.environment)
     secrets = (list(DATADOG_SECRETS) if target.settings.uses("datadog") else []) + endpoint_secrets(services)
-    return run_offline(program.run, offline_config(target.config, secrets), project_dir)
+    return run_offline(program.run, offline_config(target.config, secrets), project_dir, stack_outputs(services))

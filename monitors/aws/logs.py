@@ -1,9 +1,19 @@
-"""The service's log group: where its structured JSON logs land, and how long they stay."""
+"""The service's log group (where its structured JSON logs land, how long they stay), the metric filters
+that count log lines per level, and the optional subscription that forwards them to Datadog."""
 
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
 from spec import Service
+
+from .declarations import Declaration
+from .metrics import log_metric_name, log_namespace
+from .names import aws_name, logical
 
 
 def log_group_name(service: Service, deployment: Deployment) -> str:
@@ -18,3 +28,69 @@ def log_group_args(service: Service, deployment: Deployment) -> aws.cloudwatch.L
         kms_key_id=service.logs.kms_key,
         tags=deployment.tags(service),
     )
+
+
+def level_pattern(level: str) -> str:
+    """A JSON filter pattern; `level` is one of the spec's fixed levels, never free text."""
+    return f'{{ $.level = "{level}" }}'
+
+
+def metric_filter_args(
+    service: Service, deployment: Deployment, level: str, log_group: pulumi.Input[str]
+) -> aws.cloudwatch.LogMetricFilterArgs:
+    """One count per matching line; 0 when lines arrive but none match, so the rate has data."""
+    return aws.cloudwatch.LogMetricFilterArgs(
+        name=aws_name(service, deployment, level, "log-events"),
+        log_group_name=log_group,
+        pattern=level_pattern(level),
+        metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+            name=log_metric_name(level),
+            namespace=log_namespace(service, deployment),
+            value="1",
+            default_value="0",
+            unit="Count",
+        ),
+    )
+
+
+def subscription_filter_args(
+    service: Service, deployment: Deployment, log_group: pulumi.Input[str], destination_arn: str
+) -> aws.cloudwatch.LogSubscriptionFilterArgs:
+    """Every line to the Datadog Forwarder (a Lambda that already lets CloudWatch Logs invoke it)."""
+    return aws.cloudwatch.LogSubscriptionFilterArgs(
+        name=aws_name(service, deployment, "datadog-forwarder"),
+        log_group=log_group,
+        destination_arn=destination_arn,
+        filter_pattern="",
+    )
+
+
+def log_declarations(
+    service: Service, deployment: Deployment, region: str, log_group: pulumi.Input[str], group_logical: str
+) -> list[Declaration]:
+    out = [
+        Declaration(
+            "metric_filter",
+            logical(service, "logs", level, "filter"),
+            metric_filter_args(service, deployment, level, log_group),
+            region,
+            ("logs", "metric_filters"),
+            aws_name(service, deployment, level, "log-events"),
+            (group_logical,),
+        )
+        for level in service.logs.metric_filters
+    ]
+    forwarder: Optional[str] = deployment.log_forwarder_arn
+    if forwarder:
+        out.append(
+            Declaration(
+                "subscription_filter",
+                logical(service, "logs", "forwarder"),
+                subscription_filter_args(service, deployment, log_group, forwarder),
+                region,
+                ("logs",),
+                aws_name(service, deployment, "datadog-forwarder"),
+                (group_logical,),
+            )
+        )
+    return out

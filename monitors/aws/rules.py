@@ -1,14 +1,317 @@
-"""AWS's rules (names, periods, evaluation windows, metric math, retention, actions, composites, dashboards)."""
+"""AWS's rules, checked before any resource is declared: on the very arguments the builders produce.
 
-from monitors.aws.logs import log_group_name
+`check` walks the same assembly as the program (monitors/aws/assembly.py) with stand-in references,
+then checks each declaration against CloudWatch, CloudWatch Logs, SNS and Route 53's limits
+(monitors/aws/limits.py: from botocore's models where they hold them). Each violation points at the
+spec path the declaration came from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable, Optional
+
 from monitors.common.context import Deployment
 from monitors.common.rules import Violation
 from spec import Service
 
+from . import limits as L
+from .assembly import declare_service
+from .declarations import Declaration, Ref
+from .metrics import resolve_targets
+
+STAND_IN_ACCOUNT = "000000000000"
+ALARM_REFERENCE = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("([^"]*)"\)')
+
+
+def _problems(*found: Optional[str]) -> list[str]:
+    return [p for p in found if p]
+
+
+def period_problems(period: Any, window_periods: int = 1) -> list[str]:
+    """Period 10, 20, 30 s or a multiple of 60; period × evaluation periods within CloudWatch's window."""
+    out: list[str] = []
+    if not isinstance(period, int) or period < (L.limit(L.member("cloudwatch", "PutMetricAlarm", "Period"), "min") or 1):
+        return [f"period {period!r} must be a whole number of seconds, at least 1"]
+    if period not in L.HIGH_RESOLUTION_PERIODS and period % 60:
+        out.append(f"period {period} s is not allowed: use 10, 20, 30 or a multiple of 60 seconds")
+    window = period * window_periods
+    most = L.SHORT_PERIOD_WINDOW_MAX if period < 3600 else L.LONG_PERIOD_WINDOW_MAX
+    if window > most:
+        out.append(
+            f"period × evaluation periods = {period} s × {window_periods} = {window} s exceeds {most} s "
+            f"(CloudWatch's limit for periods {'under' if period < 3600 else 'of'} an hour{'' if period < 3600 else ' or more'})"
+        )
+    return out
+
+
+def _stat_problem(stat: Any) -> Optional[str]:
+    statistics = L.enum(L.member("cloudwatch", "PutMetricAlarm", "Statistic"))
+    if stat in statistics or (isinstance(stat, str) and re.fullmatch(L.PERCENTILE_PATTERN, stat)):
+        return None
+    return f"statistic {stat!r} is neither one of {', '.join(statistics)} nor a percentile such as p95"
+
+
+def _actions(args: Any, operation: str) -> list[str]:
+    shape = L.member("cloudwatch", operation, "AlarmActions")
+    return _problems(
+        L.count_problem("alarm actions", args.alarm_actions, shape),
+        L.count_problem("OK actions", args.ok_actions, shape),
+        L.count_problem("insufficient-data actions", args.insufficient_data_actions, shape),
+    )
+
+
+def check_metric_alarm(args: Any) -> list[str]:
+    """PutMetricAlarm: names, actions, comparator, missing data, datapoints, one of statistic / extended
+    statistic, or well-formed metric math (ids, one return_data, at most 20 queries)."""
+    put = lambda name: L.member("cloudwatch", "PutMetricAlarm", name)  # noqa: E731
+    out = _problems(
+        L.length_problem("alarm name", args.name or "", put("AlarmName")),
+        L.length_problem("description", args.alarm_description or "", put("AlarmDescription")),
+    )
+    if args.name and '"' in args.name:
+        out.append(f"alarm name {args.name!r} holds a double quote: composite alarm rules could not name it")
+    out += _actions(args, "PutMetricAlarm")
+    if args.comparison_operator not in L.enum(put("ComparisonOperator")):
+        out.append(f"comparison operator {args.comparison_operator!r} is not one of {', '.join(L.enum(put('ComparisonOperator')))}")
+    if args.treat_missing_data not in L.TREAT_MISSING_DATA:
+        out.append(f"treat_missing_data {args.treat_missing_data!r} is not one of {', '.join(L.TREAT_MISSING_DATA)}")
+    periods, datapoints = args.evaluation_periods, args.datapoints_to_alarm
+    if not isinstance(periods, int) or periods < (L.limit(put("EvaluationPeriods"), "min") or 1):
+        out.append(f"evaluation periods {periods!r} must be at least 1")
+        periods = 1
+    if datapoints is not None and not (1 <= datapoints <= periods):
+        out.append(f"datapoints to alarm ({datapoints}) must be between 1 and the evaluation periods ({periods})")
+    if args.metric_queries:
+        out += _metric_math(args, periods)
+    else:
+        if (args.statistic is None) == (args.extended_statistic is None):
+            out.append("give exactly one of statistic or extended statistic")
+        if args.statistic is not None and args.statistic not in L.enum(put("Statistic")):
+            out.append(f"statistic {args.statistic!r} is not one of {', '.join(L.enum(put('Statistic')))}")
+        if args.extended_statistic is not None and not re.fullmatch(L.PERCENTILE_PATTERN, args.extended_statistic):
+            out.append(f"extended statistic {args.extended_statistic!r} is not a percentile such as p95 or p99.9")
+        out += _problems(
+            L.length_problem("namespace", args.namespace or "", put("Namespace")),
+            L.length_problem("metric name", args.metric_name or "", put("MetricName")),
+            L.count_problem("dimensions", args.dimensions, put("Dimensions")),
+        )
+        out += period_problems(args.period, periods)
+    return out
+
+
+def _metric_math(args: Any, periods: int) -> list[str]:
+    out: list[str] = []
+    if args.metric_name or args.statistic or args.extended_statistic or args.period:
+        out.append("a metric-math alarm sets no metric name, statistic or period of its own")
+    queries = list(args.metric_queries)
+    if len(queries) > L.METRIC_QUERIES_MAX:
+        out.append(f"{len(queries)} metric queries: at most {L.METRIC_QUERIES_MAX} allowed")
+    ids = [q.id for q in queries]
+    for query_id in ids:
+        if not re.fullmatch(L.METRIC_ID_PATTERN, query_id or ""):
+            out.append(f"metric query id {query_id!r} must start with a lowercase letter (letters, digits, '_')")
+    if len(set(ids)) != len(ids):
+        out.append(f"metric query ids repeat: {', '.join(sorted(i for i in set(ids) if ids.count(i) > 1))}")
+    returned = [q.id for q in queries if q.return_data]
+    if len(returned) != 1:
+        out.append(f"exactly one metric query must return data, got {len(returned)} ({', '.join(returned) or 'none'})")
+    expression_shape = L.shape("cloudwatch", "MetricExpression")
+    for query in queries:
+        if (query.metric is None) == (query.expression is None):
+            out.append(f"metric query {query.id!r} needs exactly one of metric or expression")
+        if query.expression is not None:
+            out += _problems(L.length_problem(f"expression of {query.id!r}", query.expression, expression_shape))
+            for name in re.findall(r"\b[a-z][a-zA-Z0-9_]*\b", query.expression):
+                if name.startswith(("m", "e")) and name[1:].isdigit() and name not in ids:
+                    out.append(f"expression {query.expression!r} names {name!r}, which is no query of this alarm")
+        if query.metric is not None:
+            out += _problems(_stat_problem(query.metric.stat))
+            out += period_problems(query.metric.period, periods)
+    return out
+
+
+def check_composite_alarm(args: Any, alarms_here: set[str]) -> list[str]:
+    """PutCompositeAlarm: names, rule length, actions, and a rule (and suppressor) naming alarms of its region."""
+    put = lambda name: L.member("cloudwatch", "PutCompositeAlarm", name)  # noqa: E731
+    out = _problems(
+        L.length_problem("alarm name", args.alarm_name or "", put("AlarmName")),
+        L.length_problem("description", args.alarm_description or "", put("AlarmDescription")),
+        L.length_problem("alarm rule", args.alarm_rule or "", put("AlarmRule")),
+    )
+    out += _actions(args, "PutCompositeAlarm")
+    named = ALARM_REFERENCE.findall(args.alarm_rule or "")
+    if not named:
+        out.append(f"alarm rule {str(args.alarm_rule)[:60]!r} names no alarm")
+    for name in named:
+        if name not in alarms_here:
+            out.append(f"alarm rule names {name!r}, which is not declared in this region")
+    suppressor = args.actions_suppressor
+    if suppressor is not None:
+        if suppressor.alarm not in alarms_here:
+            out.append(f"actions suppressor {suppressor.alarm!r} is not declared in this region")
+        for what, value in (("wait", suppressor.wait_period), ("extension", suppressor.extension_period)):
+            if not isinstance(value, int) or value < 0:
+                out.append(f"actions suppressor {what} period {value!r} must be a whole number of seconds")
+    return out
+
+
+def check_log_group(args: Any) -> list[str]:
+    create = lambda name: L.member("logs", "CreateLogGroup", name)  # noqa: E731
+    out = _problems(L.length_problem("log group name", args.name or "", create("logGroupName")))
+    if (args.name or "").startswith(L.LOG_GROUP_RESERVED_PREFIX):
+        out.append(f"log group name {args.name!r} starts with 'aws/', which AWS reserves")
+    if args.retention_in_days not in L.RETENTION:
+        out.append(f"retention {args.retention_in_days!r} days is not one of {', '.join(map(str, L.RETENTION))}")
+    if args.log_group_class is not None and args.log_group_class not in L.enum(create("logGroupClass")):
+        out.append(f"log group class {args.log_group_class!r} is not one of {', '.join(L.enum(create('logGroupClass')))}")
+    if args.kms_key_id is not None:
+        out += _problems(L.length_problem("KMS key", args.kms_key_id, create("kmsKeyId")))
+    return out
+
+
+def check_metric_filter(args: Any) -> list[str]:
+    put = lambda name: L.member("logs", "PutMetricFilter", name)  # noqa: E731
+    transformation = L.shape("logs", "MetricTransformation").members
+    metric = args.metric_transformation
+    return _problems(
+        L.length_problem("metric filter name", args.name or "", put("filterName")),
+        L.length_problem("filter pattern", args.pattern or "", put("filterPattern")),
+        L.length_problem("metric name", metric.name, transformation["metricName"]),
+        L.length_problem("metric namespace", metric.namespace, transformation["metricNamespace"]),
+        None if metric.unit in (None, *L.enum(transformation["unit"])) else f"unit {metric.unit!r} is not a CloudWatch unit",
+    )
+
+
+def check_subscription_filter(args: Any, region: Optional[str]) -> list[str]:
+    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it).
+    `region` is None when the service names no AWS source (the stack's monitoring:awsRegion applies)."""
+    put = lambda name: L.member("logs", "PutSubscriptionFilter", name)  # noqa: E731
+    out = _problems(L.length_problem("subscription filter name", args.name or "", put("filterName")))
+    arn = str(args.destination_arn)
+    found = re.fullmatch(r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?", arn)
+    if found is None:
+        out.append(f"monitoring:logForwarderArn {arn!r} is not a Lambda function ARN")
+    elif region is not None and found.group(1) != region:
+        out.append(f"monitoring:logForwarderArn is in {found.group(1)}, but the log group is in {region}: they must share a region")
+    return out
+
+
+def check_topic(args: Any) -> list[str]:
+    if not re.fullmatch(L.TOPIC_NAME_PATTERN, args.name or ""):
+        return [f"SNS topic name {args.name!r} must be 1-256 letters, digits, '-' or '_'"]
+    return []
+
+
+def check_health_check(args: Any) -> list[str]:
+    config = L.shape("route53", "HealthCheckConfig").members
+    regions = config["Regions"]
+    out = _problems(
+        None if args.type in L.enum(config["Type"]) else f"health check type {args.type!r} is not a Route 53 type",
+        L.length_problem("resource path", args.resource_path or "", config["ResourcePath"]),
+        L.length_problem("domain name", args.fqdn or "", config["FullyQualifiedDomainName"]),
+    )
+    low, high = L.limit(regions, "min"), L.limit(regions, "max")
+    if not (low <= len(args.regions or []) <= high):
+        out.append(f"{len(args.regions or [])} checker regions: Route 53 needs {low} to {high}")
+    for region in args.regions or []:
+        if region not in L.enum(regions.member):
+            out.append(f"{region!r} is not a Route 53 checker region ({', '.join(L.enum(regions.member))})")
+    for what, value, key in (
+        ("failure threshold", args.failure_threshold, "FailureThreshold"),
+        ("request interval", args.request_interval, "RequestInterval"),
+        ("port", args.port, "Port"),
+    ):
+        low, high = L.limit(config[key], "min"), L.limit(config[key], "max")
+        if value is not None and not (low <= value <= high):
+            out.append(f"{what} {value} is outside Route 53's {low}-{high}")
+    if args.request_interval not in L.ROUTE53_INTERVALS:
+        out.append(f"request interval {args.request_interval} s: Route 53 probes every 10 or 30 s")
+    return out
+
+
+def check_dashboard(name: str, body: dict[str, Any]) -> list[str]:
+    """Dashboard name grammar, widget count, and every widget inside the 24-column grid."""
+    out: list[str] = []
+    if not re.fullmatch(L.DASHBOARD_NAME_PATTERN, name):
+        out.append(f"dashboard name {name!r} must be letters, digits, '-' or '_' (at most 255)")
+    widgets = body.get("widgets", [])
+    if len(widgets) > L.DASHBOARD_WIDGETS_MAX:
+        out.append(f"{len(widgets)} widgets: a dashboard holds at most {L.DASHBOARD_WIDGETS_MAX}")
+    for number, widget in enumerate(widgets, 1):
+        x, y, width, height = (widget.get(k) for k in ("x", "y", "width", "height"))
+        if not all(isinstance(v, int) for v in (x, y, width, height)):
+            out.append(f"widget {number} needs whole-number x, y, width and height")
+            continue
+        if x < 0 or y < 0 or width < 1 or height < 1 or x + width > L.DASHBOARD_COLUMNS:
+            out.append(f"widget {number} at x={x}, width={width} leaves the {L.DASHBOARD_COLUMNS}-column grid")
+    return out
+
+
+def _recorded(service: Service, deployment: Deployment) -> list[Declaration]:
+    """Every declaration the program would make, with stand-ins for what only AWS knows."""
+    recorded: list[Declaration] = []
+
+    def declare(declaration: Declaration) -> Ref:
+        recorded.append(declaration)
+        stand_in = f"arn:aws:stand-in:{declaration.region}:{STAND_IN_ACCOUNT}:{declaration.logical}"
+        return Ref(arn=stand_in, id=f"{declaration.logical}-id")
+
+    source = service.sources.aws
+    stack = source.from_stack if source is not None else None
+    targets = resolve_targets(source, lambda output: f"${{{stack}.{output}}}")
+    region = source.region if source is not None else "us-east-1"
+    declare_service(service, deployment, region, targets, lambda name: "[secret]", declare)
+    return recorded
+
+
+def check_declarations(declarations: Iterable[Declaration], region_known: bool = True) -> list[tuple[Declaration, str]]:
+    declarations = list(declarations)
+    alarms: dict[str, set[str]] = {}
+    for d in declarations:
+        if d.kind in ("metric_alarm", "composite_alarm") and d.name:
+            alarms.setdefault(d.region, set()).add(d.name)
+    checkers: dict[str, Callable[[Declaration], list[str]]] = {
+        "metric_alarm": lambda d: check_metric_alarm(d.args),
+        "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.region, set())),
+        "log_group": lambda d: check_log_group(d.args),
+        "metric_filter": lambda d: check_metric_filter(d.args),
+        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region if region_known else None),
+        "topic": lambda d: check_topic(d.args),
+        "health_check": lambda d: check_health_check(d.args),
+        "dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
+    }
+    found = [(d, problem) for d in declarations if d.kind in checkers for problem in checkers[d.kind](d)]
+    names = [(d.region, d.name) for d in declarations if d.kind in ("metric_alarm", "composite_alarm")]
+    for d in declarations:
+        if d.kind in ("metric_alarm", "composite_alarm") and names.count((d.region, d.name)) > 1:
+            found.append((d, f"alarm name {d.name!r} is used twice in {d.region}"))
+    return found
+
 
 def check(service: Service, deployment: Deployment) -> list[Violation]:
-    violations: list[Violation] = []
-    name = log_group_name(service, deployment)
-    if len(name) > 512:
-        violations.append(Violation(("logs", "group"), f"log group name {name!r} is longer than 512 characters"))
-    return violations
+    found = check_declarations(_recorded(service, deployment), region_known=service.sources.aws is not None)
+    violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
+    if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
+        violations.append(
+            Violation(
+                ("alerts", "error_log_rate"),
+                "CloudWatch counts error log lines with a metric filter: add 'error' to logs.metric_filters",
+            )
+        )
+    if service.logs.log_class == "INFREQUENT_ACCESS" and service.logs.metric_filters:
+        violations.append(
+            Violation(
+                ("logs", "log_class"),
+                "Infrequent Access log groups support no metric filters: use STANDARD or set logs.metric_filters to []",
+            )
+        )
+    for health in service.health_checks:
+        if not 200 <= health.expect_status < 400:
+            violations.append(
+                Violation(
+                    ("health_checks", health.name, "expect_status"),
+                    f"health check {health.name!r} expects status {health.expect_status}: Route 53 counts only 2xx and 3xx as healthy",
+                )
+            )
+    return sorted(set(violations))

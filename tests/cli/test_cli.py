@@ -44,7 +44,7 @@ def test_plan_table_groups_by_service_and_shows_what_matters(capsys: pytest.Capt
     out = capsys.readouterr().out
     assert "== shared" in out and "== api" in out
     assert "/platform/api/dev · retention 7 d" in out
-    assert "[retainOnDelete]" in out
+    assert "[retainOnDelete, deleteBeforeReplace]" in out
 
 
 def test_plan_markdown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,130 @@
+"""Metric alarms: one per alert level that has an AWS source (critical pages, warning tickets), M of N."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from monitors.common.context import Deployment
+from monitors.common.runbook import alert_doc_url, anchor, runbook_url
+from spec import Service
+from spec.alerts import Alerts
+from spec.routes import Severity
+
+from .declarations import Declaration
+from .metrics import Evaluation, Metric, Ratio, Targets, watched
+from .names import aws_name, logical
+
+LEVEL_SEVERITY: dict[str, Severity] = {"critical": "page", "warning": "ticket"}
+COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
+DESCRIPTION_MAX = 1024  # PutMetricAlarm AlarmDescription
+
+
+def describe(service: Service, deployment: Deployment, what: str, section: str) -> str:
+    """Every alarm says what fired, and links the runbook and the alert's generated section."""
+    text = (
+        f"{what}. Runbook: {runbook_url(service, deployment)} "
+        f"Alert: {alert_doc_url(service, deployment, section)}"
+    )
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def _query_metric(metric: Metric, period: int) -> aws.cloudwatch.MetricAlarmMetricQueryMetricArgs:
+    return aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+        namespace=metric.namespace,
+        metric_name=metric.name,
+        dimensions=dict(metric.dimensions),
+        stat=metric.stat,
+        period=period,
+    )
+
+
+def metric_alarm_args(
+    name: str,
+    description: str,
+    source: Metric | Ratio,
+    evaluation: Evaluation,
+    threshold: float,
+    comparison: str,
+    actions: Sequence[pulumi.Input[str]],
+    tags: Mapping[str, str],
+) -> aws.cloudwatch.MetricAlarmArgs:
+    """A metric alarm on one metric (statistic or percentile) or on a `100*m1/m2` ratio."""
+    common = dict(
+        name=name,
+        alarm_description=description,
+        comparison_operator=comparison,
+        threshold=threshold,
+        evaluation_periods=evaluation.evaluation_periods,
+        datapoints_to_alarm=evaluation.datapoints,
+        treat_missing_data=evaluation.treat_missing_data,
+        alarm_actions=list(actions),
+        ok_actions=list(actions),
+        tags=dict(tags),
+    )
+    if isinstance(source, Ratio):
+        queries = [
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m1", metric=_query_metric(source.numerator, evaluation.period)),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m2", metric=_query_metric(source.denominator, evaluation.period)),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="e1", expression=source.expression, label=f"100*{source.numerator.name}/{source.denominator.name}", return_data=True
+            ),
+        ]
+        return aws.cloudwatch.MetricAlarmArgs(metric_queries=queries, **common)  # type: ignore[arg-type]
+    return aws.cloudwatch.MetricAlarmArgs(
+        namespace=source.namespace,
+        metric_name=source.name,
+        dimensions=dict(source.dimensions) or None,
+        period=evaluation.period,
+        statistic=None if source.percentile else source.stat,
+        extended_statistic=source.stat if source.percentile else None,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def alarm_tags(service: Service, deployment: Deployment, severity: Optional[Severity]) -> dict[str, str]:
+    tags = deployment.tags(service)
+    return {**tags, "severity": severity} if severity else tags
+
+
+def threshold_alarms(
+    service: Service,
+    deployment: Deployment,
+    targets: Targets,
+    topics: Mapping[Severity, pulumi.Input[str]],
+    region: str,
+) -> list[Declaration]:
+    """Warning and critical as separate alarms, so each level routes to its own topic."""
+    out: list[Declaration] = []
+    for signal, threshold in service.alerts.items():
+        seen = watched(signal, service, deployment, targets)
+        if seen is None:
+            continue
+        evaluation = seen.evaluation.over(threshold.window)
+        seen_here = replace(seen, evaluation=evaluation)  # thresholds per period follow the fitted period
+        direction = Alerts.DIRECTION[signal]
+        for level, value in threshold.levels():
+            severity = LEVEL_SEVERITY[level]
+            limit = seen_here.threshold(value)
+            name = aws_name(service, deployment, signal, level)
+            what = (
+                f"{service.service} ({deployment.environment}) {seen.title} {direction} {value} "
+                f"({limit:g} {seen.unit}) in {evaluation.datapoints} of {evaluation.evaluation_periods} "
+                f"periods of {evaluation.period}s; {level}, routed to {severity}"
+            )
+            args = metric_alarm_args(
+                name,
+                describe(service, deployment, what, anchor(signal)),
+                seen.source,
+                evaluation,
+                limit,
+                COMPARATOR[direction],
+                [topics[severity]],
+                alarm_tags(service, deployment, severity),
+            )
+            path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, name))
+    return out

@@ -1,0 +1,94 @@
+"""The whole CloudWatch side of one service, in declaration order, handed to a `declare` callback.
+
+The program passes a callback that creates resources; the rule checker passes one that records the
+arguments and returns stand-ins. Same walk, same arguments: the rules cannot drift from what is deployed.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import pulumi
+
+from dashboards.cloudwatch import dashboard_args, dashboard_body, dashboard_name
+from monitors.common.context import Deployment
+from spec import Service
+from spec.routes import SEVERITIES, Severity
+
+from .alarms import threshold_alarms
+from .burn_rates import burn_rate_declarations
+from .composites import service_unhealthy
+from .declarations import Declaration, Declare
+from .health_checks import HEALTH_CHECK_REGION, health_alarm, health_check_declaration
+from .logs import log_declarations, log_group_args, log_group_name
+from .metrics import Targets
+from .names import logical
+from .topics import topic_declarations
+
+
+def declare_service(
+    service: Service,
+    deployment: Deployment,
+    region: str,
+    targets: Targets,
+    secret: Callable[[str], pulumi.Input[str]],
+    declare: Declare,
+    sns_kms_key: Optional[str] = None,
+) -> dict[str, pulumi.Input[object]]:
+    """Declare everything; returns the component's outputs."""
+    group_logical = logical(service, "logs")
+    group_name = log_group_name(service, deployment)
+    declare(Declaration("log_group", group_logical, log_group_args(service, deployment), region, ("logs",), group_name))
+    for filter_declaration in log_declarations(service, deployment, region, group_name, group_logical):
+        declare(filter_declaration)
+
+    def topics_in(where: str, severities: list[Severity], suffix: Optional[str]) -> dict[Severity, pulumi.Input[str]]:
+        return {
+            severity: topic_declarations(service, deployment, severity, where, suffix, sns_kms_key, secret, declare)
+            for severity in severities
+        }
+
+    topics = topics_in(region, [s for s in SEVERITIES if service.routes.get(s) is not None], None)
+    health_severities = sorted({c.severity for c in service.health_checks}, key=SEVERITIES.index)
+    health_topics = topics if region == HEALTH_CHECK_REGION else topics_in(HEALTH_CHECK_REGION, health_severities, HEALTH_CHECK_REGION)
+
+    arns: dict[str, pulumi.Input[str]] = {}  # alarms shown on the dashboard, by logical name
+    page_alarms: list[Declaration] = []
+
+    def alarm(declaration: Declaration) -> None:
+        ref = declare(declaration)
+        if declaration.region == region:
+            arns[declaration.logical] = ref.arn
+        if declaration.severity == "page":
+            page_alarms.append(declaration)
+
+    for declaration in threshold_alarms(service, deployment, targets, topics, region):
+        alarm(declaration)
+
+    checks: list[tuple[str, pulumi.Input[str]]] = []
+    for check in service.health_checks:
+        check_id = declare(health_check_declaration(service, deployment, check)).id
+        checks.append((check.name, check_id))
+        alarm(health_alarm(service, deployment, check, check_id, health_topics))
+
+    for declaration in burn_rate_declarations(service, deployment, targets, topics, region):
+        alarm(declaration)
+
+    outputs: dict[str, pulumi.Input[object]] = {"logGroupName": group_name}
+    unhealthy = service_unhealthy(service, deployment, page_alarms, region)
+    if unhealthy is not None:
+        alarm(unhealthy)
+        outputs["serviceUnhealthyAlarm"] = unhealthy.name
+    if service.dashboards.enabled:
+        body = dashboard_body(service, deployment, targets, region, list(arns.values()), checks)
+        name = dashboard_name(service, deployment)
+        declare(
+            Declaration(
+                "dashboard", logical(service, "dashboard"), dashboard_args(service, deployment, body), region,
+                ("dashboards",), name, tuple(arns), document=body,
+            )
+        )
+        outputs["dashboardName"] = name
+    for severity, arn in topics.items():
+        outputs[f"{severity}TopicArn"] = arn
+    return outputs

@@ -1,0 +1,107 @@
+"""SLO burn-rate alarms on the ALB (Google SRE Workbook, multiwindow, multi-burn-rate):
+per tier, a long-window and a short-window error-ratio alarm joined by a composite (AND).
+
+CloudWatch has no rolling sum, so each window is one alarm period (evaluation 1 of 1): the error ratio
+over the last `window`, as CloudWatch aggregates it. A period must be 10, 20, 30 s or a multiple of
+60 s, and period × evaluation periods at most 7 days: the rules check the tiers against both.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import pulumi
+
+from monitors.common.context import Deployment
+from monitors.common.runbook import anchor
+from spec import Duration, Service
+from spec.routes import Severity
+from spec.slos import BurnRateTier, Slo
+
+from .alarms import alarm_tags, describe, metric_alarm_args
+from .composites import alarm_rule, composite_alarm_args
+from .declarations import Declaration
+from .metrics import Evaluation, Targets, alb_ratio
+from .names import aws_name, logical
+
+
+def slo_path(slo: Slo) -> tuple[str, ...]:
+    """Where a tier problem points: the SLO by name (the spec keeps SLOs sorted by name, not as written)."""
+    return ("slos", slo.name, "burn_rate")
+
+
+def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
+    """The error ratio, in percent, that spends the tier's budget share within its long window."""
+    return round(tier.burn_rate(slo.window) * (100 - slo.objective.value), 6)
+
+
+def window_evaluation(window: Duration) -> Evaluation:
+    """The whole window is one period; no traffic is no error."""
+    seconds = window.ms / 1000
+    return Evaluation(int(seconds) if seconds.is_integer() else int(seconds) + 1, 1, 1, "notBreaching")
+
+
+def burn_rate_declarations(
+    service: Service,
+    deployment: Deployment,
+    targets: Targets,
+    topics: Mapping[Severity, pulumi.Input[str]],
+    region: str,
+) -> list[Declaration]:
+    """Alarms and tier composites for every availability SLO; fastest tier first, each silencing the next slower."""
+    ratio = alb_ratio(targets, "HTTPCode_Target_5XX_Count")
+    if ratio is None:
+        return []
+    out: list[Declaration] = []
+    for slo in service.slos:
+        if slo.sli_kind != "availability":
+            continue
+        faster: str | None = None  # the next faster tier's composite: its alarm name and logical name
+        faster_logical: str | None = None
+        for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms):
+            threshold = error_ratio_threshold(slo, tier)
+            rate = tier.burn_rate(slo.window)
+            section = anchor("slo", slo.name)
+            windows: list[Declaration] = []
+            for kind, window in (("long", tier.long), ("short", tier.short)):
+                name = aws_name(service, deployment, "slo", slo.name, str(tier.long), kind)
+                what = (
+                    f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective}: 5xx ratio over {window} "
+                    f"above {threshold:g}% (burn rate {rate:g}, {tier.budget} of the {slo.window} budget in {tier.long}); "
+                    f"{kind} window of the {tier.long} tier"
+                )
+                args = metric_alarm_args(
+                    name,
+                    describe(service, deployment, what, section),
+                    ratio,
+                    window_evaluation(window),
+                    threshold,
+                    "GreaterThanThreshold",
+                    [],  # the tier's composite notifies
+                    alarm_tags(service, deployment, None),
+                )
+                windows.append(
+                    Declaration(
+                        "metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), name
+                    )
+                )
+            out += windows
+            name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
+            what = (
+                f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective} over {slo.window}: "
+                f"burning {tier.budget} of the error budget within {tier.long} (burn rate {rate:g}, confirmed over "
+                f"{tier.short}); {tier.severity}"
+            )
+            composite = composite_alarm_args(
+                name,
+                alarm_rule("AND", [str(w.name) for w in windows]),
+                describe(service, deployment, what, section),
+                [topics[tier.severity]],
+                alarm_tags(service, deployment, tier.severity),
+                suppressor=faster,
+            )
+            depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
+            composite_logical = logical(service, "slo", slo.name, str(tier.long))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), name, depends))
+            faster, faster_logical = name, composite_logical
+    return out

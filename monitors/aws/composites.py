@@ -1,0 +1,69 @@
+"""Composite alarms: rules over other alarms' states (burn-rate tiers, the service-unhealthy roll-up)."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from monitors.common.context import Deployment
+from monitors.common.runbook import anchor
+from spec import Service
+
+from .alarms import alarm_tags, describe
+from .declarations import Declaration
+from .names import aws_name, logical
+
+# A faster tier gets this long to reach ALARM before a slower one acts, and keeps it quiet this long after.
+SUPPRESSOR_WAIT_SECONDS = 300
+SUPPRESSOR_EXTENSION_SECONDS = 900
+
+
+def alarm_rule(operator: Literal["AND", "OR"], alarm_names: Sequence[str]) -> str:
+    """`ALARM("a") AND ALARM("b")`. Alarm names come from names.aws_name, so they never hold a quote."""
+    return f" {operator} ".join(f'ALARM("{name}")' for name in alarm_names)
+
+
+def composite_alarm_args(
+    name: str,
+    rule: str,
+    description: str,
+    actions: Sequence[pulumi.Input[str]],
+    tags: dict[str, str],
+    suppressor: Optional[str] = None,
+) -> aws.cloudwatch.CompositeAlarmArgs:
+    return aws.cloudwatch.CompositeAlarmArgs(
+        alarm_name=name,
+        alarm_rule=rule,
+        alarm_description=description,
+        alarm_actions=list(actions),
+        ok_actions=list(actions),
+        actions_suppressor=aws.cloudwatch.CompositeAlarmActionsSuppressorArgs(
+            alarm=suppressor, wait_period=SUPPRESSOR_WAIT_SECONDS, extension_period=SUPPRESSOR_EXTENSION_SECONDS
+        )
+        if suppressor
+        else None,
+        tags=tags,
+    )
+
+
+def service_unhealthy(
+    service: Service, deployment: Deployment, critical: Sequence[Declaration], region: str
+) -> Optional[Declaration]:
+    """Any critical alarm of the service's region in ALARM. It notifies nobody itself (each critical alarm already
+    pages): it is the one alarm a deployment (ECS/CodeDeploy rollback) or a status page watches."""
+    names = [d.name for d in critical if d.name and d.region == region]
+    if not names:
+        return None
+    name = aws_name(service, deployment, "service-unhealthy")
+    what = f"{service.service} ({deployment.environment}) is unhealthy: one of its {len(names)} critical alarms is in ALARM"
+    args = composite_alarm_args(
+        name,
+        alarm_rule("OR", [n for n in names if n]),
+        describe(service, deployment, what, anchor("service-unhealthy")),
+        [],
+        alarm_tags(service, deployment, None),
+    )
+    depends = tuple(d.logical for d in critical if d.name and d.region == region)
+    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), name, depends)

@@ -1,0 +1,73 @@
+"""AWS's limits, read from botocore's service models where they hold them; the rest from AWS's docs.
+
+botocore's ParamValidator checks required fields, types and minimums only, so maximums, enums and
+patterns are read from the shapes here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Optional
+
+import botocore.session
+
+from spec.logs import RETENTION_DAYS
+
+# Not in the models (AWS docs: PutMetricAlarm, metric math, PutDashboard, CreateTopic, Route 53 health checks).
+TREAT_MISSING_DATA = ("missing", "ignore", "breaching", "notBreaching")
+HIGH_RESOLUTION_PERIODS = (10, 20, 30)
+SHORT_PERIOD_WINDOW_MAX = 86_400  # period × evaluation periods, when the period is under an hour
+LONG_PERIOD_WINDOW_MAX = 604_800  # … when it is an hour or more
+METRIC_QUERIES_MAX = 20
+METRIC_ID_PATTERN = r"^[a-z][a-zA-Z0-9_]*$"
+PERCENTILE_PATTERN = r"^p(\d{1,2}(\.\d{0,10})?|100)$"
+TOPIC_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"
+DASHBOARD_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
+DASHBOARD_COLUMNS = 24
+DASHBOARD_WIDGETS_MAX = 500
+ROUTE53_INTERVALS = (10, 30)
+LOG_GROUP_RESERVED_PREFIX = "aws/"
+RETENTION = RETENTION_DAYS  # PutRetentionPolicy's allowed days (the model types them as a bare integer)
+
+
+@functools.lru_cache(maxsize=None)
+def _model(service: str) -> Any:
+    return botocore.session.get_session().get_service_model(service)
+
+
+def member(service: str, operation: str, name: str) -> Any:
+    """A member shape of an operation's input, e.g. member('cloudwatch', 'PutMetricAlarm', 'AlarmName')."""
+    return _model(service).operation_model(operation).input_shape.members[name]
+
+
+def shape(service: str, name: str) -> Any:
+    return _model(service).shape_for(name)
+
+
+def limit(shape_: Any, key: str) -> Optional[Any]:
+    """`min`, `max` or `pattern` of a shape, when the model holds it."""
+    return shape_.metadata.get(key)
+
+
+def enum(shape_: Any) -> tuple[str, ...]:
+    return tuple(getattr(shape_, "enum", None) or ())
+
+
+def length_problem(what: str, value: str, shape_: Any) -> Optional[str]:
+    """Length and pattern of a string against its shape (patterns must match the whole value)."""
+    low, high, pattern = limit(shape_, "min"), limit(shape_, "max"), limit(shape_, "pattern")
+    if low is not None and len(value) < low:
+        return f"{what} {value!r} is shorter than {low} characters"
+    if high is not None and len(value) > high:
+        return f"{what} {value[:40]!r}… is longer than {high} characters"
+    if pattern and not re.fullmatch(pattern, value):
+        return f"{what} {value!r} does not match {pattern}"
+    return None
+
+
+def count_problem(what: str, items: Any, shape_: Any) -> Optional[str]:
+    high = limit(shape_, "max")
+    if items is not None and high is not None and len(items) > high:
+        return f"{what}: {len(items)}, at most {high} allowed"
+    return None

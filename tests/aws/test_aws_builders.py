@@ -1,0 +1,164 @@
+"""Pure builders, without any engine: units, evaluations, burn-rate thresholds, names, layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboards.cloudwatch import dashboard_body, layout
+from monitors.aws.alarms import metric_alarm_args, threshold_alarms
+from monitors.aws.burn_rates import burn_rate_declarations, error_ratio_threshold, window_evaluation
+from monitors.aws.composites import alarm_rule
+from monitors.aws.health_checks import health_check_args, request_interval
+from monitors.aws.logs import level_pattern, metric_filter_args
+from monitors.aws.metrics import Evaluation, Metric, Ratio, resolve_targets, watched
+from monitors.aws.topics import subscription_key
+from spec import Duration
+from spec.health import HealthCheck
+from spec.routes import SnsSubscription
+from spec.sources import AwsSource
+
+from aws_helpers import api, deployment
+
+TOPICS = {"page": "arn:page", "ticket": "arn:ticket"}
+
+
+def targets(service=None):  # type: ignore[no-untyped-def]
+    service = service or api()
+    return resolve_targets(service.sources.aws, lambda name: f"<{name}>")
+
+
+def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
+    seen = watched("latency_p95", api(), deployment(), targets())
+    assert seen is not None and isinstance(seen.source, Metric)
+    assert seen.source.stat == "p95" and seen.source.name == "TargetResponseTime"
+    assert seen.threshold(Duration.parse("500ms")) == 0.5
+    assert seen.threshold(Duration.parse("1500ms")) == 1.5
+
+
+def test_rates_become_counts_per_period() -> None:
+    seen = watched("error_log_rate", api(), deployment(), targets())
+    assert seen is not None and seen.evaluation.period == 60
+    from spec.units import Rate
+
+    assert seen.threshold(Rate.parse("100/m")) == 100
+    assert seen.threshold(Rate.parse("2/s")) == 120
+
+
+def test_window_sets_evaluation_periods_and_scales_datapoints() -> None:
+    fast = Evaluation(60, 5, 3, "notBreaching")
+    assert fast.over(None) == fast
+    assert fast.over(Duration.parse("10m")) == Evaluation(60, 10, 6, "notBreaching")
+    assert fast.over(Duration.parse("30s")) == Evaluation(30, 1, 1, "notBreaching")
+
+
+def test_statistic_and_extended_statistic_are_exclusive() -> None:
+    evaluation = Evaluation(60, 5, 3, "notBreaching")
+    p95 = metric_alarm_args("a", "d", Metric("N", "M", {}, "p95"), evaluation, 1, "GreaterThanThreshold", [], {})
+    avg = metric_alarm_args("a", "d", Metric("N", "M", {}, "Average"), evaluation, 1, "GreaterThanThreshold", [], {})
+    assert (p95.extended_statistic, p95.statistic) == ("p95", None)
+    assert (avg.extended_statistic, avg.statistic) == (None, "Average")
+
+
+def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
+    ratio = Ratio(Metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {}, "Sum"), Metric("AWS/ApplicationELB", "RequestCount", {}, "Sum"))
+    args = metric_alarm_args("a", "d", ratio, Evaluation(60, 5, 3, "notBreaching"), 1, "GreaterThanThreshold", ["t"], {})
+    queries = args.metric_queries
+    assert [q.id for q in queries] == ["m1", "m2", "e1"]
+    assert [q.id for q in queries if q.return_data] == ["e1"]
+    assert queries[2].expression == "100*m1/m2"
+    assert args.period is None and args.statistic is None
+    assert args.alarm_actions == ["t"] and args.ok_actions == ["t"]
+
+
+def test_critical_pages_and_warning_tickets() -> None:
+    declarations = threshold_alarms(api(), deployment(), targets(), TOPICS, "eu-west-1")
+    by_name = {d.logical: d.args for d in declarations}
+    assert by_name["api-cpu-critical"].alarm_actions == ["arn:page"]
+    assert by_name["api-cpu-warning"].alarm_actions == ["arn:ticket"]
+    assert by_name["api-cache-hit-rate-critical"].comparison_operator == "LessThanThreshold"
+
+
+def test_no_aws_source_no_alarm() -> None:
+    service = api()
+    bare = service.model_copy(update={"sources": service.sources.model_copy(update={"aws": None})})
+    logical = {d.logical for d in threshold_alarms(bare, deployment(), targets(bare), TOPICS, "eu-west-1")}
+    assert logical == {"api-error-log-rate-critical", "api-error-log-rate-warning"}  # logs need no AWS source
+
+
+def test_burn_rate_thresholds_follow_the_workbook() -> None:
+    slo = next(s for s in api().slos if s.name == "availability")
+    tiers = sorted(slo.burn_rate, key=lambda t: t.long.ms)
+    assert [error_ratio_threshold(slo, t) for t in tiers] == pytest.approx([1.44, 0.6, 0.3])
+    assert window_evaluation(Duration.parse("1h")) == Evaluation(3600, 1, 1, "notBreaching")
+
+
+def test_faster_tier_suppresses_the_next_slower() -> None:
+    declarations = burn_rate_declarations(api(), deployment(), targets(), TOPICS, "eu-west-1")
+    composites = [d for d in declarations if d.kind == "composite_alarm"]
+    assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d"]
+    assert composites[0].args.actions_suppressor is None
+    assert composites[1].args.actions_suppressor.alarm == composites[0].name
+    assert composites[2].args.actions_suppressor.alarm == composites[1].name
+    assert composites[2].args.alarm_actions == ["arn:ticket"]
+    assert composites[1].depends_on[-1] == composites[0].logical
+
+
+def test_alarm_rule() -> None:
+    assert alarm_rule("AND", ["a", "b"]) == 'ALARM("a") AND ALARM("b")'
+
+
+def test_route53_intervals() -> None:
+    check = HealthCheck(name="live", url="https://x.example.com:8443/health/live?deep=1", interval="60s", latency_budget="1s")
+    assert request_interval(check) == 30
+    fast = check.model_copy(update={"interval": Duration.parse("15s")})
+    assert request_interval(fast) == 10
+    args = health_check_args(api(), deployment(), check)
+    assert (args.fqdn, args.port, args.resource_path, args.type) == ("x.example.com", 8443, "/health/live?deep=1", "HTTPS")
+
+
+def test_subscription_keys_are_stable_and_distinct() -> None:
+    email = SnsSubscription(protocol="email", endpoint="a@example.com")
+    other = SnsSubscription(protocol="email", endpoint="b@example.com")
+    secret = SnsSubscription(protocol="https", endpoint_secret="pagerdutyEndpoint")
+    assert subscription_key(email) == subscription_key(SnsSubscription(protocol="email", endpoint="a@example.com"))
+    assert subscription_key(email) != subscription_key(other)
+    assert subscription_key(secret) == "https-pagerdutyendpoint"
+
+
+def test_metric_filter_pattern_and_namespace() -> None:
+    assert level_pattern("error") == '{ $.level = "error" }'
+    args = metric_filter_args(api(), deployment(), "warn", "/platform/api/prod")
+    assert args.metric_transformation.namespace == "Vigil/api/prod"
+    assert args.metric_transformation.name == "WarnLogEvents"
+
+
+def test_layout_stays_on_the_grid() -> None:
+    placed = layout([{"type": "metric"}] * 3 + [{"type": "alarm", "width": 24}])
+    assert [(w["x"], w["y"], w["width"]) for w in placed] == [(0, 0, 12), (12, 0, 12), (0, 6, 12), (0, 12, 24)]
+
+
+def test_dashboard_honours_sections() -> None:
+    service = api()
+    only = service.model_copy(update={"dashboards": service.dashboards.model_copy(update={"sections": ["resources"]})})
+    body = dashboard_body(only, deployment(), targets(only), "eu-west-1", [], [])
+    assert [w["properties"]["title"] for w in body["widgets"]] == ["CPU utilisation", "memory utilisation"]
+
+
+def test_stack_outputs_are_read_through_the_reader() -> None:
+    source = AwsSource.model_validate(
+        {"from_stack": "org/infra/prod", "load_balancer": {"output": "albName"}, "ecs": {"cluster": "prod", "service": {"output": "svc"}}}
+    )
+    resolved = resolve_targets(source, lambda name: f"<{name}>")
+    assert (resolved.load_balancer, resolved.ecs_cluster, resolved.ecs_service) == ("<albName>", "prod", "<svc>")
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(seconds=st.integers(min_value=1, max_value=7 * 86_400), period=st.sampled_from([60, 300]), n=st.integers(1, 10))
+def test_a_fitted_evaluation_covers_the_window_with_valid_datapoints(seconds: int, period: int, n: int) -> None:
+    base = Evaluation(period, n, max(1, n // 2), "missing")
+    fitted = base.over(Duration(seconds * 1000))
+    assert 1 <= fitted.datapoints <= fitted.evaluation_periods
+    assert fitted.period * fitted.evaluation_periods >= seconds
+    assert fitted.period * (fitted.evaluation_periods - 1) < seconds  # no more periods than the window needs

@@ -1,0 +1,70 @@
+"""Sources read from another stack's outputs (sources.aws.from_stack + {output: name})."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from program.settings import stack_outputs
+from vigil.cli import main
+from vigil.testkit import PlanView, stack_plan
+
+from aws_helpers import ALARM, ROOT, api
+
+FROM_STACK = """    region: eu-west-1
+    from_stack: org/infra/prod
+    load_balancer: {output: albName}
+    target_group: {output: apiTargetGroup}
+    ecs: {cluster: {output: clusterName}, service: api}
+"""
+
+
+def _catalog(tmp_path: Path) -> Path:
+    text = (ROOT / "catalog" / "api.yaml").read_text()
+    start = text.index("    region: eu-west-1\n")
+    end = text.index("    rds: {instance: api-db}\n")
+    (tmp_path / "api.yaml").write_text(text[:start] + FROM_STACK + text[end:])
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def referenced_plan(tmp_path_factory: pytest.TempPathFactory) -> PlanView:
+    return stack_plan("prod", catalog=_catalog(tmp_path_factory.mktemp("catalog")), project=ROOT)
+
+
+def test_dimensions_come_from_the_referenced_stack(referenced_plan: PlanView) -> None:
+    latency = referenced_plan.one(type=ALARM, name="api-latency-p95-critical").inputs
+    assert latency["dimensions"] == {"LoadBalancer": "${org/infra/prod.albName}", "TargetGroup": "${org/infra/prod.apiTargetGroup}"}
+    cpu = referenced_plan.one(type=ALARM, name="api-cpu-critical").inputs
+    assert cpu["dimensions"] == {"ClusterName": "${org/infra/prod.clusterName}", "ServiceName": "api"}
+    rds = referenced_plan.one(type=ALARM, name="api-db-connections-critical").inputs
+    assert rds["dimensions"] == {"DBInstanceIdentifier": "api-db"}  # literal values stay literal
+
+
+def test_the_offline_engine_is_told_which_outputs_the_spec_reads(tmp_path: Path) -> None:
+    from spec import load_catalog
+
+    referenced = load_catalog(_catalog(tmp_path), ["prod"]).for_environment("prod")
+    assert stack_outputs(referenced) == {"org/infra/prod": ["albName", "apiTargetGroup", "clusterName"]}
+    assert stack_outputs([api()]) == {}
+
+
+def test_an_output_without_from_stack_is_a_spec_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = _catalog(tmp_path)
+    text = (catalog / "api.yaml").read_text().replace("    from_stack: org/infra/prod\n", "")
+    (catalog / "api.yaml").write_text(text)
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "--catalog", str(catalog)]) == 2
+    err = capsys.readouterr().err
+    assert "api.yaml:" in err and "name the stack with 'from_stack'" in err
+
+
+def test_a_malformed_source_value_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = _catalog(tmp_path)
+    text = (catalog / "api.yaml").read_text().replace("{output: albName}", "[albName]")
+    (catalog / "api.yaml").write_text(text)
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "--catalog", str(catalog)]) == 2
+    err = capsys.readouterr().err
+    assert "sources.aws.load_balancer: expected a name or {output: <stack output name>}" in err
