@@ -1,0 +1,62 @@
+"""Which planned resources alert, and whom they notify: Datadog handles in messages, SNS subscriptions behind alarm actions.
+
+Shared by the docs generator and the test kit, over the offline plan (where an alarm's action is a placeholder
+such as `${api-page.arn}` naming the topic resource it points at).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .engine import Plan, PlannedResource
+from .render.datadog_summary import handles
+
+# Datadog resources that notify through `@handles` in their message.
+DATADOG_NOTIFYING = ("datadog:index/monitor:Monitor", "datadog:index/syntheticsTest:SyntheticsTest")
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+_PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
+ALARM_ACTIONS = ("alarmActions", "okActions", "insufficientDataActions")
+
+
+def is_monitor(resource: PlannedResource) -> bool:
+    """A Datadog resource that alerts people: monitors (threshold, burn-rate, composite) and synthetic tests."""
+    return resource.type in DATADOG_NOTIFYING
+
+
+def is_alarm(resource: PlannedResource) -> bool:
+    """A CloudWatch alarm of any kind (metric alarm, composite alarm)."""
+    return resource.type.startswith("aws:cloudwatch/") and resource.type.endswith("Alarm")
+
+
+def is_alerting(resource: PlannedResource) -> bool:
+    return is_monitor(resource) or is_alarm(resource)
+
+
+def _subscriptions(plan: Plan, action: str) -> list[str]:
+    """An action placeholder resolved to its topic's subscription endpoints; an unknown action stays as written."""
+    match = _PLACEHOLDER.match(action)
+    if not match:
+        return [action]
+    topic = match.group("name")
+    endpoints = [
+        f"{r.inputs.get('protocol')}:{r.inputs.get('endpoint')}"
+        for r in plan.resources
+        if r.type == SUBSCRIPTION and _PLACEHOLDER.match(str(r.inputs.get("topic", "")))
+        and _PLACEHOLDER.match(str(r.inputs.get("topic", ""))).group("name") == topic  # type: ignore[union-attr]
+    ]
+    return sorted(endpoints) or [f"sns-topic:{topic} (no subscriptions)"]
+
+
+def notified(plan: Plan, resource: PlannedResource, actions: tuple[str, ...] = ("alarmActions",)) -> list[str]:
+    """Who hears when the resource alerts: `@handles` of a Datadog message; `protocol:endpoint` of the SNS
+    subscriptions behind an alarm's actions (secret endpoints show as `https:[secret]`)."""
+    if is_monitor(resource):
+        return handles(str(resource.inputs.get("message", "")))
+    found: set[str] = set()
+    for key in actions:
+        value: Any = resource.inputs.get(key) or []
+        for action in value if isinstance(value, list) else [value]:
+            found.update(_subscriptions(plan, str(action)))
+    return sorted(found)
