@@ -92,3 +92,17 @@ def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
+
+
+def test_routes_of_a_monitor_per_state(fake: PlanView) -> None:
+    monitor = fake.one(name="svc-errors")
+    assert fake.routes_of(monitor, when="alert") == ["@pagerduty-x", "@slack-y"]
+    assert fake.routes_of(monitor, when="warning") == ["@slack-y"]
+
+
+def test_message_rendering_per_state() -> None:
+    from vigil.routing import message_for
+
+    message = "{{#is_alert}}@pd-a{{/is_alert}} {{#is_warning}}@sl-w{{/is_warning}} {{^is_alert}}@not-a{{/is_alert}} @all-x"
+    assert message_for(message, "alert").split() == ["@pd-a", "@all-x"]
+    assert message_for(message, "warning").split() == ["@sl-w", "@not-a", "@all-x"]

@@ -22,7 +22,9 @@ def test_prod_error_rate_pages_the_on_call(stack_plan):
     plan = stack_plan("prod")
     # every alert links its section of the generated docs, named after the signal
     error_rate = [m for m in plan.monitors(service="api") if "#error-rate" in m.inputs["message"]]
-    assert any("@pagerduty-platform" in plan.routes_of(m) for m in error_rate)
+    assert any("@pagerduty-platform" in plan.routes_of(m, when="alert") for m in error_rate)
+    # warnings open a ticket: they never page
+    assert all("@pagerduty-platform" not in plan.routes_of(m, when="warning") for m in error_rate)
 
 
 def test_dev_wakes_nobody_up(stack_plan):

@@ -7,7 +7,7 @@ such as `${api-page.arn}` naming the topic resource it points at).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from .engine import Plan, PlannedResource
 from .render.datadog_summary import handles
@@ -18,6 +18,9 @@ TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 _PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
 ALARM_ACTIONS = ("alarmActions", "okActions", "insufficientDataActions")
+_STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
+# Datadog conditional variables that render when a monitor enters each state.
+_RENDERS_IN = {"alert": {"is_alert", "is_warning_to_alert"}, "warning": {"is_warning", "is_alert_to_warning"}}
 
 
 def is_monitor(resource: PlannedResource) -> bool:
@@ -49,11 +52,26 @@ def _subscriptions(plan: Plan, action: str) -> list[str]:
     return sorted(endpoints) or [f"sns-topic:{topic} (no subscriptions)"]
 
 
-def notified(plan: Plan, resource: PlannedResource, actions: tuple[str, ...] = ("alarmActions",)) -> list[str]:
-    """Who hears when the resource alerts: `@handles` of a Datadog message; `protocol:endpoint` of the SNS
-    subscriptions behind an alarm's actions (secret endpoints show as `https:[secret]`)."""
+def message_for(message: str, state: str) -> str:
+    """The part of a Datadog message rendered when the monitor enters `state` ('alert' or 'warning')."""
+
+    def keep(match: "re.Match[str]") -> str:
+        inverted, variable, body = match.group(1) == "^", match.group(2), match.group(3)
+        renders = variable in _RENDERS_IN[state]
+        return body if renders != inverted else " "
+
+    return _STATE_BLOCK.sub(keep, message)
+
+
+def notified(
+    plan: Plan, resource: PlannedResource, when: Optional[str] = None, actions: tuple[str, ...] = ("alarmActions",)
+) -> list[str]:
+    """Who hears when the resource alerts: `@handles` of a Datadog message (only those rendered in state `when`,
+    'alert' or 'warning', if given); `protocol:endpoint` of the SNS subscriptions behind an alarm's actions
+    (secret endpoints show as `https:[secret]`)."""
     if is_monitor(resource):
-        return handles(str(resource.inputs.get("message", "")))
+        message = str(resource.inputs.get("message", ""))
+        return handles(message_for(message, when) if when else message)
     found: set[str] = set()
     for key in actions:
         value: Any = resource.inputs.get(key) or []

@@ -76,11 +76,11 @@ class PlanView:
         """CloudWatch alarms (metric and composite)."""
         return [r for r in self.select(service=service, tag=tag) if is_alarm(r)]
 
-    def routes_of(self, resource: PlannedResource) -> list[str]:
-        """Who is notified when it alerts: Datadog `@handles` in a monitor's message; for an alarm, the
-        `protocol:endpoint` of every SNS subscription of the topics in its alarm actions (`https:[secret]`
-        for a secret endpoint)."""
-        return notified(self.plan, resource)
+    def routes_of(self, resource: PlannedResource, when: Optional[str] = None) -> list[str]:
+        """Who is notified when it alerts: Datadog `@handles` in a monitor's message (with `when="alert"` or
+        `"warning"`, only those its message renders in that state); for an alarm, the `protocol:endpoint` of every
+        SNS subscription of the topics in its alarm actions (`https:[secret]` for a secret endpoint)."""
+        return notified(self.plan, resource, when)
 
     def service_of(self, resource: PlannedResource) -> Optional[str]:
         return self.plan.service_of(resource)

@@ -8,7 +8,7 @@ from spec import Service
 
 from ..engine import PlannedResource
 from ..render.summary import short_type, summarise
-from ..routing import is_alerting, notified
+from ..routing import is_alerting, is_monitor, notified
 from .model import DocsInput, StackDocs, doc_links
 from .words import DASH, code, table
 
@@ -40,8 +40,15 @@ def describe(resource: PlannedResource) -> str:
 def who(stack: StackDocs, resource: PlannedResource) -> str:
     if not is_alerting(resource):
         return DASH
-    targets = notified(stack.plan, resource)
-    return ", ".join(code(t) for t in targets) if targets else "**nobody**"
+    def listed(targets: list[str]) -> str:
+        return ", ".join(code(t) for t in targets) if targets else "**nobody**"
+
+    everyone = notified(stack.plan, resource)
+    if is_monitor(resource):
+        alert, warning = notified(stack.plan, resource, "alert"), notified(stack.plan, resource, "warning")
+        if everyone and (alert != everyone or warning != everyone):
+            return f"on alert: {listed(alert)}<br>on warning: {listed(warning)}"
+    return listed(everyone)
 
 
 def deployed_as(inp: DocsInput, service: str, anchor: str) -> list[str]:
