@@ -147,15 +147,21 @@ def environment(res: Resource) -> Optional[str]:
     return tag_map(res.props).get("env")
 
 
+def _word(word: str, text: str) -> bool:
+    return re.search(rf"(?<![a-z]){word}(?![a-z])", text) is not None
+
+
 def severity(res: Resource) -> Optional[str]:
     """'critical', 'warning' or None (cannot tell). In order: a `severity` tag (critical/page, warning/ticket);
-    Datadog priority 1 (else not critical); an alarm name with 'critical' or 'warning'; a Datadog monitor with a
-    critical threshold (it alerts at critical)."""
+    a Datadog priority (1 is critical, others are not); the name (words critical/page or warning/ticket);
+    a Datadog monitor with a critical threshold (it alerts at critical). Builders should set the tag."""
     tag = tag_map(res.props).get("severity")
     if tag in ("critical", "page"):
         return "critical"
     if tag in ("warning", "ticket"):
         return "warning"
+    if not (is_monitor(res.type) or is_alarm(res.type)):
+        return None
     if is_monitor(res.type):
         options = res.props.get("optionsList")
         priority = res.props.get("priority")
@@ -163,16 +169,14 @@ def severity(res: Resource) -> Optional[str]:
             priority = options.get("monitorPriority")
         if priority is not None:
             return "critical" if int(priority) == 1 else "warning"
-        thresholds = res.props.get("monitorThresholds")
-        if res.type == MONITOR and isinstance(thresholds, Mapping) and thresholds.get("critical") is not None:
-            return "critical"
-        return None
-    if is_alarm(res.type):
-        name = str(res.props.get("alarmName") or res.props.get("name") or res.name).lower()
-        if re.search(r"(?<![a-z])critical(?![a-z])", name):
-            return "critical"
-        if re.search(r"(?<![a-z])warning(?![a-z])", name):
-            return "warning"
+    name = str(res.props.get("alarmName") or res.props.get("name") or res.name).lower()
+    if _word("critical", name) or _word("page", name):
+        return "critical"
+    if _word("warning", name) or _word("ticket", name):
+        return "warning"
+    thresholds = res.props.get("monitorThresholds")
+    if res.type == MONITOR and isinstance(thresholds, Mapping) and thresholds.get("critical") is not None:
+        return "critical"
     return None
 
 
@@ -198,7 +202,7 @@ def prod_critical_pages(res: Resource, org: Org) -> list[str]:
             return [f"{res.name}: critical in production but notifies no paging handle on alert (got {', '.join(handles) or 'none'})"]
     if is_alarm(res.type):
         targets = alarm_targets(res)
-        if not any(re.search(org.page_targets, t) for t in targets):
+        if not any(re.search(org.page_targets, t.lower()) for t in targets):
             return [f"{res.name}: critical in production but its alarm actions reach no page topic (got {', '.join(targets) or 'none'})"]
     return []
 

@@ -63,6 +63,9 @@ def test_severity_decides_which_monitors_must_page() -> None:
     assert rules.prod_critical_pages(monitor(slack, priority=3, monitorThresholds={"critical": "1"}), ORG) == []
     tagged_ticket = monitor(slack, monitorThresholds={"critical": "1"}, tags=["env:prod", "severity:ticket"])
     assert rules.prod_critical_pages(tagged_ticket, ORG) == []
+    by_name = monitor(slack, monitorThresholds={"critical": "1"}, name="[prod] api: SLO burn rate 24h (ticket)")
+    assert rules.severity(by_name) == "warning" and rules.prod_critical_pages(by_name, ORG) == []
+    assert rules.severity(monitor(slack, name="[prod] api: health live (page)")) == "critical"
     dev = monitor(slack, monitorThresholds={"critical": "1"}, tags=["env:dev"])
     assert rules.prod_critical_pages(dev, ORG) == []
 
