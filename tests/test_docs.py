@@ -120,3 +120,38 @@ def test_doc_links_are_found_anywhere_in_inputs() -> None:
     text = "see https://x/blob/main/docs/services/api.md#slo-availability now"
     assert [(m.group("service"), m.group("anchor")) for m in DOC_LINK.finditer(text)] == [("api", "slo-availability")]
     assert list(strings({"b": ["x", {"c": "y"}], "a": 1})) == ["x", "y"]
+
+
+def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput) -> None:
+    """Generic over resource types: what the Datadog and CloudWatch builders add lands in the linked sections."""
+    from vigil.docs.model import StackDocs
+    from vigil.engine import Plan, PlannedResource
+
+    opts = {"protect": False, "retainOnDelete": False, "deleteBeforeReplace": False, "provider": None}
+    base = "https://github.com/example/monitoring/blob/main/docs/services/api.md#"
+
+    def r(type_: str, logical: str, **inputs: object) -> PlannedResource:
+        return PlannedResource(type_, logical, "api", dict(inputs), dict(opts), True)
+
+    resources = (
+        PlannedResource("vigil:index:ServiceMonitoring", "api", None, {}, dict(opts), False),
+        r("aws:sns/topic:Topic", "api-page"),
+        r("aws:sns/topicSubscription:TopicSubscription", "api-page-email", topic="${api-page.arn}", protocol="email", endpoint="oncall@example.com"),
+        r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-cpu-critical", alarmName="api-cpu-critical", alarmActions=["${api-page.arn}"], alarmDescription=f"CPU {base}cpu"),
+        r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "api-unhealthy", alarmName="api-unhealthy", alarmActions=["${api-page.arn}"], alarmDescription=f"{base}service-unhealthy"),
+        r("datadog:index/syntheticsTest:SyntheticsTest", "api-health-live", name="live", message=f"{base}health-live @pagerduty-platform"),
+        r("datadog:index/monitor:Monitor", "api-slo-availability-1h", type="slo alert", query="burn_rate(...)", message=f"{base}slo-availability @pagerduty-platform"),
+        r("datadog:index/dashboard:Dashboard", "api-dashboard", title="api"),
+    )
+    fake = tuple(StackDocs(s.stack, s.environment, s.backends, Plan("monitoring", s.stack, resources)) for s in docs_input.stacks)
+    page = generate(DocsInput(docs_input.catalog, fake))["docs/services/api.md"]
+
+    def section(anchor_: str) -> str:
+        return page.split(f"### {anchor_}\n", 1)[1].split("\n### ", 1)[0]
+
+    assert "`api-cpu-critical`" in section("cpu") and "`email:oncall@example.com`" in section("cpu")
+    assert "`api-unhealthy`" in section("service-unhealthy")
+    assert "`api-health-live`" in section("health-live") and "`api-health-live`" not in section("health-ready")
+    assert "`api-slo-availability-1h`" in section("slo-availability")
+    assert "`api-dashboard`" in page.split("## Dashboards", 1)[1].split("## Deployed resources", 1)[0]
+    assert "`aws:MetricAlarm`" in section("cpu") and "no resource of the planned stacks links this section" in section("memory")
