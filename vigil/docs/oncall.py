@@ -93,8 +93,8 @@ aws cloudwatch enable-alarm-actions  --region <region> --alarm-names <alarm name
 ```
 
 The alarm names of a service are listed in its page under *Deployed resources*. Route 53 health-check alarms live in
-`us-east-1`. Re-enable actions when the work ends: the next `pulumi up` also re-enables them (the program declares
-actions enabled), so a silence never outlives a deployment — do not rely on that to end it.
+`us-east-1`. Re-enable the actions yourself when the work ends: a plain `pulumi up` does not notice the change made
+outside Pulumi; `pulumi up --refresh` (or `pulumi refresh`) sees the drift and restores the declared, enabled actions.
 """
 
 CHANGE = """\
