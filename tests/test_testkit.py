@@ -106,3 +106,12 @@ def test_message_rendering_per_state() -> None:
     message = "{{#is_alert}}@pd-a{{/is_alert}} {{#is_warning}}@sl-w{{/is_warning}} {{^is_alert}}@not-a{{/is_alert}} @all-x"
     assert message_for(message, "alert").split() == ["@pd-a", "@all-x"]
     assert message_for(message, "warning").split() == ["@sl-w", "@not-a", "@all-x"]
+
+
+def test_importing_the_plugin_is_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, vigil.pytest_plugin; print(any(m.startswith(('pulumi', 'program')) for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

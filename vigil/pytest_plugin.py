@@ -7,18 +7,21 @@
 Enable it in a `conftest.py` with `pytest_plugins = ["vigil.pytest_plugin"]`, or install the package
 (it registers the plugin through the `pytest11` entry point). The project is the nearest folder with a
 `Pulumi.yaml` from pytest's rootdir; plans are computed once per test session and shared.
+
+Importing this module is cheap (an installed plugin loads in every pytest run): the Pulumi program and the
+providers' SDKs are imported on the first `stack_plan(...)` call only.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import pytest
 
-from .project import find_project
-from .testkit import PlanView
-from .testkit import stack_plan as _stack_plan
+if TYPE_CHECKING:
+    from .testkit import PlanView
+
 
 class StackPlan:
     """`stack_plan("prod")` → the stack's PlanView; `stack_plan("dev", catalog=path)` plans another catalog.
@@ -27,11 +30,22 @@ class StackPlan:
     def __init__(self, project: Path) -> None:
         self.project = project
 
-    def __call__(self, stack: str, catalog: Optional[Union[str, Path]] = None) -> PlanView:
-        return _stack_plan(stack, Path(catalog) if catalog is not None else None, self.project)
+    def __call__(self, stack: str, catalog: Optional[Union[str, Path]] = None) -> "PlanView":
+        from .testkit import stack_plan
+
+        return stack_plan(stack, Path(catalog) if catalog is not None else None, self.project)
+
+
+def _project(rootpath: Path) -> Path:
+    for folder in (rootpath, *rootpath.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    from .project import CODE_ROOT
+
+    return CODE_ROOT
 
 
 @pytest.fixture(scope="session")
 def stack_plan(request: pytest.FixtureRequest) -> StackPlan:
     """The test kit's factory of offline plans, shared by the whole session (plans are cached)."""
-    return StackPlan(find_project(Path(str(request.config.rootpath))))
+    return StackPlan(_project(Path(str(request.config.rootpath)).resolve()))
