@@ -55,7 +55,7 @@ def test_routes_of_a_monitor_are_its_handles(fake: PlanView) -> None:
 
 def test_routes_of_an_alarm_resolve_topics_to_subscriptions(fake: PlanView) -> None:
     # only the alarm actions count: OK actions notify recovery, not the alert
-    assert fake.routes_of(fake.one(name="svc-cpu-critical")) == ["email:a@example.com", "https:[secret]"]
+    assert fake.routes_of(fake.one(name="svc-cpu-critical")) == ["[secret]", "a@example.com"]
     assert fake.routes_of(fake.one(name="svc-unhealthy")) == []
 
 

@@ -37,17 +37,20 @@ def is_alerting(resource: PlannedResource) -> bool:
     return is_monitor(resource) or is_alarm(resource)
 
 
-def _subscriptions(plan: Plan, action: str) -> list[str]:
+def _topic(reference: str) -> Optional[str]:
+    match = _PLACEHOLDER.match(reference)
+    return match.group("name") if match else None
+
+
+def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
     """An action placeholder resolved to its topic's subscription endpoints; an unknown action stays as written."""
-    match = _PLACEHOLDER.match(action)
-    if not match:
+    topic = _topic(action)
+    if topic is None:
         return [action]
-    topic = match.group("name")
     endpoints = [
-        f"{r.inputs.get('protocol')}:{r.inputs.get('endpoint')}"
+        f"{r.inputs.get('protocol')}:{r.inputs.get('endpoint')}" if protocol else str(r.inputs.get("endpoint"))
         for r in plan.resources
-        if r.type == SUBSCRIPTION and _PLACEHOLDER.match(str(r.inputs.get("topic", "")))
-        and _PLACEHOLDER.match(str(r.inputs.get("topic", ""))).group("name") == topic  # type: ignore[union-attr]
+        if r.type == SUBSCRIPTION and _topic(str(r.inputs.get("topic", ""))) == topic
     ]
     return sorted(endpoints) or [f"sns-topic:{topic} (no subscriptions)"]
 
@@ -64,11 +67,15 @@ def message_for(message: str, state: str) -> str:
 
 
 def notified(
-    plan: Plan, resource: PlannedResource, when: Optional[str] = None, actions: tuple[str, ...] = ("alarmActions",)
+    plan: Plan,
+    resource: PlannedResource,
+    when: Optional[str] = None,
+    protocol: bool = False,
+    actions: tuple[str, ...] = ("alarmActions",),
 ) -> list[str]:
     """Who hears when the resource alerts: `@handles` of a Datadog message (only those rendered in state `when`,
-    'alert' or 'warning', if given); `protocol:endpoint` of the SNS subscriptions behind an alarm's actions
-    (secret endpoints show as `https:[secret]`)."""
+    'alert' or 'warning', if given); the endpoints of the SNS subscriptions behind an alarm's actions (a secret
+    endpoint reads `[secret]`; with `protocol`, each is prefixed by its protocol: `https:[secret]`)."""
     if is_monitor(resource):
         message = str(resource.inputs.get("message", ""))
         return handles(message_for(message, when) if when else message)
@@ -76,5 +83,5 @@ def notified(
     for key in actions:
         value: Any = resource.inputs.get(key) or []
         for action in value if isinstance(value, list) else [value]:
-            found.update(_subscriptions(plan, str(action)))
+            found.update(_subscriptions(plan, str(action), protocol))
     return sorted(found)

@@ -78,8 +78,8 @@ class PlanView:
 
     def routes_of(self, resource: PlannedResource, when: Optional[str] = None) -> list[str]:
         """Who is notified when it alerts: Datadog `@handles` in a monitor's message (with `when="alert"` or
-        `"warning"`, only those its message renders in that state); for an alarm, the `protocol:endpoint` of every
-        SNS subscription of the topics in its alarm actions (`https:[secret]` for a secret endpoint)."""
+        `"warning"`, only those its message renders in that state); for an alarm, the endpoint of every SNS
+        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint)."""
         return notified(self.plan, resource, when)
 
     def service_of(self, resource: PlannedResource) -> Optional[str]:

@@ -43,7 +43,7 @@ def who(stack: StackDocs, resource: PlannedResource) -> str:
     def listed(targets: list[str]) -> str:
         return ", ".join(code(t) for t in targets) if targets else "**nobody**"
 
-    everyone = notified(stack.plan, resource)
+    everyone = notified(stack.plan, resource, protocol=True)
     if is_monitor(resource):
         alert, warning = notified(stack.plan, resource, "alert"), notified(stack.plan, resource, "warning")
         if everyone and (alert != everyone or warning != everyone):
