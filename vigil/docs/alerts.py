@@ -36,7 +36,7 @@ def _window(signal: str) -> Any:
         threshold = getattr(svc.alerts, signal, None)
         if threshold is None:
             return None
-        return str(threshold.window) if threshold.window is not None else "the monitor's default"
+        return str(threshold.window) if threshold.window is not None else "default (see the deployed query)"
 
     return get
 
@@ -69,7 +69,7 @@ def _sources(inp: DocsInput, name: str, signal: str, log_groups: dict[str, str])
 
 def overview(inp: DocsInput, name: str) -> list[str]:
     envs = list(inp.environments)
-    header = ["alert", "fires when", *[f"{env}: critical / warning" for env in envs]]
+    header = ["alert", "fires when", *[f"{env}: critical · warning" for env in envs]]
     rows = []
     for signal in signals_of(inp, name):
         cells = []
@@ -79,7 +79,7 @@ def overview(inp: DocsInput, name: str) -> list[str]:
             if threshold is None:
                 cells.append("off")
             else:
-                cells.append(" / ".join(str(v) if v is not None else "—" for v in (threshold.critical, threshold.warning)))
+                cells.append(" · ".join(str(v) if v is not None else "—" for v in (threshold.critical, threshold.warning)))
         direction = "above" if Alerts.DIRECTION[signal] == "above" else "below"
         rows.append([f"[{signal_doc(signal).title}](#{anchor(signal)})", f"{direction} threshold", *cells])
     return table(header, rows)
