@@ -1,4 +1,4 @@
-"""Shared fixtures. Plans come from the test kit, computed once per session (importing the providers is slow)."""
+"""Shared fixtures. Plans come from the test kit (the `stack_plan` fixture), computed once per session."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vigil.testkit import PlanView, stack_plan  # noqa: E402
+from vigil.testkit import PlanView  # noqa: E402
+
+pytest_plugins = ["vigil.pytest_plugin", "pytester"]
 
 
 @pytest.fixture(scope="session")
-def dev_plan() -> PlanView:
-    return stack_plan("dev", project=ROOT)
+def dev_plan(stack_plan) -> PlanView:  # type: ignore[no-untyped-def]
+    return stack_plan("dev")
 
 
 @pytest.fixture(scope="session")
-def prod_plan() -> PlanView:
-    return stack_plan("prod", project=ROOT)
+def prod_plan(stack_plan) -> PlanView:  # type: ignore[no-untyped-def]
+    return stack_plan("prod")
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
-def any_plan(request: pytest.FixtureRequest) -> PlanView:
-    return stack_plan(request.param, project=ROOT)
+def any_plan(request: pytest.FixtureRequest, stack_plan) -> PlanView:  # type: ignore[no-untyped-def]
+    return stack_plan(request.param)

@@ -1,4 +1,4 @@
-"""`vigil`: validate, plan and schema. Exit codes: 0 fine, 2 the spec or stack is wrong, 1 anything else."""
+"""`vigil`: validate, plan, schema and docs. Exit codes: 0 fine, 2 the spec or stack is wrong, 1 anything else."""
 
 from __future__ import annotations
 
@@ -37,6 +37,26 @@ def _plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from .docs import collect, generate, stale, write
+    from .project import find_project
+
+    project = find_project()
+    files = generate(collect(project, args.catalog))
+    if args.check:
+        outdated = stale(project, files)
+        for path in outdated:
+            print(f"stale: {path}", file=sys.stderr)
+        if outdated:
+            print(f"{len(outdated)} generated doc(s) are stale: run `vigil docs` and commit them", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"ok: {len(files)} generated doc(s) are up to date")
+        return EXIT_OK
+    changed = write(project, files)
+    print(f"wrote {len(changed)} of {len(files)} generated doc(s)" + "".join(f"\n  {p}" for p in changed))
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from spec.schema import service_schema
 
@@ -46,7 +66,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
-    verbs = root.add_subparsers(dest="verb", required=True, metavar="{validate,plan,schema}")
+    verbs = root.add_subparsers(dest="verb", required=True, metavar="{validate,plan,schema,docs}")
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
     validate.add_argument("--catalog", type=Path, help="catalog folder (default: the stacks' monitoring:catalog)")
@@ -57,6 +77,11 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
     plan.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     plan.set_defaults(run=_plan)
+
+    docs = verbs.add_parser("docs", help="write docs/ (alert catalog, on-call) from the catalog and the stacks' plans")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the stale files when docs/ is out of date")
+    docs.add_argument("--catalog", type=Path, help="catalog folder (default: the stacks' monitoring:catalog)")
+    docs.set_defaults(run=_docs)
 
     schema = verbs.add_parser("schema", help="print the JSON Schema of a catalog file")
     schema.set_defaults(run=_schema)

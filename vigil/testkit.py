@@ -1,10 +1,13 @@
 """A small kit for tests over the exact resources a stack registers, offline.
 
-    from vigil.testkit import stack_plan
-    plan = stack_plan("prod")
-    monitors = plan.select(type="datadog:index/monitor:Monitor", service="api")
-    assert all("@pagerduty-platform" in m.inputs["message"] for m in monitors if m.inputs["priority"] == 1)
+With pytest, use the `stack_plan` fixture (the `vigil.pytest_plugin` plugin, see docs/testing.md):
 
+    def test_prod_critical_alerts_page(stack_plan):
+        plan = stack_plan("prod")
+        for monitor in plan.monitors(service="api"):
+            assert "@pagerduty-platform" in plan.routes_of(monitor)
+
+Without pytest: `from vigil.testkit import stack_plan; plan = stack_plan("prod")`.
 `import pulumi_datadog` costs seconds, so plans are computed once per process and cached.
 """
 
@@ -18,6 +21,7 @@ from typing import Any, Optional
 from .engine import Plan, PlannedResource
 from .planning import plan_stack
 from .project import find_project
+from .routing import heard_through, is_alarm, is_monitor, notified
 
 
 def _tags(resource: PlannedResource) -> set[str]:
@@ -32,6 +36,10 @@ def _tags(resource: PlannedResource) -> set[str]:
 @dataclass(frozen=True)
 class PlanView:
     plan: Plan
+
+    @property
+    def stack(self) -> str:
+        return self.plan.stack
 
     @property
     def resources(self) -> tuple[PlannedResource, ...]:
@@ -60,7 +68,29 @@ class PlanView:
             raise AssertionError(f"expected exactly one resource for {filters}, found {[r.name for r in found]}")
         return found[0]
 
+    def monitors(self, service: Optional[str] = None, tag: Optional[str] = None) -> list[PlannedResource]:
+        """Datadog resources that notify people (monitors of every kind, synthetic tests)."""
+        return [r for r in self.select(service=service, tag=tag) if is_monitor(r)]
+
+    def alarms(self, service: Optional[str] = None, tag: Optional[str] = None) -> list[PlannedResource]:
+        """CloudWatch alarms (metric and composite)."""
+        return [r for r in self.select(service=service, tag=tag) if is_alarm(r)]
+
+    def routes_of(self, resource: PlannedResource, when: Optional[str] = None) -> list[str]:
+        """Who is notified when it alerts: Datadog `@handles` in a monitor's message (with `when="alert"` or
+        `"warning"`, only those its message renders in that state); for an alarm, the endpoint of every SNS
+        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint)."""
+        return notified(self.plan, resource, when)
+
+    def heard_through(self, resource: PlannedResource) -> list[str]:
+        """Alarms through which a silent alarm is still heard (its composite; a roll-up's inputs)."""
+        return heard_through(self.plan, resource)
+
+    def service_of(self, resource: PlannedResource) -> Optional[str]:
+        return self.plan.service_of(resource)
+
     def tags(self, resource: PlannedResource) -> set[str]:
+        """Tags as `key:value` strings, whether the resource takes a list (Datadog) or a map (AWS)."""
         return _tags(resource)
 
 

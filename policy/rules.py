@@ -1,0 +1,320 @@
+"""Organisation policies as pure functions over a resource's type and props (camelCase inputs).
+
+Written once, used twice:
+- the project's tests apply them to every resource of the offline plans of both stacks (tests/test_policies.py);
+- the CrossGuard policy pack (`__main__.py`) applies them at `pulumi preview --policy-pack policy`.
+
+This module imports nothing but the standard library: the policy pack runs it in its own environment, and the
+tests import it without `pulumi_policy`. Props may be CrossGuard's read-only proxies, so only the Mapping and
+Sequence interfaces are used; reading a value unknown during preview raises CrossGuard's UnknownValueError,
+which CrossGuard reports as "can't run policy during preview".
+
+What CrossGuard can and cannot see:
+- props are the resource's *inputs*: a Datadog monitor's message, an alarm's actions and description, tags,
+  a log group's retentionInDays and skipDestroy. Outputs (ids, ARNs of resources being created) are unknown in
+  a preview of new resources; `pulumi up` checks each resource again before creating it, when they are known.
+- options: `protect` is visible (PolicyResourceOptions.protect); `retainOnDelete` is NOT — so a prod log group
+  passes when it is protected, sets `skipDestroy`, or (in the offline plan, where options are recorded) is
+  retained on delete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+MONITOR = "datadog:index/monitor:Monitor"
+SYNTHETICS = "datadog:index/syntheticsTest:SyntheticsTest"
+DATADOG_DASHBOARD = "datadog:index/dashboard:Dashboard"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+DATADOG_NOTIFYING = (MONITOR, SYNTHETICS)
+
+# Types that take tags: they must carry team, service and env even when the program forgot the `tags` input.
+TAGGABLE = frozenset(
+    {
+        MONITOR,
+        SYNTHETICS,
+        DATADOG_DASHBOARD,
+        "datadog:index/serviceLevelObjective:ServiceLevelObjective",
+        LOG_GROUP,
+        TOPIC,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+        "aws:route53/healthCheck:HealthCheck",
+    }
+)
+# Datadog dashboards accept only `team:<name>` tags.
+REQUIRED_TAGS_BY_TYPE = {DATADOG_DASHBOARD: ("team",)}
+
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+# Message blocks that do not render when a monitor enters its alert (critical) state.
+_NOT_ON_ALERT = re.compile(
+    r"\{\{#(is_warning|is_warning_recovery|is_recovery|is_alert_recovery|is_no_data|is_no_data_recovery|"
+    r"is_alert_to_warning|is_warning_to_alert|is_renotify)\}\}.*?\{\{/\1\}\}|\{\{\^is_alert\}\}.*?\{\{/is_alert\}\}",
+    re.S,
+)
+_PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.[A-Za-z]+\}$")
+
+
+@dataclass(frozen=True)
+class Org:
+    """The organisation's conventions; the policy pack reads overrides from its policy config."""
+
+    page_handles: str = r"^@(pagerduty|opsgenie|victorops)"  # a Datadog handle that wakes someone up
+    page_targets: str = r"(?<![a-z])page(?![a-z])"  # an alarm action (SNS topic name or ARN) that pages
+    runbook_link: str = r"https://\S*(docs/services/[A-Za-z0-9_.\-]+\.md#[A-Za-z0-9_\-]+|runbook)"
+    required_tags: tuple[str, ...] = ("team", "service", "env")
+    production: tuple[str, ...] = ("prod",)  # values of the env tag that count as production
+    min_prod_retention_days: int = 30
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Org":
+        known = {k: config[k] for k in cls.__dataclass_fields__ if k in config}
+        for key in ("required_tags", "production"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a policy sees of one resource. `None` options are options the caller cannot see."""
+
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    protect: Optional[bool] = None
+    retain_on_delete: Optional[bool] = None
+    depends: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> names of resources it references
+
+
+Check = Callable[[Resource, Org], list[str]]
+
+# --- reading props ---------------------------------------------------------------------------------------------
+
+
+def _seq(value: Any) -> list[Any]:
+    if value is None or isinstance(value, (str, bytes)):
+        return [] if value is None else [value]
+    return list(value) if isinstance(value, Sequence) else []
+
+
+def tag_map(props: Mapping[str, Any]) -> dict[str, str]:
+    """Tags as a map, from a Datadog `k:v` list or an AWS map."""
+    tags = props.get("tags")
+    if isinstance(tags, Mapping):
+        return {str(k): str(v) for k, v in tags.items()}
+    out: dict[str, str] = {}
+    for tag in _seq(tags):
+        key, _, value = str(tag).partition(":")
+        out[key] = value
+    return out
+
+
+def is_monitor(type_: str) -> bool:
+    return type_ in DATADOG_NOTIFYING
+
+
+def is_alarm(type_: str) -> bool:
+    return type_.startswith("aws:cloudwatch/") and type_.endswith("Alarm")
+
+
+def message_of(res: Resource) -> str:
+    if is_monitor(res.type):
+        return str(res.props.get("message") or "")
+    return str(res.props.get("alarmDescription") or "")
+
+
+def handles_on_alert(message: str) -> list[str]:
+    """Handles notified when a monitor enters its alert state (outside warning, recovery and no-data blocks)."""
+    return sorted(set(HANDLE.findall(_NOT_ON_ALERT.sub(" ", message))))
+
+
+def alarm_targets(res: Resource) -> list[str]:
+    """What an alarm notifies when it fires: resource names it references (when known), else the action strings."""
+    if res.props.get("actionsEnabled") is False:
+        return []
+    if res.depends.get("alarmActions"):
+        return sorted(res.depends["alarmActions"])
+    return sorted(str(a) for a in _seq(res.props.get("alarmActions")))
+
+
+def environment(res: Resource) -> Optional[str]:
+    return tag_map(res.props).get("env")
+
+
+def _word(word: str, text: str) -> bool:
+    return re.search(rf"(?<![a-z]){word}(?![a-z])", text) is not None
+
+
+def severity(res: Resource) -> Optional[str]:
+    """'critical', 'warning' or None (cannot tell). In order: a `severity` tag (critical/page, warning/ticket);
+    a Datadog priority (1 is critical, others are not); the name (words critical/page or warning/ticket);
+    a Datadog monitor with a critical threshold (it alerts at critical). Builders should set the tag."""
+    tag = tag_map(res.props).get("severity")
+    if tag in ("critical", "page"):
+        return "critical"
+    if tag in ("warning", "ticket"):
+        return "warning"
+    if not (is_monitor(res.type) or is_alarm(res.type)):
+        return None
+    if is_monitor(res.type):
+        options = res.props.get("optionsList")
+        priority = res.props.get("priority")
+        if priority is None and isinstance(options, Mapping):
+            priority = options.get("monitorPriority")
+        if priority is not None:
+            return "critical" if int(priority) == 1 else "warning"
+    name = str(res.props.get("alarmName") or res.props.get("name") or res.name).lower()
+    if _word("critical", name) or _word("page", name):
+        return "critical"
+    if _word("warning", name) or _word("ticket", name):
+        return "warning"
+    thresholds = res.props.get("monitorThresholds")
+    if res.type == MONITOR and isinstance(thresholds, Mapping) and thresholds.get("critical") is not None:
+        return "critical"
+    return None
+
+
+# --- the policies ------------------------------------------------------------------------------------------------
+
+
+def routes_somewhere(res: Resource, org: Org) -> list[str]:
+    """Every alert routes somewhere: a monitor's message names a handle; an alarm has enabled alarm actions."""
+    if is_monitor(res.type) and not HANDLE.search(message_of(res)):
+        return [f"{res.name}: the monitor's message notifies nobody (no @handle)"]
+    # An alarm without actions may still be heard through a composite alarm: that needs the whole stack
+    # (alarms_heard below), so a lone resource check cannot flag it.
+    return []
+
+
+def prod_critical_pages(res: Resource, org: Org) -> list[str]:
+    """In production, a critical alert notifies the page route when it fires."""
+    if environment(res) not in org.production or severity(res) != "critical":
+        return []
+    if is_monitor(res.type):
+        handles = handles_on_alert(message_of(res))
+        if not any(re.search(org.page_handles, h) for h in handles):
+            return [f"{res.name}: critical in production but notifies no paging handle on alert (got {', '.join(handles) or 'none'})"]
+    if is_alarm(res.type):
+        targets = alarm_targets(res)
+        if not any(re.search(org.page_targets, t.lower()) for t in targets):
+            return [f"{res.name}: critical in production but its alarm actions reach no page topic (got {', '.join(targets) or 'none'})"]
+    return []
+
+
+def tagged(res: Resource, org: Org) -> list[str]:
+    """Every taggable resource carries team, service and env tags with values."""
+    if res.type not in TAGGABLE and "tags" not in res.props:
+        return []
+    tags = tag_map(res.props)
+    required = REQUIRED_TAGS_BY_TYPE.get(res.type, org.required_tags)
+    missing = [k for k in required if not tags.get(k)]
+    return [f"{res.name}: missing tag(s) {', '.join(missing)}"] if missing else []
+
+
+def prod_logs_retained(res: Resource, org: Org) -> list[str]:
+    """Production log groups have a retention policy of at least the minimum, and survive their removal."""
+    if res.type != LOG_GROUP or environment(res) not in org.production:
+        return []
+    out = []
+    days = res.props.get("retentionInDays")
+    if not days:
+        out.append(f"{res.name}: production log group without retentionInDays")
+    elif int(days) < org.min_prod_retention_days:
+        out.append(f"{res.name}: production log group keeps logs {int(days)} days, less than {org.min_prod_retention_days}")
+    kept = bool(res.protect) or bool(res.retain_on_delete) or bool(res.props.get("skipDestroy"))
+    if not kept:
+        seen = "" if res.retain_on_delete is not None else " (retainOnDelete cannot be seen here)"
+        out.append(f"{res.name}: production log group is neither protected, retained on delete nor skipDestroy{seen}")
+    return out
+
+
+def links_runbook(res: Resource, org: Org) -> list[str]:
+    """Every monitor and alarm links a runbook (its generated doc section, or a runbook URL) in its text."""
+    if not (is_monitor(res.type) or is_alarm(res.type)):
+        return []
+    if not re.search(org.runbook_link, message_of(res)):
+        field_name = "message" if is_monitor(res.type) else "alarmDescription"
+        return [f"{res.name}: its {field_name} links no runbook"]
+    return []
+
+
+def alarm_topics_have_subscribers(resources: Sequence[Resource], org: Org) -> list[str]:
+    """Stack-wide: every SNS topic an alarm notifies has at least one subscription."""
+    subscribed = {name for r in resources if r.type == SUBSCRIPTION for name in r.depends.get("topic", [])}
+    topics = {r.name for r in resources if r.type == TOPIC}
+    out = []
+    for alarm in (r for r in resources if is_alarm(r.type)):
+        for target in alarm.depends.get("alarmActions", []):
+            if target in topics and target not in subscribed:
+                out.append(f"{alarm.name}: notifies topic {target}, which has no subscription")
+    return out
+
+
+_ALARM_REF = re.compile(r'ALARM\("([^"]+)"\)')
+
+
+def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
+    """Stack-wide: every alarm is heard — it has actions, or feeds a composite that is heard (a burn-rate
+    window), or is a composite whose every input is heard (a roll-up that must not page twice)."""
+    alarms = {str(r.props.get("alarmName") or r.props.get("name") or r.name): r for r in resources if is_alarm(r.type)}
+    inputs = {name: set(_ALARM_REF.findall(str(r.props.get("alarmRule", "")))) for name, r in alarms.items()}
+    heard = {name for name, r in alarms.items() if alarm_targets(r)}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(set(alarms) - heard):
+            feeds_heard = any(name in inputs[other] for other in heard)
+            rolls_up_heard = bool(inputs[name]) and inputs[name] <= heard
+            if feeds_heard or rolls_up_heard:
+                heard.add(name)
+                changed = True
+    return [
+        f"{r.name}: the alarm has no alarm actions and no composite alarm that is heard uses it: nobody hears it"
+        for name, r in sorted(alarms.items())
+        if name not in heard
+    ]
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    name: str
+    description: str
+    check: Check
+
+
+RESOURCE_RULES: tuple[PolicyRule, ...] = (
+    PolicyRule("alerts-route-somewhere", "Every monitor notifies a handle; every alarm has alarm actions.", routes_somewhere),
+    PolicyRule("prod-critical-alerts-page", "Critical alerts in production notify the page route.", prod_critical_pages),
+    PolicyRule("resources-tagged", "Every taggable resource is tagged with team, service and env.", tagged),
+    PolicyRule("prod-logs-retained", "Production log groups have retention and are protected or retained.", prod_logs_retained),
+    PolicyRule("alerts-link-runbook", "Every monitor and alarm links its runbook.", links_runbook),
+)
+STACK_RULES = (
+    ("alarms-heard", "Every alarm has actions or is heard through a composite alarm.", alarms_heard),
+    ("alarm-topics-have-subscribers", "Every SNS topic an alarm notifies has a subscription.", alarm_topics_have_subscribers),
+)
+
+
+def check_resource(res: Resource, org: Org = Org()) -> list[str]:
+    return [v for rule in RESOURCE_RULES for v in rule.check(res, org)]
+
+
+def check_stack(resources: Sequence[Resource], org: Org = Org()) -> list[str]:
+    out = [v for r in resources for v in check_resource(r, org)]
+    return out + [v for _, _, check in STACK_RULES for v in check(resources, org)]
+
+
+def from_placeholders(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
+    """`depends` for an offline plan, whose references read `${<resource name>.<attribute>}`."""
+    out: dict[str, list[str]] = {}
+    for key, value in inputs.items():
+        names = [m.group("name") for v in _seq(value) if isinstance(v, str) and (m := _PLACEHOLDER.match(v))]
+        if names:
+            out[key] = names
+    return out

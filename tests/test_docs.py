@@ -1,0 +1,157 @@
+"""`vigil docs`: fresh on main (the CI check), stale after a catalog change, anchors for every alert link."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitors.common.runbook import anchor
+from spec.alerts import Alerts
+from vigil.cli import main
+from vigil.docs import DocsInput, collect, generate, stale, write
+from vigil.docs.model import DOC_LINK, doc_links, strings
+from vigil.docs.signals import SIGNALS
+from vigil.docs.slos import budget_words, tier_words
+from vigil.docs.words import anchors_of, duration_words, github_slug
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def docs_input(stack_plan) -> DocsInput:  # type: ignore[no-untyped-def]
+    return collect(ROOT, plan_for=lambda stack: stack_plan(stack).plan)
+
+
+@pytest.fixture(scope="session")
+def generated(docs_input: DocsInput) -> dict[str, str]:
+    return generate(docs_input)
+
+
+def test_committed_docs_are_fresh(generated: dict[str, str]) -> None:
+    """What CI runs (`vigil docs --check`), in-process: regenerate with `vigil docs` when this fails."""
+    assert stale(ROOT, generated) == []
+
+
+def test_generation_is_deterministic(docs_input: DocsInput, stack_plan) -> None:  # type: ignore[no-untyped-def]
+    again = collect(ROOT, plan_for=lambda stack: stack_plan(stack).plan)
+    assert generate(again) == generate(docs_input)
+
+
+def test_every_link_in_the_plans_points_at_a_generated_anchor(docs_input: DocsInput, generated: dict[str, str]) -> None:
+    links = {link for s in docs_input.stacks for r in s.plan.resources for link in doc_links(r)}
+    monitors = [r for s in docs_input.stacks for r in s.plan.resources if r.type == "datadog:index/monitor:Monitor"]
+    assert links or not monitors, "the plans have monitors but none links its generated doc section"
+    for service, section in sorted(links):
+        page = generated.get(f"docs/services/{service}.md")
+        assert page is not None, f"a resource links docs/services/{service}.md, which is not generated"
+        assert section in anchors_of(page), f"docs/services/{service}.md has no anchor #{section}"
+
+
+def test_every_alert_of_the_spec_has_its_section(docs_input: DocsInput, generated: dict[str, str]) -> None:
+    """The anchors builders link: one per threshold signal, slo-<name>, health-<name>, service-unhealthy."""
+    for name in docs_input.service_names():
+        anchors = anchors_of(generated[f"docs/services/{name}.md"])
+        expected = {"service-unhealthy"}
+        for _, svc in docs_input.versions(name):
+            expected |= {anchor(signal) for signal, _ in svc.alerts.items()}
+            expected |= {anchor("slo", s.name) for s in svc.slos} | {anchor("health", c.name) for c in svc.health_checks}
+        assert expected - anchors == set()
+
+
+def test_runbook_steps_exist_for_every_alert_kind() -> None:
+    for signal in Alerts.DIRECTION:
+        assert signal in SIGNALS, f"vigil/docs/signals.py does not describe alert '{signal}'"
+
+
+def test_service_runbooks_in_the_repository_exist(docs_input: DocsInput) -> None:
+    for name in docs_input.service_names():
+        for _, svc in docs_input.versions(name):
+            if not svc.runbook.startswith("https://"):
+                assert (ROOT / svc.runbook.split("#")[0]).is_file(), f"{name}: runbook {svc.runbook} does not exist"
+
+
+def test_docs_check_fails_after_a_threshold_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    spec = yaml.safe_load((catalog / "api.yaml").read_text())
+    spec["alerts"]["error_rate"]["critical"] = "2%"
+    (catalog / "api.yaml").write_text(yaml.safe_dump(spec))
+    monkeypatch.chdir(ROOT)
+    assert main(["docs", "--check", "--catalog", str(catalog)]) == 1
+    assert "stale: docs/services/api.md" in capsys.readouterr().err
+    assert main(["docs", "--check"]) == 0
+
+
+def test_write_then_check_and_orphans(tmp_path: Path, generated: dict[str, str]) -> None:
+    (tmp_path / "docs/services").mkdir(parents=True)
+    (tmp_path / "docs/services/gone.md").write_text("a removed service\n")
+    assert set(stale(tmp_path, generated)) == set(generated) | {"docs/services/gone.md"}
+    write(tmp_path, generated)
+    assert stale(tmp_path, generated) == []
+    assert not (tmp_path / "docs/services/gone.md").exists()
+    page = tmp_path / "docs/services/api.md"
+    page.write_text(page.read_text().replace("> 1%", "> 2%"))
+    assert stale(tmp_path, generated) == ["docs/services/api.md"]
+
+
+def test_words() -> None:
+    assert duration_words(0.001 * 30 * 86400) == "43m 12s"
+    assert duration_words(0.01 * 30 * 86400) == "7h 12m"
+    assert duration_words(86400 * 2 + 7200) == "2d 2h"
+    assert github_slug("error-rate") == "error-rate"
+    assert github_slug("Stack `dev`") == "stack-dev"
+    assert github_slug("Service level objectives") == "service-level-objectives"
+    assert anchors_of("## a\n## a\n```\n## b\n```\n<a id=\"c\"></a>\n") == {"a", "a-1", "c"}
+
+
+def test_slo_words(docs_input: DocsInput) -> None:
+    slo = next(s for s in docs_input.service("api", "prod").slos if s.name == "availability")  # type: ignore[union-attr]
+    assert budget_words(slo) == "0.1% of requests may fail: 43m 12s of complete downtime per 30d"
+    fast = min(slo.burn_rate, key=lambda t: t.long)
+    words = tier_words(slo, fast)
+    assert words.startswith("Pages when 2% of the 30d error budget is spent within 1h: burn rate 14.4")
+    assert "more than 1.44% of requests failing" in words and "whole budget lasts 2d 2h" in words
+
+
+def test_doc_links_are_found_anywhere_in_inputs() -> None:
+    text = "see https://x/blob/main/docs/services/api.md#slo-availability now"
+    assert [(m.group("service"), m.group("anchor")) for m in DOC_LINK.finditer(text)] == [("api", "slo-availability")]
+    assert list(strings({"b": ["x", {"c": "y"}], "a": 1})) == ["x", "y"]
+
+
+def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput) -> None:
+    """Generic over resource types: what the Datadog and CloudWatch builders add lands in the linked sections."""
+    from vigil.docs.model import StackDocs
+    from vigil.engine import Plan, PlannedResource
+
+    opts = {"protect": False, "retainOnDelete": False, "deleteBeforeReplace": False, "provider": None}
+    base = "https://github.com/example/monitoring/blob/main/docs/services/api.md#"
+
+    def r(type_: str, logical: str, **inputs: object) -> PlannedResource:
+        return PlannedResource(type_, logical, "api", dict(inputs), dict(opts), True)
+
+    resources = (
+        PlannedResource("vigil:index:ServiceMonitoring", "api", None, {}, dict(opts), False),
+        r("aws:sns/topic:Topic", "api-page"),
+        r("aws:sns/topicSubscription:TopicSubscription", "api-page-email", topic="${api-page.arn}", protocol="email", endpoint="oncall@example.com"),
+        r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-cpu-critical", alarmName="api-cpu-critical", alarmActions=["${api-page.arn}"], alarmDescription=f"CPU {base}cpu"),
+        r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "api-unhealthy", alarmName="api-unhealthy", alarmActions=["${api-page.arn}"], alarmDescription=f"{base}service-unhealthy"),
+        r("datadog:index/syntheticsTest:SyntheticsTest", "api-health-live", name="live", message=f"{base}health-live @pagerduty-platform"),
+        r("datadog:index/monitor:Monitor", "api-slo-availability-1h", type="slo alert", query="burn_rate(...)", message=f"{base}slo-availability @pagerduty-platform"),
+        r("datadog:index/dashboard:Dashboard", "api-dashboard", title="api"),
+    )
+    fake = tuple(StackDocs(s.stack, s.environment, s.backends, Plan("monitoring", s.stack, resources)) for s in docs_input.stacks)
+    page = generate(DocsInput(docs_input.catalog, fake))["docs/services/api.md"]
+
+    def section(anchor_: str) -> str:
+        return page.split(f"### {anchor_}\n", 1)[1].split("\n### ", 1)[0]
+
+    assert "`api-cpu-critical`" in section("cpu") and "`email:oncall@example.com`" in section("cpu")
+    assert "`api-unhealthy`" in section("service-unhealthy")
+    assert "`api-health-live`" in section("health-live") and "`api-health-live`" not in section("health-ready")
+    assert "`api-slo-availability-1h`" in section("slo-availability")
+    assert "`api-dashboard`" in page.split("## Dashboards", 1)[1].split("## Deployed resources", 1)[0]
+    assert "`aws:MetricAlarm`" in section("cpu") and "no resource of the planned stacks links this section" in section("memory")

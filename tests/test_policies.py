@@ -1,0 +1,221 @@
+"""Organisation policies (policy/rules.py): unit tests with failing examples, and the policies over both stacks."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy import rules
+from policy.rules import Org, Resource
+from vigil import routing
+from vigil.engine import PlannedResource
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG = Org()
+PAGE_MSG = "x https://h/docs/services/api.md#cpu {{#is_alert}}@pagerduty-p{{/is_alert}} {{#is_warning}}@slack-t{{/is_warning}}"
+
+
+def monitor(message: str = PAGE_MSG, **props: object) -> Resource:
+    return Resource(rules.MONITOR, "m", {"message": message, "tags": ["env:prod", "team:t", "service:s"], **props})
+
+
+def alarm(actions: list[str], name: str = "api-cpu-critical", env: str = "prod", **props: object) -> Resource:
+    return Resource(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        name,
+        {"alarmActions": actions, "alarmDescription": "https://h/docs/services/api.md#cpu", "tags": {"env": env}, **props},
+    )
+
+
+def log_group(days: object = 90, env: str = "prod", **opts: object) -> Resource:
+    return Resource(rules.LOG_GROUP, "logs", {"retentionInDays": days, "tags": {"env": env, "team": "t", "service": "s"}}, **opts)  # type: ignore[arg-type]
+
+
+# --- every alert routes somewhere ----------------------------------------------------------------------------------
+
+
+def test_monitor_without_handle_routes_nowhere() -> None:
+    assert rules.routes_somewhere(monitor("CPU is high. Runbook: https://x"), ORG)
+    assert rules.routes_somewhere(monitor(), ORG) == []
+
+
+def test_alarm_without_actions_or_disabled_is_heard_by_nobody() -> None:
+    assert rules.alarms_heard([alarm([])], ORG)
+    assert rules.alarms_heard([alarm(["arn:aws:sns:eu-west-1:1:api-page"], actionsEnabled=False)], ORG)
+    assert rules.alarms_heard([alarm(["arn:aws:sns:eu-west-1:1:api-page"])], ORG) == []
+
+
+def composite(name: str, rule: str, actions: list[str]) -> Resource:
+    return Resource("aws:cloudwatch/compositeAlarm:CompositeAlarm", name, {"alarmName": name, "alarmRule": rule, "alarmActions": actions})
+
+
+def test_alarm_heard_through_a_composite_that_is_heard() -> None:
+    long, short = alarm([], name="burn-long"), alarm([], name="burn-short")
+    tier = composite("burn", 'ALARM("burn-long") AND ALARM("burn-short")', ["arn:aws:sns:eu-west-1:1:api-page"])
+    assert rules.alarms_heard([long, short, tier], ORG) == []
+    silent_tier = composite("burn", 'ALARM("burn-long") AND ALARM("burn-short")', [])
+    assert len(rules.alarms_heard([long, short, silent_tier], ORG)) == 3
+
+
+def test_roll_up_composite_is_heard_when_every_input_is() -> None:
+    cpu = alarm(["arn:aws:sns:eu-west-1:1:api-page"], name="cpu")
+    quiet = alarm([], name="quiet")
+    assert rules.alarms_heard([cpu, composite("unhealthy", 'ALARM("cpu")', [])], ORG) == []
+    found = rules.alarms_heard([cpu, quiet, composite("unhealthy", 'ALARM("cpu") OR ALARM("quiet")', [])], ORG)
+    assert [v.split(":")[0] for v in found] == ["quiet", "unhealthy"]
+
+
+# --- prod critical alerts page ---------------------------------------------------------------------------------------
+
+
+def test_prod_critical_monitor_must_page_on_alert() -> None:
+    ticket_only = "{{#is_alert}}@slack-t{{/is_alert}} {{#is_warning}}@pagerduty-p{{/is_warning}}"
+    assert rules.prod_critical_pages(monitor(ticket_only, monitorThresholds={"critical": "1"}), ORG)
+    assert rules.prod_critical_pages(monitor(PAGE_MSG, monitorThresholds={"critical": "1"}), ORG) == []
+
+
+def test_severity_decides_which_monitors_must_page() -> None:
+    slack = "@slack-t"
+    assert rules.prod_critical_pages(monitor(slack, priority=1), ORG)
+    assert rules.prod_critical_pages(monitor(slack, priority=3, monitorThresholds={"critical": "1"}), ORG) == []
+    tagged_ticket = monitor(slack, monitorThresholds={"critical": "1"}, tags=["env:prod", "severity:ticket"])
+    assert rules.prod_critical_pages(tagged_ticket, ORG) == []
+    by_name = monitor(slack, monitorThresholds={"critical": "1"}, name="[prod] api: SLO burn rate 24h (ticket)")
+    assert rules.severity(by_name) == "warning" and rules.prod_critical_pages(by_name, ORG) == []
+    assert rules.severity(monitor(slack, name="[prod] api: health live (page)")) == "critical"
+    dev = monitor(slack, monitorThresholds={"critical": "1"}, tags=["env:dev"])
+    assert rules.prod_critical_pages(dev, ORG) == []
+
+
+def test_prod_critical_alarm_must_reach_a_page_topic() -> None:
+    assert rules.prod_critical_pages(alarm(["arn:aws:sns:eu-west-1:1:api-ticket"]), ORG)
+    assert rules.prod_critical_pages(alarm(["arn:aws:sns:eu-west-1:1:api-page"]), ORG) == []
+    assert rules.prod_critical_pages(alarm(["arn:aws:sns:eu-west-1:1:homepage-ticket"]), ORG)  # 'page' as a word only
+    via_reference = Resource(alarm([]).type, "a-critical", {"tags": {"env": "prod"}}, depends={"alarmActions": ["api-page"]})
+    assert rules.prod_critical_pages(via_reference, ORG) == []
+    assert rules.prod_critical_pages(alarm(["arn:x:api-ticket"], name="api-cpu-warning"), ORG) == []
+
+
+def test_handles_on_alert_skip_warning_and_recovery_blocks() -> None:
+    message = (
+        "@all-ways {{#is_warning}}@warn-x{{/is_warning}} {{#is_recovery}}@rec-x{{/is_recovery}} "
+        "{{^is_alert}}@not-alert{{/is_alert}} {{#is_alert}}@on-alert{{/is_alert}}"
+    )
+    assert rules.handles_on_alert(message) == ["@all-ways", "@on-alert"]
+
+
+# --- tags ----------------------------------------------------------------------------------------------------------
+
+
+def test_missing_tags_are_named() -> None:
+    assert rules.tagged(Resource(rules.LOG_GROUP, "l", {"tags": {"team": "t", "env": ""}}), ORG) == ["l: missing tag(s) service, env"]
+    assert rules.tagged(Resource(rules.MONITOR, "m", {}), ORG) == ["m: missing tag(s) team, service, env"]
+    assert rules.tagged(Resource(rules.MONITOR, "m", {"tags": ["team:t", "service:s", "env:prod"]}), ORG) == []
+    assert rules.tagged(Resource(rules.DATADOG_DASHBOARD, "d", {"tags": ["team:t"]}), ORG) == []
+    assert rules.tagged(Resource(rules.SUBSCRIPTION, "s", {"protocol": "email"}), ORG) == []  # not taggable
+
+
+# --- prod log groups retained ----------------------------------------------------------------------------------------
+
+
+def test_prod_log_groups_need_retention_and_protection() -> None:
+    assert rules.prod_logs_retained(log_group(None, protect=True), ORG)
+    assert rules.prod_logs_retained(log_group(7, protect=True), ORG)
+    assert rules.prod_logs_retained(log_group(90, protect=False, retain_on_delete=False), ORG)
+    assert rules.prod_logs_retained(log_group(90, protect=True), ORG) == []
+    assert rules.prod_logs_retained(log_group(90, retain_on_delete=True), ORG) == []
+    assert rules.prod_logs_retained(log_group(7, env="dev"), ORG) == []
+
+
+def test_what_crossguard_cannot_see_is_said() -> None:
+    (message, ) = rules.prod_logs_retained(log_group(90, protect=False), ORG)
+    assert "retainOnDelete cannot be seen" in message
+    skip = Resource(rules.LOG_GROUP, "l", {"retentionInDays": 90, "skipDestroy": True, "tags": {"env": "prod"}}, protect=False)
+    assert rules.prod_logs_retained(skip, ORG) == []
+
+
+# --- runbook links ---------------------------------------------------------------------------------------------------
+
+
+def test_monitors_and_alarms_link_a_runbook() -> None:
+    assert rules.links_runbook(monitor("@slack-t no link"), ORG)
+    assert rules.links_runbook(monitor("@slack-t https://example.com/dashboard"), ORG)
+    assert rules.links_runbook(monitor(), ORG) == []
+    assert rules.links_runbook(alarm(["a"], alarmDescription="CPU high"), ORG)
+    assert rules.links_runbook(alarm(["a"]), ORG) == []
+
+
+def test_alarm_topics_need_subscribers() -> None:
+    topic = Resource(rules.TOPIC, "api-page", {})
+    a = Resource(alarm([]).type, "a", {}, depends={"alarmActions": ["api-page"]})
+    assert rules.alarm_topics_have_subscribers([topic, a], ORG) == ["a: notifies topic api-page, which has no subscription"]
+    sub = Resource(rules.SUBSCRIPTION, "s", {}, depends={"topic": ["api-page"]})
+    assert rules.alarm_topics_have_subscribers([topic, a, sub], ORG) == []
+
+
+def test_org_conventions_come_from_policy_config() -> None:
+    org = Org.from_config({"page_handles": "^@slack-oncall", "production": ["live"], "enforcementLevel": "mandatory"})
+    assert org.page_handles == "^@slack-oncall" and org.production == ("live",)
+    live = monitor("{{#is_alert}}@slack-oncall{{/is_alert}}", priority=1, tags=["env:live"])
+    assert rules.prod_critical_pages(live, org) == []
+    assert rules.prod_critical_pages(live, ORG) == []  # 'live' is not production by default
+    assert rules.prod_critical_pages(monitor("@slack-oncall", priority=1), ORG)
+
+
+def test_rules_module_imports_only_the_standard_library() -> None:
+    tree = ast.parse((ROOT / "policy/rules.py").read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+    assert imported - {"__future__"} <= set(sys.stdlib_module_names), imported
+
+
+def test_policy_pack_declares_every_rule_and_pins_its_requirements() -> None:
+    main = (ROOT / "policy/__main__.py").read_text()
+    assert "rules.RESOURCE_RULES" in main and "rules.STACK_RULES" in main
+    names = [r.name for r in rules.RESOURCE_RULES] + [name for name, _, _ in rules.STACK_RULES]
+    assert len(set(names)) == len(names) == 7
+    requirements = (ROOT / "policy/requirements.txt").read_text()
+    assert "pulumi-policy==1.21.0" in requirements and "\npulumi==" in requirements
+    assert "pulumi-policy" not in (ROOT / "requirements.txt").read_text()
+
+
+def test_rules_and_the_test_kit_agree_on_what_alerts() -> None:
+    for type_ in (rules.MONITOR, rules.SYNTHETICS, "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm", rules.LOG_GROUP, rules.TOPIC):
+        planned = PlannedResource(type_, "x", None, {}, {}, True)
+        assert routing.is_monitor(planned) == rules.is_monitor(type_)
+        assert routing.is_alarm(planned) == rules.is_alarm(type_)
+
+
+# --- the policies hold for both stacks of the default catalog ---------------------------------------------------------
+
+
+def as_policy_resource(r: PlannedResource) -> Resource:
+    return Resource(r.type, r.name, r.inputs, r.options["protect"], r.options["retainOnDelete"], rules.from_placeholders(r.inputs))
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_policies_hold_for_the_stack(stack_plan, stack: str) -> None:  # type: ignore[no-untyped-def]
+    plan = stack_plan(stack)
+    resources = [as_policy_resource(r) for r in plan.resources if r.custom]
+    assert rules.check_stack(resources) == []
+    # and they were not vacuous: alerts, taggable resources and (in prod) a retained log group were checked
+    assert any(rules.is_monitor(r.type) or rules.is_alarm(r.type) for r in resources)
+    assert any(r.type in rules.TAGGABLE for r in resources)
+    assert any(r.type == rules.LOG_GROUP and rules.environment(r) == stack for r in resources)
+
+
+def test_prod_has_critical_alerts_that_the_paging_policy_checked(stack_plan) -> None:  # type: ignore[no-untyped-def]
+    resources = [as_policy_resource(r) for r in stack_plan("prod").resources if r.custom]
+    assert [r.name for r in resources if rules.severity(r) == "critical"]
+
+
+def test_breaking_the_plan_breaks_the_policies(stack_plan) -> None:  # type: ignore[no-untyped-def]
+    plan = stack_plan("prod")
+    (planned,) = [r for r in plan.resources if r.type == rules.LOG_GROUP]
+    unprotected = PlannedResource(
+        planned.type, planned.name, planned.parent, {**planned.inputs, "retentionInDays": 7}, {**planned.options, "protect": False, "retainOnDelete": False}, True
+    )
+    assert len(rules.check_resource(as_policy_resource(unprotected))) == 2

@@ -1,0 +1,117 @@
+"""The test kit: selection helpers, routes of monitors and alarms, and the pytest plugin's registration."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from vigil.engine import Plan, PlannedResource
+from vigil.testkit import PlanView
+
+ROOT = Path(__file__).resolve().parent.parent
+OPTS = {"protect": False, "retainOnDelete": False, "deleteBeforeReplace": False, "provider": None}
+
+
+def res(type_: str, name: str, parent: str | None = "svc", **inputs: object) -> PlannedResource:
+    return PlannedResource(type_, name, parent, dict(inputs), dict(OPTS), True)
+
+
+@pytest.fixture()
+def fake() -> PlanView:
+    return PlanView(
+        Plan(
+            "monitoring",
+            "prod",
+            (
+                PlannedResource("vigil:index:ServiceMonitoring", "svc", None, {}, dict(OPTS), False),
+                res("aws:sns/topic:Topic", "svc-page"),
+                res("aws:sns/topic:Topic", "svc-ticket"),
+                res("aws:sns/topicSubscription:TopicSubscription", "svc-page-https", topic="${svc-page.arn}", protocol="https", endpoint="[secret]"),
+                res("aws:sns/topicSubscription:TopicSubscription", "svc-page-mail", topic="${svc-page.arn}", protocol="email", endpoint="a@example.com"),
+                res("aws:sns/topicSubscription:TopicSubscription", "svc-ticket-mail", topic="${svc-ticket.arn}", protocol="email", endpoint="t@example.com"),
+                res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-cpu-critical", alarmActions=["${svc-page.arn}"], okActions=["${svc-ticket.arn}"], tags={"team": "x"}),
+                res("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy", alarmActions=[]),
+                res("datadog:index/monitor:Monitor", "svc-errors", message="{{#is_alert}}@pagerduty-x{{/is_alert}} @slack-y", tags=["team:x", "env:prod"]),
+                res("datadog:index/syntheticsTest:SyntheticsTest", "svc-health", message="@slack-y"),
+                res("datadog:index/serviceLevelObjective:ServiceLevelObjective", "svc-slo", tags=["team:x"]),
+                res("aws:cloudwatch/logGroup:LogGroup", "other-logs", parent=None),
+            ),
+        )
+    )
+
+
+def test_monitors_and_alarms_are_told_apart(fake: PlanView) -> None:
+    assert [m.name for m in fake.monitors()] == ["svc-errors", "svc-health"]
+    assert [a.name for a in fake.alarms()] == ["svc-cpu-critical", "svc-unhealthy"]
+    assert [a.name for a in fake.alarms(tag="team:x")] == ["svc-cpu-critical"]
+
+
+def test_routes_of_a_monitor_are_its_handles(fake: PlanView) -> None:
+    assert fake.routes_of(fake.one(name="svc-errors")) == ["@pagerduty-x", "@slack-y"]
+
+
+def test_routes_of_an_alarm_resolve_topics_to_subscriptions(fake: PlanView) -> None:
+    # only the alarm actions count: OK actions notify recovery, not the alert
+    assert fake.routes_of(fake.one(name="svc-cpu-critical")) == ["[secret]", "a@example.com"]
+    assert fake.routes_of(fake.one(name="svc-unhealthy")) == []
+
+
+def test_select_by_service_type_and_tag(fake: PlanView) -> None:
+    assert [r.name for r in fake.select(type="aws:cloudwatch/logGroup:LogGroup")] == ["other-logs"]
+    assert fake.select(type="aws:cloudwatch/logGroup:LogGroup", service="svc") == []
+    assert {r.name for r in fake.select(tag="team:x")} == {"svc-cpu-critical", "svc-errors", "svc-slo"}
+    assert fake.tags(fake.one(name="svc-cpu-critical")) == {"team:x"}
+    with pytest.raises(AssertionError, match="exactly one"):
+        fake.one(type="aws:sns/topic:Topic")
+
+
+def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    entry = project["entry-points"]["pytest11"]
+    assert entry == {"vigil.pytest_plugin": "vigil.pytest_plugin"}  # named after the module: never registered twice
+    module = importlib.import_module(entry["vigil.pytest_plugin"])
+    assert hasattr(module, "stack_plan")
+
+
+def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["vigil.pytest_plugin"]\n')
+    pytester.makepyfile(
+        """
+        def test_users_rule(stack_plan):
+            plan = stack_plan("prod")
+            assert plan.stack == "prod"
+            assert stack_plan("prod") is plan  # cached for the session
+            assert plan.monitors() and all(plan.routes_of(m) for m in plan.monitors())
+
+        def test_unknown_stack_fails(stack_plan):
+            stack_plan("staging")
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+
+
+def test_routes_of_a_monitor_per_state(fake: PlanView) -> None:
+    monitor = fake.one(name="svc-errors")
+    assert fake.routes_of(monitor, when="alert") == ["@pagerduty-x", "@slack-y"]
+    assert fake.routes_of(monitor, when="warning") == ["@slack-y"]
+
+
+def test_message_rendering_per_state() -> None:
+    from vigil.routing import message_for
+
+    message = "{{#is_alert}}@pd-a{{/is_alert}} {{#is_warning}}@sl-w{{/is_warning}} {{^is_alert}}@not-a{{/is_alert}} @all-x"
+    assert message_for(message, "alert").split() == ["@pd-a", "@all-x"]
+    assert message_for(message, "warning").split() == ["@sl-w", "@not-a", "@all-x"]
+
+
+def test_importing_the_plugin_is_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, vigil.pytest_plugin; print(any(m.startswith(('pulumi', 'program')) for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

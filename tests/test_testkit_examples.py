@@ -1,0 +1,63 @@
+"""Examples of tests over the generated resources, written with the test kit.
+
+This file is included verbatim in docs/testing.md (tests/test_docs_testing.py keeps the two equal).
+The `stack_plan` fixture comes from the `vigil.pytest_plugin` plugin.
+"""
+
+import shutil
+
+import yaml
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+def test_every_alert_notifies_someone(stack_plan):
+    for stack in ("dev", "prod"):
+        plan = stack_plan(stack)
+        for resource in plan.monitors() + plan.alarms():
+            # a burn-rate window is heard through its composite alarm; a roll-up through its inputs
+            heard = plan.routes_of(resource) or plan.heard_through(resource)
+            assert heard, f"{stack}: {resource.name} notifies nobody"
+
+
+def test_prod_error_rate_pages_the_on_call(stack_plan):
+    plan = stack_plan("prod")
+    # every alert links its section of the generated docs, named after the signal
+    error_rate = [m for m in plan.monitors(service="api") if "#error-rate" in m.inputs["message"]]
+    assert any("@pagerduty-platform" in plan.routes_of(m, when="alert") for m in error_rate)
+    # warnings open a ticket: they never page
+    assert all("@pagerduty-platform" not in plan.routes_of(m, when="warning") for m in error_rate)
+
+
+def test_dev_wakes_nobody_up(stack_plan):
+    plan = stack_plan("dev")
+    for resource in plan.monitors() + plan.alarms():
+        assert not any("pagerduty" in target for target in plan.routes_of(resource)), resource.name
+
+
+def test_select_by_tag(stack_plan):
+    plan = stack_plan("prod")
+    platform = plan.select(tag="team:platform")
+    assert platform
+    # Datadog dashboards take only team: tags; everything else also carries env:
+    assert all("env:prod" in plan.tags(r) for r in platform if r.type != "datadog:index/dashboard:Dashboard")
+
+
+def test_prod_logs_are_kept_and_protected(stack_plan):
+    plan = stack_plan("prod")
+    (logs,) = plan.select(type=LOG_GROUP, service="api")
+    assert logs.inputs["retentionInDays"] >= 30
+    assert logs.options["protect"] and logs.options["retainOnDelete"]
+
+
+def test_plan_a_changed_catalog(stack_plan, tmp_path):
+    # plan a copy of the catalog with one change, as a pull request would
+    catalog = tmp_path / "catalog"
+    shutil.copytree(stack_plan.project / "catalog", catalog)
+    spec = yaml.safe_load((catalog / "api.yaml").read_text())
+    spec["logs"]["retention"] = "60d"
+    del spec["environments"]["prod"]["logs"]
+    (catalog / "api.yaml").write_text(yaml.safe_dump(spec))
+
+    (logs,) = stack_plan("prod", catalog=catalog).select(type=LOG_GROUP, service="api")
+    assert logs.inputs["retentionInDays"] == 60

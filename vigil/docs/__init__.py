@@ -1,0 +1,74 @@
+"""`vigil docs`: Markdown generated from the catalog (every environment) and the offline plans (every stack).
+
+    files = generate(collect(project_dir))     # {"docs/services/api.md": "...", ...}
+    write(project_dir, files)                  # writes them, removes generated pages of removed services
+    stale(project_dir, files)                  # paths whose committed content differs (empty when fresh)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..engine import Plan
+from .model import DocsInput, StackDocs
+from .oncall import render_index, render_oncall
+from .service_page import render_service
+
+SERVICES_DIR = "docs/services"
+PlanFor = Callable[[str], Plan]
+
+
+def collect(project_dir: Path, catalog: Optional[Path] = None, plan_for: Optional[PlanFor] = None) -> DocsInput:
+    """The catalog for every environment and the plan of every stack (`plan_for(stack)`, default: plan offline)."""
+    from ..planning import plan_stack
+    from ..project import check_catalog
+
+    loaded, targets = check_catalog(project_dir, catalog)
+    plan = plan_for or (lambda stack: plan_stack(project_dir, stack, catalog))
+    stacks = tuple(
+        StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack))
+        for t in sorted(targets, key=lambda t: t.config.stack)
+    )
+    return DocsInput(loaded, stacks)
+
+
+def generate(inp: DocsInput) -> dict[str, str]:
+    """Every generated file, by path relative to the project. Deterministic: same input, same bytes."""
+    files = {f"{SERVICES_DIR}/{name}.md": render_service(inp, name) for name in inp.service_names()}
+    files[f"{SERVICES_DIR}/README.md"] = render_index(inp)
+    files["docs/oncall.md"] = render_oncall(inp)
+    return dict(sorted(files.items()))
+
+
+def _orphans(project_dir: Path, files: dict[str, str]) -> list[str]:
+    """Generated service pages whose service is gone from the catalog."""
+    folder = project_dir / SERVICES_DIR
+    found = sorted(f"{SERVICES_DIR}/{p.name}" for p in folder.glob("*.md")) if folder.is_dir() else []
+    return [path for path in found if path not in files]
+
+
+def stale(project_dir: Path, files: dict[str, str]) -> list[str]:
+    """Paths that differ from what would be generated, are missing, or should be removed."""
+    out = []
+    for path, content in files.items():
+        target = project_dir / path
+        if not target.is_file() or target.read_text(encoding="utf-8") != content:
+            out.append(path)
+    return sorted(out + _orphans(project_dir, files))
+
+
+def write(project_dir: Path, files: dict[str, str]) -> list[str]:
+    """Write what changed and remove orphaned pages; returns the paths touched."""
+    changed = stale(project_dir, files)
+    for path in changed:
+        target = project_dir / path
+        if path in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(files[path], encoding="utf-8", newline="\n")
+        else:
+            target.unlink()
+    return changed
+
+
+__all__ = ["DocsInput", "StackDocs", "collect", "generate", "stale", "write"]

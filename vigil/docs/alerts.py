@@ -1,0 +1,123 @@
+"""The alert catalog: one section per threshold signal, anchored by the signal's name ('error-rate', 'cpu', ...)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from monitors.common.runbook import anchor
+from spec import Service
+from spec.alerts import Alerts
+
+from .model import DocsInput
+from .sections import deployed_as, per_environment, steps
+from .signals import fill, signal_doc, source_values
+from .words import code, route_words, table
+
+COMPARATOR = {"above": ">", "below": "<"}
+
+
+def signals_of(inp: DocsInput, name: str) -> list[str]:
+    """Alert names any environment of the service uses, in the spec's order."""
+    used = {signal for _, svc in inp.versions(name) for signal, _ in svc.alerts.items()}
+    return [s for s in Alerts.DIRECTION if s in used]
+
+
+def _threshold(signal: str, level: str) -> Any:
+    def get(svc: Service) -> Optional[str]:
+        threshold = getattr(svc.alerts, signal, None)
+        value = getattr(threshold, level, None) if threshold is not None else None
+        return f"{COMPARATOR[Alerts.DIRECTION[signal]]} {value}" if value is not None else None
+
+    return get
+
+
+def _window(signal: str) -> Any:
+    def get(svc: Service) -> Optional[str]:
+        threshold = getattr(svc.alerts, signal, None)
+        if threshold is None:
+            return None
+        return str(threshold.window) if threshold.window is not None else "default (see the deployed query)"
+
+    return get
+
+
+def _route(signal: str, level: str, severity: str) -> Any:
+    def get(svc: Service) -> Optional[str]:
+        threshold = getattr(svc.alerts, signal, None)
+        if threshold is None or getattr(threshold, level) is None:
+            return None
+        return route_words(svc.routes.get(severity))  # type: ignore[arg-type]
+
+    return get
+
+
+def _sources(inp: DocsInput, name: str, signal: str, log_groups: dict[str, str]) -> list[str]:
+    """Where Datadog and CloudWatch read the signal, per environment when it differs."""
+    doc = signal_doc(signal)
+    backends = {b for s in inp.stacks for b in s.backends}
+    lines: list[str] = []
+    for label, template, backend in (("Datadog", doc.datadog, "datadog"), ("CloudWatch", doc.cloudwatch, "aws")):
+        if template is None or backend not in backends:
+            continue
+        by_env = {env: fill(template, source_values(svc, log_groups.get(env, "(log group)"))) for env, svc in inp.versions(name)}
+        if len(set(by_env.values())) == 1:
+            lines.append(f"- {label}: {next(iter(by_env.values()))}")
+        else:
+            lines += [f"- {label} ({env}): {text}" for env, text in by_env.items()]
+    return lines
+
+
+def overview(inp: DocsInput, name: str) -> list[str]:
+    envs = list(inp.environments)
+    header = ["alert", "fires when", *[f"{env}: critical · warning" for env in envs]]
+    rows = []
+    for signal in signals_of(inp, name):
+        cells = []
+        for env in envs:
+            svc = inp.service(name, env)
+            threshold = getattr(svc.alerts, signal, None) if svc else None
+            if threshold is None:
+                cells.append("off")
+            else:
+                cells.append(" · ".join(str(v) if v is not None else "—" for v in (threshold.critical, threshold.warning)))
+        direction = "above" if Alerts.DIRECTION[signal] == "above" else "below"
+        rows.append([f"[{signal_doc(signal).title}](#{anchor(signal)})", f"{direction} threshold", *cells])
+    return table(header, rows)
+
+
+def alert_section(inp: DocsInput, name: str, signal: str, log_groups: dict[str, str]) -> list[str]:
+    doc = signal_doc(signal)
+    lines = [f"### {anchor(signal)}", "", f"**{doc.title}** ({code(signal)}): {doc.watches}", ""]
+    sources = _sources(inp, name, signal, log_groups)
+    if sources:
+        lines += ["Measured from:", "", *sources, ""]
+    lines += per_environment(
+        inp,
+        name,
+        [
+            ("critical (pages)", _threshold(signal, "critical")),
+            ("warning (ticket)", _threshold(signal, "warning")),
+            ("evaluated over", _window(signal)),
+            ("critical notifies", _route(signal, "critical", "page")),
+            ("warning notifies", _route(signal, "warning", "ticket")),
+        ],
+    )
+    lines += ["", *deployed_as(inp, name, anchor(signal)), "", *steps(doc.steps), ""]
+    return lines
+
+
+def alert_catalog(inp: DocsInput, name: str, log_groups: dict[str, str]) -> list[str]:
+    lines = [
+        "## Alert catalog",
+        "",
+        "Critical thresholds notify the page route (someone is woken up); warnings notify the ticket route "
+        "(handled in working hours). A '—' means the environment does not set that level; 'off' means the alert is not deployed there.",
+        "",
+    ]
+    signals = signals_of(inp, name)
+    if not signals:
+        return lines + ["This service defines no threshold alerts.", ""]
+    lines += [*overview(inp, name), ""]
+    for signal in signals:
+        lines += alert_section(inp, name, signal, log_groups)
+    return lines

@@ -1,0 +1,149 @@
+"""docs/oncall.md: routes and escalation per service and environment, silencing, changing a threshold."""
+
+from __future__ import annotations
+
+from ..routing import is_alarm, is_monitor
+from .model import DocsInput
+from .service_page import HEADER
+from .words import code, route_words, table
+
+
+def _counts(inp: DocsInput, name: str, env: str) -> str:
+    """How many alert conditions go to each route in an environment (from the spec)."""
+    svc = inp.service(name, env)
+    if svc is None:
+        return "—"
+    page = sum(t.critical is not None for _, t in svc.alerts.items())
+    ticket = sum(t.warning is not None for _, t in svc.alerts.items())
+    for check in svc.health_checks:
+        page, ticket = (page + 1, ticket) if check.severity == "page" else (page, ticket + 1)
+    for slo in svc.slos:
+        for tier in slo.burn_rate:
+            page, ticket = (page + 1, ticket) if tier.severity == "page" else (page, ticket + 1)
+    return f"{page} page, {ticket} ticket"
+
+
+def routes(inp: DocsInput) -> list[str]:
+    rows = []
+    for name in inp.service_names():
+        for env, svc in inp.versions(name):
+            rows.append(
+                [f"[{name}](services/{name}.md)", env, svc.team, route_words(svc.routes.page), route_words(svc.routes.ticket), _counts(inp, name, env)]
+            )
+    return table(["service", "environment", "team", "page (critical)", "ticket (warning)", "conditions"], rows)
+
+
+def alerting_resources(inp: DocsInput) -> list[str]:
+    rows = []
+    for stack in inp.stacks:
+        monitors = [r for r in stack.plan.resources if is_monitor(r)]
+        alarms = [r for r in stack.plan.resources if is_alarm(r)]
+        rows.append([code(stack.stack), stack.environment, str(len(monitors)), str(len(alarms))])
+    return table(["stack", "environment", "Datadog monitors", "CloudWatch alarms"], rows)
+
+
+SEVERITY = """\
+## Severity and escalation
+
+| level | what it means | who | expected response |
+| --- | --- | --- | --- |
+| critical (page) | users are affected now, or will be soon: a critical threshold, a fast SLO burn, a failing `page` health check | the page route | acknowledge within 5 minutes, mitigate first (roll back, scale out), investigate after |
+| warning (ticket) | something drifts: a warning threshold, a slow SLO burn, a failing `ticket` health check | the ticket route | triage the same working day; fix or tune the threshold by pull request |
+
+Escalation:
+
+1. The page route notifies the on-call engineer (for example the PagerDuty service behind a `@pagerduty-…` handle, and the
+   SNS subscriptions of the page topic for CloudWatch alarms). Escalation beyond the first responder — secondary on-call,
+   team lead — is the paging tool's escalation policy, not this repository's.
+2. If the alert is not acknowledged, the paging tool escalates; if it is acknowledged but users stay affected for more
+   than 15 minutes, the responder declares an incident and pulls in the owners of the failing dependency.
+3. Every alert links its section of the service page (what it watches, thresholds, what to do) and the service's runbook.
+4. In environments other than prod, the page route usually points at a chat channel: nobody is woken up for dev.
+"""
+
+SILENCE = """\
+## Silencing alerts
+
+Silence for a bounded time, with a reason, and never by editing the catalog (that would change the reviewed spec
+and hide the alert for everyone, in every environment).
+
+**Datadog** — schedule a downtime:
+
+- UI: *Monitors → Manage Downtimes → Schedule Downtime*, scope it to the monitors' tags (for example
+  `service:api` and `env:prod`), give it an end time and a message.
+- API:
+
+  ```sh
+  curl -X POST "https://api.datadoghq.eu/api/v2/downtime" \\
+    -H "DD-API-KEY: $DATADOG_API_KEY" -H "DD-APPLICATION-KEY: $DATADOG_APP_KEY" -H "Content-Type: application/json" \\
+    -d '{"data": {"type": "downtime", "attributes": {
+          "scope": "service:api AND env:prod",
+          "monitor_identifier": {"monitor_tags": ["service:api", "env:prod"]},
+          "schedule": {"end": "2030-01-01T12:00:00Z"},
+          "message": "Planned database maintenance (CHANGE-1234)"}}}'
+  ```
+
+  Use the API URL of your Datadog site (`monitoring:datadogApiUrl` of the stack).
+
+**CloudWatch** — disable the alarm actions (the alarm keeps evaluating, nobody is notified):
+
+```sh
+aws cloudwatch disable-alarm-actions --region <region> --alarm-names <alarm name> [<alarm name> ...]
+aws cloudwatch enable-alarm-actions  --region <region> --alarm-names <alarm name> [<alarm name> ...]
+```
+
+The alarm names of a service are listed in its page under *Deployed resources*. Route 53 health-check alarms live in
+`us-east-1`. Re-enable the actions yourself when the work ends: a plain `pulumi up` does not notice the change made
+outside Pulumi; `pulumi up --refresh` (or `pulumi refresh`) sees the drift and restores the declared, enabled actions.
+"""
+
+CHANGE = """\
+## Changing a threshold (through a pull request)
+
+Thresholds, routes, SLOs and health checks live in the catalog (`catalog/*.yaml`), reviewed like code:
+
+1. Edit the service's file: the base value applies to every environment; an entry under `environments.<env>`
+   overrides it for one environment (`null` removes an alert there).
+2. Run `vigil validate`: every environment of every service is checked, including Datadog's and AWS's rules; problems
+   are reported as `file:line:col: field.path: message`.
+3. Run `vigil docs` and commit the regenerated pages: CI fails while the committed docs are stale (`vigil docs --check`).
+4. Open the pull request. The PR preview comments the monitoring changes (`vigil diff`): which alerts appear or
+   disappear, which thresholds move, who gets paged. Reviewers from the owning team check the diff, not only the YAML.
+5. Merge. The deployment runs `pulumi up` for each stack (dev first, then prod); the plan it applies is the one reviewed.
+
+To try a change locally without credentials: `vigil plan --stack prod` prints what the stack would register.
+"""
+
+
+def render_oncall(inp: DocsInput) -> str:
+    lines = [
+        HEADER,
+        "",
+        "# On-call",
+        "",
+        "Who is notified for which service and environment, how to escalate, how to silence, and how to change an alert.",
+        "Each service's page lists every alert with its thresholds and what to do.",
+        "",
+        "## Routes",
+        "",
+        *routes(inp),
+        "",
+        "Alerting resources per stack:",
+        "",
+        *alerting_resources(inp),
+        "",
+        SEVERITY,
+        SILENCE,
+        CHANGE.rstrip("\n"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_index(inp: DocsInput) -> str:
+    rows = []
+    for name in inp.service_names():
+        versions = inp.versions(name)
+        svc = versions[-1][1]
+        rows.append([f"[{name}]({name}.md)", svc.team, svc.description or "", ", ".join(env for env, _ in versions)])
+    lines = [HEADER, "", "# Services", "", *table(["service", "team", "description", "environments"], rows), "", "On-call: [oncall.md](../oncall.md)."]
+    return "\n".join(lines) + "\n"

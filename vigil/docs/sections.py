@@ -1,0 +1,64 @@
+"""Shared pieces of a service page: per-environment tables and the 'deployed as' listing from the plans."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, TypeVar
+
+from spec import Service
+
+from ..engine import PlannedResource
+from ..render.summary import short_type, summarise
+from ..routing import is_alerting, is_monitor, notified
+from .model import DocsInput, StackDocs, doc_links
+from .words import DASH, code, table
+
+T = TypeVar("T")
+
+
+def per_environment(
+    inp: DocsInput, name: str, rows: list[tuple[str, Callable[[Service], Optional[str]]]]
+) -> list[str]:
+    """A table with one column per environment; a cell is '—' where the environment lacks the service or value."""
+    envs = list(inp.environments)
+    body = []
+    for label, get in rows:
+        cells = []
+        for env in envs:
+            svc = inp.service(name, env)
+            value = get(svc) if svc is not None else None
+            cells.append(value if value is not None else DASH)
+        body.append([label, *cells])
+    return table(["", *envs], body)
+
+
+def describe(resource: PlannedResource) -> str:
+    """summarise() lines, as code, without the 'notifies' line (shown in its own column)."""
+    lines = [line for line in summarise(resource) if not line.startswith("notifies: ")]
+    return "<br>".join(code(line) for line in lines) or DASH
+
+
+def who(stack: StackDocs, resource: PlannedResource) -> str:
+    if not is_alerting(resource):
+        return DASH
+    def listed(targets: list[str]) -> str:
+        return ", ".join(code(t) for t in targets) if targets else "**nobody**"
+
+    everyone = notified(stack.plan, resource, protocol=True)
+    if is_monitor(resource):
+        alert, warning = notified(stack.plan, resource, "alert"), notified(stack.plan, resource, "warning")
+        if everyone and (alert != everyone or warning != everyone):
+            return f"on alert: {listed(alert)}<br>on warning: {listed(warning)}"
+    return listed(everyone)
+
+
+def deployed_as(inp: DocsInput, service: str, anchor: str) -> list[str]:
+    """The resources of every stack whose message or description links this section."""
+    found = [(s, r) for s, r in inp.resources(service) if (service, anchor) in doc_links(r)]
+    if not found:
+        return ["Deployed as: no resource of the planned stacks links this section."]
+    rows = [[code(s.stack), code(short_type(r.type)), code(r.name), describe(r), who(s, r)] for s, r in found]
+    return ["Deployed as:", "", *table(["stack", "type", "name", "what it does", "notifies"], rows)]
+
+
+def steps(items: tuple[str, ...]) -> list[str]:
+    return ["What to do:", "", *[f"{i}. {step}" for i, step in enumerate(items, 1)]]

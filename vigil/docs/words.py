@@ -1,0 +1,85 @@
+"""Small formatting helpers for generated Markdown: durations in words, Markdown cells, routes, slugs."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from spec.routes import Route
+
+DASH = "—"
+
+
+def duration_words(seconds: float) -> str:
+    """A span as people say it: 2592.0 -> '43m 12s', 86400 -> '1d'. Rounded to the second."""
+    total = int(round(seconds))
+    if total <= 0:
+        return "0s"
+    parts = []
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return " ".join(parts)
+
+
+def number(value: float) -> str:
+    """Shortest exact decimal with at most 4 places: 14.4 -> '14.4', 1.0 -> '1'."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks inside the text."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def route_words(route: Optional[Route]) -> str:
+    """Who a route reaches: Datadog handles, then SNS subscriptions (secret endpoints by their config key)."""
+    if route is None:
+        return "nobody (route not defined)"
+    targets = [code(h) for h in route.datadog]
+    for sub in route.sns:
+        where = sub.endpoint if sub.endpoint is not None else f"secret config {code('monitoring:' + str(sub.endpoint_secret))}"
+        targets.append(f"SNS {sub.protocol} {where}")
+    return ", ".join(targets)
+
+
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces to '-'."""
+    text = re.sub(r"<[^>]+>", "", heading).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def anchors_of(markdown: str) -> set[str]:
+    """Every anchor a Markdown document offers: heading slugs (with GitHub's -1, -2 for repeats) and explicit ids."""
+    seen: dict[str, int] = {}
+    found: set[str] = set()
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        match = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if match:
+            slug = github_slug(match.group(1))
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            found.add(slug if count == 0 else f"{slug}-{count}")
+        found.update(re.findall(r"<a (?:id|name)=\"([^\"]+)\"", line))
+    return found
