@@ -12,6 +12,7 @@ from typing import Mapping
 
 import pulumi
 
+from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from spec import Duration, Service
@@ -32,7 +33,7 @@ def slo_path(slo: Slo) -> tuple[str, ...]:
 
 def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
     """The error ratio, in percent, that spends the tier's budget share within its long window."""
-    return round(tier.burn_rate(slo.window) * (100 - slo.objective.value), 6)
+    return round(100 * tier_error_ratio(slo, tier), 6)
 
 
 def window_evaluation(window: Duration) -> Evaluation:
