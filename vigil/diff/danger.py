@@ -1,0 +1,101 @@
+"""What a reviewer must not miss: deletions, replacements, log groups leaving the stack, protection removed.
+
+Replacement-forcing fields are the providers' "force new" inputs that this project sets: changing one makes
+`pulumi up` delete the resource and create another (for a log group: a new, empty one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .model import FieldChange
+
+if TYPE_CHECKING:
+    from .model import Diff, ResourceChange
+
+REPLACED_BY: dict[str, tuple[str, ...]] = {
+    "datadog:index/monitor:Monitor": ("type",),
+    "datadog:index/serviceLevelObjective:ServiceLevelObjective": ("type",),
+    "datadog:index/dashboard:Dashboard": ("layoutType",),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarmName",),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": ("alarmName",),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass"),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": ("name", "logGroupName"),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),
+    "aws:sns/topic:Topic": ("name", "namePrefix", "fifoTopic"),
+    "aws:sns/topicSubscription:TopicSubscription": ("protocol", "endpoint", "topic"),
+    "aws:route53/healthCheck:HealthCheck": ("requestInterval", "type", "measureLatency", "referenceName"),
+}
+
+
+def replacing_paths(type_token: str, fields: Iterable[FieldChange]) -> tuple[str, ...]:
+    """The changed paths that force a replacement of a resource of this type (a provider change does too)."""
+    forcing = REPLACED_BY.get(type_token, ())
+    out = []
+    for change in fields:
+        top = change.path.split(".", 2)
+        if top[0] == "inputs" and len(top) > 1 and top[1].split("[", 1)[0].split("{", 1)[0] in forcing:
+            out.append(change.path)
+        elif change.path == "options.provider" and change.old is not None and change.new is not None:
+            out.append(change.path)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Danger:
+    kind: str  # delete | data-loss | replace | unprotect
+    name: str
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "type": self.type, "message": self.message}
+
+
+def _show(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def _log_group_loss(resource: dict[str, Any], how: str) -> str:
+    options = resource.get("options", {})
+    name = resource.get("inputs", {}).get("name", resource["name"])
+    if options.get("protect"):
+        return (
+            f"log group `{name}` is {how} but is protected: `pulumi up` will refuse until protection is lifted "
+            "on purpose; its logs would then be lost unless retained"
+        )
+    if options.get("retainOnDelete"):
+        return (
+            f"log group `{name}` is {how}: Pulumi leaves the log group and its logs in AWS (retainOnDelete), "
+            "but nobody manages them any more (retention, cost)"
+        )
+    return f"DATA LOSS: log group `{name}` is {how}: AWS deletes it with all its logs"
+
+
+def dangers(diff: "Diff") -> list[Danger]:
+    """Dangers in order: data loss first, then deletions, replacements and protection removed."""
+    from .facets import describe_type, is_log_group
+
+    found: list[tuple[int, Danger]] = []
+    for change in diff.changes:
+        if not change.custom:
+            continue
+        what = f"{describe_type(change.type)} `{change.name}`"
+        if change.kind == "removed" and change.old is not None:
+            if is_log_group(change.old):
+                found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
+            found.append((1, Danger("delete", change.name, change.type, f"{what} will be deleted")))
+            continue
+        if change.replaces:
+            reasons = ", ".join(
+                f"{c.path.split('.', 1)[-1]} {_show(c.old)} → {_show(c.new)}" for c in change.fields if c.path in change.replaces
+            ) or ", ".join(p.split(".", 1)[-1] for p in change.replaces)
+            if change.old is not None and is_log_group(change.old):
+                found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, f"replaced ({reasons})"))))
+            found.append((2, Danger("replace", change.name, change.type, f"{what} will be replaced (deleted, then created again): {reasons}")))
+        for option, words in (("protect", "protection removed"), ("retainOnDelete", "retain-on-delete removed")):
+            c = change.field(f"options.{option}")
+            if c is not None and c.old is True and not c.new:
+                found.append((3, Danger("unprotect", change.name, change.type, f"{what}: {words}")))
+    return [d for _, d in sorted(found, key=lambda item: item[0])]

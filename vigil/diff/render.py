@@ -1,0 +1,138 @@
+"""A diff as text (terminals), Markdown (pull-request comments) or JSON (machines): summary first, details after."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .facets import describe_type
+from .model import ABSENT, Diff, FieldChange
+from .summary import SECTIONS, Summary, summarise
+
+MAX_VALUE = 120
+
+
+def _value(value: Any) -> str:
+    if value is ABSENT:
+        return "(absent)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+
+
+def _pair(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change; long strings are cut around where they differ, so the change stays visible."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > MAX_VALUE:
+        start = 0
+        while start < min(len(old), len(new)) and old[start] == new[start]:
+            start += 1
+        end = 0
+        while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+            end += 1
+        context = 30
+        cut_start = max(0, start - context)
+
+        def window(text: str) -> str:
+            stop = len(text) - max(0, end - context)
+            middle = text[cut_start:stop]
+            if len(middle) > MAX_VALUE:
+                middle = middle[: MAX_VALUE - 1] + "…"
+            return ("…" if cut_start else "") + middle + ("…" if stop < len(text) else "")
+
+        return window(old), window(new)
+    return _value(old), _value(new)
+
+
+def _headline(diff: Diff) -> str:
+    counts = diff.counts()
+    if not diff.has_changes:
+        return "No monitoring changes."
+    parts = [f"{n} {kind}" for kind, n in counts.items() if n]
+    return f"{len(diff.changes)} resource change(s): {', '.join(parts)}."
+
+
+def _field_line(change: FieldChange, replaces: tuple[str, ...]) -> str:
+    mark = "  [forces replacement]" if change.path in replaces else ""
+    old, new = _pair(change.old, change.new)
+    return f"{change.path}: {old} → {new}{mark}"
+
+
+def render_text(diff: Diff, summary: Summary | None = None) -> str:
+    summary = summary or summarise(diff)
+    lines = [f"Monitoring changes · stack {diff.stack} · {diff.base_label} → {diff.head_label}", _headline(diff), ""]
+    if summary.danger:
+        lines.append("!! DANGER")
+        lines += [f"  !! {d.message}" for d in summary.danger]
+        lines.append("")
+    for section in SECTIONS:
+        if summary.sections[section]:
+            lines.append(f"== {section}")
+            lines += [f"  {line}" for line in summary.sections[section]]
+            lines.append("")
+    if summary.hints:
+        lines.append("== Hints")
+        lines += [f"  {hint}" for hint in summary.hints]
+        lines.append("")
+    if diff.changes:
+        lines.append("== Resources")
+        for change in diff.changes:
+            renamed = f" (was {change.old_name})" if change.old_name else ""
+            lines.append(f"  {change.kind:<8} {describe_type(change.type)} {change.name}{renamed}")
+            lines += [f"             {_field_line(c, change.replaces)}" for c in change.fields]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(diff: Diff, summary: Summary | None = None) -> str:
+    summary = summary or summarise(diff)
+    lines = [f"### Monitoring changes · stack `{diff.stack}` · `{diff.base_label}` → `{diff.head_label}`", "", _headline(diff), ""]
+    if summary.danger:
+        lines += ["#### ⚠️ Danger", ""]
+        lines += [f"- **{d.kind}**: {d.message}" for d in summary.danger]
+        lines.append("")
+    for section in SECTIONS:
+        if summary.sections[section]:
+            lines += [f"#### {section}", ""]
+            lines += [f"- {line}" for line in summary.sections[section]]
+            lines.append("")
+    if summary.hints:
+        lines += ["#### Hints", ""]
+        lines += [f"- {hint}" for hint in summary.hints]
+        lines.append("")
+    if diff.changes:
+        lines += [
+            f"<details><summary>Field-level changes ({len(diff.changes)} resources)</summary>",
+            "",
+            "| change | resource | field | old | new |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for change in diff.changes:
+            name = f"`{change.name}`" + (f" (was `{change.old_name}`)" if change.old_name else "")
+            label = f"{change.kind} | {describe_type(change.type)} {name}"
+            if not change.fields:
+                lines.append(f"| {label} | | | |")
+            for c in change.fields:
+                mark = " ⚠️ replaces" if c.path in change.replaces else ""
+                old, new = _pair(c.old, c.new)
+                lines.append(f"| {label} | `{c.path}`{mark} | {_cell(old)} | {_cell(new)} |")
+        lines += ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def render_json(diff: Diff, summary: Summary | None = None) -> str:
+    summary = summary or summarise(diff)
+    document = {
+        "stack": diff.stack,
+        "base": diff.base_label,
+        "head": diff.head_label,
+        "counts": diff.counts(),
+        "summary": summary.to_dict(),
+        "changes": [c.to_dict() for c in diff.changes],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

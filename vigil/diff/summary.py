@@ -1,0 +1,218 @@
+"""The reviewer's summary, in words: danger first, then thresholds, routes, alerts, SLOs, dashboards, the rest.
+
+    api · p95 latency · page at 500 ms → 400 ms  (Datadog monitor `api-latency-p95`)
+    api · page: @pagerduty-platform → @pagerduty-oncall  (12 alerts)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from . import facets as f
+from .danger import Danger, dangers
+from .model import ADDED, REMOVED, RENAMED, Diff, ResourceChange
+
+SECTIONS = ("Thresholds", "Routes", "Alerts added", "Alerts removed", "SLOs and burn rates", "Dashboards", "Renamed", "Other changes")
+
+
+@dataclass
+class Summary:
+    danger: list[Danger] = field(default_factory=list)
+    sections: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    hints: list[str] = field(default_factory=list)
+
+    def add(self, section: str, line: str) -> None:
+        self.sections[section].append(line)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "danger": [d.to_dict() for d in self.danger],
+            **{k: v for k, v in self.sections.items() if v},
+            **({"hints": self.hints} if self.hints else {}),
+        }
+
+
+def _ref(change_or_resource: Any) -> str:
+    resource = change_or_resource.resource if isinstance(change_or_resource, ResourceChange) else change_or_resource
+    return f"({f.describe_type(resource['type'])} `{resource['name']}`)"
+
+
+def _levels(resource: dict[str, Any], index: f.PlanIndex) -> str:
+    u = f.unit(resource)
+    return ", ".join(f"{sev} at {f.format_value(v, u)}" for sev, v in f.thresholds(resource, index).items())
+
+
+def _routes_of(resource: dict[str, Any], index: f.PlanIndex) -> str:
+    who = f.recipients(resource, index)
+    return "; ".join(f"{sev} → {', '.join(names)}" for sev, names in sorted(who.items()))
+
+
+def _threshold_lines(change: ResourceChange, old_ix: f.PlanIndex, new_ix: f.PlanIndex, service: Optional[str]) -> list[str]:
+    assert change.old is not None and change.new is not None
+    before, after = f.thresholds(change.old, old_ix), f.thresholds(change.new, new_ix)
+    u_old, u_new = f.unit(change.old), f.unit(change.new)
+    moved = []
+    for severity in sorted(set(before) | set(after), key=lambda s: (s not in after, s)):
+        a, b = before.get(severity), after.get(severity)
+        if f.number(a) == f.number(b) and (f.number(a) is not None or a == b):
+            continue
+        if a is None:
+            moved.append(f"{severity} at {f.format_value(b, u_new)} (new)")
+        elif b is None:
+            moved.append(f"{severity} at {f.format_value(a, u_old)} removed")
+        else:
+            moved.append(f"{severity} at {f.format_value(a, u_old)} → {f.format_value(b, u_new)}")
+    if not moved:
+        return []
+    label = f.where(change.new, service)
+    if f.is_burn_rate(change.new):
+        windows = f.burn_windows(change.new)
+        label += f" ({windows})" if windows else ""
+    return [f"{label} · {m}  {_ref(change)}" for m in moved]
+
+
+def _route_lines(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex, renames: dict[str, str]) -> list[str]:
+    """Alerts present on both sides whose recipients differ, grouped by service, severity and transition."""
+    old_alerts = {(r["type"], r["name"]): r for r in old_ix.resources if f.is_alert(r)}
+    groups: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    for resource in new_ix.resources:
+        if not f.is_alert(resource):
+            continue
+        old = old_alerts.get((resource["type"], renames.get(resource["name"], resource["name"])))
+        if old is None:
+            continue
+        before, after = f.recipients(old, old_ix), f.recipients(resource, new_ix)
+        service = new_ix.service_of(resource) or "shared"
+        for severity in sorted(set(before) | set(after)):
+            a, b = tuple(before.get(severity, ())), tuple(after.get(severity, ()))
+            if a != b:
+                groups.setdefault((service, severity, a, b), []).append(resource["name"])
+    lines = []
+    for (service, severity, a, b), names in sorted(groups.items()):
+        gone = [x for x in a if x not in b]
+        new = [x for x in b if x not in a]
+        detail = f"{', '.join(a) or 'nobody'} → {', '.join(b) or 'nobody'}"
+        if a and b and gone and new:
+            detail += f" (now: +{', +'.join(new)}; no longer: −{', −'.join(gone)})"
+        which = f"`{names[0]}`" if len(names) == 1 else f"{len(names)} alerts: " + ", ".join(f"`{n}`" for n in names)
+        lines.append(f"{service} · {severity}: {detail}  ({which})")
+    return lines
+
+
+def _slo_lines(change: ResourceChange, service: Optional[str]) -> list[str]:
+    label = f"{service or 'shared'} · {f.signal(change.resource, service)} SLO"
+    if change.kind == ADDED:
+        return [f"{label} added: " + _objectives(change.resource) + f"  {_ref(change)}"]
+    if change.kind == REMOVED:
+        return [f"{label} removed (was {_objectives(change.resource)})  {_ref(change)}"]
+    assert change.old is not None and change.new is not None
+    before, after = f.slo_objectives(change.old), f.slo_objectives(change.new)
+    lines = []
+    for timeframe in sorted(set(before) | set(after)):
+        a, b = before.get(timeframe, {}), after.get(timeframe, {})
+        for key, word in (("target", "objective"), ("warning", "warning")):
+            if f.number(a.get(key)) != f.number(b.get(key)):
+                lines.append(
+                    f"{label} · {timeframe} {word} {f.format_value(a.get(key), '%')} → {f.format_value(b.get(key), '%')}  {_ref(change)}"
+                )
+    return lines
+
+
+def _objectives(resource: dict[str, Any]) -> str:
+    return ", ".join(f"{tf} objective {f.format_value(v.get('target'), '%')}" for tf, v in f.slo_objectives(resource).items()) or "no objective"
+
+
+def _dashboard_line(change: ResourceChange, service: Optional[str]) -> str:
+    label = f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}`"
+    if change.kind in (ADDED, REMOVED):
+        return f"{label} {change.kind}"
+    assert change.old is not None and change.new is not None
+    a, b = f.widget_count(change.old), f.widget_count(change.new)
+    widgets = f" (widgets {a} → {b})" if a != b and a is not None and b is not None else ""
+    changed = sorted({c.path.split(".", 2)[1].split("[")[0].split("{")[0] for c in change.fields if c.path.startswith("inputs.")})
+    return f"{label} changed{widgets}: {', '.join(changed) or 'options'}"
+
+
+def _other_line(change: ResourceChange, service: Optional[str]) -> str:
+    paths = [c.path for c in change.fields]
+    shown = ", ".join(paths[:6]) + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
+    if change.kind in (ADDED, REMOVED):
+        return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` {change.kind}"
+    return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` changed: {shown}"
+
+
+def _rename_hints(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex) -> list[str]:
+    """Removed + added pairs that look like one resource renamed without `aliases`."""
+    removed = [c for c in diff.changes if c.kind == REMOVED and c.custom]
+    added = [c for c in diff.changes if c.kind == ADDED and c.custom]
+    hints = []
+    for gone in removed:
+        for new in added:
+            if gone.type != new.type or gone.old is None or new.new is None:
+                continue
+            same_inputs = gone.old.get("inputs") == new.new.get("inputs")
+            physical = next((k for k in ("name", "alarmName", "dashboardName") if k in gone.old.get("inputs", {})), None)
+            same_physical = physical is not None and gone.old["inputs"].get(physical) == new.new["inputs"].get(physical)
+            if same_inputs or same_physical:
+                hints.append(
+                    f"`{gone.name}` → `{new.name}` looks like a rename: without "
+                    f'`aliases=[pulumi.Alias(name="{gone.name}")]` Pulumi deletes `{gone.name}` and creates `{new.name}`'
+                )
+                break
+    return hints
+
+
+def summarise(diff: Diff) -> Summary:
+    old_ix, new_ix = f.PlanIndex(diff.base), f.PlanIndex(diff.head)
+    summary = Summary(danger=dangers(diff))
+    renames = {c.name: c.old_name for c in diff.changes if c.kind == RENAMED and c.old_name}
+    for change in diff.changes:
+        if not change.custom:
+            continue
+        index = old_ix if change.kind == REMOVED else new_ix
+        service = index.service_of(change.resource)
+        resource = change.resource
+        if change.kind == RENAMED:
+            summary.add("Renamed", f"{service or 'shared'} · `{change.old_name}` → `{change.name}` (aliased: same resource, not replaced)  {_ref(change)}")
+        if f.is_alert(resource):
+            section = "SLOs and burn rates" if f.is_burn_rate(resource) else None
+            if change.kind == ADDED:
+                routes = _routes_of(resource, new_ix)
+                label = f.where(resource, service)
+                summary.add(section or "Alerts added", f"{label} · {_levels(resource, new_ix) or 'no threshold'}{' · ' + routes if routes else ''}  {_ref(change)} added")
+            elif change.kind == REMOVED:
+                label = f.where(resource, service)
+                summary.add(section or "Alerts removed", f"{label} · was {_levels(resource, old_ix) or 'no threshold'}  {_ref(change)} removed")
+            else:
+                lines = _threshold_lines(change, old_ix, new_ix, service)
+                for line in lines:
+                    summary.add(section or "Thresholds", line)
+                routed = f.recipients(change.old, old_ix) != f.recipients(resource, new_ix)  # type: ignore[arg-type]
+                rest = tuple(c for c in change.fields if not _covered(c.path, bool(lines), routed))
+                if rest:
+                    summary.add("Other changes", _other_line(_with_fields(change, rest), service))
+        elif f.is_slo(resource):
+            for line in _slo_lines(change, service):
+                summary.add("SLOs and burn rates", line)
+        elif f.is_dashboard(resource):
+            summary.add("Dashboards", _dashboard_line(change, service))
+        elif change.kind != RENAMED or change.fields:
+            summary.add("Other changes", _other_line(change, service))
+    for line in _route_lines(diff, old_ix, new_ix, renames):
+        summary.add("Routes", line)
+    summary.hints = _rename_hints(diff, old_ix, new_ix)
+    return summary
+
+
+def _with_fields(change: ResourceChange, fields: tuple[Any, ...]) -> ResourceChange:
+    return ResourceChange(change.kind, change.type, change.name, change.old, change.new, fields, change.replaces, change.old_name)
+
+
+def _covered(path: str, thresholds_moved: bool, routes_changed: bool) -> bool:
+    """Field changes the threshold and route lines already tell; the rest is listed under other changes."""
+    if path.startswith(("inputs.monitorThresholds", "inputs.threshold")):
+        return True
+    if path.startswith("inputs.query") and thresholds_moved:
+        return True
+    return path.startswith(("inputs.message", "inputs.alarmActions")) and routes_changed
