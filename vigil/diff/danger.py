@@ -77,9 +77,20 @@ def dangers(diff: "Diff") -> list[Danger]:
     """Dangers in order: data loss first, then deletions, replacements and protection removed."""
     from .facets import describe_type, is_log_group
 
+    from .facets import PlanIndex
+
     found: list[tuple[int, Danger]] = []
+    old_ix = PlanIndex(diff.base)
+    gone_services = {c.name for c in diff.changes if c.kind == "removed" and not c.custom}
+    by_service: dict[str, list[str]] = {}
     for change in diff.changes:
         if not change.custom:
+            continue
+        service = old_ix.service_of(change.old) if change.kind == "removed" and change.old is not None else None
+        if service in gone_services:  # one line per removed service, not one per resource
+            if change.old is not None and is_log_group(change.old):
+                found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
+            by_service.setdefault(service, []).append(f"{describe_type(change.type)} `{change.name}`")
             continue
         what = f"{describe_type(change.type)} `{change.name}`"
         if change.kind == "removed" and change.old is not None:
@@ -98,4 +109,7 @@ def dangers(diff: "Diff") -> list[Danger]:
             c = change.field(f"options.{option}")
             if c is not None and c.old is True and not c.new:
                 found.append((3, Danger("unprotect", change.name, change.type, f"{what}: {words}")))
+    for service, names in sorted(by_service.items()):
+        message = f"service `{service}` is removed: its {len(names)} resources will be deleted ({', '.join(names)})"
+        found.append((1, Danger("delete", service, "vigil:index:ServiceMonitoring", message)))
     return [d for _, d in sorted(found, key=lambda item: item[0])]

@@ -14,7 +14,8 @@ from .model import SERVICE_COMPONENT
 
 ALERT_KINDS = {"Monitor", "MetricAlarm", "CompositeAlarm", "SyntheticsTest"}
 SLO_KINDS = {"ServiceLevelObjective"}
-VENDORS = {"datadog": "Datadog", "aws": "CloudWatch"}
+VENDORS = {"datadog": "Datadog", "aws": "AWS"}
+AWS_SERVICES = {"cloudwatch": "CloudWatch", "sns": "SNS", "route53": "Route 53"}
 SEVERITY_WORDS = {"page": "page", "critical": "page", "crit": "page", "ticket": "ticket", "warning": "ticket", "warn": "ticket"}
 # Datadog's monitor threshold keys, in the words of the spec: critical pages, warning opens a ticket.
 DATADOG_LEVELS = {"critical": "page", "warning": "ticket", "criticalRecovery": "page recovery", "warningRecovery": "ticket recovery"}
@@ -31,8 +32,11 @@ def kind(type_token: str) -> str:
 
 
 def vendor(type_token: str) -> str:
-    package = type_token.split(":", 1)[0]
-    return VENDORS.get(package, package)
+    """`Datadog`, or the AWS service (`CloudWatch`, `SNS`, `Route 53`)."""
+    parts = type_token.split(":")
+    if parts[0] == "aws" and len(parts) > 1:
+        return AWS_SERVICES.get(parts[1].split("/", 1)[0], "AWS")
+    return VENDORS.get(parts[0], parts[0])
 
 
 def describe_type(type_token: str) -> str:

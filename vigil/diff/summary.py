@@ -11,9 +11,9 @@ from typing import Any, Optional
 
 from . import facets as f
 from .danger import Danger, dangers
-from .model import ADDED, REMOVED, RENAMED, Diff, ResourceChange
+from .model import ADDED, REMOVED, RENAMED, SERVICE_COMPONENT, Diff, ResourceChange
 
-SECTIONS = ("Thresholds", "Routes", "Alerts added", "Alerts removed", "SLOs and burn rates", "Dashboards", "Renamed", "Other changes")
+SECTIONS = ("Services", "Thresholds", "Routes", "Alerts added", "Alerts removed", "SLOs and burn rates", "Dashboards", "Renamed", "Other changes")
 
 
 @dataclass
@@ -93,15 +93,16 @@ def _route_lines(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex, renames: 
         gone = [x for x in a if x not in b]
         new = [x for x in b if x not in a]
         detail = f"{', '.join(a) or 'nobody'} → {', '.join(b) or 'nobody'}"
-        if a and b and gone and new:
-            detail += f" (now: +{', +'.join(new)}; no longer: −{', −'.join(gone)})"
+        if set(a) & set(b):  # some stay: say who joins and who leaves
+            detail += f" (+{', +'.join(new) or 'nobody'}; −{', −'.join(gone) or 'nobody'})"
         which = f"`{names[0]}`" if len(names) == 1 else f"{len(names)} alerts: " + ", ".join(f"`{n}`" for n in names)
         lines.append(f"{service} · {severity}: {detail}  ({which})")
     return lines
 
 
 def _slo_lines(change: ResourceChange, service: Optional[str]) -> list[str]:
-    label = f"{service or 'shared'} · {f.signal(change.resource, service)} SLO"
+    words = " ".join(w for w in f.signal(change.resource, service).split() if w.lower() != "slo")
+    label = f"{service or 'shared'} · {words or change.name} SLO"
     if change.kind == ADDED:
         return [f"{label} added: " + _objectives(change.resource) + f"  {_ref(change)}"]
     if change.kind == REMOVED:
@@ -135,11 +136,22 @@ def _dashboard_line(change: ResourceChange, service: Optional[str]) -> str:
 
 
 def _other_line(change: ResourceChange, service: Optional[str]) -> str:
-    paths = [c.path for c in change.fields]
+    paths = [c.path.removeprefix("inputs.") for c in change.fields]
+    if len(change.fields) <= 3 and all(not isinstance(c.old, (dict, list)) and not isinstance(c.new, (dict, list)) for c in change.fields):
+        paths = [f"{p} {_short(c.old)} → {_short(c.new)}" for p, c in zip(paths, change.fields)]
     shown = ", ".join(paths[:6]) + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
     if change.kind in (ADDED, REMOVED):
         return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` {change.kind}"
     return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` changed: {shown}"
+
+
+def _short(value: Any) -> str:
+    from .model import ABSENT
+
+    if value is ABSENT:
+        return "(absent)"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _rename_hints(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex) -> list[str]:
@@ -167,6 +179,12 @@ def summarise(diff: Diff) -> Summary:
     old_ix, new_ix = f.PlanIndex(diff.base), f.PlanIndex(diff.head)
     summary = Summary(danger=dangers(diff))
     renames = {c.name: c.old_name for c in diff.changes if c.kind == RENAMED and c.old_name}
+    others: dict[tuple[str, str], list[str]] = {}
+    for change in diff.changes:
+        if change.type == SERVICE_COMPONENT and change.kind in (ADDED, REMOVED):
+            index = old_ix if change.kind == REMOVED else new_ix
+            owned = [c for c in diff.changes if c.kind == change.kind and c.custom and index.service_of(c.resource) == change.name]
+            summary.add("Services", f"service `{change.name}` {change.kind} ({len(owned)} resources)")
     for change in diff.changes:
         if not change.custom:
             continue
@@ -197,8 +215,12 @@ def summarise(diff: Diff) -> Summary:
                 summary.add("SLOs and burn rates", line)
         elif f.is_dashboard(resource):
             summary.add("Dashboards", _dashboard_line(change, service))
-        elif change.kind != RENAMED or change.fields:
+        elif change.kind in (ADDED, REMOVED):
+            others.setdefault((service or "shared", change.kind), []).append(f"{f.describe_type(change.type)} `{change.name}`")
+        elif change.fields:
             summary.add("Other changes", _other_line(change, service))
+    for (service, kind), names in sorted(others.items()):
+        summary.add("Other changes", f"{service} · {kind}: {', '.join(names)}")
     for line in _route_lines(diff, old_ix, new_ix, renames):
         summary.add("Routes", line)
     summary.hints = _rename_hints(diff, old_ix, new_ix)
