@@ -60,17 +60,18 @@ def _show(value: Any) -> str:
 def _log_group_loss(resource: dict[str, Any], how: str) -> str:
     options = resource.get("options", {})
     name = resource.get("inputs", {}).get("name", resource["name"])
+    replaced = how.startswith("replaced")
+    lead = f"log group `{name}` is {how}" + (": a new, empty log group takes its place" if replaced else "")
     if options.get("protect"):
-        return (
-            f"log group `{name}` is {how} but is protected: `pulumi up` will refuse until protection is lifted "
-            "on purpose; its logs would then be lost unless retained"
-        )
+        return f"{lead}; it is protected, so `pulumi up` will refuse until protection is lifted on purpose"
     if options.get("retainOnDelete"):
-        return (
-            f"log group `{name}` is {how}: Pulumi leaves the log group and its logs in AWS (retainOnDelete), "
-            "but nobody manages them any more (retention, cost)"
-        )
-    return f"DATA LOSS: log group `{name}` is {how}: AWS deletes it with all its logs"
+        if replaced:
+            return (
+                f"{lead}; the old one and its logs stay in AWS unmanaged (retainOnDelete), and as a log group name "
+                "exists only once the create may fail"
+            )
+        return f"{lead}: Pulumi leaves the log group and its logs in AWS (retainOnDelete), but nobody manages them any more (retention, cost)"
+    return f"DATA LOSS: {lead}; AWS deletes the old one with all its logs" if replaced else f"DATA LOSS: {lead}: AWS deletes it with all its logs"
 
 
 def dangers(diff: "Diff") -> list[Danger]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facets import describe_type
+from .facets import HANDLE, describe_type
 from .model import ABSENT, Diff, FieldChange
 from .summary import SECTIONS, Summary, summarise
 
@@ -15,7 +15,7 @@ MAX_VALUE = 120
 def _value(value: Any) -> str:
     if value is ABSENT:
         return "(absent)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = value.replace("\n", "\\n") if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
@@ -38,7 +38,7 @@ def _pair(old: Any, new: Any) -> tuple[str, str]:
                 middle = middle[: MAX_VALUE - 1] + "…"
             return ("…" if cut_start else "") + middle + ("…" if stop < len(text) else "")
 
-        return window(old), window(new)
+        return window(old).replace("\n", "\\n"), window(new).replace("\n", "\\n")
     return _value(old), _value(new)
 
 
@@ -83,7 +83,19 @@ def render_text(diff: Diff, summary: Summary | None = None) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell as a code span: no Markdown, and no GitHub @-mention of a Datadog handle."""
+    if not text:
+        return ""
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _unmention(line: str) -> str:
+    """Datadog handles in code spans, so a PR comment never notifies a GitHub user named like one."""
+    parts = line.split("`")
+    for i in range(0, len(parts), 2):  # outside code spans only
+        parts[i] = HANDLE.sub(lambda m: f"`{m.group(0)}`", parts[i])
+    return "`".join(parts)
 
 
 def render_markdown(diff: Diff, summary: Summary | None = None) -> str:
@@ -91,16 +103,16 @@ def render_markdown(diff: Diff, summary: Summary | None = None) -> str:
     lines = [f"### Monitoring changes · stack `{diff.stack}` · `{diff.base_label}` → `{diff.head_label}`", "", _headline(diff), ""]
     if summary.danger:
         lines += ["#### ⚠️ Danger", ""]
-        lines += [f"- **{d.kind}**: {d.message}" for d in summary.danger]
+        lines += [f"- **{d.kind}**: {_unmention(d.message)}" for d in summary.danger]
         lines.append("")
     for section in SECTIONS:
         if summary.sections[section]:
             lines += [f"#### {section}", ""]
-            lines += [f"- {line}" for line in summary.sections[section]]
+            lines += [f"- {_unmention(line)}" for line in summary.sections[section]]
             lines.append("")
     if summary.hints:
         lines += ["#### Hints", ""]
-        lines += [f"- {hint}" for hint in summary.hints]
+        lines += [f"- {_unmention(hint)}" for hint in summary.hints]
         lines.append("")
     if diff.changes:
         lines += [
