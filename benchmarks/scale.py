@@ -101,7 +101,10 @@ def measure(n: int, stack: str, workdir: Path) -> dict[str, Any]:
 
 
 def verdict(rows: list[dict[str, Any]], key: str) -> tuple[str, str]:
-    """Linear when the marginal cost per service stays within 2x between the two largest steps."""
+    """Compare the marginal cost per service of the two largest steps: over 2x more is super-linear.
+
+    Under 0.5x is sub-linear (fixed costs still being amortised), which is no scaling problem either.
+    """
     if len(rows) < 3:
         return "n/a", "not enough sizes measured"
     (a, b, c) = rows[-3:]
@@ -109,7 +112,9 @@ def verdict(rows: list[dict[str, Any]], key: str) -> tuple[str, str]:
     second = (c[key] - b[key]) / (c["n"] - b["n"])
     ratio = second / first if first > 0 else float("inf")
     text = f"marginal {first * 1000:.1f} ms/service (N {a['n']}→{b['n']}) vs {second * 1000:.1f} ms/service (N {b['n']}→{c['n']}), ratio {ratio:.2f}"
-    return ("linear" if 0.5 <= ratio <= 2.0 else "NOT linear"), text
+    if ratio > 2.0:
+        return "SUPER-LINEAR", text
+    return ("linear" if ratio >= 0.5 else "sub-linear (fixed costs amortised), no worse than linear"), text
 
 
 def table(rows: list[dict[str, Any]]) -> str:

@@ -8,7 +8,7 @@ JSON documents held in strings (CloudWatch dashboard bodies) are compared elemen
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from .danger import replacing_paths
 from .model import ABSENT, ADDED, CHANGED, REMOVED, RENAMED, Diff, FieldChange, ResourceChange
@@ -129,7 +129,3 @@ def compare(
         head=head,
         changes=tuple(changes),
     )
-
-
-def changed_paths(changes: Iterable[FieldChange]) -> list[str]:
-    return [c.path for c in changes]
