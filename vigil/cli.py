@@ -56,7 +56,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .project import find_project
 
     try:
-        diff = diff_revisions(find_project(), args.stack, args.base, args.head, args.catalog)
+        diff = diff_revisions(find_project(), args.stack, args.base, args.head, args.catalog, args.isolated)
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -102,6 +102,9 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--head", help="git revision with the change (default: the working tree)")
     diff.add_argument("--catalog", type=Path, help="catalog folder, relative to each revision's project root")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--isolated", action="store_true", help="plan each side in a `python -m vigil plan` process of its own (slower)"
+    )
     diff.set_defaults(run=_diff)
 
     preview = verbs.add_parser(

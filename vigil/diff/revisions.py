@@ -7,7 +7,9 @@ to the builders counts as much as a change to the spec.
 All checkouts of one diff are planned in ONE subprocess, one after the other: importing the provider SDKs
 costs seconds and is paid once. Between checkouts the subprocess forgets every module loaded from the previous
 checkout, so each revision runs its own `spec`, `monitors`, `program` and `vigil`; only third-party packages
-(the same virtualenv either way) are shared. Plans of commits are cached per process: a commit never changes.
+(the same virtualenv either way) are shared. `isolated=True` (`vigil diff --isolated`) runs one
+`python -m vigil plan` process per side instead, in parallel: nothing shared, each side pays the import.
+Plans of commits are cached per process: a commit never changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
@@ -85,16 +88,34 @@ def _result(label: str, result: dict[str, Any]) -> Union[dict[str, Any], DiffErr
         return DiffError(f"{label}: the plan is not JSON ({exc})")
 
 
-def plan_folders(jobs: list[tuple[Path, str, Optional[Path], str]]) -> list[Union[dict[str, Any], DiffError]]:
-    """Plan each (project folder, stack, catalog, label) with that folder's own code, in one subprocess.
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)  # each checkout's own packages, not whatever the caller had on its path
+    return env
+
+
+def _plan_isolated(job: tuple[Path, str, Optional[Path], str]) -> dict[str, Any]:
+    """`python -m vigil plan ...` in the checkout: a process of its own, nothing shared."""
+    folder, stack, catalog, _ = job
+    done = subprocess.run(
+        [sys.executable, "-m", "vigil", *_argv(stack, catalog)], cwd=str(folder), capture_output=True, text=True, env=_env()
+    )
+    return {"code": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+
+def plan_folders(jobs: list[tuple[Path, str, Optional[Path], str]], isolated: bool = False) -> list[Union[dict[str, Any], DiffError]]:
+    """Plan each (project folder, stack, catalog, label) with that folder's own code, in one subprocess
+    (or, `isolated`, one `python -m vigil plan` process per job, run in parallel).
 
     `catalog`, when given, is relative to each folder. Returns a plan document or a DiffError per job.
     """
     if not jobs:
         return []
+    if isolated:
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            return [_result(job[3], result) for job, result in zip(jobs, pool.map(_plan_isolated, jobs))]
     payload = json.dumps([{"dir": str(folder), "argv": _argv(stack, catalog)} for folder, stack, catalog, _ in jobs])
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("PYTHONPATH", None)  # each checkout's own packages, not whatever the caller had on its path
+    env = _env()
     done = subprocess.run(
         [sys.executable, "-c", _DRIVER], input=payload, capture_output=True, text=True, env=env, cwd=str(jobs[0][0])
     )
@@ -134,6 +155,7 @@ def plan_revisions(
     stack: str,
     catalog: Optional[Path] = None,
     extra: Optional[list[tuple[Path, str]]] = None,
+    isolated: bool = False,
 ) -> dict[str, Union[dict[str, Any], DiffError]]:
     """Plans of git refs (and of `extra` (folder, label) pairs, such as the working tree), in one subprocess.
 
@@ -158,7 +180,7 @@ def plan_revisions(
                 with _lock:
                     _cache[keys[sha]] = DiffError(f"{sha[:10]}: no Pulumi project at {project.as_posix()} in that revision")
         extra_jobs = [(folder, stack, catalog, label) for folder, label in extra or []]
-        results = plan_folders(jobs + extra_jobs)
+        results = plan_folders(jobs + extra_jobs, isolated)
     with _lock:
         for (folder, *_), result in zip(jobs, results):
             _cache[keys[_sha_of(folder, project)]] = result
@@ -196,6 +218,7 @@ def diff_revisions(
     base: str,
     head: Optional[str] = None,
     catalog: Optional[Path] = None,
+    isolated: bool = False,
 ) -> Diff:
     """Plan `base` and `head` (default: the working tree) and compare them."""
     project_dir = project_dir.resolve()
@@ -207,7 +230,7 @@ def diff_revisions(
         if _commit(repo, ref) is None:
             raise DiffError(f"{ref}: not a git revision of {repo}")
     extra = [(project_dir, head_label)] if head is None else None
-    plans = plan_revisions(repo, project, refs, stack, catalog, extra)
+    plans = plan_revisions(repo, project, refs, stack, catalog, extra, isolated)
     old, new = plans[base], plans[head_label]
     for result in (old, new):
         if isinstance(result, DiffError):
