@@ -52,14 +52,26 @@ def _service_removed(repo: Path) -> bool:
 
 
 def _rename(aliased: bool) -> Callable[[Path], bool]:
+    """Rename every service's log group `<service>-logs` → `<service>-log-group`, with or without an alias.
+
+    Two shapes of the program are known (log groups declared in program/aws_resources.py directly, or through
+    monitors/aws/assembly.py declarations); the patch applies to whichever this project has.
+    """
+    alias = 'aliases=[pulumi.Alias(name=f"{service.service}-logs")]'
+
     def patch(repo: Path) -> bool:
         code = repo / "program/aws_resources.py"
-        renamed = _edit(code, r'f"\{service\.service\}-logs",', 'f"{service.service}-log-group",')
-        if not aliased:
-            return renamed
-        return renamed and _edit(
-            code, r"retain_on_delete=True\)", 'retain_on_delete=True, aliases=[pulumi.Alias(name=f"{service.service}-logs")])'
-        )
+        assembly = repo / "monitors/aws/assembly.py"
+        if 'f"{service.service}-logs",' in code.read_text():  # declared directly
+            renamed = _edit(code, r'f"\{service\.service\}-logs",', 'f"{service.service}-log-group",')
+            return renamed and (not aliased or _edit(code, r"retain_on_delete=True\)", f"retain_on_delete=True, {alias})"))
+        if assembly.is_file() and 'logical(service, "logs")' in assembly.read_text():  # through declarations
+            renamed = _edit(assembly, r'logical\(service, "logs"\)', 'logical(service, "log-group")')
+            old_name = 'aliases=[pulumi.Alias(name=declaration.logical.replace("-log-group", "-logs"))]'
+            return renamed and (
+                not aliased or _edit(code, r"(extra\.update\(protect=deployment\.production, retain_on_delete=True)\)", rf"\1, {old_name})")
+            )
+        return False
 
     return patch
 

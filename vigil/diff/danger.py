@@ -18,8 +18,9 @@ REPLACED_BY: dict[str, tuple[str, ...]] = {
     "datadog:index/monitor:Monitor": ("type",),
     "datadog:index/serviceLevelObjective:ServiceLevelObjective": ("type",),
     "datadog:index/dashboard:Dashboard": ("layoutType",),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarmName",),
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": ("alarmName",),
+    # pulumi-aws 7 calls an alarm's name `name`; earlier versions `alarmName`
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarmName", "name"),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": ("alarmName", "name"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass"),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": ("name", "logGroupName"),
     "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),

@@ -126,6 +126,11 @@ def signal(resource: dict[str, Any], service: Optional[str]) -> str:
     return words or resource["name"]
 
 
+def is_slo_alert(resource: dict[str, Any], service: Optional[str]) -> bool:
+    """A burn-rate alert: a Datadog `burn_rate(...)` query, or `slo`/`burn` among the name's words."""
+    return is_burn_rate(resource) or bool({"slo", "burn"} & {t.lower() for t in _tokens(resource["name"], service)})
+
+
 def where(resource: dict[str, Any], service: Optional[str]) -> str:
     """`api · p95 latency` — the service (or `shared`) and the signal."""
     return f"{service or 'shared'} · {signal(resource, service)}"

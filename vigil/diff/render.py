@@ -6,40 +6,15 @@ import json
 from typing import Any
 
 from .facets import HANDLE, describe_type
-from .model import ABSENT, Diff, FieldChange
+from .model import Diff, FieldChange
 from .summary import SECTIONS, Summary, summarise
+from .text import pair
 
 MAX_VALUE = 120
 
 
-def _value(value: Any) -> str:
-    if value is ABSENT:
-        return "(absent)"
-    text = value.replace("\n", "\\n") if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
-
-
 def _pair(old: Any, new: Any) -> tuple[str, str]:
-    """Both sides of a change; long strings are cut around where they differ, so the change stays visible."""
-    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > MAX_VALUE:
-        start = 0
-        while start < min(len(old), len(new)) and old[start] == new[start]:
-            start += 1
-        end = 0
-        while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
-            end += 1
-        context = 30
-        cut_start = max(0, start - context)
-
-        def window(text: str) -> str:
-            stop = len(text) - max(0, end - context)
-            middle = text[cut_start:stop]
-            if len(middle) > MAX_VALUE:
-                middle = middle[: MAX_VALUE - 1] + "…"
-            return ("…" if cut_start else "") + middle + ("…" if stop < len(text) else "")
-
-        return window(old).replace("\n", "\\n"), window(new).replace("\n", "\\n")
-    return _value(old), _value(new)
+    return pair(old, new, MAX_VALUE)
 
 
 def _headline(diff: Diff) -> str:

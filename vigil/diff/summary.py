@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from . import facets as f
 from .danger import Danger, dangers
+from .text import pair
 from .model import ADDED, REMOVED, RENAMED, SERVICE_COMPONENT, Diff, ResourceChange
 
 SECTIONS = ("Services", "Thresholds", "Routes", "Alerts added", "Alerts removed", "SLOs and burn rates", "Dashboards", "Renamed", "Other changes")
@@ -53,10 +54,12 @@ def _threshold_lines(change: ResourceChange, old_ix: f.PlanIndex, new_ix: f.Plan
     before, after = f.thresholds(change.old, old_ix), f.thresholds(change.new, new_ix)
     u_old, u_new = f.unit(change.old), f.unit(change.new)
     moved = []
-    for severity in sorted(set(before) | set(after), key=lambda s: (s not in after, s)):
+    levels = sorted(set(before) | set(after), key=lambda s: (s not in after, s))
+    changed = {s for s in levels if not _same(before.get(s), after.get(s))}
+    for severity in levels:
         a, b = before.get(severity), after.get(severity)
-        if f.number(a) == f.number(b) and (f.number(a) is not None or a == b):
-            continue
+        if severity not in changed or (severity.endswith(" recovery") and severity.split()[0] in changed):
+            continue  # a recovery level that follows its moved threshold is no news
         if a is None:
             moved.append(f"{severity} at {f.format_value(b, u_new)} (new)")
         elif b is None:
@@ -70,6 +73,10 @@ def _threshold_lines(change: ResourceChange, old_ix: f.PlanIndex, new_ix: f.Plan
         windows = f.burn_windows(change.new)
         label += f" ({windows})" if windows else ""
     return [f"{label} · {m}  {_ref(change)}" for m in moved]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return f.number(a) == f.number(b) and (f.number(a) is not None or a == b)
 
 
 def _route_lines(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex, renames: dict[str, str]) -> list[str]:
@@ -137,21 +144,12 @@ def _dashboard_line(change: ResourceChange, service: Optional[str]) -> str:
 
 def _other_line(change: ResourceChange, service: Optional[str]) -> str:
     paths = [c.path.removeprefix("inputs.") for c in change.fields]
-    if len(change.fields) <= 3 and all(not isinstance(c.old, (dict, list)) and not isinstance(c.new, (dict, list)) for c in change.fields):
-        paths = [f"{p} {_short(c.old)} → {_short(c.new)}" for p, c in zip(paths, change.fields)]
+    if len(change.fields) <= 3:
+        paths = [f"{p} {' → '.join(pair(c.old, c.new, 50))}" for p, c in zip(paths, change.fields)]
     shown = ", ".join(paths[:6]) + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
     if change.kind in (ADDED, REMOVED):
         return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` {change.kind}"
     return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` changed: {shown}"
-
-
-def _short(value: Any) -> str:
-    from .model import ABSENT
-
-    if value is ABSENT:
-        return "(absent)"
-    text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _rename_hints(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex) -> list[str]:
@@ -194,7 +192,7 @@ def summarise(diff: Diff) -> Summary:
         if change.kind == RENAMED:
             summary.add("Renamed", f"{service or 'shared'} · `{change.old_name}` → `{change.name}` (aliased: same resource, not replaced)  {_ref(change)}")
         if f.is_alert(resource):
-            section = "SLOs and burn rates" if f.is_burn_rate(resource) else None
+            section = "SLOs and burn rates" if f.is_slo_alert(resource, service) else None
             if change.kind == ADDED:
                 routes = _routes_of(resource, new_ix)
                 label = f.where(resource, service)
@@ -235,6 +233,6 @@ def _covered(path: str, thresholds_moved: bool, routes_changed: bool) -> bool:
     """Field changes the threshold and route lines already tell; the rest is listed under other changes."""
     if path.startswith(("inputs.monitorThresholds", "inputs.threshold")):
         return True
-    if path.startswith("inputs.query") and thresholds_moved:
-        return True
+    if thresholds_moved and path.startswith(("inputs.query", "inputs.message", "inputs.alarmDescription", "inputs.name")):
+        return True  # the query and the words restate the threshold
     return path.startswith(("inputs.message", "inputs.alarmActions")) and routes_changed
