@@ -117,7 +117,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser().parse_args(words)
+    except SystemExit as exc:
+        # argparse exits 2 on a usage error; for diff and preview-summary 2 means "changes", so say 1 (an error)
+        if exc.code == 2 and set(words) & {"diff", "preview-summary"}:
+            return EXIT_ERROR
+        raise
     try:
         return int(args.run(args))
     except SpecErrors as exc:

@@ -73,3 +73,21 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["preview-summary", str(bad)]) == 1
     assert "no `steps` list" in capsys.readouterr().err
     assert main(["preview-summary", str(tmp_path / "missing.json")]) == 1
+
+
+def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """For diff and preview-summary, 2 means "changes": a usage error must not look like one."""
+    assert main(["preview-summary"]) == 1
+    assert main(["diff", "--stack"]) == 1
+    assert "usage: vigil diff" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan"])  # the other verbs keep argparse's 2
+    assert exit_.value.code == 2
+
+
+def test_diff_outside_a_git_repository_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: monitoring\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
+    assert "not a git repository" in capsys.readouterr().err
