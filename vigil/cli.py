@@ -50,8 +50,15 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _render(args: argparse.Namespace, diff: object) -> str:
+    from .diff.render import RENDERERS, render_markdown
+
+    if args.format == "markdown" and args.max_length:
+        return render_markdown(diff, max_length=args.max_length)  # type: ignore[arg-type]
+    return RENDERERS[args.format](diff)  # type: ignore[arg-type,operator]
+
+
 def _diff(args: argparse.Namespace) -> int:
-    from .diff.render import RENDERERS
     from .diff.revisions import DiffError, diff_revisions
     from .project import find_project
 
@@ -60,20 +67,19 @@ def _diff(args: argparse.Namespace) -> int:
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    sys.stdout.write(RENDERERS[args.format](diff))
+    sys.stdout.write(_render(args, diff))
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
 
 
 def _preview_summary(args: argparse.Namespace) -> int:
     from .diff.preview import PreviewError, summarise_preview
-    from .diff.render import RENDERERS
 
     try:
         diff = summarise_preview(args.file)
     except PreviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    sys.stdout.write(RENDERERS[args.format](diff))
+    sys.stdout.write(_render(args, diff))
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
 
 
@@ -102,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--head", help="git revision with the change (default: the working tree)")
     diff.add_argument("--catalog", type=Path, help="catalog folder, relative to each revision's project root")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
     diff.add_argument(
         "--isolated", action="store_true", help="plan each side in a `python -m vigil plan` process of its own (slower)"
     )
@@ -112,6 +119,7 @@ def parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("file", type=Path, help="file holding the output of `pulumi preview --json`")
     preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    preview.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
     preview.set_defaults(run=_preview_summary)
     return root
 

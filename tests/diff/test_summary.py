@@ -154,3 +154,16 @@ def test_text_and_json_tell_the_same_danger_first() -> None:
     assert document["counts"]["removed"] > 0 and document["stack"] == "prod"
     assert document["summary"]["danger"][0]["kind"] == "data-loss"
     assert {"kind", "type", "name", "fields"} <= set(document["changes"][0])
+
+
+def test_markdown_fits_a_pr_comment() -> None:
+    base = plan(*[f"s{i:03d}" for i in range(60)])
+    head = plan(*[f"t{i:03d}" for i in range(60)])
+    diff = compare(base, head, "main", "feature", "prod")
+    full = render_markdown(diff)
+    assert len(full) > 100_000
+    short = render_markdown(diff, max_length=30_000)
+    assert len(short) <= 30_000
+    assert short.startswith(full.split("\n", 3)[0]) and "#### ⚠️ Danger" in short
+    assert "more" in short and "run `vigil diff` locally for all" in short
+    assert render_markdown(diff, max_length=10**9) == full

@@ -52,6 +52,8 @@ def test_pr_runs_tests_and_keeps_one_diff_comment() -> None:
     assert checkout["with"]["fetch-depth"] == 0
     script = next(s["run"] for s in steps(diff) if "vigil diff" in s.get("run", ""))
     assert re.search(r"for stack in dev prod", script) and "--format markdown" in script and "--base" in script
+    assert "--max-length" in script  # a PR comment holds at most 65 536 characters
+    assert script.count("code=$?") == 1  # the exit code tested is the Markdown diff's
     (comment,) = uses(diff, "marocchino/sticky-pull-request-comment@")
     assert comment["with"]["header"] and comment["with"]["path"] == "comment.md"  # one comment, edited in place
 

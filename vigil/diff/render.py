@@ -73,40 +73,70 @@ def _unmention(line: str) -> str:
     return "`".join(parts)
 
 
-def render_markdown(diff: Diff, summary: Summary | None = None) -> str:
+def _bounded(lines: list[str], budget: int, unit: str) -> tuple[list[str], int]:
+    """As many lines as fit in `budget` characters; the rest counted, not shown."""
+    kept, used = [], 0
+    note = 80 + len(unit)  # room always left for the "… and N more" line
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > budget - note:
+            rest = f"- … and {len(lines) - index} more {unit} (run `vigil diff` locally for all)"
+            return kept + [rest], used + len(rest) + 1
+        kept.append(line)
+        used += len(line) + 1
+    return kept, used
+
+
+def render_markdown(diff: Diff, summary: Summary | None = None, max_length: int | None = None) -> str:
+    """Markdown for a PR comment; `max_length` (characters) keeps it under a comment's size limit by leaving
+    out what does not fit: field-level rows first, then summary lines; danger lines only when they alone overflow."""
     summary = summary or summarise(diff)
-    lines = [f"### Monitoring changes · stack `{diff.stack}` · `{diff.base_label}` → `{diff.head_label}`", "", _headline(diff), ""]
+    head = [f"### Monitoring changes · stack `{diff.stack}` · `{diff.base_label}` → `{diff.head_label}`", "", _headline(diff), ""]
+    budget = (max_length or 10**12) - sum(len(line) + 1 for line in head) - 300  # 300: the final note
     if summary.danger:
-        lines += ["#### ⚠️ Danger", ""]
-        lines += [f"- **{d.kind}**: {_unmention(d.message)}" for d in summary.danger]
-        lines.append("")
-    for section in SECTIONS:
-        if summary.sections[section]:
-            lines += [f"#### {section}", ""]
-            lines += [f"- {_unmention(line)}" for line in summary.sections[section]]
-            lines.append("")
-    if summary.hints:
-        lines += ["#### Hints", ""]
-        lines += [f"- {_unmention(hint)}" for hint in summary.hints]
-        lines.append("")
+        shown, used = _bounded([f"- **{d.kind}**: {_unmention(d.message)}" for d in summary.danger], budget - 30, "dangers")
+        head += ["#### ⚠️ Danger", "", *shown, ""]
+        budget -= used + 30
+    left_out: list[str] = []
+    body: list[str] = []
+    groups = [(section, summary.sections[section]) for section in SECTIONS] + [("Hints", summary.hints)]
+    for section, entries in groups:
+        if not entries:
+            continue
+        overhead = len(section) + 8
+        if budget < overhead + 200:
+            left_out.append(section)
+            continue
+        shown, used = _bounded([f"- {_unmention(line)}" for line in entries], budget - overhead, "lines")
+        body += [f"#### {section}", "", *shown, ""]
+        budget -= used + overhead
     if diff.changes:
-        lines += [
+        rows = []
+        for change in diff.changes:
+            name = f"`{change.name}`" + (f" (was `{change.old_name}`)" if change.old_name else "")
+            label = f"{change.kind} | {describe_type(change.type)} {name}"
+            if not change.fields:
+                rows.append(f"| {label} | | | |")
+            for c in change.fields:
+                mark = " ⚠️ replaces" if c.path in change.replaces else ""
+                old, new = _pair(c.old, c.new)
+                rows.append(f"| {label} | `{c.path}`{mark} | {_cell(old)} | {_cell(new)} |")
+        table_head = [
             f"<details><summary>Field-level changes ({len(diff.changes)} resources)</summary>",
             "",
             "| change | resource | field | old | new |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for change in diff.changes:
-            name = f"`{change.name}`" + (f" (was `{change.old_name}`)" if change.old_name else "")
-            label = f"{change.kind} | {describe_type(change.type)} {name}"
-            if not change.fields:
-                lines.append(f"| {label} | | | |")
-            for c in change.fields:
-                mark = " ⚠️ replaces" if c.path in change.replaces else ""
-                old, new = _pair(c.old, c.new)
-                lines.append(f"| {label} | `{c.path}`{mark} | {_cell(old)} | {_cell(new)} |")
-        lines += ["", "</details>", ""]
-    return "\n".join(lines)
+        overhead = sum(len(line) + 1 for line in table_head) + 20
+        if budget < overhead + 200:
+            left_out.append("field-level changes")
+        else:
+            shown, _ = _bounded(rows, budget - overhead, "field changes")
+            if shown and shown[-1].startswith("- … and"):
+                shown = shown[:-1] + ["", shown[-1][2:]]
+            body += [*table_head, *shown, "", "</details>", ""]
+    if left_out:
+        body += [f"_Left out to fit: {', '.join(left_out)} — run `vigil diff` locally for all._", ""]
+    return "\n".join(head + body)
 
 
 def render_json(diff: Diff, summary: Summary | None = None) -> str:

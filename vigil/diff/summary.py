@@ -11,8 +11,8 @@ from typing import Any, Optional
 
 from . import facets as f
 from .danger import Danger, dangers
-from .text import pair
 from .model import ADDED, REMOVED, RENAMED, SERVICE_COMPONENT, Diff, ResourceChange
+from .text import pair
 
 SECTIONS = ("Services", "Thresholds", "Routes", "Alerts added", "Alerts removed", "SLOs and burn rates", "Dashboards", "Renamed", "Other changes")
 
@@ -152,24 +152,35 @@ def _other_line(change: ResourceChange, service: Optional[str]) -> str:
     return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` changed: {shown}"
 
 
-def _rename_hints(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex) -> list[str]:
-    """Removed + added pairs that look like one resource renamed without `aliases`."""
-    removed = [c for c in diff.changes if c.kind == REMOVED and c.custom]
-    added = [c for c in diff.changes if c.kind == ADDED and c.custom]
+def _identity(resource: dict[str, Any]) -> list[tuple[str, str]]:
+    """What makes two resources of one type the same thing: their inputs, or their cloud name."""
+    import json
+
+    inputs = resource.get("inputs") or {}
+    keys = [("inputs", json.dumps(inputs, sort_keys=True, default=str))]
+    physical = next((k for k in ("name", "alarmName", "dashboardName") if k in inputs), None)
+    if physical is not None:
+        keys.append((physical, str(inputs[physical])))
+    return keys
+
+
+def _rename_hints(diff: Diff) -> list[str]:
+    """Removed + added pairs that look like one resource renamed without `aliases` (same inputs or cloud name)."""
+    added: dict[tuple[str, str, str], str] = {}
+    for change in diff.changes:
+        if change.kind == ADDED and change.custom and change.new is not None:
+            for key in _identity(change.new):
+                added.setdefault((change.type, *key), change.name)
     hints = []
-    for gone in removed:
-        for new in added:
-            if gone.type != new.type or gone.old is None or new.new is None:
-                continue
-            same_inputs = gone.old.get("inputs") == new.new.get("inputs")
-            physical = next((k for k in ("name", "alarmName", "dashboardName") if k in gone.old.get("inputs", {})), None)
-            same_physical = physical is not None and gone.old["inputs"].get(physical) == new.new["inputs"].get(physical)
-            if same_inputs or same_physical:
-                hints.append(
-                    f"`{gone.name}` → `{new.name}` looks like a rename: without "
-                    f'`aliases=[pulumi.Alias(name="{gone.name}")]` Pulumi deletes `{gone.name}` and creates `{new.name}`'
-                )
-                break
+    for gone in diff.changes:
+        if gone.kind != REMOVED or not gone.custom or gone.old is None:
+            continue
+        match = next((added[k] for k in ((gone.type, *key) for key in _identity(gone.old)) if k in added), None)
+        if match is not None:
+            hints.append(
+                f"`{gone.name}` → `{match}` looks like a rename: without "
+                f'`aliases=[pulumi.Alias(name="{gone.name}")]` Pulumi deletes `{gone.name}` and creates `{match}`'
+            )
     return hints
 
 
@@ -178,11 +189,14 @@ def summarise(diff: Diff) -> Summary:
     summary = Summary(danger=dangers(diff))
     renames = {c.name: c.old_name for c in diff.changes if c.kind == RENAMED and c.old_name}
     others: dict[tuple[str, str], list[str]] = {}
+    owned: dict[tuple[str, Optional[str]], int] = {}  # (kind, service) → resources added or removed with it
+    for change in diff.changes:
+        if change.custom and change.kind in (ADDED, REMOVED):
+            key = (change.kind, (old_ix if change.kind == REMOVED else new_ix).service_of(change.resource))
+            owned[key] = owned.get(key, 0) + 1
     for change in diff.changes:
         if change.type == SERVICE_COMPONENT and change.kind in (ADDED, REMOVED):
-            index = old_ix if change.kind == REMOVED else new_ix
-            owned = [c for c in diff.changes if c.kind == change.kind and c.custom and index.service_of(c.resource) == change.name]
-            summary.add("Services", f"service `{change.name}` {change.kind} ({len(owned)} resources)")
+            summary.add("Services", f"service `{change.name}` {change.kind} ({owned.get((change.kind, change.name), 0)} resources)")
     for change in diff.changes:
         if not change.custom:
             continue
@@ -221,7 +235,7 @@ def summarise(diff: Diff) -> Summary:
         summary.add("Other changes", f"{service} · {kind}: {', '.join(names)}")
     for line in _route_lines(diff, old_ix, new_ix, renames):
         summary.add("Routes", line)
-    summary.hints = _rename_hints(diff, old_ix, new_ix)
+    summary.hints = _rename_hints(diff)
     return summary
 
 
