@@ -51,7 +51,7 @@ def test_service_removed_warns_of_log_group_and_deletions_first() -> None:
     assert "protected" in found[0].message  # prod log groups are protected: `pulumi up` refuses
     (deleted,) = [d for d in found if d.kind == "delete"]  # one line for the service, not one per resource
     assert deleted.name == "web" and "12 resources" in deleted.message
-    assert all(f"`{name}`" in deleted.message for name in ("web-logs", "web-error-rate", "web-latency-p95-page"))
+    assert "(3 × Datadog monitor, 2 × CloudWatch metric alarm, 2 × SNS topic," in deleted.message
 
 
 def test_unprotected_log_group_removal_is_data_loss() -> None:

@@ -92,7 +92,7 @@ def dangers(diff: "Diff") -> list[Danger]:
         if service in gone_services:  # one line per removed service, not one per resource
             if change.old is not None and is_log_group(change.old):
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
-            by_service.setdefault(service, []).append(f"{describe_type(change.type)} `{change.name}`")
+            by_service.setdefault(service, []).append(describe_type(change.type))
             continue
         what = f"{describe_type(change.type)} `{change.name}`"
         if change.kind == "removed" and change.old is not None:
@@ -111,7 +111,9 @@ def dangers(diff: "Diff") -> list[Danger]:
             c = change.field(f"options.{option}")
             if c is not None and c.old is True and not c.new:
                 found.append((3, Danger("unprotect", change.name, change.type, f"{what}: {words}")))
-    for service, names in sorted(by_service.items()):
-        message = f"service `{service}` is removed: its {len(names)} resources will be deleted ({', '.join(names)})"
+    for service, kinds in sorted(by_service.items()):
+        counts = sorted(((kinds.count(k), k) for k in set(kinds)), key=lambda item: (-item[0], item[1]))
+        what = ", ".join(f"{n} × {k}" for n, k in counts)
+        message = f"service `{service}` is removed: its {len(kinds)} resources will be deleted ({what})"
         found.append((1, Danger("delete", service, "vigil:index:ServiceMonitoring", message)))
     return [d for _, d in sorted(found, key=lambda item: item[0])]

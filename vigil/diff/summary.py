@@ -210,10 +210,12 @@ def summarise(diff: Diff) -> Summary:
             if change.kind == ADDED:
                 routes = _routes_of(resource, new_ix)
                 label = f.where(resource, service)
-                summary.add(section or "Alerts added", f"{label} · {_levels(resource, new_ix) or 'no threshold'}{' · ' + routes if routes else ''}  {_ref(change)} added")
+                levels = _levels(resource, new_ix)
+                summary.add(section or "Alerts added", f"{label}{' · ' + levels if levels else ''}{' · ' + routes if routes else ''}  {_ref(change)} added")
             elif change.kind == REMOVED:
                 label = f.where(resource, service)
-                summary.add(section or "Alerts removed", f"{label} · was {_levels(resource, old_ix) or 'no threshold'}  {_ref(change)} removed")
+                levels = _levels(resource, old_ix)
+                summary.add(section or "Alerts removed", f"{label}{' · was ' + levels if levels else ''}  {_ref(change)} removed")
             else:
                 lines = _threshold_lines(change, old_ix, new_ix, service)
                 for line in lines:
