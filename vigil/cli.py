@@ -1,4 +1,10 @@
-"""`vigil`: validate, plan, schema and docs. Exit codes: 0 fine, 2 the spec or stack is wrong, 1 anything else."""
+"""`vigil`: validate, plan, schema, docs, diff and preview-summary.
+
+Exit codes: validate/plan/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
+docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
+diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
+(including a base or head revision whose spec is invalid).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from spec import SpecErrors
 from .stack_config import StackConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+EXIT_CHANGES = 2  # for diff and preview-summary only
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -64,9 +71,44 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _render(args: argparse.Namespace, diff: object) -> str:
+    from .diff.render import RENDERERS, render_markdown
+
+    if args.format == "markdown" and args.max_length:
+        return render_markdown(diff, max_length=args.max_length)  # type: ignore[arg-type]
+    return RENDERERS[args.format](diff)  # type: ignore[arg-type,operator]
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff.revisions import DiffError, diff_revisions
+    from .project import find_project
+
+    try:
+        diff = diff_revisions(find_project(), args.stack, args.base, args.head, args.catalog, args.isolated)
+    except DiffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(_render(args, diff))
+    return EXIT_CHANGES if diff.has_changes else EXIT_OK
+
+
+def _preview_summary(args: argparse.Namespace) -> int:
+    from .diff.preview import PreviewError, summarise_preview
+
+    try:
+        diff = summarise_preview(args.file)
+    except PreviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(_render(args, diff))
+    return EXIT_CHANGES if diff.has_changes else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
-    verbs = root.add_subparsers(dest="verb", required=True, metavar="{validate,plan,schema,docs}")
+    verbs = root.add_subparsers(
+        dest="verb", required=True, metavar="{validate,plan,schema,docs,diff,preview-summary}"
+    )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
     validate.add_argument("--catalog", type=Path, help="catalog folder (default: the stacks' monitoring:catalog)")
@@ -85,11 +127,40 @@ def parser() -> argparse.ArgumentParser:
 
     schema = verbs.add_parser("schema", help="print the JSON Schema of a catalog file")
     schema.set_defaults(run=_schema)
+
+    diff = verbs.add_parser(
+        "diff", help="what a change does to monitoring between two git revisions (exit 0 none, 2 changes, 1 error)"
+    )
+    diff.add_argument("--stack", required=True, help="stack to plan on both sides, e.g. dev or prod")
+    diff.add_argument("--base", required=True, help="git revision to compare against, e.g. main or origin/main")
+    diff.add_argument("--head", help="git revision with the change (default: the working tree)")
+    diff.add_argument("--catalog", type=Path, help="catalog folder, relative to each revision's project root")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
+    diff.add_argument(
+        "--isolated", action="store_true", help="plan each side in a `python -m vigil plan` process of its own (slower)"
+    )
+    diff.set_defaults(run=_diff)
+
+    preview = verbs.add_parser(
+        "preview-summary", help="the reviewer's summary of a `pulumi preview --json` document (exit 0 none, 2 changes, 1 error)"
+    )
+    preview.add_argument("file", type=Path, help="file holding the output of `pulumi preview --json`")
+    preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    preview.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
+    preview.set_defaults(run=_preview_summary)
     return root
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser().parse_args(words)
+    except SystemExit as exc:
+        # argparse exits 2 on a usage error; for diff and preview-summary 2 means "changes", so say 1 (an error)
+        if exc.code == 2 and set(words) & {"diff", "preview-summary"}:
+            return EXIT_ERROR
+        raise
     try:
         return int(args.run(args))
     except SpecErrors as exc:

@@ -34,9 +34,13 @@ class PlannedResource:
     inputs: dict[str, Any]
     options: dict[str, Any]
     custom: bool
+    aliases: tuple[str, ...] = ()  # earlier logical names (`aliases=[pulumi.Alias(name=...)]`): a rename, not delete + add
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+        out = {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+        if self.aliases:  # only when present, so plans without renames keep the exact contract
+            out["aliases"] = list(self.aliases)
+        return out
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,21 @@ def normalise(value: Any) -> Any:
     if value is rpc.UNKNOWN or value == rpc.UNKNOWN:
         return "[unknown]"
     return value
+
+
+def _alias_names(request: Any) -> tuple[str, ...]:
+    """The logical names a resource was known by, from its alias specs or alias URNs."""
+    names: set[str] = set()
+    for alias in getattr(request, "aliases", ()):
+        if alias.HasField("spec"):
+            names.add(alias.spec.name or request.name)
+        elif alias.urn:
+            names.add(_name_of(alias.urn) or request.name)
+    for urn in getattr(request, "aliasURNs", ()):
+        names.add(_name_of(urn) or request.name)
+    names.discard("")
+    names.discard(request.name)  # same name under another parent or type: not a rename
+    return tuple(sorted(names))
 
 
 def _name_of(urn: str) -> Optional[str]:
@@ -156,6 +175,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     "provider": provider,
                 },
                 custom=bool(request.custom),
+                aliases=_alias_names(request),
             )
         )
         return response

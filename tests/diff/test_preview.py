@@ -1,0 +1,93 @@
+"""`vigil preview-summary` on documents in Pulumi's preview JSON format (`pulumi preview --json`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vigil.cli import main
+from vigil.diff.preview import from_preview, load_preview
+from vigil.diff.summary import summarise
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "preview"
+
+
+def test_preview_changes_are_summarised_like_a_diff() -> None:
+    diff = from_preview(load_preview(FIXTURES / "prod-changes.json"))
+    assert diff.stack == "prod"
+    assert sorted((c.kind, c.name) for c in diff.changes) == [
+        ("added", "api-latency-p99"),
+        ("changed", "api-latency-p95"),
+        ("changed", "api-logs"),
+        ("removed", "api-cpu-page"),
+    ]
+    summary = summarise(diff)
+    assert summary.sections["Thresholds"] == ["api · p95 latency · page at 500 ms → 400 ms  (Datadog monitor `api-latency-p95`)"]
+    assert summary.sections["Routes"] == ["api · page: @pagerduty-platform → @pagerduty-oncall  (`api-latency-p95`)"]
+    assert summary.sections["Alerts removed"] == ["api · cpu · was page at 80%  (CloudWatch metric alarm `api-cpu-page`) removed"]
+    kinds = [(d.kind, d.name) for d in summary.danger]
+    assert kinds == [("data-loss", "api-logs"), ("delete", "api-cpu-page"), ("replace", "api-logs")]
+
+
+def test_pulumi_replace_reasons_are_kept() -> None:
+    diff = from_preview(load_preview(FIXTURES / "prod-changes.json"))
+    (logs,) = [c for c in diff.changes if c.name == "api-logs"]
+    assert logs.replaces == ("inputs.logGroupClass",)
+
+
+def test_pulumi_same_wins_over_our_comparison(tmp_path: Path) -> None:
+    document = load_preview(FIXTURES / "prod-no-changes.json")
+    step = next(s for s in document["steps"] if s["urn"].endswith("::api-error-rate"))
+    step["newState"] = json.loads(json.dumps(step["newState"]))
+    step["newState"]["inputs"]["priority"] = 2  # Pulumi says `same` (e.g. a provider default): not a change
+    assert not from_preview(document).has_changes
+    step["op"] = "update"
+    step["diffReasons"] = ["priority"]
+    (change,) = from_preview(document).changes
+    assert change.field("inputs.priority") is not None
+
+
+def test_secrets_and_renames_from_state(tmp_path: Path) -> None:
+    document = load_preview(FIXTURES / "prod-no-changes.json")
+    step = next(s for s in document["steps"] if s["urn"].endswith("::api-error-rate"))
+    step["op"] = "update"
+    step["urn"] = step["urn"].replace("::api-error-rate", "::api-errors")
+    step["newState"] = {**step["newState"], "urn": step["urn"]}
+    diff = from_preview(document)
+    assert [(c.kind, c.name, c.old_name) for c in diff.changes] == [("renamed", "api-errors", "api-error-rate")]
+    provider = next(r for r in diff.head["resources"] if r["name"] == "datadog")
+    assert provider["inputs"]["apiKey"] == "[secret]"
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview-summary", str(FIXTURES / "prod-changes.json"), "--format", "markdown"]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("### Monitoring changes · stack `prod`") and "⚠️ Danger" in out
+    assert "`@pagerduty-oncall`" in out  # no GitHub @-mention of a Datadog handle
+    assert main(["preview-summary", str(FIXTURES / "prod-no-changes.json")]) == 0
+    assert "No monitoring changes." in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"not": "a preview"}')
+    assert main(["preview-summary", str(bad)]) == 1
+    assert "no `steps` list" in capsys.readouterr().err
+    assert main(["preview-summary", str(tmp_path / "missing.json")]) == 1
+
+
+def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """For diff and preview-summary, 2 means "changes": a usage error must not look like one."""
+    assert main(["preview-summary"]) == 1
+    assert main(["diff", "--stack"]) == 1
+    assert "usage: vigil diff" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan"])  # the other verbs keep argparse's 2
+    assert exit_.value.code == 2
+
+
+def test_diff_outside_a_git_repository_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: monitoring\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
+    assert "not a git repository" in capsys.readouterr().err

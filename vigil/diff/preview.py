@@ -1,0 +1,155 @@
+"""The reviewer's summary from a real `pulumi preview --json`.
+
+Pulumi's preview JSON (the engine's `PreviewDigest`) holds `steps`: each with `op` (`same`, `create`, `update`,
+`delete`, `replace`, `create-replacement`, `delete-replaced`, `read`, ...), `urn`, `oldState` / `newState`
+(`type`, `inputs`, `parent`, `protect`, `retainOnDelete`, `provider`, ...), and for updates and replacements
+`diffReasons`, `replaceReasons` and `detailedDiff`; plus `changeSummary` (op → count).
+
+The steps are turned into two plan documents (before and after) and compared like two revisions; Pulumi's
+own verdicts then take precedence: its replacements, and `same` for what it found unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+from .compare import compare
+from .model import ABSENT, CHANGED, Diff, FieldChange, ResourceChange
+
+SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
+REPLACING_OPS = ("replace", "create-replacement", "delete-replaced")
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker of a secret value in serialised state
+SECRET = "[secret]"
+CREATE_OPS = ("create", "create-replacement", "import", "import-replacement")
+DELETE_OPS = ("delete", "delete-replaced", "discard")
+IGNORED_OPS = ("read", "refresh", "remove-pending-replace")
+
+
+class PreviewError(Exception):
+    pass
+
+
+def _name(urn: Optional[str]) -> Optional[str]:
+    return urn.split("::")[-1] if urn and "::" in urn else None
+
+
+def _parent(urn: Optional[str]) -> Optional[str]:
+    if not urn or "::" not in urn:
+        return None
+    if urn.split("::")[2].endswith("pulumi:pulumi:Stack"):
+        return None
+    return _name(urn)
+
+
+def _provider(reference: Optional[str]) -> Optional[str]:
+    return _name(reference.rsplit("::", 1)[0]) if reference else None  # "<provider urn>::<id>"
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+            return SECRET
+        return {k: _normalise(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _resource(urn: str, state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": state.get("type") or urn.split("::")[2].rsplit("$", 1)[-1],
+        "name": _name(state.get("urn") or urn),
+        "parent": _parent(state.get("parent")),
+        "inputs": _normalise(state.get("inputs") or {}),
+        "options": {
+            "protect": bool(state.get("protect")),
+            "retainOnDelete": bool(state.get("retainOnDelete")),
+            "deleteBeforeReplace": bool(state.get("deleteBeforeReplace")),
+            "provider": _provider(state.get("provider")),
+        },
+        "custom": bool(state.get("custom", True)),
+    }
+
+
+def load_preview(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise PreviewError(f"{path}: cannot read preview JSON: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
+        raise PreviewError(f"{path}: not `pulumi preview --json` output (no `steps` list)")
+    return document
+
+
+def from_preview(document: dict[str, Any], label: str = "pulumi preview") -> Diff:
+    base: list[dict[str, Any]] = []
+    head: list[dict[str, Any]] = []
+    verdicts: dict[tuple[str, str], dict[str, Any]] = {}
+    stack = ""
+    for step in document["steps"]:
+        op, urn = step.get("op", ""), step.get("urn", "")
+        old, new = step.get("oldState"), step.get("newState")
+        if urn.count("::") >= 3:
+            stack = stack or urn.split("::")[0].rsplit(":", 1)[-1]
+        state = new or old or {}
+        if (state.get("type") or "") in SKIPPED_TYPES or urn.split("::")[2:3] == ["pulumi:pulumi:Stack"]:
+            continue
+        if op in IGNORED_OPS:
+            continue
+        if op in CREATE_OPS:
+            if new:
+                head.append(_resource(urn, new))
+        elif op in DELETE_OPS:
+            if old:
+                base.append(_resource(urn, old))
+        else:  # same, update, replace: the resource exists before and after
+            before, after = old or new, new or old
+            if before and after:
+                base.append(_resource(urn, before))
+                resource = _resource(urn, after)
+                old_name = _name(before.get("urn") or urn)
+                if old_name != resource["name"]:
+                    resource["aliases"] = [old_name]
+                head.append(resource)
+        key = (state.get("type") or "", _name(urn) or "")
+        verdicts.setdefault(key, {"ops": set(), "replaceReasons": [], "diffReasons": []})
+        verdicts[key]["ops"].add(op)
+        verdicts[key]["replaceReasons"] += step.get("replaceReasons") or []
+        verdicts[key]["diffReasons"] += step.get("diffReasons") or []
+    diff = compare(
+        {"stack": stack, "resources": _unique(base)}, {"stack": stack, "resources": _unique(head)}, "current stack", label, stack
+    )
+    return _apply_verdicts(diff, verdicts)
+
+
+def _unique(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for resource in resources:
+        seen.setdefault((resource["type"], resource["name"]), resource)
+    return list(seen.values())
+
+
+def _apply_verdicts(diff: Diff, verdicts: dict[tuple[str, str], dict[str, Any]]) -> Diff:
+    """Pulumi knows best: its replacements stand, and what it calls `same` is not a change."""
+    changes = []
+    for change in diff.changes:
+        verdict = verdicts.get((change.type, change.name), {"ops": set(), "replaceReasons": [], "diffReasons": []})
+        ops = verdict["ops"]
+        if ops == {"same"}:
+            continue
+        fields, replaces = change.fields, change.replaces
+        if change.kind == CHANGED and not fields and verdict["diffReasons"]:
+            fields = tuple(FieldChange(f"inputs.{k}", ABSENT, ABSENT) for k in verdict["diffReasons"])
+        if ops & set(REPLACING_OPS):
+            reasons = [f"inputs.{k}" for k in verdict["replaceReasons"]]
+            replaces = tuple(p for p in (c.path for c in fields) if any(p == r or p.startswith(r + ".") or p.startswith(r + "[") for r in reasons)) or tuple(reasons) or ("(provider)",)
+        changes.append(ResourceChange(change.kind, change.type, change.name, change.old, change.new, fields, replaces, change.old_name))
+    return Diff(diff.stack, diff.base_label, diff.head_label, diff.base, diff.head, tuple(changes))
+
+
+def summarise_preview(path: Path) -> Diff:
+    return from_preview(load_preview(path))
