@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -52,14 +52,17 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         return {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, PlannedResource]:
+        return {r.name: r for r in self.resources}
+
     def service_of(self, resource: PlannedResource) -> Optional[str]:
         """The service component a resource belongs to (through its parents), or None for shared ones."""
-        parents = {r.name: r for r in self.resources}
         current: Optional[PlannedResource] = resource
         while current is not None:
             if current.type == SERVICE_COMPONENT:
                 return current.name
-            current = parents.get(current.parent) if current.parent else None
+            current = self._by_name.get(current.parent) if current.parent else None
         return None
 
     def by_name(self, name: str) -> PlannedResource:
@@ -181,16 +184,6 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-@contextlib.contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def run_offline(
     program: Callable[[], None],
     config: StackConfig,
@@ -208,7 +201,7 @@ def run_offline(
     monitor = _RecordingMonitor(_Mocks(stack_outputs))
     try:
         pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
-        with _working_directory(project_dir):
+        with contextlib.chdir(project_dir):
             _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
