@@ -10,16 +10,18 @@ from spec.errors import format_path
 
 from .component import ServiceMonitoring
 from .providers import make_providers
-from .settings import SettingsError, read_settings
+from .settings import SettingsError, check_secrets, read_settings, required_secrets
 
 
 def run() -> None:
+    """Everything is checked — spec, vendor rules, secrets — before the first resource is declared."""
     try:
         settings = read_settings()
         catalog = load_catalog(settings.catalog, [settings.environment])
         services = catalog.for_environment(settings.environment)
+        check_secrets(required_secrets(settings, services))
     except (SpecErrors, SettingsError) as exc:
-        raise pulumi.RunError(f"monitoring spec is invalid:\n{exc}") from None
+        raise pulumi.RunError(f"monitoring config or spec is invalid:\n{exc}") from None
     deployment = settings.deployment(pulumi.get_project(), pulumi.get_stack())
     violations = [
         f"{service.service}: {format_path(v.path)}: {v.message}"
@@ -28,12 +30,11 @@ def run() -> None:
     ]
     if violations:  # nothing is declared when any rule fails: no half-applied monitoring
         raise pulumi.RunError("monitoring spec breaks vendor rules (run `vigil validate`):\n" + "\n".join(violations))
-    regions = [s.sources.aws.region if s.sources.aws else settings.aws_region for s in services]
-    providers = make_providers(settings, regions)
+    providers = make_providers(settings, [settings.region_of(s) for s in services])
     try:
         for service in services:
             ServiceMonitoring(service, deployment, providers)
-    except SettingsError as exc:  # e.g. a secret config key the spec names is not set
+    except SettingsError as exc:
         raise pulumi.RunError(str(exc)) from None
     pulumi.export("services", [s.service for s in services])
     pulumi.export("environment", settings.environment)

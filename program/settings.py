@@ -38,6 +38,10 @@ class StackSettings:
     def uses(self, backend: str) -> bool:
         return backend in self.backends
 
+    def region_of(self, service: Service) -> str:
+        """The AWS region a service's CloudWatch resources live in: its spec's, else the stack's."""
+        return service.sources.aws.region if service.sources.aws else self.aws_region
+
     def deployment(self, project: str, stack: str) -> Deployment:
         return Deployment(
             project=project,
@@ -87,18 +91,26 @@ def read_settings() -> StackSettings:
     return parse_settings(pulumi.Config("monitoring").get, pulumi.get_stack())
 
 
-def endpoint_secrets(services: list[Service]) -> list[str]:
-    """Secret config keys named by the spec's SNS subscriptions."""
-    return sorted(
-        {
-            sub.endpoint_secret
-            for svc in services
-            for route in (svc.routes.page, svc.routes.ticket)
-            if route is not None
-            for sub in route.sns
-            if sub.endpoint_secret is not None
-        }
-    )
+def required_secrets(settings: StackSettings, services: list[Service]) -> list[str]:
+    """Secret config keys the program will read: the Datadog keys, and every `endpoint_secret` of the spec."""
+    endpoints = {
+        sub.endpoint_secret
+        for svc in services
+        for route in (svc.routes.page, svc.routes.ticket)
+        if route is not None
+        for sub in route.sns
+        if sub.endpoint_secret is not None
+    }
+    return (list(DATADOG_SECRETS) if settings.uses("datadog") else []) + sorted(endpoints)
+
+
+def check_secrets(names: list[str]) -> None:
+    """Every secret present before any resource is declared: a missing one must not leave a half-applied stack."""
+    config = pulumi.Config("monitoring")
+    missing = [name for name in names if config.get_secret(name) is None]
+    if missing:
+        commands = "; ".join(f"pulumi config set --secret monitoring:{name} ..." for name in missing)
+        raise SettingsError(f"missing secret config {', '.join('monitoring:' + m for m in missing)}: run {commands}")
 
 
 def stack_outputs(services: list[Service]) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from program.settings import DATADOG_SECRETS, endpoint_secrets, stack_outputs
+from program.settings import required_secrets, stack_outputs
 
 from .engine import SECRET, Plan, run_offline
 from .project import check_catalog, stack_target
@@ -30,5 +30,5 @@ def plan_stack(project_dir: Path, stack: str, catalog: Optional[Path] = None) ->
     catalog_obj, _ = check_catalog(project_dir, catalog)
     target = stack_target(project_dir, stack, catalog)
     services = catalog_obj.for_environment(target.settings.environment)
-    secrets = (list(DATADOG_SECRETS) if target.settings.uses("datadog") else []) + endpoint_secrets(services)
+    secrets = required_secrets(target.settings, services)
     return run_offline(program.run, offline_config(target.config, secrets), project_dir, stack_outputs(services))

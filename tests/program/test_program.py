@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from vigil.engine import SERVICE_COMPONENT
+import importlib
+from pathlib import Path
+import pulumi
+import pytest
+
+import program
+program_run = importlib.import_module("program.run")  # the module; `program.run` is the function
+from vigil.engine import SERVICE_COMPONENT, run_offline
+from vigil.project import stack_target
 from vigil.testkit import PlanView
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_one_component_per_service_with_every_resource_as_its_child(any_plan: PlanView) -> None:
@@ -52,3 +62,16 @@ def test_resources_carry_service_team_env_and_managed_by_tags(any_plan: PlanView
             assert tags == {"team:platform"}
         else:
             assert {"service:api", "team:platform", f"env:{env}", "managed-by:vigil"} <= tags, resource.name
+
+
+def test_missing_secrets_stop_the_program_before_any_resource(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `pulumi up` a missing secret must fail before the first registration, not halfway through."""
+    declared: list[str] = []
+    monkeypatch.setattr(program_run, "make_providers", lambda *args: declared.append("providers"))
+    with pytest.raises(pulumi.RunError) as caught:
+        run_offline(program.run, stack_target(ROOT, "prod").config, ROOT)  # the stack file holds no secrets
+    message = str(caught.value)
+    for key in ("monitoring:datadogApiKey", "monitoring:datadogAppKey", "monitoring:pagerdutyEndpoint"):
+        assert key in message
+    assert "pulumi config set --secret monitoring:pagerdutyEndpoint" in message
+    assert declared == []  # providers (the first resources) were never created
