@@ -47,10 +47,14 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
         known = ", ".join(stacks(project_dir)) or "none"
         raise StackConfigError(f"no stack '{stack}': {stack_file} does not exist (stacks: {known})")
     try:
-        project = (yaml.safe_load(project_file.read_text()) or {}).get("name", PROJECT)
+        project_doc = yaml.safe_load(project_file.read_text()) or {}
         document = yaml.safe_load(stack_file.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise StackConfigError(f"cannot read stack config {stack_file}: {exc}") from None
+    for path, doc, key in ((project_file, project_doc, "config"), (stack_file, document, "config")):
+        if not isinstance(doc, dict) or not isinstance(doc.get(key) or {}, dict):
+            raise StackConfigError(f"{path}: expected a mapping with a '{key}:' mapping")
+    project = str(project_doc.get("name", PROJECT))
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
     for key, value in (document.get("config") or {}).items():
@@ -60,4 +64,8 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
             secret_keys.add(full)
         else:
             values[full] = _as_config_string(value)
+    for key, declared in (project_doc.get("config") or {}).items():  # Pulumi.yaml defaults, as the engine applies them
+        full = key if ":" in key else f"{project}:{key}"
+        if isinstance(declared, dict) and "default" in declared:
+            values.setdefault(full, _as_config_string(declared["default"]))
     return StackConfig(project, stack, values, frozenset(secret_keys))

@@ -85,3 +85,28 @@ def test_schema_is_committed_and_current(capsys: pytest.CaptureFixture[str]) -> 
 def test_catalog_files_reference_the_schema() -> None:
     for path in (ROOT / "catalog").glob("*.yaml"):
         assert path.read_text().startswith("# yaml-language-server: $schema=../schema/service.schema.json"), path
+
+
+def _project(tmp_path: Path, stack_file: str) -> Path:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack_file)
+    return tmp_path
+
+
+def test_project_config_defaults_apply_offline_as_pulumi_applies_them(tmp_path: Path) -> None:
+    from vigil.stack_config import read_stack_config
+
+    config = read_stack_config(_project(tmp_path, "config:\n  monitoring:awsRegion: eu-central-1\n"), "dev")
+    assert config.get("awsRegion") == "eu-central-1"  # the stack's value wins
+    assert config.get("catalog") == "catalog" and config.get("datadogValidate") == "true"
+    assert json.loads(config.get("backends")) == ["datadog", "aws"]
+
+
+@pytest.mark.parametrize("content", ["- just a list\n", "config: [a, b]\n", "config: {monitoring:backends: [splunk]}\n"])
+def test_malformed_stack_file_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    monkeypatch.chdir(_project(tmp_path, content))
+    assert main(["plan", "--stack", "dev", "--catalog", str(ROOT / "catalog")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Pulumi.dev.yaml" in err and "Traceback" not in err
