@@ -25,7 +25,7 @@ EXIT_CHANGES = 2  # for diff and preview-summary only
 def _validate(args: argparse.Namespace) -> int:
     from .project import check_catalog, find_project
 
-    catalog, targets = check_catalog(find_project(), args.catalog)
+    catalog, _ = check_catalog(find_project(), args.catalog)
     services = len(catalog.services[catalog.environments[0]]) if catalog.environments else 0
     print(f"ok: {services} service(s) valid in environment(s) {', '.join(catalog.environments) or '(none)'}")
     return EXIT_OK
