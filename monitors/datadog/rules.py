@@ -22,6 +22,7 @@ from spec.slos import Slo
 from spec.units import Duration
 
 from .burn_rates import burn_rate_monitor
+from .messages import HANDLE
 from .slos import slo_objective
 from .synthetics import synthetic_test
 from .thresholds import threshold_monitors
@@ -53,7 +54,6 @@ SLO_ALERT = re.compile(
     r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
 )
 BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
 
 
 def _ms(window: str) -> int:
