@@ -50,7 +50,7 @@ def burn_rate_monitor(
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
         priority=priority(tier.severity, deployment),
-        tags=sorted([*deployment.tag_list(service), f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"]),
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"),
         include_tags=True,
         notify_no_data=False,
         renotify_interval=60 if tier.severity == "page" else 0,

@@ -49,5 +49,5 @@ def synthetic_test(service: Service, deployment: Deployment, check: HealthCheck)
             ),
         ),
         message=synthetic_message(service, deployment, check.name, check.url, check.severity, section),
-        tags=sorted([*deployment.tag_list(service), f"signal:{section}"]),
+        tags=deployment.tag_list(service, f"signal:{section}"),
     )

@@ -42,10 +42,6 @@ def recovery(signal: Signal, value: float) -> float:
     return round(value * (1 + HYSTERESIS), 6)
 
 
-def monitor_tags(service: Service, deployment: Deployment, signal: str) -> list[str]:
-    return sorted([*deployment.tag_list(service), f"signal:{anchor(signal)}"])
-
-
 def monitor_query(signal: Signal, expression: str, evaluation: str, threshold: str) -> str:
     if signal.is_log_alert:
         return f'logs("{expression}").index("*").rollup("count").last("{evaluation}") > {threshold}'
@@ -93,7 +89,7 @@ def threshold_monitor(
             warning_recovery=number(recovery(signal, float(warning.value))) if warning else None,
         ),
         priority=priority(alert.severity, deployment, threshold.priority),
-        tags=monitor_tags(service, deployment, name),
+        tags=deployment.tag_list(service, f"signal:{section}"),
         include_tags=True,
         notify_no_data=signal.notify_no_data,
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
