@@ -33,6 +33,11 @@ def priority(severity: Severity, deployment: Deployment, override: Optional[int]
     return "1" if deployment.production else "2"
 
 
+def renotify_minutes(severity: Severity) -> int:
+    """A page that stays unresolved is repeated every hour; a ticket is told once (0)."""
+    return 60 if severity == "page" else 0
+
+
 def recovery(signal: Signal, value: float) -> float:
     """A recovery threshold just inside the alerting one (percentages never recover past 100 %)."""
     if signal.direction == "above":
@@ -94,7 +99,7 @@ def threshold_monitor(
         notify_no_data=signal.notify_no_data,
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
         require_full_window=None if signal.is_log_alert else signal.require_full_window,
-        renotify_interval=60 if alert.severity == "page" else 0,
+        renotify_interval=renotify_minutes(alert.severity),
         evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late
     )
 
