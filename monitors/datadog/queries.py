@@ -27,9 +27,6 @@ class Expression:
         """The formula with each name replaced by its query: the monitor's form."""
         return re.sub(r"\b[a-z_]+\b", lambda m: self.terms.get(m.group(0), m.group(0)), self.formula)
 
-    def __str__(self) -> str:
-        return self.render()
-
 
 def single(query: str) -> Expression:
     return Expression("query", {"query": query})
