@@ -98,13 +98,3 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
         query=datadog.ServiceLevelObjectiveQueryArgs(numerator=custom.good, denominator=custom.total),
         **common,  # type: ignore[arg-type]
     )
-
-
-def slo_objectives(service: Service, deployment: Deployment) -> dict[str, datadog.ServiceLevelObjectiveArgs]:
-    """Every Datadog SLO of the service, by SLO name (the spec keeps them sorted by name)."""
-    out: dict[str, datadog.ServiceLevelObjectiveArgs] = {}
-    for slo in service.slos:
-        args = slo_objective(service, deployment, slo)
-        if args is not None:
-            out[slo.name] = args
-    return out
