@@ -20,7 +20,6 @@ from .messages import Level, threshold_message
 from .numbers import number, window
 from .signals import SIGNALS, Quantity, Signal
 
-AWS_SIGNALS = ("db_connections", "cache_hit_rate")  # read through Datadog's AWS integration
 HYSTERESIS = 0.1  # recover 10 % inside the threshold so a signal hovering at it does not flap
 
 
@@ -100,7 +99,7 @@ def threshold_monitor(
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
         require_full_window=None if signal.is_log_alert else signal.require_full_window,
         renotify_interval=renotify_minutes(alert.severity),
-        evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late
+        evaluation_delay=signal.evaluation_delay,
     )
 
 
