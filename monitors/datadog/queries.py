@@ -108,9 +108,9 @@ def cache_hit_rate(cluster: str) -> Expression:
     )
 
 
-def error_logs(source: DatadogSource, environment: str) -> str:
+def error_logs(source: DatadogSource, env: str) -> str:
     """Log search for the service's JSON log lines at level error (the status attribute)."""
-    return f"service:{source.apm_service} env:{environment} status:error"
+    return f"service:{source.apm_service} {env} status:error"
 
 
 def signal_expression(service: Service, signal: str, env: str) -> Optional[Expression]:

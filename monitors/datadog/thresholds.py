@@ -64,10 +64,11 @@ def threshold_monitor(
     source = service.sources.datadog
     if source is None:
         return None
+    env = queries.env_filter(deployment.environment)
     if signal.is_log_alert:
-        expression: Optional[str] = queries.error_logs(source, deployment.environment)
+        expression: Optional[str] = queries.error_logs(source, env)
     else:
-        found = queries.signal_expression(service, name, queries.env_filter(deployment.environment))
+        found = queries.signal_expression(service, name, env)
         expression = found.render() if found else None
     if expression is None:
         return None
