@@ -4,7 +4,7 @@ Datadog accepts only `team:<name>` tags on dashboards (at most 5), so the dashbo
 and finds its monitors by the `service:` and `env:` tags they carry.
 """
 
-from typing import Callable, Optional
+from typing import Callable
 
 import pulumi
 import pulumi_datadog as datadog
@@ -138,11 +138,9 @@ def _sections(
     }
 
 
-def service_dashboard(
-    service: Service, deployment: Deployment, slo_ids: Optional[dict[str, pulumi.Input[str]]] = None
-) -> datadog.DashboardArgs:
-    """The service's dashboard, its sections in the spec's order."""
-    sections = _sections(service, deployment, slo_ids or {})
+def service_dashboard(service: Service, deployment: Deployment, slo_ids: dict[str, pulumi.Input[str]]) -> datadog.DashboardArgs:
+    """The service's dashboard, its sections in the spec's order; `slo_ids` are the Datadog SLOs it shows, by name."""
+    sections = _sections(service, deployment, slo_ids)
     widgets = [widget for section in service.dashboards.sections for widget in sections[section]()]
     return datadog.DashboardArgs(
         title=f"{service.service} ({deployment.environment})",

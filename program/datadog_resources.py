@@ -13,7 +13,7 @@ from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
-from monitors.datadog.slos import slo_objectives
+from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitors
 from spec import Service
@@ -31,14 +31,16 @@ def declare_datadog(
         monitor = datadog.Monitor(f"{service.service}-{anchor(signal)}", args, opts=opts)
         monitor_ids[signal] = monitor.id
     slo_ids: dict[str, pulumi.Output[str]] = {}
-    slos = {slo.name: slo for slo in service.slos}
-    for name, args in slo_objectives(service, deployment).items():
-        objective = datadog.ServiceLevelObjective(f"{service.service}-{name}-slo", args, opts=opts)
-        slo_ids[name] = objective.id
-        for tier in slos[name].burn_rate:
+    for slo in service.slos:
+        objective_args = slo_objective(service, deployment, slo)
+        if objective_args is None:
+            continue
+        objective = datadog.ServiceLevelObjective(f"{service.service}-{slo.name}-slo", objective_args, opts=opts)
+        slo_ids[slo.name] = objective.id
+        for tier in slo.burn_rate:
             datadog.Monitor(
-                f"{service.service}-{name}-burn-{tier_key(tier)}",
-                burn_rate_monitor(service, deployment, slos[name], tier, objective.id),
+                f"{service.service}-{slo.name}-burn-{tier_key(tier)}",
+                burn_rate_monitor(service, deployment, slo, tier, objective.id),
                 opts=opts,
             )
     for check in service.health_checks:

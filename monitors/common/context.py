@@ -25,6 +25,6 @@ class Deployment:
             **service.tags,
         }
 
-    def tag_list(self, service: Service) -> list[str]:
-        """Datadog-style `key:value` tags, sorted so plans stay stable."""
-        return sorted(f"{k}:{v}" for k, v in self.tags(service).items())
+    def tag_list(self, service: Service, *extra: str) -> list[str]:
+        """Datadog-style `key:value` tags and a resource's own `extra` ones, sorted so plans stay stable."""
+        return sorted([*(f"{k}:{v}" for k, v in self.tags(service).items()), *extra])

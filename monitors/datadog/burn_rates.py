@@ -17,7 +17,7 @@ from spec.slos import BurnRateTier, Slo
 
 from .messages import burn_rate_message
 from .numbers import number, window
-from .thresholds import priority
+from .thresholds import priority, renotify_minutes
 
 
 def tier_key(tier: BurnRateTier) -> str:
@@ -50,8 +50,8 @@ def burn_rate_monitor(
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
         priority=priority(tier.severity, deployment),
-        tags=sorted([*deployment.tag_list(service), f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"]),
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"),
         include_tags=True,
         notify_no_data=False,
-        renotify_interval=60 if tier.severity == "page" else 0,
+        renotify_interval=renotify_minutes(tier.severity),
     )

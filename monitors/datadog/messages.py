@@ -4,6 +4,7 @@ Handles sit inside Datadog's conditional blocks so each state notifies its route
 severity's route, the warning state the ticket route, recovery everyone who was told.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -11,6 +12,9 @@ from monitors.common.context import Deployment
 from monitors.common.runbook import alert_doc_url, runbook_url
 from spec import Service
 from spec.routes import Severity
+
+# A Datadog @-handle as it appears inside a message (the spec's Handle grammar, found in running text).
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
 
 
 def route_handles(service: Service, severity: Severity) -> list[str]:
@@ -22,8 +26,10 @@ def links(service: Service, deployment: Deployment, section: str) -> str:
     return f"Runbook: {runbook_url(service, deployment)}\nThis alert: {alert_doc_url(service, deployment, section)}"
 
 
-def block(tag: str, text: str) -> str:
-    return f"{{{{#{tag}}}}}\n{text}\n{{{{/{tag}}}}}"
+def block(tag: str, text: str, handles: list[str]) -> str:
+    """A conditional block: its text, then the handles it notifies."""
+    line = " ".join([text, *handles])
+    return f"{{{{#{tag}}}}}\n{line}\n{{{{/{tag}}}}}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ def threshold_message(
         block(
             "is_alert",
             f"{title} {{{{value}}}}{unit} is {relation} {alert.described(unit)}: "
-            f"{'page' if alert.severity == 'page' else 'ticket'}. {' '.join(alert_handles)}".rstrip(),
+            f"{'page' if alert.severity == 'page' else 'ticket'}.",
+            alert_handles,
         )
     )
     told = list(alert_handles)
@@ -68,14 +75,14 @@ def threshold_message(
         parts.append(
             block(
                 "is_warning",
-                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.described(unit)}: "
-                f"ticket. {' '.join(warning_handles)}".rstrip(),
+                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.described(unit)}: ticket.",
+                warning_handles,
             )
         )
         told += [h for h in warning_handles if h not in told]
     if no_data:
-        parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic. {' '.join(alert_handles)}".rstrip()))
-    parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}. {' '.join(told)}".rstrip()))
+        parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic.", alert_handles))
+    parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}.", told))
     parts.append(links(service, deployment, section))
     return "\n".join(parts)
 
@@ -94,8 +101,8 @@ def burn_rate_message(
     return "\n".join(
         [
             head,
-            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {severity}. {' '.join(handles)}".rstrip()),
-            block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x. {' '.join(handles)}".rstrip()),
+            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {severity}.", handles),
+            block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x.", handles),
             links(service, deployment, section),
         ]
     )
@@ -107,8 +114,8 @@ def synthetic_message(service: Service, deployment: Deployment, check_name: str,
     return "\n".join(
         [
             head,
-            block("is_alert", f"{url} fails its status or response-time assertion: {severity}. {' '.join(handles)}".rstrip()),
-            block("is_recovery", f"Recovered: {url} passes again. {' '.join(handles)}".rstrip()),
+            block("is_alert", f"{url} fails its status or response-time assertion: {severity}.", handles),
+            block("is_recovery", f"Recovered: {url} passes again.", handles),
             links(service, deployment, section),
         ]
     )

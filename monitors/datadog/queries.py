@@ -27,9 +27,6 @@ class Expression:
         """The formula with each name replaced by its query: the monitor's form."""
         return re.sub(r"\b[a-z_]+\b", lambda m: self.terms.get(m.group(0), m.group(0)), self.formula)
 
-    def __str__(self) -> str:
-        return self.render()
-
 
 def single(query: str) -> Expression:
     return Expression("query", {"query": query})
@@ -111,9 +108,9 @@ def cache_hit_rate(cluster: str) -> Expression:
     )
 
 
-def error_logs(source: DatadogSource, environment: str) -> str:
+def error_logs(source: DatadogSource, env: str) -> str:
     """Log search for the service's JSON log lines at level error (the status attribute)."""
-    return f"service:{source.apm_service} env:{environment} status:error"
+    return f"service:{source.apm_service} {env} status:error"
 
 
 def signal_expression(service: Service, signal: str, env: str) -> Optional[Expression]:

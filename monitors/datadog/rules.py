@@ -19,8 +19,10 @@ from monitors.common.runbook import runbook_url
 from spec import Service
 from spec.alerts import Alerts
 from spec.slos import Slo
+from spec.units import Duration
 
 from .burn_rates import burn_rate_monitor
+from .messages import HANDLE
 from .slos import slo_objective
 from .synthetics import synthetic_test
 from .thresholds import threshold_monitors
@@ -52,12 +54,11 @@ SLO_ALERT = re.compile(
     r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
 )
 BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
-UNIT_MS = {"m": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
 def _ms(window: str) -> int:
-    return int(window[:-1]) * UNIT_MS[window[-1]]
+    """A window as the query writes it ('1h', '5m') in milliseconds; no validation, so '0m' is reported, not raised."""
+    return int(window[:-1]) * Duration.UNITS[window[-1]]
 
 
 # ---- generic checks, each returning messages ------------------------------------------------------

@@ -2,7 +2,7 @@
 how a spec quantity becomes the number in the query, and whether no data is worth an alert."""
 
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 from spec.alerts import Alerts, Direction
 from spec.units import Duration, Percent, Rate
@@ -19,6 +19,7 @@ class Signal:
     unit: str  # unit of the number in the query, for messages
     notify_no_data: bool  # sparse signals (APM counts, logs) have gaps that are not outages
     require_full_window: bool = False
+    evaluation_delay: Optional[int] = None  # seconds Datadog waits for late data before evaluating
 
     @property
     def direction(self) -> Direction:
@@ -44,6 +45,7 @@ class Signal:
 
 
 _5M, _10M, _15M = Duration(300_000), Duration(600_000), Duration(900_000)
+AWS_DELAY = 900  # seconds: signals read through Datadog's AWS integration arrive about 15 minutes late
 
 SIGNALS: dict[str, Signal] = {
     s.name: s
@@ -55,8 +57,8 @@ SIGNALS: dict[str, Signal] = {
         Signal("latency_p99", "p99 latency", "percentile", _5M, " s", notify_no_data=False),
         Signal("cpu", "CPU", "avg", _10M, "%", notify_no_data=False, require_full_window=True),
         Signal("memory", "memory", "avg", _10M, "%", notify_no_data=False, require_full_window=True),
-        Signal("db_connections", "database connections", "avg", _10M, " connections", notify_no_data=False),
-        Signal("cache_hit_rate", "cache hit rate", "sum", _15M, "%", notify_no_data=False),
+        Signal("db_connections", "database connections", "avg", _10M, " connections", notify_no_data=False, evaluation_delay=AWS_DELAY),
+        Signal("cache_hit_rate", "cache hit rate", "sum", _15M, "%", notify_no_data=False, evaluation_delay=AWS_DELAY),
         # No requests at all is the worst throughput drop: silence alerts here.
         Signal("throughput_drop", "throughput", "avg", _10M, " req/s", notify_no_data=True, require_full_window=True),
         Signal("error_log_rate", "error log lines", "logs", _5M, " lines", notify_no_data=False),

@@ -24,10 +24,6 @@ TIME_SLICE_SECONDS = 300
 LATENCY_PERCENTILE = "p95"
 
 
-def slo_tags(service: Service, deployment: Deployment, slo: Slo) -> list[str]:
-    return sorted([*deployment.tag_list(service), f"slo:{slo.name}"])
-
-
 def _thresholds(slo: Slo) -> list[datadog.ServiceLevelObjectiveThresholdArgs]:
     return [
         datadog.ServiceLevelObjectiveThresholdArgs(
@@ -52,7 +48,7 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
         timeframe=str(slo.window),
         target_threshold=slo.objective.value,
         warning_threshold=slo.warning.value if slo.warning else None,
-        tags=slo_tags(service, deployment, slo),
+        tags=deployment.tag_list(service, f"slo:{slo.name}"),
     )
     if slo.sli_kind == "availability":
         if source is None:
@@ -102,13 +98,3 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
         query=datadog.ServiceLevelObjectiveQueryArgs(numerator=custom.good, denominator=custom.total),
         **common,  # type: ignore[arg-type]
     )
-
-
-def slo_objectives(service: Service, deployment: Deployment) -> dict[str, datadog.ServiceLevelObjectiveArgs]:
-    """Every Datadog SLO of the service, by SLO name (the spec keeps them sorted by name)."""
-    out: dict[str, datadog.ServiceLevelObjectiveArgs] = {}
-    for slo in service.slos:
-        args = slo_objective(service, deployment, slo)
-        if args is not None:
-            out[slo.name] = args
-    return out

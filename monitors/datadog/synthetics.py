@@ -8,7 +8,7 @@ from spec import Service
 from spec.health import HealthCheck
 
 from .messages import synthetic_message
-from .thresholds import priority
+from .thresholds import priority, renotify_minutes
 
 RETRY_INTERVAL_MS = 1000
 
@@ -44,10 +44,8 @@ def synthetic_test(service: Service, deployment: Deployment, check: HealthCheck)
             retry=datadog.SyntheticsTestOptionsListRetryArgs(count=check.failure.retries, interval=RETRY_INTERVAL_MS),
             monitor_name=name,
             monitor_priority=int(priority(check.severity, deployment)),
-            monitor_options=datadog.SyntheticsTestOptionsListMonitorOptionsArgs(
-                renotify_interval=60 if check.severity == "page" else 0
-            ),
+            monitor_options=datadog.SyntheticsTestOptionsListMonitorOptionsArgs(renotify_interval=renotify_minutes(check.severity)),
         ),
         message=synthetic_message(service, deployment, check.name, check.url, check.severity, section),
-        tags=sorted([*deployment.tag_list(service), f"signal:{section}"]),
+        tags=deployment.tag_list(service, f"signal:{section}"),
     )

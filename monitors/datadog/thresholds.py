@@ -20,7 +20,6 @@ from .messages import Level, threshold_message
 from .numbers import number, window
 from .signals import SIGNALS, Quantity, Signal
 
-AWS_SIGNALS = ("db_connections", "cache_hit_rate")  # read through Datadog's AWS integration
 HYSTERESIS = 0.1  # recover 10 % inside the threshold so a signal hovering at it does not flap
 
 
@@ -33,6 +32,11 @@ def priority(severity: Severity, deployment: Deployment, override: Optional[int]
     return "1" if deployment.production else "2"
 
 
+def renotify_minutes(severity: Severity) -> int:
+    """A page that stays unresolved is repeated every hour; a ticket is told once (0)."""
+    return 60 if severity == "page" else 0
+
+
 def recovery(signal: Signal, value: float) -> float:
     """A recovery threshold just inside the alerting one (percentages never recover past 100 %)."""
     if signal.direction == "above":
@@ -40,10 +44,6 @@ def recovery(signal: Signal, value: float) -> float:
     if signal.unit == "%":
         return round(value + (100 - value) * HYSTERESIS, 6)
     return round(value * (1 + HYSTERESIS), 6)
-
-
-def monitor_tags(service: Service, deployment: Deployment, signal: str) -> list[str]:
-    return sorted([*deployment.tag_list(service), f"signal:{anchor(signal)}"])
 
 
 def monitor_query(signal: Signal, expression: str, evaluation: str, threshold: str) -> str:
@@ -64,10 +64,11 @@ def threshold_monitor(
     source = service.sources.datadog
     if source is None:
         return None
+    env = queries.env_filter(deployment.environment)
     if signal.is_log_alert:
-        expression: Optional[str] = queries.error_logs(source, deployment.environment)
+        expression: Optional[str] = queries.error_logs(source, env)
     else:
-        found = queries.signal_expression(service, name, queries.env_filter(deployment.environment))
+        found = queries.signal_expression(service, name, env)
         expression = found.render() if found else None
     if expression is None:
         return None
@@ -93,13 +94,13 @@ def threshold_monitor(
             warning_recovery=number(recovery(signal, float(warning.value))) if warning else None,
         ),
         priority=priority(alert.severity, deployment, threshold.priority),
-        tags=monitor_tags(service, deployment, name),
+        tags=deployment.tag_list(service, f"signal:{section}"),
         include_tags=True,
         notify_no_data=signal.notify_no_data,
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
         require_full_window=None if signal.is_log_alert else signal.require_full_window,
-        renotify_interval=60 if alert.severity == "page" else 0,
-        evaluation_delay=900 if name in AWS_SIGNALS else None,  # the AWS integration delivers ~15 min late
+        renotify_interval=renotify_minutes(alert.severity),
+        evaluation_delay=signal.evaluation_delay,
     )
 
 

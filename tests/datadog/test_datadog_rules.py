@@ -282,6 +282,19 @@ def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFix
     assert re.search(rf"api\.yaml:{line}:\d+: alerts\.cpu\.priority: .*priority 9 is outside Datadog's 1-5", err), err
 
 
+@pytest.mark.parametrize(("value", "expected"), [("high", "valid integer"), ("2.5", "fractional part")])
+def test_validate_rejects_a_priority_that_is_not_a_whole_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, expected: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    old = "  cpu: {critical: 80%, warning: 70%}"
+    folder, line = _catalog_with(tmp_path, old, f"  cpu: {{critical: 80%, warning: 70%, priority: {value}}}")
+    assert main(["validate", "--catalog", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"api\.yaml:{line}:\d+: alerts\.cpu\.priority: .*{expected}", err), err
+    assert "Traceback" not in err
+
+
 def test_log_search_terms_follow_the_tag_grammar(api: Service, prod: Deployment) -> None:
     source = replace(api.sources.datadog, apm_service="Api")
     broken = replace(api, sources=replace(api.sources, datadog=source))
