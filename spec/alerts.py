@@ -18,7 +18,7 @@ class Threshold(SpecModel, Generic[Q]):
     critical: Optional[Q] = Field(default=None, description="Pages the page route")
     warning: Optional[Q] = Field(default=None, description="Tickets the ticket route")
     window: Optional[Duration] = Field(default=None, description="Evaluation window; a per-signal default when absent")
-    priority: Optional[int] = Field(
+    priority: Optional[Annotated[int, Strict()]] = Field(
         default=None, description="Datadog monitor priority, 1 (highest) to 5; by default P1/P2 when paging, P3 for tickets"
     )
 

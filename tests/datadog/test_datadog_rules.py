@@ -282,7 +282,7 @@ def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFix
     assert re.search(rf"api\.yaml:{line}:\d+: alerts\.cpu\.priority: .*priority 9 is outside Datadog's 1-5", err), err
 
 
-@pytest.mark.parametrize(("value", "expected"), [("high", "valid integer"), ("2.5", "fractional part")])
+@pytest.mark.parametrize(("value", "expected"), [("high", "valid integer"), ("2.5", "valid integer"), ("true", "valid integer")])
 def test_validate_rejects_a_priority_that_is_not_a_whole_number(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, expected: str
 ) -> None:
