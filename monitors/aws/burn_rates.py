@@ -8,6 +8,7 @@ over the last `window`, as CloudWatch aggregates it. A period must be 10, 20, 30
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 import pulumi
@@ -38,8 +39,7 @@ def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
 
 def window_evaluation(window: Duration) -> Evaluation:
     """The whole window is one period; no traffic is no error."""
-    seconds = window.ms / 1000
-    return Evaluation(int(seconds) if seconds.is_integer() else int(seconds) + 1, 1, 1, "notBreaching")
+    return Evaluation(math.ceil(window.seconds), 1, 1, "notBreaching")
 
 
 def burn_rate_declarations(

@@ -81,8 +81,8 @@ class Evaluation:
         """Fit the spec's window: N periods covering it (M scaled alike); a window shorter than the period becomes it."""
         if window is None:
             return self
-        seconds = window.ms / 1000
-        period = self.period if seconds >= self.period else (int(seconds) if seconds.is_integer() else math.ceil(seconds))
+        seconds = window.seconds
+        period = self.period if seconds >= self.period else math.ceil(seconds)
         periods = max(1, math.ceil(seconds / period))
         datapoints = max(1, math.ceil(periods * self.datapoints / self.evaluation_periods))
         return replace(self, period=period, evaluation_periods=periods, datapoints=datapoints)
