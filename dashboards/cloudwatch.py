@@ -7,7 +7,6 @@ its alarm fires, in the alarm's unit and period.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any, Optional, Sequence
 
 import pulumi
@@ -66,9 +65,9 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
     threshold = getattr(service.alerts, signal)
     if threshold is None:
         return []
-    seen_here = replace(seen, evaluation=seen.evaluation.over(threshold.window))
+    fitted = seen.over(threshold.window)
     return [
-        {"label": f"{level} {value}", "value": seen_here.threshold(value), "color": COLOURS[level]}
+        {"label": f"{level} {value}", "value": fitted.threshold(value), "color": COLOURS[level]}
         for level, value in threshold.levels()
     ]
 
@@ -78,10 +77,8 @@ def _signal(service: Service, deployment: Deployment, targets: Targets, region: 
     if seen is None:
         return None
     threshold = getattr(service.alerts, signal)
-    evaluation = seen.evaluation.over(threshold.window if threshold else None)
-    return _graph(
-        seen.title, region, _rows(seen.source, seen.title), evaluation.period, seen.unit, _threshold_lines(service, signal, seen)
-    )
+    period = seen.over(threshold.window if threshold else None).evaluation.period
+    return _graph(seen.title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(service, signal, seen))
 
 
 def _throughput(service: Service, deployment: Deployment, targets: Targets, region: str) -> list[dict[str, Any]]:

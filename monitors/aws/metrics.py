@@ -101,6 +101,10 @@ class Watched:
     def threshold(self, value: object) -> float:
         return round(self.convert(value, self.evaluation.period), 6)
 
+    def over(self, window: Optional[Duration]) -> "Watched":
+        """Evaluated over the spec's window: thresholds per period follow the fitted period."""
+        return replace(self, evaluation=self.evaluation.over(window))
+
 
 def _seconds(value: object, _: int) -> float:
     return value.seconds  # type: ignore[attr-defined]
