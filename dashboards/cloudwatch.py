@@ -16,6 +16,7 @@ from monitors.aws.burn_rates import error_ratio_threshold
 from monitors.aws.health_checks import HEALTH_CHECK_REGION
 from monitors.aws.metrics import Metric, Ratio, Targets, Watched, alb_ratio, log_metric_name, log_namespace, watched
 from monitors.aws.names import aws_name
+from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
 from spec import Service
 
@@ -151,7 +152,7 @@ def _section_widgets(
                 {"label": f"{tier.long} tier ({tier.severity})", "value": error_ratio_threshold(slo, tier), "color": COLOURS["critical"]}
                 for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms)
             ]
-            budget = round(100 - slo.objective.value, 6)
+            budget = round(100 * error_budget(slo), 6)
             lines.append({"label": f"budget {slo.objective}", "value": budget, "color": COLOURS["objective"]})
             out.append(_graph(f"SLO {slo.name}: 5xx ratio", region, _rows(ratio, "5xx %"), 300, "%", lines))
         return out
