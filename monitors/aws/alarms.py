@@ -125,5 +125,5 @@ def threshold_alarms(
                 alarm_tags(service, deployment, severity),
             )
             path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)
-            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, name))
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path))
     return out

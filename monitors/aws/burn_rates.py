@@ -81,11 +81,7 @@ def burn_rate_declarations(
                     [],  # the tier's composite notifies
                     alarm_tags(service, deployment, None),
                 )
-                windows.append(
-                    Declaration(
-                        "metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), name
-                    )
-                )
+                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo)))
             out += windows
             name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
             what = (
@@ -103,6 +99,6 @@ def burn_rate_declarations(
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), name, depends))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends))
             faster, faster_logical = name, composite_logical
     return out

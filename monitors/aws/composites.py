@@ -66,4 +66,4 @@ def service_unhealthy(
         alarm_tags(service, deployment, None),
     )
     depends = tuple(d.logical for d in here)
-    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), name, depends)
+    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends)
