@@ -46,14 +46,27 @@ def test_sns_kms_key_rejects_what_cloudwatch_cannot_publish_through(key: str, me
     assert message in str(raised.value)
 
 
-def test_a_bad_sns_kms_key_stops_validate_with_the_stack_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    stack = (ROOT / "Pulumi.prod.yaml").read_text() + "  monitoring:snsKmsKey: alias/aws/sns\n"
-    (tmp_path / "Pulumi.prod.yaml").write_text(stack)
+def _validate_with(setting: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """`vigil validate` of the default catalog, its prod stack given one more config line; returns stderr."""
+    for stack_file in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, tmp_path / stack_file.name)
+    (tmp_path / "Pulumi.prod.yaml").write_text((ROOT / "Pulumi.prod.yaml").read_text() + f"  {setting}\n")
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--catalog", str(ROOT / "catalog")]) == 2
     err = capsys.readouterr().err
-    assert "error: Pulumi.prod.yaml: monitoring:snsKmsKey alias/aws/sns is AWS managed" in err
     assert "Traceback" not in err
+    return err
+
+
+def test_a_bad_sns_kms_key_stops_validate_with_the_stack_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _validate_with("monitoring:snsKmsKey: alias/aws/sns", tmp_path, monkeypatch, capsys)
+    assert "error: Pulumi.prod.yaml: monitoring:snsKmsKey alias/aws/sns is AWS managed" in err
+
+
+def test_a_bad_log_forwarder_arn_stops_validate_at_the_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _validate_with("monitoring:logForwarderArn: nonsense", tmp_path, monkeypatch, capsys)
+    assert "api.yaml:" in err and "monitoring:logForwarderArn 'nonsense' is not a Lambda function ARN" in err
