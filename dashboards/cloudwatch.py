@@ -7,7 +7,6 @@ its alarm fires, in the alarm's unit and period.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any, Optional, Sequence
 
 import pulumi
@@ -17,6 +16,7 @@ from monitors.aws.burn_rates import error_ratio_threshold
 from monitors.aws.health_checks import HEALTH_CHECK_REGION
 from monitors.aws.metrics import Metric, Ratio, Targets, Watched, alb_ratio, log_metric_name, log_namespace, watched
 from monitors.aws.names import aws_name
+from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
 from spec import Service
 
@@ -66,9 +66,9 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
     threshold = getattr(service.alerts, signal)
     if threshold is None:
         return []
-    seen_here = replace(seen, evaluation=seen.evaluation.over(threshold.window))
+    fitted = seen.over(threshold.window)
     return [
-        {"label": f"{level} {value}", "value": seen_here.threshold(value), "color": COLOURS[level]}
+        {"label": f"{level} {value}", "value": fitted.threshold(value), "color": COLOURS[level]}
         for level, value in threshold.levels()
     ]
 
@@ -78,10 +78,8 @@ def _signal(service: Service, deployment: Deployment, targets: Targets, region: 
     if seen is None:
         return None
     threshold = getattr(service.alerts, signal)
-    evaluation = seen.evaluation.over(threshold.window if threshold else None)
-    return _graph(
-        seen.title, region, _rows(seen.source, seen.title), evaluation.period, seen.unit, _threshold_lines(service, signal, seen)
-    )
+    period = seen.over(threshold.window if threshold else None).evaluation.period
+    return _graph(seen.title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(service, signal, seen))
 
 
 def _throughput(service: Service, deployment: Deployment, targets: Targets, region: str) -> list[dict[str, Any]]:
@@ -154,7 +152,7 @@ def _section_widgets(
                 {"label": f"{tier.long} tier ({tier.severity})", "value": error_ratio_threshold(slo, tier), "color": COLOURS["critical"]}
                 for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms)
             ]
-            budget = round(100 - slo.objective.value, 6)
+            budget = round(100 * error_budget(slo), 6)
             lines.append({"label": f"budget {slo.objective}", "value": budget, "color": COLOURS["objective"]})
             out.append(_graph(f"SLO {slo.name}: 5xx ratio", region, _rows(ratio, "5xx %"), 300, "%", lines))
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -16,6 +17,9 @@ BACKENDS = ("datadog", "aws")
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
 DEFAULT_DOCS_BASE_URL = "https://github.com/example/monitoring/blob/main/"
+# KMS's ways to name a key: key id (or multi-region mrk- id), alias/<name>, or the ARN of either.
+_KMS_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+KMS_KEY_PATTERN = rf"{_KMS_ID}|alias/[A-Za-z0-9/_-]{{1,250}}|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{{12}}:(?:key/{_KMS_ID}|alias/[A-Za-z0-9/_-]{{1,250}})"
 
 
 class SettingsError(Exception):
@@ -62,6 +66,17 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
     return value.lower() == "true"
 
 
+def _sns_kms_key(value: Optional[str]) -> Optional[str]:
+    """CloudWatch publishes only to topics under a customer managed key: AWS's own alias/aws/sns locks it out."""
+    if not value:
+        return None
+    if not re.fullmatch(KMS_KEY_PATTERN, value):
+        raise SettingsError(f"monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got {value!r}")
+    if value.endswith("alias/aws/sns"):
+        raise SettingsError("monitoring:snsKmsKey alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts; give a customer managed key")
+    return value
+
+
 def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
     """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON)."""
     environment = get("environment") or stack
@@ -83,7 +98,7 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         datadog_validate=_bool(get, "datadogValidate") is not False,
         log_forwarder_arn=get("logForwarderArn") or None,
         docs_base_url=get("docsBaseUrl") or DEFAULT_DOCS_BASE_URL,
-        sns_kms_key=get("snsKmsKey") or None,
+        sns_kms_key=_sns_kms_key(get("snsKmsKey")),
     )
 
 

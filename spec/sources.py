@@ -32,10 +32,11 @@ class StackOutput(SpecModel):
 
 
 def _kind(value: Any) -> Optional[str]:
+    """The union member's tag; capitalised, as pydantic names members, so errors point past it to the key."""
     if isinstance(value, str):
-        return "literal"
+        return "Name"
     if isinstance(value, (dict, StackOutput)):
-        return "output"
+        return "StackOutput"
     return None
 
 
@@ -43,8 +44,8 @@ def _literal_or_output(pattern: str) -> object:
     """A literal name (checked against its grammar) or `{output: name}`: one clear error either way."""
     return Annotated[
         Union[
-            Annotated[Annotated[str, StringConstraints(pattern=pattern)], Tag("literal")],
-            Annotated[StackOutput, Tag("output")],
+            Annotated[Annotated[str, StringConstraints(pattern=pattern)], Tag("Name")],
+            Annotated[StackOutput, Tag("StackOutput")],
         ],
         Discriminator(
             _kind,

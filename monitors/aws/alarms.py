@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Mapping, Optional, Sequence
 
 import pulumi
@@ -103,12 +102,12 @@ def threshold_alarms(
         seen = watched(signal, service, deployment, targets)
         if seen is None:
             continue
-        evaluation = seen.evaluation.over(threshold.window)
-        seen_here = replace(seen, evaluation=evaluation)  # thresholds per period follow the fitted period
+        seen = seen.over(threshold.window)
+        evaluation = seen.evaluation
         direction = Alerts.DIRECTION[signal]
         for level, value in threshold.levels():
             severity = LEVEL_SEVERITY[level]
-            limit = seen_here.threshold(value)
+            limit = seen.threshold(value)
             name = aws_name(service, deployment, signal, level)
             what = (
                 f"{service.service} ({deployment.environment}) {seen.title} {direction} {value} "
@@ -126,5 +125,5 @@ def threshold_alarms(
                 alarm_tags(service, deployment, severity),
             )
             path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)
-            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, name))
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path))
     return out

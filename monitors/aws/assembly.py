@@ -38,7 +38,7 @@ def declare_service(
     """Declare everything; returns the component's outputs."""
     group_logical = logical(service, "logs")
     group_name = log_group_name(service, deployment)
-    declare(Declaration("log_group", group_logical, log_group_args(service, deployment), region, ("logs",), group_name))
+    declare(Declaration("log_group", group_logical, log_group_args(service, deployment), region, ("logs",)))
     for filter_declaration in log_declarations(service, deployment, region, group_name, group_logical):
         declare(filter_declaration)
 
@@ -85,7 +85,7 @@ def declare_service(
         declare(
             Declaration(
                 "dashboard", logical(service, "dashboard"), dashboard_args(service, deployment, body), region,
-                ("dashboards",), name, tuple(arns), document=body,
+                ("dashboards",), tuple(arns), document=body,
             )
         )
         outputs["dashboardName"] = name

@@ -8,6 +8,7 @@ over the last `window`, as CloudWatch aggregates it. A period must be 10, 20, 30
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 import pulumi
@@ -38,8 +39,7 @@ def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
 
 def window_evaluation(window: Duration) -> Evaluation:
     """The whole window is one period; no traffic is no error."""
-    seconds = window.ms / 1000
-    return Evaluation(int(seconds) if seconds.is_integer() else int(seconds) + 1, 1, 1, "notBreaching")
+    return Evaluation(math.ceil(window.seconds), 1, 1, "notBreaching")
 
 
 def burn_rate_declarations(
@@ -81,11 +81,7 @@ def burn_rate_declarations(
                     [],  # the tier's composite notifies
                     alarm_tags(service, deployment, None),
                 )
-                windows.append(
-                    Declaration(
-                        "metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), name
-                    )
-                )
+                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo)))
             out += windows
             name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
             what = (
@@ -103,6 +99,6 @@ def burn_rate_declarations(
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), name, depends))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends))
             faster, faster_logical = name, composite_logical
     return out

@@ -53,17 +53,17 @@ def service_unhealthy(
 ) -> Optional[Declaration]:
     """Any critical alarm of the service's region in ALARM. It notifies nobody itself (each critical alarm already
     pages): it is the one alarm a deployment (ECS/CodeDeploy rollback) or a status page watches."""
-    names = [d.name for d in critical if d.name and d.region == region]
-    if not names:
+    here = [d for d in critical if d.name and d.region == region]
+    if not here:
         return None
     name = aws_name(service, deployment, "service-unhealthy")
-    what = f"{service.service} ({deployment.environment}) is unhealthy: one of its {len(names)} critical alarms is in ALARM"
+    what = f"{service.service} ({deployment.environment}) is unhealthy: one of its {len(here)} critical alarms is in ALARM"
     args = composite_alarm_args(
         name,
-        alarm_rule("OR", [n for n in names if n]),
+        alarm_rule("OR", [str(d.name) for d in here]),
         describe(service, deployment, what, anchor("service-unhealthy")),
         [],
         alarm_tags(service, deployment, None),
     )
-    depends = tuple(d.logical for d in critical if d.name and d.region == region)
-    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), name, depends)
+    depends = tuple(d.logical for d in here)
+    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends)

@@ -24,6 +24,18 @@ Kind = Literal[
 ]
 
 
+# The argument holding each kind's fixed cloud name (health checks and subscriptions have none).
+NAME_ARGUMENT: dict[str, str] = {
+    "log_group": "name",
+    "metric_filter": "name",
+    "subscription_filter": "name",
+    "topic": "name",
+    "metric_alarm": "name",
+    "composite_alarm": "alarm_name",
+    "dashboard": "dashboard_name",
+}
+
+
 @dataclass(frozen=True)
 class Declaration:
     kind: Kind
@@ -31,9 +43,14 @@ class Declaration:
     args: Any  # the pulumi_aws ...Args
     region: str
     path: PathKey  # where in the service spec it comes from (violations point there)
-    name: Optional[str] = None  # the fixed cloud name: replacing it needs delete-before-replace
     depends_on: tuple[str, ...] = ()  # logical names that must exist first (alarms a composite names)
     document: Any = None  # the structured form of a serialised argument (a dashboard body), for the rules
+
+    @property
+    def name(self) -> Optional[str]:
+        """The fixed cloud name, read from the arguments so it cannot drift: replacing it needs delete-before-replace."""
+        argument = NAME_ARGUMENT.get(self.kind)
+        return getattr(self.args, argument) if argument else None
 
     @property
     def severity(self) -> Optional[str]:

@@ -80,6 +80,4 @@ def health_alarm(
         [topics[check.severity]],
         alarm_tags(service, deployment, check.severity),
     )
-    return Declaration(
-        "metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name), name
-    )
+    return Declaration("metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name))

@@ -75,7 +75,6 @@ def log_declarations(
             metric_filter_args(service, deployment, level, log_group),
             region,
             ("logs", "metric_filters"),
-            aws_name(service, deployment, level, "log-events"),
             (group_logical,),
         )
         for level in service.logs.metric_filters
@@ -89,7 +88,6 @@ def log_declarations(
                 subscription_filter_args(service, deployment, log_group, forwarder),
                 region,
                 ("logs",),
-                aws_name(service, deployment, "datadog-forwarder"),
                 (group_logical,),
             )
         )

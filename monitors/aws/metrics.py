@@ -81,8 +81,8 @@ class Evaluation:
         """Fit the spec's window: N periods covering it (M scaled alike); a window shorter than the period becomes it."""
         if window is None:
             return self
-        seconds = window.ms / 1000
-        period = self.period if seconds >= self.period else (int(seconds) if seconds.is_integer() else math.ceil(seconds))
+        seconds = window.seconds
+        period = self.period if seconds >= self.period else math.ceil(seconds)
         periods = max(1, math.ceil(seconds / period))
         datapoints = max(1, math.ceil(periods * self.datapoints / self.evaluation_periods))
         return replace(self, period=period, evaluation_periods=periods, datapoints=datapoints)
@@ -100,6 +100,10 @@ class Watched:
 
     def threshold(self, value: object) -> float:
         return round(self.convert(value, self.evaluation.period), 6)
+
+    def over(self, window: Optional[Duration]) -> "Watched":
+        """Evaluated over the spec's window: thresholds per period follow the fitted period."""
+        return replace(self, evaluation=self.evaluation.over(window))
 
 
 def _seconds(value: object, _: int) -> float:

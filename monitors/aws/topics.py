@@ -66,10 +66,7 @@ def topic_declarations(
 ) -> pulumi.Input[str]:
     """Declare the topic and its subscriptions; returns the topic's ARN for alarm and OK actions."""
     name = topic_logical(service, severity, region_suffix)
-    topic = Declaration(
-        "topic", name, topic_args(service, deployment, severity, kms_key), region, ("routes", severity),
-        aws_name(service, deployment, severity),
-    )
+    topic = Declaration("topic", name, topic_args(service, deployment, severity, kms_key), region, ("routes", severity))
     arn = declare(topic).arn
     route = service.routes.get(severity)
     for subscription in route.sns if route else []:

@@ -68,3 +68,24 @@ def test_a_malformed_source_value_is_one_clear_error(tmp_path: Path, monkeypatch
     assert main(["validate", "--catalog", str(catalog)]) == 2
     err = capsys.readouterr().err
     assert "sources.aws.load_balancer: expected a name or {output: <stack output name>}" in err
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("{outputs: albName}", "api.yaml:{line}:21: sources.aws.load_balancer: unknown key 'outputs'; did you mean 'output'?"),
+        ("{output: albName, extra: 1}", "api.yaml:{line}:38: sources.aws.load_balancer: unknown key 'extra' allowed: output"),
+        ("{output: 1bad}", "api.yaml:{line}:29: sources.aws.load_balancer.output: expected a stack output name"),
+    ],
+)
+def test_a_bad_output_is_shown_at_its_key(
+    written: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The union member's tag never shows as a key: an unknown key is named as written, where it is written."""
+    catalog = _catalog(tmp_path)
+    text = (catalog / "api.yaml").read_text().replace("{output: albName}", written)
+    (catalog / "api.yaml").write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if written in row)
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "--catalog", str(catalog)]) == 2
+    assert expected.format(line=line) in capsys.readouterr().err

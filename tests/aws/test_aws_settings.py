@@ -1,0 +1,72 @@
+"""AWS stack settings with a bad value: one clear config message and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from program.settings import SettingsError, parse_settings
+from vigil.cli import main
+
+from aws_helpers import ROOT
+
+
+def _settings(**values: str) -> object:
+    return parse_settings(lambda key: values.get(key), "prod")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "mrk-1234abcd12ab34cd56ef1234567890ab",
+        "alias/monitoring-sns",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws:kms:eu-west-1:123456789012:alias/monitoring-sns",
+    ],
+)
+def test_sns_kms_key_takes_each_way_kms_names_a_key(key: str) -> None:
+    assert _settings(snsKmsKey=key).sns_kms_key == key  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        ("not a key", "monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got 'not a key'"),
+        ("arn:aws:sns:eu-west-1:123456789012:topic", "must be a KMS key id"),
+        ("alias/aws/sns", "alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts"),
+        ("arn:aws:kms:eu-west-1:123456789012:alias/aws/sns", "alias/aws/sns is AWS managed"),
+    ],
+)
+def test_sns_kms_key_rejects_what_cloudwatch_cannot_publish_through(key: str, message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        _settings(snsKmsKey=key)
+    assert message in str(raised.value)
+
+
+def _validate_with(setting: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """`vigil validate` of the default catalog, its prod stack given one more config line; returns stderr."""
+    for stack_file in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, tmp_path / stack_file.name)
+    (tmp_path / "Pulumi.prod.yaml").write_text((ROOT / "Pulumi.prod.yaml").read_text() + f"  {setting}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--catalog", str(ROOT / "catalog")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+def test_a_bad_sns_kms_key_stops_validate_with_the_stack_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _validate_with("monitoring:snsKmsKey: alias/aws/sns", tmp_path, monkeypatch, capsys)
+    assert "error: Pulumi.prod.yaml: monitoring:snsKmsKey alias/aws/sns is AWS managed" in err
+
+
+def test_a_bad_log_forwarder_arn_stops_validate_at_the_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _validate_with("monitoring:logForwarderArn: nonsense", tmp_path, monkeypatch, capsys)
+    assert "api.yaml:" in err and "monitoring:logForwarderArn 'nonsense' is not a Lambda function ARN" in err
