@@ -19,6 +19,6 @@ class ServiceMonitoring(pulumi.ComponentResource):
         if providers.datadog is not None:
             outputs.update(declare_datadog(self, service, deployment, providers.datadog))
         if providers.settings.uses("aws"):
-            region = providers.settings.region_of(service)
+            region = deployment.region_of(service)
             outputs.update(declare_aws(self, service, deployment, providers, region))
         self.register_outputs(outputs)

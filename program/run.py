@@ -30,7 +30,7 @@ def run() -> None:
     ]
     if violations:  # nothing is declared when any rule fails: no half-applied monitoring
         raise pulumi.RunError("monitoring spec breaks vendor rules (run `vigil validate`):\n" + "\n".join(violations))
-    providers = make_providers(settings, [settings.region_of(s) for s in services])
+    providers = make_providers(settings, [deployment.region_of(s) for s in services])
     try:
         for service in services:
             ServiceMonitoring(service, deployment, providers)

@@ -42,10 +42,6 @@ class StackSettings:
     def uses(self, backend: str) -> bool:
         return backend in self.backends
 
-    def region_of(self, service: Service) -> str:
-        """The AWS region a service's CloudWatch resources live in: its spec's, else the stack's."""
-        return service.sources.aws.region if service.sources.aws else self.aws_region
-
     def deployment(self, project: str, stack: str) -> Deployment:
         return Deployment(
             project=project,
@@ -54,6 +50,7 @@ class StackSettings:
             production=self.production,
             docs_base_url=self.docs_base_url,
             log_forwarder_arn=self.log_forwarder_arn,
+            default_region=self.aws_region,
         )
 
 

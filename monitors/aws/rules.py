@@ -183,16 +183,15 @@ def check_metric_filter(args: Any) -> list[str]:
     )
 
 
-def check_subscription_filter(args: Any, region: Optional[str]) -> list[str]:
-    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it).
-    `region` is None when the service names no AWS source (the stack's monitoring:awsRegion applies)."""
+def check_subscription_filter(args: Any, region: str) -> list[str]:
+    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it)."""
     put = lambda name: L.member("logs", "PutSubscriptionFilter", name)  # noqa: E731
     out = _problems(L.length_problem("subscription filter name", args.name or "", put("filterName")))
     arn = str(args.destination_arn)
     found = re.fullmatch(r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?", arn)
     if found is None:
         out.append(f"monitoring:logForwarderArn {arn!r} is not a Lambda function ARN")
-    elif region is not None and found.group(1) != region:
+    elif found.group(1) != region:
         out.append(f"monitoring:logForwarderArn is in {found.group(1)}, but the log group is in {region}: they must share a region")
     return out
 
@@ -260,12 +259,11 @@ def _recorded(service: Service, deployment: Deployment) -> list[Declaration]:
     source = service.sources.aws
     stack = source.from_stack if source is not None else None
     targets = resolve_targets(source, lambda output: f"${{{stack}.{output}}}")
-    region = source.region if source is not None else "us-east-1"
-    declare_service(service, deployment, region, targets, lambda name: "[secret]", declare)
+    declare_service(service, deployment, deployment.region_of(service), targets, lambda name: "[secret]", declare)
     return recorded
 
 
-def check_declarations(declarations: Iterable[Declaration], region_known: bool = True) -> list[tuple[Declaration, str]]:
+def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declaration, str]]:
     declarations = list(declarations)
     alarms: dict[str, set[str]] = {}
     for d in declarations:
@@ -276,7 +274,7 @@ def check_declarations(declarations: Iterable[Declaration], region_known: bool =
         "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.region, set())),
         "log_group": lambda d: check_log_group(d.args),
         "metric_filter": lambda d: check_metric_filter(d.args),
-        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region if region_known else None),
+        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region),
         "topic": lambda d: check_topic(d.args),
         "health_check": lambda d: check_health_check(d.args),
         "dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
@@ -290,7 +288,7 @@ def check_declarations(declarations: Iterable[Declaration], region_known: bool =
 
 
 def check(service: Service, deployment: Deployment) -> list[Violation]:
-    found = check_declarations(_recorded(service, deployment), region_known=service.sources.aws is not None)
+    found = check_declarations(_recorded(service, deployment))
     violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
     if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
         violations.append(

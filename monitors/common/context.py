@@ -14,6 +14,11 @@ class Deployment:
     production: bool
     docs_base_url: str = "https://github.com/example/monitoring/blob/main/"
     log_forwarder_arn: Optional[str] = None
+    default_region: str = "us-east-1"  # monitoring:awsRegion, for services whose spec names no region
+
+    def region_of(self, service: Service) -> str:
+        """The AWS region a service's CloudWatch resources live in: its spec's, else the stack's."""
+        return service.sources.aws.region if service.sources.aws else self.default_region
 
     def tags(self, service: Service) -> dict[str, str]:
         """The tags every resource carries: service, team, env, managed-by, then the spec's own."""

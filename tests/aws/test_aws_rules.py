@@ -288,12 +288,14 @@ def test_service_forwarder_in_another_region() -> None:
     assert any("is in us-west-2, but the log group is in eu-west-1" in m for m in messages)
 
 
-def test_service_forwarder_region_is_unknown_without_an_aws_source() -> None:
+def test_service_without_an_aws_source_is_checked_in_the_stacks_region() -> None:
     service = api()
     bare = service.model_copy(update={"sources": service.sources.model_copy(update={"aws": None})})
     arn = "arn:aws:lambda:us-west-2:123456789012:function:datadog-forwarder"
-    assert _messages(bare, ("logs",), log_forwarder_arn=arn) == []
-    assert _messages(bare, ("logs",), log_forwarder_arn="arn:aws:sqs:us-west-2:123456789012:q")
+    assert _messages(bare, ("logs",), log_forwarder_arn=arn, default_region="us-west-2") == []
+    messages = _messages(bare, ("logs",), log_forwarder_arn=arn, default_region="eu-central-1")
+    assert any("is in us-west-2, but the log group is in eu-central-1" in m for m in messages)
+    assert _messages(bare, ("logs",), log_forwarder_arn="arn:aws:sqs:us-west-2:123456789012:q", default_region="us-west-2")
 
 
 def test_service_error_log_rate_needs_the_error_filter() -> None:
