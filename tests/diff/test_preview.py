@@ -73,6 +73,26 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["preview-summary", str(bad)]) == 1
     assert "no `steps` list" in capsys.readouterr().err
     assert main(["preview-summary", str(tmp_path / "missing.json")]) == 1
+    assert "missing.json: cannot read preview JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('{"steps": [', "cannot read preview JSON"),
+        ('{"steps": [1]}', "step 1 is not a preview step: not an object"),
+        ('{"steps": [{"op": "create", "urn": "x", "newState": {"inputs": {}}}]}', "step 1 is not a preview step: `urn` is not a Pulumi URN"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": "x"}]}', "`newState` is not an object"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "oldState": {"inputs": 5}}]}', "`oldState.inputs` is not an object"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "oldState": {"parent": 5}}]}', "`oldState.parent` is not a string"),
+    ],
+)
+def test_a_malformed_preview_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problem: str) -> None:
+    broken = tmp_path / "preview.json"
+    broken.write_text(text)
+    assert main(["preview-summary", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {broken}: ") and problem in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
