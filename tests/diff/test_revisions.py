@@ -13,7 +13,6 @@ from vigil.cli import main
 from vigil.diff.compare import compare
 from vigil.diff.danger import dangers
 from vigil.diff.facets import PlanIndex, recipients
-from vigil.diff.revisions import diff_revisions
 from vigil.diff.summary import summarise
 
 MONITOR = "datadog:index/monitor:Monitor"

@@ -7,12 +7,10 @@ Replacement-forcing fields are the providers' "force new" inputs that this proje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
-from .model import FieldChange
-
-if TYPE_CHECKING:
-    from .model import Diff, ResourceChange
+from .facets import PlanIndex, describe_type, is_log_group
+from .model import Diff, FieldChange
 
 REPLACED_BY: dict[str, tuple[str, ...]] = {
     "datadog:index/monitor:Monitor": ("type",),
@@ -75,12 +73,8 @@ def _log_group_loss(resource: dict[str, Any], how: str) -> str:
     return f"DATA LOSS: {lead}; AWS deletes the old one with all its logs" if replaced else f"DATA LOSS: {lead}: AWS deletes it with all its logs"
 
 
-def dangers(diff: "Diff") -> list[Danger]:
+def dangers(diff: Diff) -> list[Danger]:
     """Dangers in order: data loss first, then deletions, replacements and protection removed."""
-    from .facets import describe_type, is_log_group
-
-    from .facets import PlanIndex
-
     found: list[tuple[int, Danger]] = []
     old_ix = PlanIndex(diff.base)
     gone_services = {c.name for c in diff.changes if c.kind == "removed" and not c.custom}

@@ -8,11 +8,12 @@ with vigil.routing, the one place that knows handles, message blocks and topic r
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Optional
 
 from ..routing import handles_by_severity, topic_of
-from .model import SERVICE_COMPONENT
+from .model import SERVICE_COMPONENT, is_custom
 
 ALERT_KINDS = {"Monitor", "MetricAlarm", "CompositeAlarm", "SyntheticsTest"}
 SLO_KINDS = {"ServiceLevelObjective"}
@@ -92,16 +93,12 @@ class PlanIndex:
             seen.add(current["name"])
             parent = current.get("parent")
             candidates = self.by_name.get(parent, []) if parent else []
-            current = next((c for c in candidates if not _is_custom(c)), candidates[0] if candidates else None)
+            current = next((c for c in candidates if not is_custom(c)), candidates[0] if candidates else None)
         return None
 
     def topic_recipients(self, topic: str) -> list[str]:
         """Who an SNS topic reaches: its subscriptions' `protocol:endpoint`, else the topic itself."""
         return sorted(self._subscriptions.get(topic, [])) or [f"topic {topic}"]
-
-
-def _is_custom(resource: dict[str, Any]) -> bool:
-    return resource["type"].split(":", 1)[0] != "vigil"
 
 
 def _tokens(name: str, service: Optional[str]) -> list[str]:
@@ -241,8 +238,6 @@ def slo_objectives(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def widget_count(resource: dict[str, Any]) -> Optional[int]:
     """Widgets of a Datadog dashboard (`widgets`) or CloudWatch dashboard (`dashboardBody` JSON)."""
-    import json
-
     inputs = resource.get("inputs", {})
     if isinstance(inputs.get("widgets"), list):
         return len(inputs["widgets"])

@@ -205,13 +205,6 @@ def _commit(repo: Path, ref: str) -> Optional[str]:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def plan_revision(repo: Path, project: Path, ref: str, stack: str, catalog: Optional[Path] = None) -> dict[str, Any]:
-    result = plan_revisions(repo, project, [ref], stack, catalog)[ref]
-    if isinstance(result, DiffError):
-        raise result
-    return result
-
-
 def diff_revisions(
     project_dir: Path,
     stack: str,
