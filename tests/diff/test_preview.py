@@ -110,4 +110,13 @@ def test_diff_outside_a_git_repository_is_an_error(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
-    assert "not a git repository" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a git repository" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_diff_without_git_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: monitoring\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
+    assert capsys.readouterr().err == "error: git is not on PATH, and `vigil diff` compares git revisions\n"
