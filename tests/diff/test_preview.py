@@ -120,3 +120,11 @@ def test_diff_without_git_is_an_error(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PATH", str(tmp_path))
     assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
     assert capsys.readouterr().err == "error: git is not on PATH, and `vigil diff` compares git revisions\n"
+
+
+def test_the_secret_marker_is_pulumis() -> None:
+    from pulumi.runtime import rpc
+
+    from vigil.diff import preview
+
+    assert (preview.SIG_KEY, preview.SECRET_SIG) == (rpc._special_sig_key, rpc._special_secret_sig)

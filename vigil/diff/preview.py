@@ -20,7 +20,10 @@ from .model import ABSENT, CHANGED, Diff, FieldChange, ResourceChange
 
 SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
 REPLACING_OPS = ("replace", "create-replacement", "delete-replaced")
-SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker of a secret value in serialised state
+# Pulumi's marker of a secret in serialised state: {SIG_KEY: SECRET_SIG, "value": ...} (pulumi.runtime.rpc's
+# _special_sig_key and _special_secret_sig, written out so the diff does not import the Pulumi SDK)
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SECRET = "[secret]"
 CREATE_OPS = ("create", "create-replacement", "import", "import-replacement")
 DELETE_OPS = ("delete", "delete-replaced", "discard")
@@ -49,7 +52,7 @@ def _provider(reference: Optional[str]) -> Optional[str]:
 
 def _normalise(value: Any) -> Any:
     if isinstance(value, dict):
-        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+        if value.get(SIG_KEY) == SECRET_SIG:
             return SECRET
         return {k: _normalise(value[k]) for k in sorted(value)}
     if isinstance(value, list):
