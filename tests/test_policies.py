@@ -249,7 +249,7 @@ def test_rules_and_routing_agree_on_who_is_notified(stack_plan, stack: str) -> N
     assert rules.alarms_heard([as_policy_resource(r) for r in plan.resources if r.custom], ORG) == []
 
 
-def test_rules_and_routing_agree_on_an_alarm_nobody_hears() -> None:
+def test_rules_and_routing_agree_on_which_alarms_are_heard() -> None:
     from vigil.engine import Plan
 
     def planned(type_: str, name: str, **inputs: object) -> PlannedResource:
@@ -263,8 +263,13 @@ def test_rules_and_routing_agree_on_an_alarm_nobody_hears() -> None:
         planned(metric, "short", alarmName="short", alarmActions=[]),
         planned(metric, "quiet", alarmName="quiet", alarmActions=[]),
         planned(comp, "tier", alarmName="tier", alarmRule='ALARM("long") AND ALARM("short")', alarmActions=["${api-page.arn}"]),
+        planned(metric, "window", alarmName="window", alarmActions=[]),
+        planned(comp, "inner", alarmName="inner", alarmRule='ALARM("window")', alarmActions=[]),
+        planned(comp, "outer", alarmName="outer", alarmRule='ALARM("inner") OR ALARM("tier")', alarmActions=["${api-page.arn}"]),
     )
     plan = Plan("p", "prod", resources)
     heard_by_routing = {r.name for r in resources if routing.is_alarm(r) and (routing.notified(plan, r) or routing.heard_through(plan, r))}
     unheard_by_rules = {v.split(":")[0] for v in rules.alarms_heard([as_policy_resource(r) for r in resources], ORG)}
-    assert heard_by_routing == {"long", "short", "tier"} and unheard_by_rules == {"quiet"}
+    assert heard_by_routing == {"long", "short", "tier", "window", "inner", "outer"} and unheard_by_rules == {"quiet"}
+    assert routing.heard_through(plan, plan.by_name("window")) == ["inner"]  # heard through a composite that is heard itself
+    assert routing.heard_through(plan, plan.by_name("quiet")) == []

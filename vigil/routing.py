@@ -118,20 +118,31 @@ def _alarm_name(resource: PlannedResource) -> str:
     return str(resource.inputs.get("alarmName") or resource.inputs.get("name") or resource.name)
 
 
-def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
-    """For an alarm that notifies nobody itself: the alarms through which it is heard all the same — the composite
-    alarms with actions that use it (a burn-rate window), or, for a composite roll-up, its inputs when every one of
-    them notifies someone (so the roll-up never pages twice)."""
+def _heard(plan: Plan) -> tuple[dict[str, set[str]], set[str]]:
+    """Each alarm's inputs (the alarms its rule names), and the names of every alarm someone hears: those that
+    notify, then, until nothing changes, those feeding a heard composite and composites whose every input is heard.
+    (The same fixpoint as policy/rules.py's alarms_heard, so the test kit and the policy pack agree.)"""
     alarms = {_alarm_name(r): r for r in plan.resources if is_alarm(r)}
+    inputs = {name: set(_ALARM_REF.findall(str(r.inputs.get("alarmRule", "")))) for name, r in alarms.items()}
+    heard = {name for name, r in alarms.items() if notified(plan, r)}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(set(alarms) - heard):
+            if any(name in inputs[other] for other in heard) or (inputs[name] and inputs[name] <= heard):
+                heard.add(name)
+                changed = True
+    return inputs, heard
+
+
+def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
+    """For an alarm that notifies nobody itself: the alarms through which it is heard all the same — the heard
+    composite alarms that use it (a burn-rate window), or, for a composite roll-up, its inputs when every one of
+    them is heard (so the roll-up never pages twice). Empty when nobody hears it."""
+    inputs, heard = _heard(plan)
     name = _alarm_name(resource)
-    users = [
-        other
-        for other_name, other in sorted(alarms.items())
-        if name in _ALARM_REF.findall(str(other.inputs.get("alarmRule", ""))) and notified(plan, other)
-    ]
+    users = sorted(other for other in heard if name in inputs[other])
     if users:
-        return [_alarm_name(u) for u in users]
-    inputs = _ALARM_REF.findall(str(resource.inputs.get("alarmRule", "")))
-    if inputs and all(i in alarms and (notified(plan, alarms[i]) or heard_through(plan, alarms[i])) for i in inputs):
-        return sorted(inputs)
-    return []
+        return users
+    own = inputs.get(name, set())
+    return sorted(own) if own and own <= heard else []
