@@ -5,9 +5,13 @@ Written once, used twice:
 - the CrossGuard policy pack (`__main__.py`) applies them at `pulumi preview --policy-pack policy`.
 
 This module imports nothing but the standard library: the policy pack runs it in its own environment, and the
-tests import it without `pulumi_policy`. Props may be CrossGuard's read-only proxies, so only the Mapping and
-Sequence interfaces are used; reading a value unknown during preview raises CrossGuard's UnknownValueError,
-which CrossGuard reports as "can't run policy during preview".
+tests import it without `pulumi_policy`. So it keeps its own reading of who is notified (the handle grammar,
+alert-state message blocks, alarm actions, alarms heard through composites), a copy of vigil/routing.py's;
+tests/test_policies.py checks that the two agree on both stacks.
+
+Props may be CrossGuard's read-only proxies, so only the Mapping and Sequence interfaces are used; reading a
+value unknown during preview raises CrossGuard's UnknownValueError, which CrossGuard reports as "can't run
+policy during preview".
 
 What CrossGuard can and cannot see:
 - props are the resource's *inputs*: a Datadog monitor's message, an alarm's actions and description, tags,
@@ -289,7 +293,7 @@ class PolicyRule:
 
 
 RESOURCE_RULES: tuple[PolicyRule, ...] = (
-    PolicyRule("alerts-route-somewhere", "Every monitor notifies a handle; every alarm has alarm actions.", routes_somewhere),
+    PolicyRule("alerts-route-somewhere", "Every monitor and synthetic test notifies a handle (alarms: see alarms-heard).", routes_somewhere),
     PolicyRule("prod-critical-alerts-page", "Critical alerts in production notify the page route.", prod_critical_pages),
     PolicyRule("resources-tagged", "Every taggable resource is tagged with team, service and env.", tagged),
     PolicyRule("prod-logs-retained", "Production log groups have retention and are protected or retained.", prod_logs_retained),

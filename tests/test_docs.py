@@ -85,6 +85,24 @@ def test_docs_check_fails_after_a_threshold_change(tmp_path: Path, monkeypatch: 
     assert main(["docs", "--check"]) == 0
 
 
+@pytest.mark.parametrize("check", [True, False])
+def test_docs_of_a_broken_catalog_exit_2_with_the_problem_and_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], check: bool
+) -> None:
+    for stack_file in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, tmp_path)
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    (catalog / "api.yaml").write_text((catalog / "api.yaml").read_text() + "  bogus: [\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["docs", *(["--check"] if check else []), "--catalog", str(catalog)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("catalog/api.yaml:") and "invalid YAML" in err[0] and err[1:] == ["1 problem(s) found"]
+    assert main(["docs", "--catalog", str(tmp_path / "missing")]) == 2
+    assert "catalog folder" in capsys.readouterr().err
+    assert not (tmp_path / "docs").exists()
+
+
 def test_write_then_check_and_orphans(tmp_path: Path, generated: dict[str, str]) -> None:
     (tmp_path / "docs/services").mkdir(parents=True)
     (tmp_path / "docs/services/gone.md").write_text("a removed service\n")

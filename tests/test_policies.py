@@ -219,3 +219,57 @@ def test_breaking_the_plan_breaks_the_policies(stack_plan) -> None:  # type: ign
         planned.type, planned.name, planned.parent, {**planned.inputs, "retentionInDays": 7}, {**planned.options, "protect": False, "retainOnDelete": False}, True
     )
     assert len(rules.check_resource(as_policy_resource(unprotected))) == 2
+
+
+# --- the policy pack's copy of "who is notified" agrees with vigil.routing ---------------------------------------------
+# policy/rules.py may not import vigil (a CrossGuard pack runs in its own environment), so it keeps its own reading
+# of handles, message blocks and alarm actions; these tests keep the two copies from drifting apart.
+
+
+def test_the_handle_grammar_is_the_same_everywhere() -> None:
+    from vigil.render import datadog_summary
+
+    assert rules.HANDLE.pattern == routing.HANDLE.pattern == datadog_summary.HANDLE.pattern
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_rules_and_routing_agree_on_who_is_notified(stack_plan, stack: str) -> None:  # type: ignore[no-untyped-def]
+    plan = stack_plan(stack).plan
+    monitors = [r for r in plan.resources if routing.is_monitor(r)]
+    alarms = [r for r in plan.resources if routing.is_alarm(r)]
+    assert monitors and alarms
+    for r in monitors:
+        assert rules.handles_on_alert(rules.message_of(as_policy_resource(r))) == routing.notified(plan, r, "alert"), r.name
+    for r in alarms:
+        topics = sorted(t for a in r.inputs.get("alarmActions") or [] if (t := routing.topic_of(str(a))))
+        assert rules.alarm_targets(as_policy_resource(r)) == topics, r.name
+    silent = [r for r in alarms if not routing.notified(plan, r)]
+    assert silent, "the stacks have burn-rate windows heard only through their composite"
+    assert all(routing.heard_through(plan, r) for r in silent)
+    assert rules.alarms_heard([as_policy_resource(r) for r in plan.resources if r.custom], ORG) == []
+
+
+def test_rules_and_routing_agree_on_which_alarms_are_heard() -> None:
+    from vigil.engine import Plan
+
+    def planned(type_: str, name: str, **inputs: object) -> PlannedResource:
+        return PlannedResource(type_, name, None, dict(inputs), {"protect": False, "retainOnDelete": False}, True)
+
+    metric, comp = "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+    resources = (
+        planned(rules.TOPIC, "api-page"),
+        planned(rules.SUBSCRIPTION, "api-page-0", topic="${api-page.arn}", protocol="email", endpoint="o@example.com"),
+        planned(metric, "long", alarmName="long", alarmActions=[]),
+        planned(metric, "short", alarmName="short", alarmActions=[]),
+        planned(metric, "quiet", alarmName="quiet", alarmActions=[]),
+        planned(comp, "tier", alarmName="tier", alarmRule='ALARM("long") AND ALARM("short")', alarmActions=["${api-page.arn}"]),
+        planned(metric, "window", alarmName="window", alarmActions=[]),
+        planned(comp, "inner", alarmName="inner", alarmRule='ALARM("window")', alarmActions=[]),
+        planned(comp, "outer", alarmName="outer", alarmRule='ALARM("inner") OR ALARM("tier")', alarmActions=["${api-page.arn}"]),
+    )
+    plan = Plan("p", "prod", resources)
+    heard_by_routing = {r.name for r in resources if routing.is_alarm(r) and (routing.notified(plan, r) or routing.heard_through(plan, r))}
+    unheard_by_rules = {v.split(":")[0] for v in rules.alarms_heard([as_policy_resource(r) for r in resources], ORG)}
+    assert heard_by_routing == {"long", "short", "tier", "window", "inner", "outer"} and unheard_by_rules == {"quiet"}
+    assert routing.heard_through(plan, plan.by_name("window")) == ["inner"]  # heard through a composite that is heard itself
+    assert routing.heard_through(plan, plan.by_name("quiet")) == []

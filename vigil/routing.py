@@ -1,23 +1,27 @@
 """Which planned resources alert, and whom they notify: Datadog handles in messages, SNS subscriptions behind alarm actions.
 
-Shared by the docs generator and the test kit, over the offline plan (where an alarm's action is a placeholder
-such as `${api-page.arn}` naming the topic resource it points at).
+The one home, within vigil, of how "who is notified" is read: the handle grammar, Datadog's conditional
+message blocks and the offline plan's topic references (an alarm's action is a placeholder such as
+`${api-page.arn}` naming the topic resource it points at). The docs generator and the test kit use the
+functions over a `Plan`; the diff, which works on plan documents (plain dicts), uses the string-level ones.
+`policy/rules.py` keeps its own copy (a CrossGuard pack imports nothing of vigil); tests/test_policies.py
+checks that the two agree.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from .engine import Plan, PlannedResource
-from .render.datadog_summary import handles
+if TYPE_CHECKING:  # types only: the diff imports this module without paying for the Pulumi SDK
+    from .engine import Plan, PlannedResource
 
 # Datadog resources that notify through `@handles` in their message.
 DATADOG_NOTIFYING = ("datadog:index/monitor:Monitor", "datadog:index/syntheticsTest:SyntheticsTest")
-TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
 _PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
-ALARM_ACTIONS = ("alarmActions", "okActions", "insufficientDataActions")
+_BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
 _STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
 # Datadog conditional variables that render when a monitor enters each state.
 _RENDERS_IN = {"alert": {"is_alert", "is_warning_to_alert"}, "warning": {"is_warning", "is_alert_to_warning"}}
@@ -37,20 +41,26 @@ def is_alerting(resource: PlannedResource) -> bool:
     return is_monitor(resource) or is_alarm(resource)
 
 
-def _topic(reference: str) -> Optional[str]:
+def handles(text: str) -> list[str]:
+    """The Datadog `@handles` in a text, sorted, each once."""
+    return sorted(set(HANDLE.findall(text)))
+
+
+def topic_of(reference: str) -> Optional[str]:
+    """The topic resource an offline plan's reference names: `${api-page.arn}` → `api-page`; None for anything else."""
     match = _PLACEHOLDER.match(reference)
     return match.group("name") if match else None
 
 
 def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
     """An action placeholder resolved to its topic's subscription endpoints; an unknown action stays as written."""
-    topic = _topic(action)
+    topic = topic_of(action)
     if topic is None:
         return [action]
     endpoints = [
         f"{r.inputs.get('protocol')}:{r.inputs.get('endpoint')}" if protocol else str(r.inputs.get("endpoint"))
         for r in plan.resources
-        if r.type == SUBSCRIPTION and _topic(str(r.inputs.get("topic", ""))) == topic
+        if r.type == SUBSCRIPTION and topic_of(str(r.inputs.get("topic", ""))) == topic
     ]
     return sorted(endpoints) or [f"sns-topic:{topic} (no subscriptions)"]
 
@@ -64,6 +74,20 @@ def message_for(message: str, state: str) -> str:
         return body if renders != inverted else " "
 
     return _STATE_BLOCK.sub(keep, message)
+
+
+def handles_by_severity(message: str) -> dict[str, list[str]]:
+    """@-handles by severity: inside `{{#is_alert}}` → page, `{{#is_warning}}` → ticket, outside any block → notify
+    (every state); handles in other blocks (recovery, no data) are not counted."""
+    out: dict[str, set[str]] = {}
+    for block, body in _BLOCK.findall(message):
+        severity = {"is_alert": "page", "is_warning": "ticket"}.get(block)
+        if severity:
+            out.setdefault(severity, set()).update(HANDLE.findall(body))
+    always = set(HANDLE.findall(_BLOCK.sub(" ", message)))
+    if always:
+        out.setdefault("notify", set()).update(always)
+    return {k: sorted(v) for k, v in out.items() if v}
 
 
 def notified(
@@ -94,20 +118,31 @@ def _alarm_name(resource: PlannedResource) -> str:
     return str(resource.inputs.get("alarmName") or resource.inputs.get("name") or resource.name)
 
 
-def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
-    """For an alarm that notifies nobody itself: the alarms through which it is heard all the same — the composite
-    alarms with actions that use it (a burn-rate window), or, for a composite roll-up, its inputs when every one of
-    them notifies someone (so the roll-up never pages twice)."""
+def _heard(plan: Plan) -> tuple[dict[str, set[str]], set[str]]:
+    """Each alarm's inputs (the alarms its rule names), and the names of every alarm someone hears: those that
+    notify, then, until nothing changes, those feeding a heard composite and composites whose every input is heard.
+    (The same fixpoint as policy/rules.py's alarms_heard, so the test kit and the policy pack agree.)"""
     alarms = {_alarm_name(r): r for r in plan.resources if is_alarm(r)}
+    inputs = {name: set(_ALARM_REF.findall(str(r.inputs.get("alarmRule", "")))) for name, r in alarms.items()}
+    heard = {name for name, r in alarms.items() if notified(plan, r)}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(set(alarms) - heard):
+            if any(name in inputs[other] for other in heard) or (inputs[name] and inputs[name] <= heard):
+                heard.add(name)
+                changed = True
+    return inputs, heard
+
+
+def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
+    """For an alarm that notifies nobody itself: the alarms through which it is heard all the same — the heard
+    composite alarms that use it (a burn-rate window), or, for a composite roll-up, its inputs when every one of
+    them is heard (so the roll-up never pages twice). Empty when nobody hears it."""
+    inputs, heard = _heard(plan)
     name = _alarm_name(resource)
-    users = [
-        other
-        for other_name, other in sorted(alarms.items())
-        if name in _ALARM_REF.findall(str(other.inputs.get("alarmRule", ""))) and notified(plan, other)
-    ]
+    users = sorted(other for other in heard if name in inputs[other])
     if users:
-        return [_alarm_name(u) for u in users]
-    inputs = _ALARM_REF.findall(str(resource.inputs.get("alarmRule", "")))
-    if inputs and all(i in alarms and (notified(plan, alarms[i]) or heard_through(plan, alarms[i])) for i in inputs):
-        return sorted(inputs)
-    return []
+        return users
+    own = inputs.get(name, set())
+    return sorted(own) if own and own <= heard else []

@@ -141,3 +141,11 @@ def test_subscription_endpoint_change_forces_replacement_of_subscription_only() 
     diff = compare(base, head)
     assert [(c.name, c.replaces) for c in diff.changes] == [("api-ticket-email", ("inputs.endpoint",))]
     assert ALARM not in {c.type for c in diff.changes} and LOG_GROUP not in {c.type for c in diff.changes}
+
+
+def test_the_service_component_type_is_the_engines() -> None:
+    """The diff reads plan documents without importing the engine (and the Pulumi SDK): its copy must match."""
+    from vigil import engine
+    from vigil.diff import model
+
+    assert model.SERVICE_COMPONENT == engine.SERVICE_COMPONENT

@@ -73,6 +73,26 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["preview-summary", str(bad)]) == 1
     assert "no `steps` list" in capsys.readouterr().err
     assert main(["preview-summary", str(tmp_path / "missing.json")]) == 1
+    assert "missing.json: cannot read preview JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('{"steps": [', "cannot read preview JSON"),
+        ('{"steps": [1]}', "step 1 is not a preview step: not an object"),
+        ('{"steps": [{"op": "create", "urn": "x", "newState": {"inputs": {}}}]}', "step 1 is not a preview step: `urn` is not a Pulumi URN"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": "x"}]}', "`newState` is not an object"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "oldState": {"inputs": 5}}]}', "`oldState.inputs` is not an object"),
+        ('{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "oldState": {"parent": 5}}]}', "`oldState.parent` is not a string"),
+    ],
+)
+def test_a_malformed_preview_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problem: str) -> None:
+    broken = tmp_path / "preview.json"
+    broken.write_text(text)
+    assert main(["preview-summary", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {broken}: ") and problem in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,4 +110,21 @@ def test_diff_outside_a_git_repository_is_an_error(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
-    assert "not a git repository" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a git repository" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_diff_without_git_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: monitoring\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1
+    assert capsys.readouterr().err == "error: git is not on PATH, and `vigil diff` compares git revisions\n"
+
+
+def test_the_secret_marker_is_pulumis() -> None:
+    from pulumi.runtime import rpc
+
+    from vigil.diff import preview
+
+    assert (preview.SIG_KEY, preview.SECRET_SIG) == (rpc._special_sig_key, rpc._special_secret_sig)

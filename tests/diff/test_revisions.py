@@ -13,7 +13,6 @@ from vigil.cli import main
 from vigil.diff.compare import compare
 from vigil.diff.danger import dangers
 from vigil.diff.facets import PlanIndex, recipients
-from vigil.diff.revisions import diff_revisions
 from vigil.diff.summary import summarise
 
 MONITOR = "datadog:index/monitor:Monitor"
@@ -57,7 +56,11 @@ def test_invalid_revision_is_an_error_with_the_spec_message(
     err = capsys.readouterr().err
     assert "spec or stack is invalid" in err and "bogus_key" in err
     assert main(["diff", "--stack", STACK, "--base", "no-such-ref"]) == 1
-    assert "no-such-ref" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no-such-ref: not a git revision" in err and len(err.strip().splitlines()) == 1, err
+    assert main(["diff", "--stack", STACK, "--base", "main", "--head", "no-such-head"]) == 1
+    err = capsys.readouterr().err
+    assert "no-such-head: not a git revision" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_route_change_says_who_is_paged(revisions: Revisions) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 from diff_plans import MONITOR, SUBSCRIPTION, cw_dashboard, edited, find, plan
 
 from vigil.diff.compare import compare
-from vigil.diff.facets import datadog_recipients, format_value, signal
+from vigil.diff.facets import format_value, signal
 from vigil.diff.render import render_json, render_markdown, render_text
 from vigil.diff.summary import summarise
+from vigil.routing import handles_by_severity
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 
@@ -32,7 +33,7 @@ def test_values_with_units() -> None:
 
 def test_datadog_recipients_by_block() -> None:
     message = "x {{#is_alert}}@pagerduty-a{{/is_alert}} {{#is_warning}}@slack-b{{/is_warning}} {{#is_recovery}}@r{{/is_recovery}} @all"
-    assert datadog_recipients(message) == {"page": ["@pagerduty-a"], "ticket": ["@slack-b"], "notify": ["@all"]}
+    assert handles_by_severity(message) == {"page": ["@pagerduty-a"], "ticket": ["@slack-b"], "notify": ["@all"]}
 
 
 def test_threshold_moved_in_words() -> None:

@@ -7,12 +7,10 @@ Replacement-forcing fields are the providers' "force new" inputs that this proje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
-from .model import FieldChange
-
-if TYPE_CHECKING:
-    from .model import Diff, ResourceChange
+from .facets import PlanIndex, describe_type, is_log_group
+from .model import REMOVED, SERVICE_COMPONENT, Diff, FieldChange
 
 REPLACED_BY: dict[str, tuple[str, ...]] = {
     "datadog:index/monitor:Monitor": ("type",),
@@ -75,27 +73,23 @@ def _log_group_loss(resource: dict[str, Any], how: str) -> str:
     return f"DATA LOSS: {lead}; AWS deletes the old one with all its logs" if replaced else f"DATA LOSS: {lead}: AWS deletes it with all its logs"
 
 
-def dangers(diff: "Diff") -> list[Danger]:
+def dangers(diff: Diff) -> list[Danger]:
     """Dangers in order: data loss first, then deletions, replacements and protection removed."""
-    from .facets import describe_type, is_log_group
-
-    from .facets import PlanIndex
-
     found: list[tuple[int, Danger]] = []
     old_ix = PlanIndex(diff.base)
-    gone_services = {c.name for c in diff.changes if c.kind == "removed" and not c.custom}
+    gone_services = {c.name for c in diff.changes if c.kind == REMOVED and not c.custom}
     by_service: dict[str, list[str]] = {}
     for change in diff.changes:
         if not change.custom:
             continue
-        service = old_ix.service_of(change.old) if change.kind == "removed" and change.old is not None else None
+        service = old_ix.service_of(change.old) if change.kind == REMOVED and change.old is not None else None
         if service in gone_services:  # one line per removed service, not one per resource
             if change.old is not None and is_log_group(change.old):
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
             by_service.setdefault(service, []).append(describe_type(change.type))
             continue
         what = f"{describe_type(change.type)} `{change.name}`"
-        if change.kind == "removed" and change.old is not None:
+        if change.kind == REMOVED and change.old is not None:
             if is_log_group(change.old):
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
             found.append((1, Danger("delete", change.name, change.type, f"{what} will be deleted")))
@@ -115,5 +109,5 @@ def dangers(diff: "Diff") -> list[Danger]:
         counts = sorted(((kinds.count(k), k) for k in set(kinds)), key=lambda item: (-item[0], item[1]))
         what = ", ".join(f"{n} × {k}" for n, k in counts)
         message = f"service `{service}` is removed: its {len(kinds)} resources will be deleted ({what})"
-        found.append((1, Danger("delete", service, "vigil:index:ServiceMonitoring", message)))
+        found.append((1, Danger("delete", service, SERVICE_COMPONENT, message)))
     return [d for _, d in sorted(found, key=lambda item: item[0])]

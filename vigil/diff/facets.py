@@ -2,15 +2,18 @@
 
 Nothing here knows the program's builders: a signal's words come from the logical name (minus the service
 and severity words), severities from Datadog's `monitorThresholds` keys or an alarm's name and SNS topics,
-recipients from Datadog @-handles in the message and from the SNS subscriptions behind alarm actions.
+recipients from Datadog @-handles in the message and from the SNS subscriptions behind alarm actions (read
+with vigil.routing, the one place that knows handles, message blocks and topic references).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Optional
 
-from .model import SERVICE_COMPONENT
+from ..routing import handles_by_severity, topic_of
+from .model import SERVICE_COMPONENT, is_custom
 
 ALERT_KINDS = {"Monitor", "MetricAlarm", "CompositeAlarm", "SyntheticsTest"}
 SLO_KINDS = {"ServiceLevelObjective"}
@@ -19,9 +22,6 @@ AWS_SERVICES = {"cloudwatch": "CloudWatch", "sns": "SNS", "route53": "Route 53"}
 SEVERITY_WORDS = {"page": "page", "critical": "page", "crit": "page", "ticket": "ticket", "warning": "ticket", "warn": "ticket"}
 # Datadog's monitor threshold keys, in the words of the spec: critical pages, warning opens a ticket.
 DATADOG_LEVELS = {"critical": "page", "warning": "ticket", "criticalRecovery": "page recovery", "warningRecovery": "ticket recovery"}
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
-BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
-PLACEHOLDER = re.compile(r"\$\{([^.}]+)\.[A-Za-z]+\}")
 PERCENTILE = re.compile(r"^p\d{2,3}(\.\d+)?$")
 BURN = re.compile(r'long_window\("(\w+)"\)\s*\.short_window\("(\w+)"\)')
 
@@ -79,7 +79,8 @@ class PlanIndex:
         for resource in self.resources:
             if kind(resource["type"]) == "TopicSubscription":
                 inputs = resource.get("inputs", {})
-                for topic in PLACEHOLDER.findall(str(inputs.get("topic", ""))):
+                topic = topic_of(str(inputs.get("topic", "")))
+                if topic is not None:
                     endpoint = inputs.get("endpoint", "?")
                     self._subscriptions.setdefault(topic, []).append(f"{inputs.get('protocol', '?')}:{endpoint}")
 
@@ -92,16 +93,12 @@ class PlanIndex:
             seen.add(current["name"])
             parent = current.get("parent")
             candidates = self.by_name.get(parent, []) if parent else []
-            current = next((c for c in candidates if not _is_custom(c)), candidates[0] if candidates else None)
+            current = next((c for c in candidates if not is_custom(c)), candidates[0] if candidates else None)
         return None
 
     def topic_recipients(self, topic: str) -> list[str]:
         """Who an SNS topic reaches: its subscriptions' `protocol:endpoint`, else the topic itself."""
         return sorted(self._subscriptions.get(topic, [])) or [f"topic {topic}"]
-
-
-def _is_custom(resource: dict[str, Any]) -> bool:
-    return resource["type"].split(":", 1)[0] != "vigil"
 
 
 def _tokens(name: str, service: Optional[str]) -> list[str]:
@@ -195,41 +192,31 @@ def alarm_severity(resource: dict[str, Any], index: PlanIndex) -> str:
         found = severity_from_name(text, service)
         if found:
             return found
-    for topic in PLACEHOLDER.findall(str(resource.get("inputs", {}).get("alarmActions", ""))):
-        found = severity_from_name(topic, service)
+    for action in _actions(resource):
+        topic = topic_of(str(action))
+        found = severity_from_name(topic, service) if topic else None
         if found:
             return found
     return "alarm"
 
 
-def datadog_recipients(message: str) -> dict[str, list[str]]:
-    """@-handles by severity: inside `{{#is_alert}}` → page, `{{#is_warning}}` → ticket, outside any block → every state."""
-    out: dict[str, set[str]] = {}
-    for block, body in BLOCK.findall(message):
-        severity = {"is_alert": "page", "is_warning": "ticket"}.get(block)
-        if severity:
-            out.setdefault(severity, set()).update(HANDLE.findall(body))
-    rest = BLOCK.sub(" ", message)
-    always = set(HANDLE.findall(rest))
-    if always:
-        out.setdefault("notify", set()).update(always)
-    return {k: sorted(v) for k, v in out.items() if v}
+def _actions(resource: dict[str, Any]) -> list[Any]:
+    actions = resource.get("inputs", {}).get("alarmActions")
+    if actions is None:
+        return []
+    return actions if isinstance(actions, list) else [actions]
 
 
 def recipients(resource: dict[str, Any], index: PlanIndex) -> dict[str, list[str]]:
     """Who hears about an alert, by severity."""
     inputs = resource.get("inputs", {})
     if resource["type"].startswith("datadog:"):
-        return datadog_recipients(str(inputs.get("message", "")))
-    actions = inputs.get("alarmActions")
-    if actions is None:
-        return {}
+        return handles_by_severity(str(inputs.get("message", "")))
     reached: set[str] = set()
-    for action in actions if isinstance(actions, list) else [actions]:
-        topics = PLACEHOLDER.findall(str(action))
-        if topics:
-            for topic in topics:
-                reached.update(index.topic_recipients(topic))
+    for action in _actions(resource):
+        topic = topic_of(str(action))
+        if topic is not None:
+            reached.update(index.topic_recipients(topic))
         else:
             reached.add(str(action))
     return {alarm_severity(resource, index): sorted(reached)} if reached else {}
@@ -251,8 +238,6 @@ def slo_objectives(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def widget_count(resource: dict[str, Any]) -> Optional[int]:
     """Widgets of a Datadog dashboard (`widgets`) or CloudWatch dashboard (`dashboardBody` JSON)."""
-    import json
-
     inputs = resource.get("inputs", {})
     if isinstance(inputs.get("widgets"), list):
         return len(inputs["widgets"])

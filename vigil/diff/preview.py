@@ -20,7 +20,10 @@ from .model import ABSENT, CHANGED, Diff, FieldChange, ResourceChange
 
 SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
 REPLACING_OPS = ("replace", "create-replacement", "delete-replaced")
-SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker of a secret value in serialised state
+# Pulumi's marker of a secret in serialised state: {SIG_KEY: SECRET_SIG, "value": ...} (pulumi.runtime.rpc's
+# _special_sig_key and _special_secret_sig, written out so the diff does not import the Pulumi SDK)
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SECRET = "[secret]"
 CREATE_OPS = ("create", "create-replacement", "import", "import-replacement")
 DELETE_OPS = ("delete", "delete-replaced", "discard")
@@ -49,7 +52,7 @@ def _provider(reference: Optional[str]) -> Optional[str]:
 
 def _normalise(value: Any) -> Any:
     if isinstance(value, dict):
-        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+        if value.get(SIG_KEY) == SECRET_SIG:
             return SECRET
         return {k: _normalise(value[k]) for k in sorted(value)}
     if isinstance(value, list):
@@ -82,7 +85,34 @@ def load_preview(path: Path) -> dict[str, Any]:
         raise PreviewError(f"{path}: cannot read preview JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         raise PreviewError(f"{path}: not `pulumi preview --json` output (no `steps` list)")
+    for number, step in enumerate(document["steps"], 1):
+        problem = _step_problem(step)
+        if problem:
+            raise PreviewError(f"{path}: step {number} is not a preview step: {problem}")
     return document
+
+
+def _step_problem(step: Any) -> Optional[str]:
+    """What makes a step unreadable (so a malformed document is one clear error, not a traceback), or None."""
+    if not isinstance(step, dict):
+        return "not an object"
+    if not isinstance(step.get("op", ""), str):
+        return "`op` is not a string"
+    urn = step.get("urn")
+    if not isinstance(urn, str) or urn.count("::") < 3:
+        return f"`urn` is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): {urn!r}"
+    for key in ("oldState", "newState"):
+        state = step.get(key)
+        if state is None:
+            continue
+        if not isinstance(state, dict):
+            return f"`{key}` is not an object"
+        if not isinstance(state.get("inputs") or {}, dict):
+            return f"`{key}.inputs` is not an object"
+        for field_ in ("type", "urn", "parent", "provider"):
+            if not isinstance(state.get(field_) or "", str):
+                return f"`{key}.{field_}` is not a string"
+    return None
 
 
 def from_preview(document: dict[str, Any], label: str = "pulumi preview") -> Diff:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facets import HANDLE, describe_type
+from ..routing import HANDLE
+from .facets import describe_type
 from .model import Diff, FieldChange
 from .summary import SECTIONS, Summary, summarise
 from .text import pair

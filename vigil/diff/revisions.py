@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,7 +67,10 @@ class DiffError(Exception):
 
 
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    except OSError as exc:  # no git on PATH
+        raise DiffError(f"cannot run git: {exc}") from None
     if done.returncode != 0:
         raise DiffError(f"git {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")
     return done.stdout.strip()
@@ -205,13 +209,6 @@ def _commit(repo: Path, ref: str) -> Optional[str]:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def plan_revision(repo: Path, project: Path, ref: str, stack: str, catalog: Optional[Path] = None) -> dict[str, Any]:
-    result = plan_revisions(repo, project, [ref], stack, catalog)[ref]
-    if isinstance(result, DiffError):
-        raise result
-    return result
-
-
 def diff_revisions(
     project_dir: Path,
     stack: str,
@@ -222,7 +219,12 @@ def diff_revisions(
 ) -> Diff:
     """Plan `base` and `head` (default: the working tree) and compare them."""
     project_dir = project_dir.resolve()
-    repo = Path(git(project_dir, "rev-parse", "--show-toplevel")).resolve()
+    if shutil.which("git") is None:
+        raise DiffError("git is not on PATH, and `vigil diff` compares git revisions")
+    try:
+        repo = Path(git(project_dir, "rev-parse", "--show-toplevel")).resolve()
+    except DiffError as exc:
+        raise DiffError(f"{project_dir}: not a git repository, and `vigil diff` compares git revisions ({exc})") from None
     project = project_dir.relative_to(repo)
     head_label = head or "working tree"
     refs = [base] + ([head] if head is not None else [])

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -154,8 +155,6 @@ def _other_line(change: ResourceChange, service: Optional[str]) -> str:
 
 def _identity(resource: dict[str, Any]) -> list[tuple[str, str]]:
     """What makes two resources of one type the same thing: their inputs, or their cloud name."""
-    import json
-
     inputs = resource.get("inputs") or {}
     keys = [("inputs", json.dumps(inputs, sort_keys=True, default=str))]
     physical = next((k for k in ("name", "alarmName", "dashboardName") if k in inputs), None)

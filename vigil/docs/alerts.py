@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from monitors.common.runbook import anchor
 from spec import Service
 from spec.alerts import Alerts
 
 from .model import DocsInput
-from .sections import deployed_as, per_environment, steps
+from .sections import Cell, deployed_as, per_environment, steps
 from .signals import fill, signal_doc, source_values
 from .words import code, route_words, table
 
@@ -22,7 +22,7 @@ def signals_of(inp: DocsInput, name: str) -> list[str]:
     return [s for s in Alerts.DIRECTION if s in used]
 
 
-def _threshold(signal: str, level: str) -> Any:
+def _threshold(signal: str, level: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = getattr(svc.alerts, signal, None)
         value = getattr(threshold, level, None) if threshold is not None else None
@@ -31,7 +31,7 @@ def _threshold(signal: str, level: str) -> Any:
     return get
 
 
-def _window(signal: str) -> Any:
+def _window(signal: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = getattr(svc.alerts, signal, None)
         if threshold is None:
@@ -41,7 +41,7 @@ def _window(signal: str) -> Any:
     return get
 
 
-def _route(signal: str, level: str, severity: str) -> Any:
+def _route(signal: str, level: str, severity: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = getattr(svc.alerts, signal, None)
         if threshold is None or getattr(threshold, level) is None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Callable, Optional
 
 from monitors.common.runbook import anchor
 from spec import Service
 from spec.health import HealthCheck
 
 from .model import DocsInput
-from .sections import deployed_as, per_environment, steps
+from .sections import deployed_as, of_item, per_environment, steps
 from .signals import HEALTH_STEPS
 from .words import code, route_words
 
 
-def _check(name: str) -> Any:
+def _check(name: str) -> Callable[[Service], Optional[HealthCheck]]:
     def find(svc: Service) -> Optional[HealthCheck]:
         return next((c for c in svc.health_checks if c.name == name), None)
 
@@ -39,20 +39,17 @@ def _effect(svc: Service, check: Optional[HealthCheck]) -> Optional[str]:
 def health_section(inp: DocsInput, service: str, name: str) -> list[str]:
     find = _check(name)
 
-    def row(get):  # type: ignore[no-untyped-def]
-        return lambda svc: (get(find(svc)) if find(svc) is not None else None)
-
     lines = [f"### {anchor('health', name)}", ""]
     lines += per_environment(
         inp,
         service,
         [
-            ("endpoint", row(lambda c: code(c.url))),
-            ("what it checks", row(lambda c: c.description or "that the endpoint answers")),
-            ("expects", row(lambda c: f"HTTP {c.expect_status} within {c.latency_budget}")),
-            ("probed from", row(lambda c: ", ".join(c.regions))),
-            ("how often", row(lambda c: f"every {c.interval} from each region")),
-            ("counts as failing", row(failure_words)),
+            ("endpoint", of_item(find, lambda c: code(c.url))),
+            ("what it checks", of_item(find, lambda c: c.description or "that the endpoint answers")),
+            ("expects", of_item(find, lambda c: f"HTTP {c.expect_status} within {c.latency_budget}")),
+            ("probed from", of_item(find, lambda c: ", ".join(c.regions))),
+            ("how often", of_item(find, lambda c: f"every {c.interval} from each region")),
+            ("counts as failing", of_item(find, failure_words)),
             ("a failure", lambda svc: _effect(svc, find(svc))),
         ],
     )

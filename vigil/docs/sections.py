@@ -15,9 +15,20 @@ from .words import DASH, code, table
 T = TypeVar("T")
 
 
-def per_environment(
-    inp: DocsInput, name: str, rows: list[tuple[str, Callable[[Service], Optional[str]]]]
-) -> list[str]:
+Cell = Callable[[Service], Optional[str]]  # a row of per_environment: a service's value, None where it has none
+
+
+def of_item(find: Callable[[Service], Optional[T]], get: Callable[[T], str]) -> Cell:
+    """A row over one item of the service (a health check, an SLO): `get` of the item, None where it is absent."""
+
+    def cell(svc: Service) -> Optional[str]:
+        item = find(svc)
+        return get(item) if item is not None else None
+
+    return cell
+
+
+def per_environment(inp: DocsInput, name: str, rows: list[tuple[str, Cell]]) -> list[str]:
     """A table with one column per environment; a cell is '—' where the environment lacks the service or value."""
     envs = list(inp.environments)
     body = []

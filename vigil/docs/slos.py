@@ -9,7 +9,7 @@ from spec import Service
 from spec.slos import BurnRateTier, CustomSli, LatencySli, Slo
 
 from .model import DocsInput
-from .sections import deployed_as, per_environment, steps
+from .sections import deployed_as, of_item, per_environment, steps
 from .signals import SLO_STEPS
 from .words import DASH, code, duration_words, number, route_words
 
@@ -56,17 +56,14 @@ def slo_section(inp: DocsInput, service: str, name: str) -> list[str]:
     first = present[0][1]
     lines = [f"### {anchor('slo', name)}", "", f"**SLO {name}**" + (f": {first.description}" if first.description else "") + ".", ""]
 
-    def row(get):  # type: ignore[no-untyped-def]
-        return lambda svc: (get(find(svc)) if find(svc) is not None else None)
-
     lines += per_environment(
         inp,
         service,
         [
-            ("objective", row(lambda s: f"{s.objective} over {s.window}")),
-            ("measures", row(sli_words)),
-            ("error budget", row(budget_words)),
-            ("warning target", row(lambda s: str(s.warning) if s.warning is not None else DASH)),
+            ("objective", of_item(find, lambda s: f"{s.objective} over {s.window}")),
+            ("measures", of_item(find, sli_words)),
+            ("error budget", of_item(find, budget_words)),
+            ("warning target", of_item(find, lambda s: str(s.warning) if s.warning is not None else DASH)),
             ("pages", lambda svc: _notifies(svc, find(svc), "page")),
             ("tickets", lambda svc: _notifies(svc, find(svc), "ticket")),
         ],
