@@ -226,10 +226,11 @@ def test_breaking_the_plan_breaks_the_policies(stack_plan) -> None:  # type: ign
 # of handles, message blocks and alarm actions; these tests keep the two copies from drifting apart.
 
 
-def test_the_handle_grammar_is_the_same_everywhere() -> None:
-    from vigil.render import datadog_summary
+def test_the_policy_pack_reads_handles_with_the_builders_grammar() -> None:
+    from monitors.datadog import messages
 
-    assert rules.HANDLE.pattern == routing.HANDLE.pattern == datadog_summary.HANDLE.pattern
+    assert rules.HANDLE.pattern == messages.HANDLE.pattern
+    assert routing.HANDLE is messages.HANDLE  # within the project, one definition
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -273,3 +274,9 @@ def test_rules_and_routing_agree_on_which_alarms_are_heard() -> None:
     assert heard_by_routing == {"long", "short", "tier", "window", "inner", "outer"} and unheard_by_rules == {"quiet"}
     assert routing.heard_through(plan, plan.by_name("window")) == ["inner"]  # heard through a composite that is heard itself
     assert routing.heard_through(plan, plan.by_name("quiet")) == []
+
+
+def test_transition_only_blocks_do_not_count_as_notified_on_alert() -> None:
+    message = "{{#is_warning_to_alert}}@pagerduty-p{{/is_warning_to_alert}} {{#is_alert}}@slack-a{{/is_alert}}"
+    assert rules.handles_on_alert(message) == ["@slack-a"]
+    assert routing.handles(routing.message_for(message, "alert")) == ["@slack-a"]

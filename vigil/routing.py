@@ -13,18 +13,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
+from monitors.datadog.messages import HANDLE  # the grammar the builders write handles in
+
 if TYPE_CHECKING:  # types only: the diff imports this module without paying for the Pulumi SDK
     from .engine import Plan, PlannedResource
 
 # Datadog resources that notify through `@handles` in their message.
 DATADOG_NOTIFYING = ("datadog:index/monitor:Monitor", "datadog:index/syntheticsTest:SyntheticsTest")
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
 _PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
 _BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
 _STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
-# Datadog conditional variables that render when a monitor enters each state.
-_RENDERS_IN = {"alert": {"is_alert", "is_warning_to_alert"}, "warning": {"is_warning", "is_alert_to_warning"}}
+# Datadog conditional blocks that render whenever a monitor enters each state. Transition-only blocks
+# ({{#is_warning_to_alert}}) render on one path into the state, so their handles are not counted — the same
+# reading as the policy pack's "prod critical alerts page".
+_RENDERS_IN = {"alert": {"is_alert"}, "warning": {"is_warning"}}
 
 
 def is_monitor(resource: PlannedResource) -> bool:

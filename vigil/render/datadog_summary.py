@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from monitors.datadog.messages import HANDLE
-
-
-def handles(text: str) -> list[str]:
-    return sorted(set(HANDLE.findall(text)))
+from ..routing import handles
 
 
 def _block(message: str, name: str) -> str:
