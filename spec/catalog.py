@@ -125,7 +125,8 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
     directory = Path(directory)
     errors: list[SpecError] = []
     if not directory.is_dir():
-        raise SpecErrors([SpecError(None, "catalog", f"catalog folder {str(directory)!r} does not exist")])
+        problem = "is a file, not a folder of YAML files" if directory.exists() else "does not exist"
+        raise SpecErrors([SpecError(None, "catalog", f"catalog folder {str(directory)!r} {problem}")])
     documents: list[Document] = []
     for path in _catalog_files(directory):
         try:

@@ -104,6 +104,13 @@ def _preview_summary(args: argparse.Namespace) -> int:
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
 
 
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of characters, got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
@@ -136,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--head", help="git revision with the change (default: the working tree)")
     diff.add_argument("--catalog", type=Path, help="catalog folder, relative to each revision's project root")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    diff.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
+    diff.add_argument("--max-length", type=_positive, help="Markdown: at most this many characters (PR comments are limited)")
     diff.add_argument(
         "--isolated", action="store_true", help="plan each side in a `python -m vigil plan` process of its own (slower)"
     )
@@ -147,7 +154,7 @@ def parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("file", type=Path, help="file holding the output of `pulumi preview --json`")
     preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    preview.add_argument("--max-length", type=int, help="Markdown: at most this many characters (PR comments are limited)")
+    preview.add_argument("--max-length", type=_positive, help="Markdown: at most this many characters (PR comments are limited)")
     preview.set_defaults(run=_preview_summary)
     return root
 

@@ -110,3 +110,14 @@ def test_malformed_stack_file_is_a_clear_error(
     assert main(["plan", "--stack", "dev", "--catalog", str(ROOT / "catalog")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Pulumi.dev.yaml" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_diff_max_length_must_be_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "--stack", "prod", "--base", "HEAD", "--format", "markdown", "--max-length", value]) == 1
+    assert "expected a positive number of characters" in capsys.readouterr().err
+
+
+def test_catalog_that_is_a_file_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--catalog", str(ROOT / "catalog" / "api.yaml")]) == 2
+    assert "is a file, not a folder of YAML files" in capsys.readouterr().err
