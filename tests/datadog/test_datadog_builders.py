@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pulumi
+from pulumi.runtime.sync_await import _sync_await
 import pytest
 
 from dashboards.datadog import service_dashboard
@@ -54,7 +55,9 @@ def test_burn_rate_query_with_plain_id_and_output() -> None:
     assert burn_rate_query("abc", slo, slo.burn_rate[0]) == (
         'burn_rate("abc").over("30d").long_window("1h").short_window("5m") > 14.4'
     )
-    assert isinstance(burn_rate_query(pulumi.Output.from_input("abc"), slo, slo.burn_rate[0]), pulumi.Output)
+    query = burn_rate_query(pulumi.Output.from_input("abc"), slo, slo.burn_rate[0])
+    assert isinstance(query, pulumi.Output)
+    assert _sync_await(query.future()) == 'burn_rate("abc").over("30d").long_window("1h").short_window("5m") > 14.4'
 
 
 def test_burn_rate_monitor_routes_tiers(api, prod) -> None:  # type: ignore[no-untyped-def]
