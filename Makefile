@@ -17,6 +17,8 @@ plan: install
 	$(PY) -m vigil plan --stack $(STACK)
 
 test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 .PHONY: install plan test

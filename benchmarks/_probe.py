@@ -23,9 +23,9 @@ def main() -> None:
     project, stack = Path(sys.argv[1]).resolve(), sys.argv[2]
     sys.path.insert(0, str(project))
     started = time.perf_counter()
-    import program  # noqa: F401  (imports the provider SDKs: the fixed cost of any plan)
     import pulumi
 
+    import program  # noqa: F401  (imports the provider SDKs: the fixed cost of any plan)
     from vigil.diff.compare import compare
     from vigil.diff.summary import summarise
     from vigil.engine import run_offline

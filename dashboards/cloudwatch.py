@@ -7,7 +7,8 @@ its alarm fires, in the alarm's unit and period.
 from __future__ import annotations
 
 import json
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -34,7 +35,7 @@ def _metric_row(metric: Metric, **extra: Any) -> list[Any]:
     row: list[Any] = [metric.namespace, metric.name]
     for key, value in metric.dimensions.items():
         row += [key, value]
-    return row + [{"stat": metric.stat, **extra}]
+    return [*row, {"stat": metric.stat, **extra}]
 
 
 def _rows(source: Metric | Ratio, label: str) -> list[list[Any]]:

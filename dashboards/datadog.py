@@ -4,7 +4,7 @@ Datadog accepts only `team:<name>` tags on dashboards (at most 5), so the dashbo
 and finds its monitors by the `service:` and `env:` tags they carry.
 """
 
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import pulumi
 import pulumi_datadog as datadog
@@ -79,7 +79,7 @@ def monitor_summary(title: str, query: str) -> Widget:
 
 
 def _sections(
-    service: Service, deployment: Deployment, slo_ids: dict[str, pulumi.Input[str]]
+    service: Service, deployment: Deployment, slo_ids: Mapping[str, pulumi.Input[str]]
 ) -> dict[str, Callable[[], list[Widget]]]:
     source = service.sources.datadog
     assert source is not None
@@ -138,7 +138,7 @@ def _sections(
     }
 
 
-def service_dashboard(service: Service, deployment: Deployment, slo_ids: dict[str, pulumi.Input[str]]) -> datadog.DashboardArgs:
+def service_dashboard(service: Service, deployment: Deployment, slo_ids: Mapping[str, pulumi.Input[str]]) -> datadog.DashboardArgs:
     """The service's dashboard, its sections in the spec's order; `slo_ids` are the Datadog SLOs it shows, by name."""
     sections = _sections(service, deployment, slo_ids)
     widgets = [widget for section in service.dashboards.sections for widget in sections[section]()]

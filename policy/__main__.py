@@ -19,7 +19,7 @@ from pulumi_policy import (
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import rules  # noqa: E402
+import rules
 
 CONFIG = PolicyConfigSchema(
     properties={

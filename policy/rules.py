@@ -25,9 +25,9 @@ What CrossGuard can and cannot see:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 MONITOR = "datadog:index/monitor:Monitor"
 SYNTHETICS = "datadog:index/syntheticsTest:SyntheticsTest"
@@ -76,7 +76,7 @@ class Org:
     min_prod_retention_days: int = 30
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "Org":
+    def from_config(cls, config: Mapping[str, Any]) -> Org:
         known = {k: config[k] for k in cls.__dataclass_fields__ if k in config}
         for key in ("required_tags", "production"):
             if key in known:

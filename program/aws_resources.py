@@ -9,7 +9,8 @@ resource with the right provider (per region) and safety options:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws

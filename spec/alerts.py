@@ -69,7 +69,7 @@ class Alerts(SpecModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _order(cls, threshold: Optional[Threshold], info: ValidationInfo) -> Optional[Threshold]:  # type: ignore[type-arg]
+    def _order(cls, threshold: Optional[Threshold], info: ValidationInfo) -> Optional[Threshold]:
         if threshold is None:
             return None
         if threshold.critical is None or threshold.warning is None:
@@ -86,6 +86,6 @@ class Alerts(SpecModel):
             )
         return threshold
 
-    def items(self) -> list[tuple[str, Threshold]]:  # type: ignore[type-arg]
+    def items(self) -> list[tuple[str, Threshold]]:
         """The alerts present, in a fixed order."""
         return [(name, getattr(self, name)) for name in self.DIRECTION if getattr(self, name) is not None]

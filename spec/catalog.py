@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
@@ -103,13 +104,15 @@ def _overlay(document: Document, environment: str) -> Any:
 def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[Service], list[SpecError]]:
     """The service as the base or one environment sees it, or the problems that stop it."""
     if environment is None:
-        data, where, model = document.data, {p: (p, loc) for p, loc in document.marks.items()}, ServiceFile
+        model: type[Service] = ServiceFile
+        data, where = document.data, {p: (p, loc) for p, loc in document.marks.items()}
     else:
         overlay = _overlay(document, environment)
         if not isinstance(overlay, dict):
             return None, []  # the base's validation reports the malformed overlay
         base = {k: v for k, v in document.data.items() if k != "environments"}
-        data, where, model = merge(base, overlay), merged_marks(document.marks, overlay, environment), Service
+        model = Service
+        data, where = merge(base, overlay), merged_marks(document.marks, overlay, environment)
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -182,4 +185,4 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
     return Catalog(directory, all_envs, services, {b.service: d for d, b in bases})
 
 
-__all__ = ["Catalog", "SpecError", "SpecErrors", "load_catalog", "format_path"]
+__all__ = ["Catalog", "SpecError", "SpecErrors", "format_path", "load_catalog"]

@@ -47,9 +47,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, tuple[Any, ...
     rest = list(loc)
     while rest:
         part = rest[0]
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         elif isinstance(part, str) and (part.startswith(("function-", "literal[")) or part[:1].isupper() or part in {"availability", "latency", "custom"}):
             rest.pop(0)  # a union member or validator tag, not a key
@@ -91,7 +89,7 @@ def _allowed_keys(model: type[BaseModel], path: PathKey) -> list[str]:
     return sorted({name for m in models for name in m.model_fields})
 
 
-def _message(err: dict[str, Any], key: Optional[str], allowed: list[str]) -> str:
+def _message(err: Any, key: Optional[str], allowed: list[str]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden" and key is not None:
         close = difflib.get_close_matches(key, allowed, n=1)

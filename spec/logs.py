@@ -22,7 +22,7 @@ class Logs(SpecModel):
     format: Literal["json"] = "json"
     levels: list[Level] = Field(default_factory=lambda: list(LEVELS), min_length=1)
     metric_filters: list[Level] = Field(
-        default_factory=lambda: ["warn", "error"], description="Levels counted into a metric per service"
+        default_factory=lambda: list[Level](["warn", "error"]), description="Levels counted into a metric per service"
     )
     log_class: Literal["STANDARD", "INFREQUENT_ACCESS"] = "STANDARD"
     kms_key: Optional[str] = Field(

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 from .alerts import Alerts
 from .base import SpecModel
 from .dashboards import Dashboards
-from .grammar import RUNBOOK_PATTERN, NAME_PATTERN, RESERVED_TAG_KEYS, Name, TagKey, TagValue
+from .grammar import NAME_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
 from .health import HealthCheck
 from .logs import Logs
 from .routes import Routes, Severity

@@ -50,12 +50,12 @@ class _Quantity:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._key() == other._key()  # type: ignore[attr-defined]
+        return type(other) is type(self) and self._key() == other._key()
 
-    def __lt__(self, other: "_Quantity") -> bool:
+    def __lt__(self, other: _Quantity) -> bool:
         return self._key() < other._key()
 
-    def __le__(self, other: "_Quantity") -> bool:
+    def __le__(self, other: _Quantity) -> bool:
         return self._key() <= other._key()
 
     def __hash__(self) -> int:
@@ -78,7 +78,7 @@ class Duration(_Quantity):
         self.ms = int(ms)
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def parse(cls, text: str) -> Duration:
         number, unit = re.fullmatch(rf"({_NUMBER})(ms|s|m|h|d)", text).groups()  # type: ignore[union-attr]
         ms = float(number) * cls.UNITS[unit]
         if ms != int(ms):
@@ -112,7 +112,7 @@ class Percent(_Quantity):
         self.value = float(value)
 
     @classmethod
-    def parse(cls, text: str) -> "Percent":
+    def parse(cls, text: str) -> Percent:
         value = float(text[:-1])
         if value > 100:
             raise ValueError(f"{text!r} is above 100%")
@@ -141,7 +141,7 @@ class Rate(_Quantity):
         self.unit = unit
 
     @classmethod
-    def parse(cls, text: str) -> "Rate":
+    def parse(cls, text: str) -> Rate:
         number, unit = text.split("/")
         return cls(float(number), unit)
 

@@ -58,16 +58,16 @@ def _build(file: str, node: yaml.Node, path: PathKey, marks: dict[PathKey, Locat
         scalar.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(file, key_node, path + (KEY,), {}, scalar)
+            key = _build(file, key_node, (*path, KEY), {}, scalar)
             if not isinstance(key, str):
                 raise YamlProblem(_location(file, key_node), f"keys must be strings, got {key!r}")
             if key in out:
                 raise YamlProblem(_location(file, key_node), f"duplicate key {key!r}")
-            marks[path + (key, KEY)] = _location(file, key_node)
-            out[key] = _build(file, value_node, path + (key,), marks, scalar)
+            marks[(*path, key, KEY)] = _location(file, key_node)
+            out[key] = _build(file, value_node, (*path, key), marks, scalar)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(file, item, path + (i,), marks, scalar) for i, item in enumerate(node.value)]
+        return [_build(file, item, (*path, i), marks, scalar) for i, item in enumerate(node.value)]
     try:
         return scalar.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:

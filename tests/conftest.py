@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vigil.testkit import PlanView  # noqa: E402
+from vigil.testkit import PlanView
 
 pytest_plugins = ["vigil.pytest_plugin", "pytester"]
 

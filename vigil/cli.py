@@ -11,12 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Optional
 
 from spec import SpecErrors
 
 from .stack_config import StackConfigError
+
+if TYPE_CHECKING:
+    from .diff.model import Diff
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 EXIT_CHANGES = 2  # for diff and preview-summary only
@@ -71,12 +75,12 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(args: argparse.Namespace, diff: object) -> str:
+def _render(args: argparse.Namespace, diff: Diff) -> str:
     from .diff.render import RENDERERS, render_markdown
 
     if args.format == "markdown" and args.max_length:
-        return render_markdown(diff, max_length=args.max_length)  # type: ignore[arg-type]
-    return RENDERERS[args.format](diff)  # type: ignore[arg-type,operator]
+        return render_markdown(diff, max_length=args.max_length)
+    return RENDERERS[args.format](diff)
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -37,7 +38,7 @@ class PlannedResource:
     aliases: tuple[str, ...] = ()  # earlier logical names (`aliases=[pulumi.Alias(name=...)]`): a rename, not delete + add
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+        out: dict[str, Any] = {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
         if self.aliases:  # only when present, so plans without renames keep the exact contract
             out["aliases"] = list(self.aliases)
         return out

@@ -30,7 +30,7 @@ class StackPlan:
     def __init__(self, project: Path) -> None:
         self.project = project
 
-    def __call__(self, stack: str, catalog: Optional[Union[str, Path]] = None) -> "PlanView":
+    def __call__(self, stack: str, catalog: Optional[Union[str, Path]] = None) -> PlanView:
         from .testkit import stack_plan
 
         return stack_plan(stack, Path(catalog) if catalog is not None else None, self.project)

@@ -71,7 +71,7 @@ def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
 def message_for(message: str, state: str) -> str:
     """The part of a Datadog message rendered when the monitor enters `state` ('alert' or 'warning')."""
 
-    def keep(match: "re.Match[str]") -> str:
+    def keep(match: re.Match[str]) -> str:
         inverted, variable, body = match.group(1) == "^", match.group(2), match.group(3)
         renders = variable in _RENDERS_IN[state]
         return body if renders != inverted else " "

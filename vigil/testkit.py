@@ -94,7 +94,7 @@ class PlanView:
         return _tags(resource)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached(project: Path, stack: str, catalog: Optional[Path]) -> PlanView:
     return PlanView(plan_stack(project, stack, catalog))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -52,18 +53,18 @@ def metric_alarm_args(
     tags: Mapping[str, str],
 ) -> aws.cloudwatch.MetricAlarmArgs:
     """A metric alarm on one metric (statistic or percentile) or on a `100*m1/m2` ratio."""
-    common = dict(
-        name=name,
-        alarm_description=description,
-        comparison_operator=comparison,
-        threshold=threshold,
-        evaluation_periods=evaluation.evaluation_periods,
-        datapoints_to_alarm=evaluation.datapoints,
-        treat_missing_data=evaluation.treat_missing_data,
-        alarm_actions=list(actions),
-        ok_actions=list(actions),
-        tags=dict(tags),
-    )
+    common = {
+        "name": name,
+        "alarm_description": description,
+        "comparison_operator": comparison,
+        "threshold": threshold,
+        "evaluation_periods": evaluation.evaluation_periods,
+        "datapoints_to_alarm": evaluation.datapoints,
+        "treat_missing_data": evaluation.treat_missing_data,
+        "alarm_actions": list(actions),
+        "ok_actions": list(actions),
+        "tags": dict(tags),
+    }
     if isinstance(source, Ratio):
         queries = [
             aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m1", metric=_query_metric(source.numerator, evaluation.period)),

@@ -6,7 +6,8 @@ arguments and returns stand-ins. Same walk, same arguments: the rules cannot dri
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import pulumi
 

@@ -9,7 +9,7 @@ over the last `window`, as CloudWatch aggregates it. A period must be 10, 20, 30
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import pulumi
 

@@ -4,8 +4,9 @@ rule checker (stand-ins). Both walk the same assembly, so the rules check exactl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Literal, Optional
 
 import pulumi
 

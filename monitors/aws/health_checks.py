@@ -5,7 +5,7 @@ Route 53 publishes HealthCheckStatus only in us-east-1: the alarms (and the topi
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -14,6 +14,7 @@ from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from spec import Service
 from spec.health import HealthCheck
+from spec.routes import Severity
 
 from .alarms import alarm_tags, describe, metric_alarm_args
 from .declarations import Declaration
@@ -62,7 +63,7 @@ def health_alarm(
     deployment: Deployment,
     check: HealthCheck,
     health_check_id: pulumi.Input[str],
-    topics: Mapping[str, pulumi.Input[str]],
+    topics: Mapping[Severity, pulumi.Input[str]],
 ) -> Declaration:
     """HealthCheckStatus (1 healthy, 0 not): alarms when the minimum over a minute drops below 1."""
     name = aws_name(service, deployment, "health", check.name)

@@ -31,7 +31,7 @@ LOG_GROUP_RESERVED_PREFIX = "aws/"
 RETENTION = RETENTION_DAYS  # PutRetentionPolicy's allowed days (the model types them as a bare integer)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(service: str) -> Any:
     return botocore.session.get_session().get_service_model(service)
 

@@ -5,8 +5,9 @@ and how it is evaluated (period, M-of-N datapoints, missing data), per signal.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Optional, Union
+from typing import Optional, Union
 
 import pulumi
 
@@ -77,7 +78,7 @@ class Evaluation:
     datapoints: int  # M of the N evaluation periods must breach
     treat_missing_data: str
 
-    def over(self, window: Optional[Duration]) -> "Evaluation":
+    def over(self, window: Optional[Duration]) -> Evaluation:
         """Fit the spec's window: N periods covering it (M scaled alike); a window shorter than the period becomes it."""
         if window is None:
             return self
@@ -101,7 +102,7 @@ class Watched:
     def threshold(self, value: object) -> float:
         return round(self.convert(value, self.evaluation.period), 6)
 
-    def over(self, window: Optional[Duration]) -> "Watched":
+    def over(self, window: Optional[Duration]) -> Watched:
         """Evaluated over the spec's window: thresholds per period follow the fitted period."""
         return replace(self, evaluation=self.evaluation.over(window))
 

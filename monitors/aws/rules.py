@@ -9,7 +9,8 @@ spec path the declaration came from.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
 
 from monitors.common.context import Deployment
 from monitors.common.rules import Violation
@@ -210,7 +211,7 @@ def check_health_check(args: Any) -> list[str]:
         L.length_problem("resource path", args.resource_path or "", config["ResourcePath"]),
         L.length_problem("domain name", args.fqdn or "", config["FullyQualifiedDomainName"]),
     )
-    low, high = L.limit(regions, "min"), L.limit(regions, "max")
+    low, high = int(L.limit(regions, "min") or 0), int(L.limit(regions, "max") or 0)
     if not (low <= len(args.regions or []) <= high):
         out.append(f"{len(args.regions or [])} checker regions: Route 53 needs {low} to {high}")
     for region in args.regions or []:
@@ -221,9 +222,9 @@ def check_health_check(args: Any) -> list[str]:
         ("request interval", args.request_interval, "RequestInterval"),
         ("port", args.port, "Port"),
     ):
-        low, high = L.limit(config[key], "min"), L.limit(config[key], "max")
-        if value is not None and not (low <= value <= high):
-            out.append(f"{what} {value} is outside Route 53's {low}-{high}")
+        bounds = L.limit(config[key], "min"), L.limit(config[key], "max")
+        if value is not None and not (bounds[0] <= value <= bounds[1]):
+            out.append(f"{what} {value} is outside Route 53's {bounds[0]}-{bounds[1]}")
     if args.request_interval not in L.ROUTE53_INTERVALS:
         out.append(f"request interval {args.request_interval} s: Route 53 probes every 10 or 30 s")
     return out

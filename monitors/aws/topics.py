@@ -7,7 +7,8 @@ services of one team may route differently, and removing a service removes exact
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import pulumi
 import pulumi_aws as aws

@@ -7,9 +7,8 @@ builder would send to Datadog is what is checked. Each violation points at the s
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
-
-import pulumi_datadog as datadog
+from collections.abc import Iterable
+from typing import Any
 
 from dashboards.datadog import service_dashboard
 from monitors.common.burn_rates import max_burn_rate
@@ -26,6 +25,10 @@ from .messages import HANDLE
 from .slos import slo_objective
 from .synthetics import synthetic_test
 from .thresholds import threshold_monitors
+
+# The builders' ...Args type every field as a pulumi.Input (value, awaitable or Output); the builders fill them
+# with plain values, which is what the rules read.
+Args = Any
 
 SLO_ID_PLACEHOLDER = "slo-id"  # rules build burn-rate queries with a plain id; the program passes the real Output
 
@@ -45,7 +48,7 @@ NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 METRIC_TERM = re.compile(
     r"(?:avg|sum|min|max|p[0-9]{2}):[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\{(?P<scope>[^{}]*)\}(?:\.as_count\(\)|\.as_rate\(\))?"
 )
-QUERY_ALERT = re.compile(rf"^(?P<agg>avg|sum|min|max|percentile)\(last_(?P<window>[0-9]+[mhd])\):(?P<expr>.+) (?P<op>>=|<=|>|<) (?P<n>\S+)$")
+QUERY_ALERT = re.compile(r"^(?P<agg>avg|sum|min|max|percentile)\(last_(?P<window>[0-9]+[mhd])\):(?P<expr>.+) (?P<op>>=|<=|>|<) (?P<n>\S+)$")
 LOG_ALERT = re.compile(
     r'^logs\("(?P<search>[^"\\]*)"\)\.index\("\*"\)\.rollup\("count"\)\.last\("(?P<window>[0-9]+[mhd])"\) (?P<op>>=|<=|>|<) (?P<n>\S+)$'
 )
@@ -150,7 +153,7 @@ def priority_problems(priority: Any) -> list[str]:
 # ---- per resource kind -------------------------------------------------------------------------------
 
 
-def monitor_problems(args: datadog.MonitorArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+def monitor_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """Problems of a query/log/SLO alert, keyed by what they concern: query, critical, warning, priority, tags, message."""
     out: dict[str, list[str]] = {}
     query, kind, thresholds = args.query, args.type, args.monitor_thresholds
@@ -191,7 +194,7 @@ def monitor_problems(args: datadog.MonitorArgs, known: frozenset[str] = frozense
     return {k: v for k, v in out.items() if v}
 
 
-def burn_rate_problems(args: datadog.MonitorArgs, slo: Slo) -> list[str]:
+def burn_rate_problems(args: Args, slo: Slo) -> list[str]:
     match = SLO_ALERT.fullmatch(str(args.query))
     if match is None:
         return []  # monitor_problems reports the grammar
@@ -211,7 +214,7 @@ def burn_rate_problems(args: datadog.MonitorArgs, slo: Slo) -> list[str]:
     return out
 
 
-def slo_problems(args: datadog.ServiceLevelObjectiveArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+def slo_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for threshold in args.thresholds or []:
         if threshold.timeframe not in SLO_TIMEFRAMES:
@@ -230,7 +233,7 @@ def slo_problems(args: datadog.ServiceLevelObjectiveArgs, known: frozenset[str] 
     return {k: v for k, v in out.items() if v}
 
 
-def synthetic_problems(args: datadog.SyntheticsTestArgs, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+def synthetic_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     options = args.options_list
     if options is not None:
@@ -251,7 +254,7 @@ def synthetic_problems(args: datadog.SyntheticsTestArgs, known: frozenset[str] =
     return {k: v for k, v in out.items() if v}
 
 
-def dashboard_problems(args: datadog.DashboardArgs) -> list[str]:
+def dashboard_problems(args: Args) -> list[str]:
     tags = list(args.tags or [])
     out = tag_problems(tags)
     if len(tags) > DASHBOARD_TAGS_MAX:

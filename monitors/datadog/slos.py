@@ -41,15 +41,15 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
     what = slo.description or f"{slo.name} of {service.service}"
     if isinstance(slo.sli, LatencySli):
         what += f": 5-minute slices whose {LATENCY_PERCENTILE} latency is at most {slo.sli.latency_below}"
-    common = dict(
-        name=f"[{deployment.environment}] {service.service}: {slo.name}",
-        description=f"{what} ({slo.objective} over {slo.window})",
-        thresholds=_thresholds(slo),
-        timeframe=str(slo.window),
-        target_threshold=slo.objective.value,
-        warning_threshold=slo.warning.value if slo.warning else None,
-        tags=deployment.tag_list(service, f"slo:{slo.name}"),
-    )
+    common = {
+        "name": f"[{deployment.environment}] {service.service}: {slo.name}",
+        "description": f"{what} ({slo.objective} over {slo.window})",
+        "thresholds": _thresholds(slo),
+        "timeframe": str(slo.window),
+        "target_threshold": slo.objective.value,
+        "warning_threshold": slo.warning.value if slo.warning else None,
+        "tags": deployment.tag_list(service, f"slo:{slo.name}"),
+    }
     if slo.sli_kind == "availability":
         if source is None:
             return None

@@ -57,7 +57,7 @@ def _level(severity: Severity, quantity: Quantity, signal: Signal, evaluation: D
 
 
 def threshold_monitor(
-    service: Service, deployment: Deployment, name: str, threshold: Threshold  # type: ignore[type-arg]
+    service: Service, deployment: Deployment, name: str, threshold: Threshold
 ) -> Optional[datadog.MonitorArgs]:
     """The monitor of one spec alert, or None when the service has no Datadog source for that signal."""
     signal = SIGNALS[name]
@@ -78,6 +78,7 @@ def threshold_monitor(
         alert = _level("page", threshold.critical, signal, span)
         warning = _level("ticket", threshold.warning, signal, span) if threshold.warning is not None else None
     else:
+        assert threshold.warning is not None  # a threshold has critical, warning or both
         alert, warning = _level("ticket", threshold.warning, signal, span), None
     section = anchor(name)
     return datadog.MonitorArgs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from aws_helpers import api, deployment
 
 from dashboards.cloudwatch import dashboard_body, layout
 from monitors.aws.alarms import metric_alarm_args, threshold_alarms
@@ -16,8 +17,6 @@ from spec import Duration
 from spec.health import HealthCheck
 from spec.routes import SnsSubscription
 from spec.sources import AwsSource
-
-from aws_helpers import api, deployment
 
 TOPICS = {"page": "arn:page", "ticket": "arn:ticket"}
 
@@ -152,7 +151,8 @@ def test_stack_outputs_are_read_through_the_reader() -> None:
     assert (resolved.load_balancer, resolved.ecs_cluster, resolved.ecs_service) == ("<albName>", "prod", "<svc>")
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @given(seconds=st.integers(min_value=1, max_value=7 * 86_400), period=st.sampled_from([60, 300]), n=st.integers(1, 10))

@@ -7,10 +7,9 @@ import json
 import re
 
 import pytest
+from aws_helpers import ALARM, COMPOSITE, DASHBOARD, HEALTH_CHECK, LOG_GROUP, METRIC_FILTER, SUBSCRIPTION, TOPIC, alarm
 
 from vigil.testkit import PlanView
-
-from aws_helpers import ALARM, COMPOSITE, DASHBOARD, HEALTH_CHECK, LOG_GROUP, METRIC_FILTER, SUBSCRIPTION, TOPIC, alarm
 
 ALB = {"LoadBalancer": "app/api/50dc6c495c0c9188", "TargetGroup": "targetgroup/api/943f017f100becff"}
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi_aws as aws
 import pytest
+from aws_helpers import ROOT, api, deployment
 
 from monitors.aws.rules import (
     check,
@@ -26,28 +27,26 @@ from spec.slos import BurnRateTier
 from spec.units import Percent
 from vigil.cli import main
 
-from aws_helpers import ROOT, api, deployment
-
 Q = aws.cloudwatch.MetricAlarmMetricQueryArgs
 QM = aws.cloudwatch.MetricAlarmMetricQueryMetricArgs
 
 
 def _alarm(**changes: Any) -> aws.cloudwatch.MetricAlarmArgs:
-    base: dict[str, Any] = dict(
-        name="api-prod-cpu-critical",
-        alarm_description="CPU. Runbook: x",
-        comparison_operator="GreaterThanThreshold",
-        threshold=80,
-        evaluation_periods=5,
-        datapoints_to_alarm=3,
-        treat_missing_data="missing",
-        namespace="AWS/ECS",
-        metric_name="CPUUtilization",
-        statistic="Average",
-        period=60,
-        alarm_actions=["arn:t"],
-        ok_actions=["arn:t"],
-    )
+    base: dict[str, Any] = {
+        "name": "api-prod-cpu-critical",
+        "alarm_description": "CPU. Runbook: x",
+        "comparison_operator": "GreaterThanThreshold",
+        "threshold": 80,
+        "evaluation_periods": 5,
+        "datapoints_to_alarm": 3,
+        "treat_missing_data": "missing",
+        "namespace": "AWS/ECS",
+        "metric_name": "CPUUtilization",
+        "statistic": "Average",
+        "period": 60,
+        "alarm_actions": ["arn:t"],
+        "ok_actions": ["arn:t"],
+    }
     return aws.cloudwatch.MetricAlarmArgs(**{**base, **changes})
 
 
@@ -56,7 +55,7 @@ def _query(id: str, metric: str = "RequestCount", stat: str = "Sum", period: int
 
 
 def _math(*queries: Q, **changes: Any) -> aws.cloudwatch.MetricAlarmArgs:
-    fields: dict[str, Any] = dict(namespace=None, metric_name=None, statistic=None, period=None)
+    fields: dict[str, Any] = {"namespace": None, "metric_name": None, "statistic": None, "period": None}
     return _alarm(**{**fields, "metric_queries": list(queries), **changes})
 
 
@@ -118,7 +117,7 @@ def test_metric_math_rules(args: aws.cloudwatch.MetricAlarmArgs, expected: str) 
 
 
 def _composite(**changes: Any) -> aws.cloudwatch.CompositeAlarmArgs:
-    base: dict[str, Any] = dict(alarm_name="c", alarm_rule='ALARM("a") AND ALARM("b")', alarm_description="d", alarm_actions=["t"])
+    base: dict[str, Any] = {"alarm_name": "c", "alarm_rule": 'ALARM("a") AND ALARM("b")', "alarm_description": "d", "alarm_actions": ["t"]}
     return aws.cloudwatch.CompositeAlarmArgs(**{**base, **changes})
 
 
@@ -143,7 +142,7 @@ def test_composite_alarm_rules(args: aws.cloudwatch.CompositeAlarmArgs, expected
 
 
 def _log_group(**changes: Any) -> aws.cloudwatch.LogGroupArgs:
-    return aws.cloudwatch.LogGroupArgs(**{**dict(name="/platform/api/prod", retention_in_days=30), **changes})
+    return aws.cloudwatch.LogGroupArgs(**{**{"name": "/platform/api/prod", "retention_in_days": 30}, **changes})
 
 
 @pytest.mark.parametrize(
@@ -194,10 +193,10 @@ def test_subscription_filter_and_topic_rules() -> None:
 
 
 def _health(**changes: Any) -> aws.route53.HealthCheckArgs:
-    base: dict[str, Any] = dict(
-        type="HTTPS", fqdn="api.example.com", port=443, resource_path="/health", failure_threshold=3,
-        request_interval=30, regions=["us-east-1", "eu-west-1", "ap-southeast-1"],
-    )
+    base: dict[str, Any] = {
+        "type": "HTTPS", "fqdn": "api.example.com", "port": 443, "resource_path": "/health", "failure_threshold": 3,
+        "request_interval": 30, "regions": ["us-east-1", "eu-west-1", "ap-southeast-1"],
+    }
     return aws.route53.HealthCheckArgs(**{**base, **changes})
 
 

@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from aws_helpers import ROOT
 
 from program.settings import SettingsError, parse_settings
 from vigil.cli import main
-
-from aws_helpers import ROOT
 
 
 def _settings(**values: str) -> object:

@@ -11,9 +11,9 @@ import json
 import os
 from typing import Any
 
-from vigil.testkit import PlanView
-
 from aws_helpers import ROOT, aws_resources
+
+from vigil.testkit import PlanView
 
 SNAPSHOT = ROOT / "tests" / "snapshots" / "aws-prod.json"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from aws_helpers import ALARM, ROOT, api
 
 from program.settings import stack_outputs
 from vigil.cli import main
 from vigil.testkit import PlanView, stack_plan
-
-from aws_helpers import ALARM, ROOT, api
 
 FROM_STACK = """    region: eu-west-1
     from_stack: org/infra/prod

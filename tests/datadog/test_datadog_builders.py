@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pulumi
-from pulumi.runtime.sync_await import _sync_await
 import pytest
+from pulumi.runtime.sync_await import _sync_await
 
 from dashboards.datadog import service_dashboard
 from monitors.common.burn_rates import max_burn_rate, tier_burn_rate, tier_error_ratio

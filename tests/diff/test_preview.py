@@ -127,4 +127,4 @@ def test_the_secret_marker_is_pulumis() -> None:
 
     from vigil.diff import preview
 
-    assert (preview.SIG_KEY, preview.SECRET_SIG) == (rpc._special_sig_key, rpc._special_secret_sig)
+    assert (rpc._special_sig_key, rpc._special_secret_sig) == (preview.SIG_KEY, preview.SECRET_SIG)

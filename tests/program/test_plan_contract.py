@@ -43,7 +43,7 @@ def test_plan_json_has_exactly_the_contract_shape(any_plan: PlanView) -> None:
 
 def test_numbers_are_json_numbers_and_integral_floats_are_ints(prod_plan: PlanView) -> None:
     log_group = json.loads(render_json(prod_plan.plan))
-    retention = [r for r in log_group["resources"] if r["type"] == "aws:cloudwatch/logGroup:LogGroup"][0]
+    retention = next(r for r in log_group["resources"] if r["type"] == "aws:cloudwatch/logGroup:LogGroup")
     assert retention["inputs"]["retentionInDays"] == 90 and isinstance(retention["inputs"]["retentionInDays"], int)
     assert not any(isinstance(v, float) and v.is_integer() for v in _walk(log_group))
 

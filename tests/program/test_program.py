@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+
 import pulumi
 import pytest
 
 import program
+
 program_run = importlib.import_module("program.run")  # the module; `program.run` is the function
 from vigil.engine import SERVICE_COMPONENT, run_offline
 from vigil.project import stack_target

@@ -6,8 +6,9 @@ Replacement-forcing fields are the providers' "force new" inputs that this proje
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .facets import PlanIndex, describe_type, is_log_group
 from .model import REMOVED, SERVICE_COMPONENT, Diff, FieldChange
@@ -34,9 +35,7 @@ def replacing_paths(type_token: str, fields: Iterable[FieldChange]) -> tuple[str
     out = []
     for change in fields:
         top = change.path.split(".", 2)
-        if top[0] == "inputs" and len(top) > 1 and top[1].split("[", 1)[0].split("{", 1)[0] in forcing:
-            out.append(change.path)
-        elif change.path == "options.provider" and change.old is not None and change.new is not None:
+        if (top[0] == "inputs" and len(top) > 1 and top[1].split("[", 1)[0].split("{", 1)[0] in forcing) or (change.path == "options.provider" and change.old is not None and change.new is not None):
             out.append(change.path)
     return tuple(out)
 

@@ -166,7 +166,7 @@ def format_value(value: Any, unit_: Optional[str]) -> str:
         return "(none)" if value is None else str(value)
     if unit_ == "s":
         ms = n * 1000
-        return f"{ms:.12g} ms" if abs(ms - round(ms)) > 1e-9 else f"{int(round(ms))} ms"
+        return f"{ms:.12g} ms" if abs(ms - round(ms)) > 1e-9 else f"{round(ms)} ms"
     text = f"{n:.12g}"
     if unit_ == "%":
         return f"{text}%"

@@ -76,12 +76,13 @@ def _unmention(line: str) -> str:
 
 def _bounded(lines: list[str], budget: int, unit: str) -> tuple[list[str], int]:
     """As many lines as fit in `budget` characters; the rest counted, not shown."""
-    kept, used = [], 0
+    kept: list[str] = []
+    used = 0
     note = 80 + len(unit)  # room always left for the "… and N more" line
     for index, line in enumerate(lines):
         if used + len(line) + 1 > budget - note:
             rest = f"- … and {len(lines) - index} more {unit} (run `vigil diff` locally for all)"
-            return kept + [rest], used + len(rest) + 1
+            return [*kept, rest], used + len(rest) + 1
         kept.append(line)
         used += len(line) + 1
     return kept, used
@@ -133,7 +134,7 @@ def render_markdown(diff: Diff, summary: Summary | None = None, max_length: int 
         else:
             shown, _ = _bounded(rows, budget - overhead, "field changes")
             if shown and shown[-1].startswith("- … and"):
-                shown = shown[:-1] + ["", shown[-1][2:]]
+                shown = [*shown[:-1], "", shown[-1][2:]]
             body += [*table_head, *shown, "", "</details>", ""]
     if left_out:
         body += [f"_Left out to fit: {', '.join(left_out)} — run `vigil diff` locally for all._", ""]

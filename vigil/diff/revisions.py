@@ -22,14 +22,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Optional, Union
 
 from .compare import compare
 from .model import Diff
 
-_cache: dict[tuple[str, ...], Union[dict[str, Any], "DiffError"]] = {}
+_cache: dict[tuple[str, ...], Union[dict[str, Any], DiffError]] = {}
 _lock = threading.Lock()
 
 # Runs in the subprocess: for each job, put its checkout first on sys.path, run `vigil.cli.main(argv)` with
@@ -78,7 +79,7 @@ def git(cwd: Path, *args: str) -> str:
 
 def _argv(stack: str, catalog: Optional[Path]) -> list[str]:
     argv = ["plan", "--stack", stack, "--format", "json"]
-    return argv + ["--catalog", str(catalog)] if catalog is not None else argv
+    return [*argv, "--catalog", str(catalog)] if catalog is not None else argv
 
 
 def _result(label: str, result: dict[str, Any]) -> Union[dict[str, Any], DiffError]:
@@ -117,7 +118,7 @@ def plan_folders(jobs: list[tuple[Path, str, Optional[Path], str]], isolated: bo
         return []
     if isolated:
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            return [_result(job[3], result) for job, result in zip(jobs, pool.map(_plan_isolated, jobs))]
+            return [_result(job[3], result) for job, result in zip(jobs, pool.map(_plan_isolated, jobs), strict=False)]
     payload = json.dumps([{"dir": str(folder), "argv": _argv(stack, catalog)} for folder, stack, catalog, _ in jobs])
     env = _env()
     done = subprocess.run(
@@ -125,7 +126,7 @@ def plan_folders(jobs: list[tuple[Path, str, Optional[Path], str]], isolated: bo
     )
     if done.returncode != 0:
         raise DiffError(f"the planning subprocess failed (exit {done.returncode}):\n{done.stderr.strip()[-4000:]}")
-    return [_result(label, result) for (_, _, _, label), result in zip(jobs, json.loads(done.stdout))]
+    return [_result(label, result) for (_, _, _, label), result in zip(jobs, json.loads(done.stdout), strict=False)]
 
 
 def plan_checkout(project_dir: Path, stack: str, catalog: Optional[Path], label: str) -> dict[str, Any]:
@@ -186,12 +187,12 @@ def plan_revisions(
         extra_jobs = [(folder, stack, catalog, label) for folder, label in extra or []]
         results = plan_folders(jobs + extra_jobs, isolated)
     with _lock:
-        for (folder, *_), result in zip(jobs, results):
+        for (folder, *_), result in zip(jobs, results, strict=False):
             _cache[keys[_sha_of(folder, project)]] = result
         for ref, sha in shas.items():
             if sha:
                 out[ref] = _cache[keys[sha]]
-    for (_, label), result in zip(extra or [], results[len(jobs) :]):
+    for (_, label), result in zip(extra or [], results[len(jobs) :], strict=False):
         out[label] = result
     return out
 

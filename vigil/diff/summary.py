@@ -146,7 +146,7 @@ def _dashboard_line(change: ResourceChange, service: Optional[str]) -> str:
 def _other_line(change: ResourceChange, service: Optional[str]) -> str:
     paths = [c.path.removeprefix("inputs.") for c in change.fields]
     if len(change.fields) <= 3:
-        paths = [f"{p} {' → '.join(pair(c.old, c.new, 50))}" for p, c in zip(paths, change.fields)]
+        paths = [f"{p} {' → '.join(pair(c.old, c.new, 50))}" for p, c in zip(paths, change.fields, strict=False)]
     shown = ", ".join(paths[:6]) + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
     if change.kind in (ADDED, REMOVED):
         return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` {change.kind}"

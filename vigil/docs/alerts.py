@@ -116,7 +116,7 @@ def alert_catalog(inp: DocsInput, name: str, log_groups: dict[str, str]) -> list
     ]
     signals = signals_of(inp, name)
     if not signals:
-        return lines + ["This service defines no threshold alerts.", ""]
+        return [*lines, "This service defines no threshold alerts.", ""]
     lines += [*overview(inp, name), ""]
     for signal in signals:
         lines += alert_section(inp, name, signal, log_groups)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 from monitors.common.runbook import anchor
 from spec import Service
@@ -70,7 +71,7 @@ def health_catalog(inp: DocsInput, service: str) -> list[str]:
     names = sorted({c.name for _, svc in inp.versions(service) for c in svc.health_checks})
     lines = ["## Endpoints probed", ""]
     if not names:
-        return lines + ["This service defines no health checks.", ""]
+        return [*lines, "This service defines no health checks.", ""]
     for name in names:
         lines += health_section(inp, service, name)
     return lines

@@ -186,7 +186,7 @@ def signal_doc(signal: str) -> SignalDoc:
     return doc
 
 
-class _Blank(dict):  # type: ignore[type-arg]
+class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "(not configured)"
 

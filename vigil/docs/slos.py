@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 from monitors.common.runbook import anchor
 from spec import Service
@@ -98,7 +99,7 @@ def slo_catalog(inp: DocsInput, service: str) -> list[str]:
         "",
     ]
     if not names:
-        return lines + ["This service defines no SLOs.", ""]
+        return [*lines, "This service defines no SLOs.", ""]
     for name in names:
         lines += slo_section(inp, service, name)
     return lines

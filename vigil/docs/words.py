@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 from spec.routes import Route
 
@@ -12,7 +13,7 @@ DASH = "—"
 
 def duration_words(seconds: float) -> str:
     """A span as people say it: 2592.0 -> '43m 12s', 86400 -> '1d'. Rounded to the second."""
-    total = int(round(seconds))
+    total = round(seconds)
     if total <= 0:
         return "0s"
     parts = []

@@ -3,7 +3,8 @@ comparator and unit, datapoints, and who is notified."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 COMPARATORS = {
     "GreaterThanThreshold": ">",
@@ -44,7 +45,7 @@ def _watched(inputs: dict[str, Any]) -> tuple[str, str]:
     queries = inputs.get("metricQueries")
     if queries:
         parts = {q["id"]: q for q in queries}
-        returned = next((q for q in queries if q.get("returnData")), {})
+        returned: dict[str, Any] = next((q for q in queries if q.get("returnData")), {})
         expression = str(returned.get("expression", returned.get("id", "?")))
         for query_id, query in sorted(parts.items(), reverse=True):
             metric = query.get("metric")
@@ -52,7 +53,7 @@ def _watched(inputs: dict[str, Any]) -> tuple[str, str]:
                 expression = expression.replace(
                     query_id, f"{metric.get('metricName')}[{metric.get('stat')}, {_number(metric.get('period'))} s]"
                 )
-        first = next((q["metric"] for q in queries if q.get("metric")), {})
+        first: dict[str, Any] = next((q["metric"] for q in queries if q.get("metric")), {})
         unit = " %" if str(returned.get("expression", "")).startswith("100*") else ""
         return f"{expression}{_dimensions(first.get('dimensions'))}", unit
     stat = inputs.get("extendedStatistic") or inputs.get("statistic")
