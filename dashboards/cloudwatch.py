@@ -1,29 +1,33 @@
 """The CloudWatch dashboard of a service: the spec's sections on CloudWatch's 24-column grid.
 
-Graphs reuse the alarms' view of each signal (metrics.watched), so a threshold line sits exactly where
-its alarm fires, in the alarm's unit and period.
+Signal graphs come from the registry (`signals/`) through the alarms' own view of each signal
+(monitors.aws.metrics.watched), so a threshold line sits exactly where its alarm fires, in the alarm's unit and period.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from monitors.aws.burn_rates import error_ratio_threshold
 from monitors.aws.health_checks import HEALTH_CHECK_REGION
-from monitors.aws.metrics import Metric, Ratio, Targets, Watched, alb_ratio, log_metric_name, log_namespace, watched
+from monitors.aws.metrics import Watched, watched
 from monitors.aws.names import aws_name
 from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
+from signals import REGISTRY
+from signals.cloudwatch import AwsScope, Metric, Source
+from signals.http import alb_ratio
+from signals.model import CloudWatchAlarm
 from spec import Service
 
 GRID_COLUMNS = 24
 WIDGET_WIDTH, WIDGET_HEIGHT = 12, 6
-LATENCY = ("latency_p50", "latency_p95", "latency_p99")
+RATE_PERIOD = 60  # a count drawn as a rate is drawn per minute
 COLOURS = {"critical": "#d62728", "warning": "#ff7f0e", "objective": "#2ca02c"}
 
 
@@ -38,7 +42,7 @@ def _metric_row(metric: Metric, **extra: Any) -> list[Any]:
     return [*row, {"stat": metric.stat, **extra}]
 
 
-def _rows(source: Metric | Ratio, label: str) -> list[list[Any]]:
+def _rows(source: Source, label: str) -> list[list[Any]]:
     if isinstance(source, Metric):
         return [_metric_row(source, label=label)]
     return [
@@ -74,77 +78,77 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
     ]
 
 
-def _signal(service: Service, deployment: Deployment, targets: Targets, region: str, signal: str) -> Optional[dict[str, Any]]:
-    seen = watched(signal, service, deployment, targets)
-    if seen is None:
-        return None
+def _single(service: Service, region: str, signal: str, seen: Watched) -> dict[str, Any]:
+    """A graph of its own: the alarm's metric (or math) over the alarm's fitted period, its thresholds as lines."""
     threshold = getattr(service.alerts, signal)
+    title = seen.graph.title or seen.title
+    if seen.graph.per_second:  # a per-period count drawn as a rate, thresholds as rates too
+        assert isinstance(seen.source, Metric)
+        rows: list[list[Any]] = [
+            _metric_row(seen.source, id="m1", visible=False),
+            [{"expression": "m1/PERIOD(m1)", "label": "requests/s", "id": "e1"}],
+        ]
+        lines = [
+            {"label": f"{level} {value}", "value": round(value.per_second, 6), "color": COLOURS[level]}
+            for level, value in (threshold.levels() if threshold else [])
+        ]
+        return _graph(title, region, rows, RATE_PERIOD, "requests/s", lines)
     period = seen.over(threshold.window if threshold else None).evaluation.period
-    return _graph(seen.title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(service, signal, seen))
+    return _graph(title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(service, signal, seen))
 
 
-def _throughput(service: Service, deployment: Deployment, targets: Targets, region: str) -> list[dict[str, Any]]:
-    """Requests per second (the report's throughput), with the drop thresholds as rates."""
-    seen = watched("throughput_drop", service, deployment, targets)
-    if seen is None or not isinstance(seen.source, Metric):
-        return []
-    rows: list[list[Any]] = [
-        _metric_row(seen.source, id="m1", visible=False),
-        [{"expression": "m1/PERIOD(m1)", "label": "requests/s", "id": "e1"}],
-    ]
-    threshold = service.alerts.throughput_drop
+def _group(service: Service, region: str, title: str, members: list[tuple[str, Watched]]) -> dict[str, Any]:
+    """One graph for several signals (the latency percentiles): a labelled line each, thresholds prefixed by the label."""
+    rows = [_metric_row(seen.source, label=seen.graph.label) for _, seen in members if isinstance(seen.source, Metric)]
     lines = [
-        {"label": f"{level} {value}", "value": round(value.per_second, 6), "color": COLOURS[level]}
-        for level, value in (threshold.levels() if threshold else [])
+        {**line, "label": f"{seen.graph.label} {line['label']}"}
+        for name, seen in members
+        for line in _threshold_lines(service, name, seen)
     ]
-    return [_graph("throughput", region, rows, 60, "requests/s", lines)]
+    first = members[0][1]
+    return _graph(title, region, rows, first.evaluation.period, first.unit, lines)
+
+
+def signal_widgets(scope: AwsScope, region: str, section: str) -> list[dict[str, Any]]:
+    """The section's signals CloudWatch can measure for the service, in the spec's order: a graph each; one graph
+    for the signals sharing a labelled graph; a graph of its own rows when it has them (drawn whether or not the
+    alarm can be built, e.g. every counted log level)."""
+    service = scope.service
+    placed: list[dict[str, Any] | str] = []  # a widget, or the title of a group drawn where its first member comes
+    groups: dict[str, list[tuple[str, Watched]]] = {}
+    for name, signal in REGISTRY.items():
+        realisation = signal.cloudwatch
+        if signal.section != section or not isinstance(realisation, CloudWatchAlarm):
+            continue
+        graph, seen = realisation.graph, watched(name, scope)
+        if graph.rows is not None:
+            rows = graph.rows(scope)
+            if rows:
+                lines = _threshold_lines(service, name, seen) if seen else []
+                metrics = [_metric_row(metric, label=label) for metric, label in rows]
+                placed.append(_graph(graph.title or realisation.title, region, metrics, realisation.evaluation.period, realisation.unit, lines))
+        elif seen is None:
+            continue
+        elif graph.label is None:
+            placed.append(_single(service, region, name, seen))
+        else:
+            title = graph.title or realisation.title
+            if title not in groups:
+                placed.append(title)
+            groups.setdefault(title, []).append((name, seen))
+    return [_group(service, region, item, groups[item]) if isinstance(item, str) else item for item in placed]
 
 
 def _section_widgets(
     section: str,
-    service: Service,
-    deployment: Deployment,
-    targets: Targets,
+    scope: AwsScope,
     region: str,
     alarm_arns: Sequence[pulumi.Input[str]],
     health_checks: Sequence[tuple[str, pulumi.Input[str]]],
 ) -> list[dict[str, Any]]:
-    def signals(*names: str) -> list[dict[str, Any]]:
-        return [w for w in (_signal(service, deployment, targets, region, n) for n in names) if w is not None]
-
-    if section == "latency":
-        present = [(s, w) for s in LATENCY if (w := watched(s, service, deployment, targets)) is not None]
-        if not present:
-            return []
-        rows = [_metric_row(w.source, label=s.removeprefix("latency_")) for s, w in present if isinstance(w.source, Metric)]
-        lines = [
-            {**line, "label": f"{s.removeprefix('latency_')} {line['label']}"}
-            for s, w in present
-            for line in _threshold_lines(service, s, w)
-        ]
-        return [_graph("latency p50 / p95 / p99", region, rows, 60, "s", lines)]
-    if section == "errors":
-        widgets = signals("error_rate", "client_error_rate")
-        levels = [lvl for lvl in ("error", "warn") if lvl in service.logs.metric_filters]
-        if levels:
-            rows = [
-                _metric_row(Metric(log_namespace(service, deployment), log_metric_name(lvl), {}, "Sum"), label=f"{lvl} lines")
-                for lvl in levels
-            ]
-            seen = watched("error_log_rate", service, deployment, targets)
-            lines = _threshold_lines(service, "error_log_rate", seen) if seen else []
-            widgets.append(_graph("log lines by level", region, rows, 60, "lines per period", lines))
-        return widgets
-    if section == "throughput":
-        return _throughput(service, deployment, targets, region)
-    if section == "resources":
-        return signals("cpu", "memory")
-    if section == "database":
-        return signals("db_connections")
-    if section == "cache":
-        return signals("cache_hit_rate")
+    service = scope.service
     if section == "slos":
-        ratio = alb_ratio(targets, "HTTPCode_Target_5XX_Count")
+        ratio = alb_ratio(scope.targets, "HTTPCode_Target_5XX_Count")
         out = []
         for slo in service.slos:
             if slo.sli_kind != "availability" or ratio is None:
@@ -158,19 +162,20 @@ def _section_widgets(
             out.append(_graph(f"SLO {slo.name}: 5xx ratio", region, _rows(ratio, "5xx %"), 300, "%", lines))
         return out
     if section == "health":
-        if not health_checks:
-            return []
-        rows = [
-            ["AWS/Route53", "HealthCheckStatus", "HealthCheckId", check_id, {"stat": "Minimum", "label": name}]
-            for name, check_id in health_checks
-        ]
-        lines = [{"label": "unhealthy below", "value": 1, "color": COLOURS["critical"]}]
-        return [_graph("health checks (1 = healthy)", HEALTH_CHECK_REGION, rows, 60, "status", lines)]
+        widgets = signal_widgets(scope, region, section)
+        if health_checks:
+            rows = [
+                ["AWS/Route53", "HealthCheckStatus", "HealthCheckId", check_id, {"stat": "Minimum", "label": name}]
+                for name, check_id in health_checks
+            ]
+            lines = [{"label": "unhealthy below", "value": 1, "color": COLOURS["critical"]}]
+            widgets.append(_graph("health checks (1 = healthy)", HEALTH_CHECK_REGION, rows, 60, "status", lines))
+        return widgets
     if section == "alerts":
         if not alarm_arns:
             return []
         return [{"type": "alarm", "width": GRID_COLUMNS, "properties": {"title": "alarms", "alarms": list(alarm_arns), "sortBy": "stateUpdatedTimestamp"}}]
-    return []
+    return signal_widgets(scope, region, section)
 
 
 def layout(widgets: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -187,9 +192,7 @@ def layout(widgets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def dashboard_body(
-    service: Service,
-    deployment: Deployment,
-    targets: Targets,
+    scope: AwsScope,
     region: str,
     alarm_arns: Sequence[pulumi.Input[str]],
     health_checks: Sequence[tuple[str, pulumi.Input[str]]],
@@ -197,8 +200,8 @@ def dashboard_body(
     """The body as data (Outputs may sit inside); dashboard_args serialises it."""
     widgets = [
         widget
-        for section in service.dashboards.sections
-        for widget in _section_widgets(section, service, deployment, targets, region, alarm_arns, health_checks)
+        for section in scope.service.dashboards.sections
+        for widget in _section_widgets(section, scope, region, alarm_arns, health_checks)
     ]
     return {"widgets": layout(widgets)}
 

@@ -11,13 +11,14 @@ import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
-from monitors.datadog import queries
 from monitors.datadog.numbers import number, window
-from monitors.datadog.signals import SIGNALS
+from signals import REGISTRY
+from signals.datadog import DASHBOARD_ENV, Expression
+from signals.model import DatadogMetric
 from spec import Service
 
 Widget = datadog.DashboardWidgetArgs
-ENV = queries.DASHBOARD_ENV
+ENV = DASHBOARD_ENV
 
 
 def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]:
@@ -25,22 +26,22 @@ def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTime
     out = []
     for name in signals:
         threshold = getattr(service.alerts, name)
-        if threshold is None:
+        realisation = REGISTRY[name].datadog
+        if threshold is None or not isinstance(realisation, DatadogMetric):
             continue
-        signal = SIGNALS[name]
         for level, quantity in threshold.levels():
-            value = number(signal.value(quantity, threshold.window or signal.default_window))
+            value = number(realisation.value(quantity, threshold.window or realisation.window))
             out.append(
                 datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs(
                     value=f"y = {value}",
                     display_type=f"{'error' if level == 'critical' else 'warning'} dashed",
-                    label=f"{signal.title} {level} {quantity}",
+                    label=f"{REGISTRY[name].title} {level} {quantity}",
                 )
             )
     return out
 
 
-def request(label: str, expression: queries.Expression) -> datadog.DashboardWidgetTimeseriesDefinitionRequestArgs:
+def request(label: str, expression: Expression) -> datadog.DashboardWidgetTimeseriesDefinitionRequestArgs:
     """One line: the expression's formula over its metric queries (formulas-and-functions)."""
     return datadog.DashboardWidgetTimeseriesDefinitionRequestArgs(
         display_type="line",
@@ -57,7 +58,7 @@ def request(label: str, expression: queries.Expression) -> datadog.DashboardWidg
 
 
 def timeseries(
-    title: str, series: list[tuple[str, queries.Expression]], marks: list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]
+    title: str, series: list[tuple[str, Expression]], marks: list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]
 ) -> Widget:
     """A line chart of (label, expression) series."""
     return Widget(
@@ -78,12 +79,26 @@ def monitor_summary(title: str, query: str) -> Widget:
     )
 
 
+def signal_widgets(service: Service, section: str) -> list[Widget]:
+    """The section's signals that Datadog can measure for the service, one graph per graph title, in the spec's order."""
+    graphs: dict[str, list[tuple[str, DatadogMetric]]] = {}
+    for name, signal in REGISTRY.items():
+        realisation = signal.datadog
+        if signal.section == section and isinstance(realisation, DatadogMetric) and not realisation.missing(service):
+            graphs.setdefault(realisation.graph.title, []).append((name, realisation))
+    return [
+        timeseries(
+            title,
+            [(realisation.graph.label, realisation.query(service, ENV)) for _, realisation in members],
+            markers(service, *(name for name, _ in members)),
+        )
+        for title, members in graphs.items()
+    ]
+
+
 def _sections(
     service: Service, deployment: Deployment, slo_ids: Mapping[str, pulumi.Input[str]]
 ) -> dict[str, Callable[[], list[Widget]]]:
-    source = service.sources.datadog
-    assert source is not None
-    aws = service.sources.aws
     monitors = f'tag:"service:{service.service}" tag:"env:{deployment.environment}"'
     slos = {slo.name: slo for slo in service.slos}
     return {
@@ -100,40 +115,10 @@ def _sections(
             )
             for name, slo_id in sorted(slo_ids.items())
         ],
-        "latency": lambda: [
-            timeseries(
-                "Latency p50 / p95 / p99 (s)",
-                [(p, queries.latency(source, ENV, p)) for p in ("p50", "p95", "p99")],
-                markers(service, "latency_p50", "latency_p95", "latency_p99"),
-            )
+        "health": lambda: [
+            *signal_widgets(service, "health"),
+            *([monitor_summary("Health checks", f"type:synthetics {monitors}")] if service.health_checks else []),
         ],
-        "errors": lambda: [
-            timeseries(
-                "Error rates: 5xx and 4xx (%)",
-                [("5xx", queries.error_rate(source, ENV)), ("4xx", queries.client_error_rate(source, ENV))],
-                markers(service, "error_rate", "client_error_rate"),
-            )
-        ],
-        "throughput": lambda: [
-            timeseries("Throughput (req/s)", [("req/s", queries.throughput(source, ENV))], markers(service, "throughput_drop"))
-        ],
-        "resources": lambda: [
-            timeseries("CPU (%)", [("cpu", queries.cpu(source, ENV))], markers(service, "cpu")),
-            timeseries("Memory used over limit (%)", [("memory", queries.memory(source, ENV))], markers(service, "memory")),
-        ],
-        "database": lambda: (
-            [timeseries("Database connections", [("connections", queries.db_connections(aws.rds.instance))], markers(service, "db_connections"))]
-            if aws and aws.rds
-            else []
-        ),
-        "cache": lambda: (
-            [timeseries("Cache hit rate (%)", [("hit rate", queries.cache_hit_rate(aws.elasticache.cluster))], markers(service, "cache_hit_rate"))]
-            if aws and aws.elasticache
-            else []
-        ),
-        "health": lambda: (
-            [monitor_summary("Health checks", f"type:synthetics {monitors}")] if service.health_checks else []
-        ),
         "alerts": lambda: [monitor_summary(f"Monitors of {service.service}", monitors)],
     }
 
@@ -141,7 +126,11 @@ def _sections(
 def service_dashboard(service: Service, deployment: Deployment, slo_ids: Mapping[str, pulumi.Input[str]]) -> datadog.DashboardArgs:
     """The service's dashboard, its sections in the spec's order; `slo_ids` are the Datadog SLOs it shows, by name."""
     sections = _sections(service, deployment, slo_ids)
-    widgets = [widget for section in service.dashboards.sections for widget in sections[section]()]
+    widgets = [
+        widget
+        for section in service.dashboards.sections
+        for widget in (sections[section]() if section in sections else signal_widgets(service, section))
+    ]
     return datadog.DashboardArgs(
         title=f"{service.service} ({deployment.environment})",
         description=f"{(service.description or service.service).rstrip('.')}. Runbook: {runbook_url(service, deployment)}. Managed by vigil.",

@@ -1,6 +1,6 @@
 """Declares a service's CloudWatch resources as children of its component.
 
-The builders (monitors/aws/assembly.py) say what to declare; this file turns each declaration into a
+The walk (program/aws_walk.py) says what to declare; this file turns each declaration into a
 resource with the right provider (per region) and safety options:
 - log groups are retained on delete always, and protected in production: logs outlive the spec;
 - anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
@@ -15,12 +15,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from monitors.aws.assembly import declare_service
-from monitors.aws.declarations import Declaration, Ref
-from monitors.aws.metrics import resolve_targets
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration, Ref
+from signals.cloudwatch import AwsScope, resolve_targets
 from spec import Service
 
+from .aws_walk import declare_service
 from .providers import Providers, options
 from .settings import SettingsError, secret
 
@@ -33,7 +33,7 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
     "metric_alarm": aws.cloudwatch.MetricAlarm,
     "composite_alarm": aws.cloudwatch.CompositeAlarm,
     "health_check": aws.route53.HealthCheck,
-    "dashboard": aws.cloudwatch.Dashboard,
+    "cloudwatch_dashboard": aws.cloudwatch.Dashboard,
 }
 
 
@@ -66,10 +66,10 @@ def declare_aws(
         resource = RESOURCES[declaration.kind](
             declaration.logical,
             declaration.args,
-            opts=options(parent, providers.aws(declaration.region), depends_on=depends or None, **extra),
+            opts=options(parent, providers.aws(declaration.aws_region), depends_on=depends or None, **extra),
         )
         declared[declaration.logical] = resource
-        return Ref(arn=getattr(resource, "arn", resource.id), id=resource.id)
+        return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))
 
-    targets = resolve_targets(service.sources.aws, _stack_reader(parent, service))
-    return declare_service(service, deployment, region, targets, secret, declare, providers.settings.sns_kms_key)
+    scope = AwsScope(service, resolve_targets(service.sources.aws, _stack_reader(parent, service)), deployment.environment)
+    return declare_service(service, deployment, region, scope, secret, declare, providers.settings.sns_kms_key)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pulumi
 
-from monitors.checks import check_service
 from spec import SpecErrors, load_catalog
 from spec.errors import format_path
 
+from .checks import check_service
 from .component import ServiceMonitoring
 from .providers import make_providers
 from .settings import SettingsError, check_secrets, read_settings, required_secrets

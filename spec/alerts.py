@@ -1,6 +1,6 @@
 """Threshold alerts: critical pages, warning opens a ticket."""
 
-from typing import Annotated, ClassVar, Generic, Literal, Optional, TypeVar
+from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
@@ -9,6 +9,7 @@ from .units import Duration, Percent, Rate
 
 Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
 Q = TypeVar("Q", Duration, Percent, Rate, Count)
+Quantity = Union[Duration, Percent, Rate, int]  # any threshold value, as parsed
 Direction = Literal["above", "below"]
 
 
@@ -38,34 +39,42 @@ class Threshold(SpecModel, Generic[Q]):
         return out
 
 
+def alert(fires: Direction, description: str) -> Any:
+    """An alert field: off unless written; `fires` says which side of its thresholds is bad.
+
+    The spec holds what a user writes (the field, its quantity, where it fires); how each backend measures it is
+    the signal registry's (`signals/`), keyed by the same name.
+    """
+    return Field(default=None, description=f"{description}; fires {fires} its thresholds", json_schema_extra={"fires": fires})
+
+
+# One field per signal of the registry (`signals/`), which says how each backend measures it; this order is the
+# order monitors, alarms and docs sections come in.
 class Alerts(SpecModel):
     """The operations report's thresholds. Every field is optional; `null` in an overlay removes one."""
 
-    DIRECTION: ClassVar[dict[str, Direction]] = {
-        "error_rate": "above",
-        "client_error_rate": "above",
-        "latency_p50": "above",
-        "latency_p95": "above",
-        "latency_p99": "above",
-        "cpu": "above",
-        "memory": "above",
-        "db_connections": "above",
-        "cache_hit_rate": "below",
-        "throughput_drop": "below",
-        "error_log_rate": "above",
-    }
+    error_rate: Optional[Threshold[Percent]] = alert("above", "5xx responses over all requests")
+    client_error_rate: Optional[Threshold[Percent]] = alert("above", "4xx responses over all requests")
+    latency_p50: Optional[Threshold[Duration]] = alert("above", "Median request latency")
+    latency_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile request latency")
+    latency_p99: Optional[Threshold[Duration]] = alert("above", "99th percentile request latency")
+    cpu: Optional[Threshold[Percent]] = alert("above", "CPU utilisation")
+    memory: Optional[Threshold[Percent]] = alert("above", "Memory used over the limit")
+    db_connections: Optional[Threshold[Count]] = alert("above", "Open database connections (a count)")
+    cache_hit_rate: Optional[Threshold[Percent]] = alert("below", "Cache hits over lookups")
+    throughput_drop: Optional[Threshold[Rate]] = alert("below", "Requests per unit of time")
+    error_log_rate: Optional[Threshold[Rate]] = alert("above", "Log lines at level error")
 
-    error_rate: Optional[Threshold[Percent]] = Field(default=None, description="5xx responses over all requests")
-    client_error_rate: Optional[Threshold[Percent]] = Field(default=None, description="4xx responses over all requests")
-    latency_p50: Optional[Threshold[Duration]] = None
-    latency_p95: Optional[Threshold[Duration]] = None
-    latency_p99: Optional[Threshold[Duration]] = None
-    cpu: Optional[Threshold[Percent]] = Field(default=None, description="CPU utilisation")
-    memory: Optional[Threshold[Percent]] = Field(default=None, description="Memory used over the limit")
-    db_connections: Optional[Threshold[Count]] = Field(default=None, description="Open database connections (a count)")
-    cache_hit_rate: Optional[Threshold[Percent]] = Field(default=None, description="Alerts when the hit rate falls below")
-    throughput_drop: Optional[Threshold[Rate]] = Field(default=None, description="Alerts when requests fall below")
-    error_log_rate: Optional[Threshold[Rate]] = Field(default=None, description="Log lines at level error")
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every alert the spec knows, in its fixed order."""
+        return tuple(cls.model_fields)
+
+    @classmethod
+    def direction(cls, name: str) -> Direction:
+        extra = cls.model_fields[name].json_schema_extra
+        assert isinstance(extra, dict)
+        return extra["fires"]  # type: ignore[return-value]  # written by alert() as a Direction
 
     @field_validator("*", mode="after")
     @classmethod
@@ -74,12 +83,13 @@ class Alerts(SpecModel):
             return None
         if threshold.critical is None or threshold.warning is None:
             return threshold
-        if cls.DIRECTION[str(info.field_name)] == "above" and not threshold.warning < threshold.critical:
+        direction = cls.direction(str(info.field_name))
+        if direction == "above" and not threshold.warning < threshold.critical:
             raise ValueError(
                 f"warning ({threshold.warning}) must be below critical ({threshold.critical}): "
                 "this alert fires above its threshold"
             )
-        if cls.DIRECTION[str(info.field_name)] == "below" and not threshold.critical < threshold.warning:
+        if direction == "below" and not threshold.critical < threshold.warning:
             raise ValueError(
                 f"warning ({threshold.warning}) must be above critical ({threshold.critical}): "
                 "this alert fires below its threshold"
@@ -88,4 +98,4 @@ class Alerts(SpecModel):
 
     def items(self) -> list[tuple[str, Threshold]]:
         """The alerts present, in a fixed order."""
-        return [(name, getattr(self, name)) for name in self.DIRECTION if getattr(self, name) is not None]
+        return [(name, getattr(self, name)) for name in self.names() if getattr(self, name) is not None]

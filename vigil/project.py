@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from monitors.checks import check_service
+from program.checks import check_service
 from program.settings import SettingsError, StackSettings, parse_settings
 from spec import Catalog, SpecError, SpecErrors, load_catalog
 

@@ -9,13 +9,14 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url
+from signals import REGISTRY
+from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio
 from spec import Service
-from spec.alerts import Alerts
 from spec.routes import Severity
 
-from .declarations import Declaration
-from .metrics import Evaluation, Metric, Ratio, Targets, watched
+from .metrics import watched
 from .names import aws_name, logical
 
 LEVEL_SEVERITY: dict[str, Severity] = {"critical": "page", "warning": "ticket"}
@@ -70,7 +71,7 @@ def metric_alarm_args(
             aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m1", metric=_query_metric(source.numerator, evaluation.period)),
             aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m2", metric=_query_metric(source.denominator, evaluation.period)),
             aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id="e1", expression=source.expression, label=f"100*{source.numerator.name}/{source.denominator.name}", return_data=True
+                id="e1", expression=source.expression, label=source.label, return_data=True
             ),
         ]
         return aws.cloudwatch.MetricAlarmArgs(metric_queries=queries, **common)  # type: ignore[arg-type]
@@ -93,19 +94,19 @@ def alarm_tags(service: Service, deployment: Deployment, severity: Optional[Seve
 def threshold_alarms(
     service: Service,
     deployment: Deployment,
-    targets: Targets,
+    scope: AwsScope,
     topics: Mapping[Severity, pulumi.Input[str]],
     region: str,
 ) -> list[Declaration]:
     """Warning and critical as separate alarms, so each level routes to its own topic."""
     out: list[Declaration] = []
     for signal, threshold in service.alerts.items():
-        seen = watched(signal, service, deployment, targets)
+        seen = watched(signal, scope)
         if seen is None:
             continue
         seen = seen.over(threshold.window)
         evaluation = seen.evaluation
-        direction = Alerts.DIRECTION[signal]
+        direction = REGISTRY[signal].direction
         for level, value in threshold.levels():
             severity = LEVEL_SEVERITY[level]
             limit = seen.threshold(value)

@@ -15,15 +15,16 @@ import pulumi
 
 from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.runbook import anchor
+from signals.cloudwatch import Evaluation, Targets
+from signals.http import alb_ratio
 from spec import Duration, Service
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
 from .alarms import alarm_tags, describe, metric_alarm_args
 from .composites import alarm_rule, composite_alarm_args
-from .declarations import Declaration
-from .metrics import Evaluation, Targets, alb_ratio
 from .names import aws_name, logical
 
 

@@ -9,11 +9,11 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.runbook import anchor
 from spec import Service
 
 from .alarms import alarm_tags, describe
-from .declarations import Declaration
 from .names import aws_name, logical
 
 # A faster tier gets this long to reach ALARM before a slower one acts, and keeps it quiet this long after.

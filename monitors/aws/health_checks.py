@@ -11,14 +11,14 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.runbook import anchor
+from signals.cloudwatch import Evaluation, Metric
 from spec import Service
 from spec.health import HealthCheck
 from spec.routes import Severity
 
 from .alarms import alarm_tags, describe, metric_alarm_args
-from .declarations import Declaration
-from .metrics import Evaluation, Metric
 from .names import aws_name, logical
 
 HEALTH_CHECK_REGION = "us-east-1"

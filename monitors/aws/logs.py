@@ -9,10 +9,10 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
+from signals.logs import log_metric_name, log_namespace
 from spec import Service
 
-from .declarations import Declaration
-from .metrics import log_metric_name, log_namespace
 from .names import aws_name, logical
 
 
@@ -45,7 +45,7 @@ def metric_filter_args(
         pattern=level_pattern(level),
         metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
             name=log_metric_name(level),
-            namespace=log_namespace(service, deployment),
+            namespace=log_namespace(service, deployment.environment),
             value="1",
             default_value="0",
             unit="Count",

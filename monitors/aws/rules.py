@@ -1,7 +1,7 @@
 """AWS's rules, checked before any resource is declared: on the very arguments the builders produce.
 
-`check` walks the same assembly as the program (monitors/aws/assembly.py) with stand-in references,
-then checks each declaration against CloudWatch, CloudWatch Logs, SNS and Route 53's limits
+`check` takes what the program's walk (program/aws_walk.py) declares, recorded with stand-in references
+(program/checks.py), and checks each declaration against CloudWatch, CloudWatch Logs, SNS and Route 53's limits
 (monitors/aws/limits.py: from botocore's models where they hold them). Each violation points at the
 spec path the declaration came from.
 """
@@ -12,16 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
-from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.rules import Violation
 from spec import Service
 
 from . import limits as L
-from .assembly import declare_service
-from .declarations import Declaration, Ref
-from .metrics import resolve_targets
 
-STAND_IN_ACCOUNT = "000000000000"
 ALARM_REFERENCE = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("([^"]*)"\)')
 
 
@@ -248,37 +244,21 @@ def check_dashboard(name: str, body: dict[str, Any]) -> list[str]:
     return out
 
 
-def _recorded(service: Service, deployment: Deployment) -> list[Declaration]:
-    """Every declaration the program would make, with stand-ins for what only AWS knows."""
-    recorded: list[Declaration] = []
-
-    def declare(declaration: Declaration) -> Ref:
-        recorded.append(declaration)
-        stand_in = f"arn:aws:stand-in:{declaration.region}:{STAND_IN_ACCOUNT}:{declaration.logical}"
-        return Ref(arn=stand_in, id=f"{declaration.logical}-id")
-
-    source = service.sources.aws
-    stack = source.from_stack if source is not None else None
-    targets = resolve_targets(source, lambda output: f"${{{stack}.{output}}}")
-    declare_service(service, deployment, deployment.region_of(service), targets, lambda name: "[secret]", declare)
-    return recorded
-
-
 def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declaration, str]]:
     declarations = list(declarations)
     alarms: dict[str, set[str]] = {}
     for d in declarations:
         if d.kind in ("metric_alarm", "composite_alarm") and d.name:
-            alarms.setdefault(d.region, set()).add(d.name)
+            alarms.setdefault(d.aws_region, set()).add(d.name)
     checkers: dict[str, Callable[[Declaration], list[str]]] = {
         "metric_alarm": lambda d: check_metric_alarm(d.args),
-        "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.region, set())),
+        "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.aws_region, set())),
         "log_group": lambda d: check_log_group(d.args),
         "metric_filter": lambda d: check_metric_filter(d.args),
-        "subscription_filter": lambda d: check_subscription_filter(d.args, d.region),
+        "subscription_filter": lambda d: check_subscription_filter(d.args, d.aws_region),
         "topic": lambda d: check_topic(d.args),
         "health_check": lambda d: check_health_check(d.args),
-        "dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
+        "cloudwatch_dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
     }
     found = [(d, problem) for d in declarations if d.kind in checkers for problem in checkers[d.kind](d)]
     names = [(d.region, d.name) for d in declarations if d.kind in ("metric_alarm", "composite_alarm")]
@@ -288,8 +268,9 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
     return found
 
 
-def check(service: Service, deployment: Deployment) -> list[Violation]:
-    found = check_declarations(_recorded(service, deployment))
+def check(service: Service, declarations: Iterable[Declaration]) -> list[Violation]:
+    """Every AWS rule for one service: on what the walk declares (program/aws_walk.py), and on the spec itself."""
+    found = check_declarations(declarations)
     violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
     if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
         violations.append(

@@ -14,10 +14,10 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration, Declare
 from spec import Service
 from spec.routes import Severity, SnsSubscription
 
-from .declarations import Declaration, Declare
 from .names import aws_name, logical
 
 

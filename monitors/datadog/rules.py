@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from dashboards.datadog import service_dashboard
 from monitors.common.burn_rates import max_burn_rate
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration
 from monitors.common.rules import PathKey, Violation
 from monitors.common.runbook import runbook_url
 from spec import Service
@@ -20,17 +20,12 @@ from spec.alerts import Alerts
 from spec.slos import Slo
 from spec.units import Duration
 
-from .burn_rates import burn_rate_monitor
 from .messages import HANDLE
-from .slos import slo_objective
-from .synthetics import synthetic_test
-from .thresholds import threshold_monitors
 
 # The builders' ...Args type every field as a pulumi.Input (value, awaitable or Output); the builders fill them
 # with plain values, which is what the rules read.
 Args = Any
 
-SLO_ID_PLACEHOLDER = "slo-id"  # rules build burn-rate queries with a plain id; the program passes the real Output
 
 # Datadog facts (see DESIGN.md).
 TAG = re.compile(r"^[a-z][a-z0-9_\-:./]*$")
@@ -274,45 +269,45 @@ def _sub(base: PathKey, key: str) -> PathKey:
     return (*base, *key.split("."))
 
 
-def check(service: Service, deployment: Deployment) -> list[Violation]:
-    """Every Datadog rule for one service as one environment sees it."""
+def check(service: Service, deployment: Deployment, declarations: Iterable[Declaration]) -> list[Violation]:
+    """Every Datadog rule for one service as one environment sees it: on what the walk declares
+    (program/datadog_walk.py), recorded with stand-in references (program/checks.py)."""
     violations: list[Violation] = []
     known = frozenset(deployment.tag_list(service))  # reported once, here, not again on every resource
     _add(violations, ("tags",), tag_problems(known))
     links = [runbook_url(service, deployment)]
-    for name, args in threshold_monitors(service, deployment).items():
-        path: PathKey = ("alerts", name)
-        threshold = getattr(service.alerts, name)
-        for key, messages in monitor_problems(args, known).items():
-            if key == "critical" and threshold.critical is None:
-                key = "warning"  # a warning-only alert is the monitor's critical level
-            target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
-            _add(violations, target, [f"{Alerts.DIRECTION[name]} alert {name}: {m}" for m in messages])
-        severity = "page" if threshold.critical is not None else "ticket"
-        _add(violations, ("routes", severity), [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
-    for slo in service.slos:
-        path = ("slos", slo.name)
-        args_slo = slo_objective(service, deployment, slo)
-        if args_slo is None:
-            continue
-        for key, messages in slo_problems(args_slo, known).items():
-            _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
-        for tier in slo.burn_rate:
-            monitor = burn_rate_monitor(service, deployment, slo, tier, SLO_ID_PLACEHOLDER)
-            tier_path: PathKey = (*path, "burn_rate", str(tier.long))
-            _add(violations, tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(monitor, slo)])
-            for key, messages in monitor_problems(monitor, known).items():
-                _add(violations, ("tags",) if key == "tags" else tier_path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
-            _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(monitor.message), links)])
-    for check_ in service.health_checks:
-        path = ("health_checks", check_.name)
-        test = synthetic_test(service, deployment, check_)
-        if check_.interval.ms % 1000:
-            _add(violations, (*path, "interval"), [f"health check {check_.name}: Datadog ticks in whole seconds, got {check_.interval}"])
-        for key, messages in synthetic_problems(test, known).items():
-            _add(violations, ("tags",) if key == "tags" else _sub(path, key), [f"health check {check_.name}: {m}" for m in messages])
-        _add(violations, ("routes", check_.severity), [f"health check {check_.name}: {m}" for m in message_problems(str(test.message), links)])
-    if service.dashboards.enabled and service.sources.datadog is not None:
-        dashboard = service_dashboard(service, deployment, {slo.name: SLO_ID_PLACEHOLDER for slo in service.slos})
-        _add(violations, ("dashboards",), [f"dashboard: {m}" for m in dashboard_problems(dashboard)])
+    slos = {slo.name: slo for slo in service.slos}
+    checks = {check.name: check for check in service.health_checks}
+    for declaration in declarations:
+        args, path = declaration.args, declaration.path
+        if declaration.kind == "monitor" and path[0] == "alerts":
+            name = str(path[1])
+            threshold = getattr(service.alerts, name)
+            for key, messages in monitor_problems(args, known).items():
+                if key == "critical" and threshold.critical is None:
+                    key = "warning"  # a warning-only alert is the monitor's critical level
+                target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
+                _add(violations, target, [f"{Alerts.direction(name)} alert {name}: {m}" for m in messages])
+            severity = "page" if threshold.critical is not None else "ticket"
+            _add(violations, ("routes", severity), [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
+        elif declaration.kind == "slo":
+            slo = slos[str(path[1])]
+            for key, messages in slo_problems(args, known).items():
+                _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
+        elif declaration.kind == "monitor":  # a burn-rate tier: ("slos", name, "burn_rate", long)
+            slo = slos[str(path[1])]
+            tier = next(t for t in slo.burn_rate if str(t.long) == path[3])
+            _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(args, slo)])
+            for key, messages in monitor_problems(args, known).items():
+                _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
+            _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(args.message), links)])
+        elif declaration.kind == "synthetic":
+            check_ = checks[str(path[1])]
+            if check_.interval.ms % 1000:
+                _add(violations, (*path, "interval"), [f"health check {check_.name}: Datadog ticks in whole seconds, got {check_.interval}"])
+            for key, messages in synthetic_problems(args, known).items():
+                _add(violations, ("tags",) if key == "tags" else _sub(path, key), [f"health check {check_.name}: {m}" for m in messages])
+            _add(violations, ("routes", check_.severity), [f"health check {check_.name}: {m}" for m in message_problems(str(args.message), links)])
+        elif declaration.kind == "datadog_dashboard":
+            _add(violations, ("dashboards",), [f"dashboard: {m}" for m in dashboard_problems(args)])
     return sorted(set(violations))

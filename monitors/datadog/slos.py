@@ -14,10 +14,11 @@ from typing import Optional
 import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
+from signals.datadog import env_filter
+from signals.http import errors, hits, latency
 from spec import Service
 from spec.slos import LatencySli, Slo
 
-from . import queries
 from .numbers import number
 
 TIME_SLICE_SECONDS = 300
@@ -37,7 +38,7 @@ def _thresholds(slo: Slo) -> list[datadog.ServiceLevelObjectiveThresholdArgs]:
 def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optional[datadog.ServiceLevelObjectiveArgs]:
     """The Datadog SLO for a spec SLO, or None when the service has no Datadog source for its SLI."""
     source = service.sources.datadog
-    env = queries.env_filter(deployment.environment)
+    env = env_filter(deployment.environment)
     what = slo.description or f"{slo.name} of {service.service}"
     if isinstance(slo.sli, LatencySli):
         what += f": 5-minute slices whose {LATENCY_PERCENTILE} latency is at most {slo.sli.latency_below}"
@@ -53,11 +54,11 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
     if slo.sli_kind == "availability":
         if source is None:
             return None
-        hits = queries.hits(source, env)
+        hits_query = hits(source, env)
         return datadog.ServiceLevelObjectiveArgs(
             type="metric",
             query=datadog.ServiceLevelObjectiveQueryArgs(
-                numerator=f"{hits} - {queries.errors(source, env)}", denominator=hits
+                numerator=f"{hits_query} - {errors(source, env)}", denominator=hits_query
             ),
             **common,  # type: ignore[arg-type]
         )
@@ -81,7 +82,7 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
                                 metric_query=datadog.ServiceLevelObjectiveSliSpecificationTimeSliceQueryQueryMetricQueryArgs(
                                     name="query1",
                                     data_source="metrics",
-                                    query=queries.latency(source, env, LATENCY_PERCENTILE).render(),
+                                    query=latency(source, env, LATENCY_PERCENTILE).render(),
                                 )
                             )
                         ],

@@ -4,21 +4,24 @@ Datadog needs a critical threshold on every monitor, equal to the number in the 
 only a warning therefore becomes a monitor whose alert state opens a ticket (priority 3, ticket route).
 """
 
-from typing import Optional
+from typing import Optional, Union
 
 import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from signals import REGISTRY
+from signals.datadog import env_filter
+from signals.model import DatadogLogs, DatadogMetric, Unmeasurable
 from spec import Service
-from spec.alerts import Threshold
+from spec.alerts import Direction, Quantity, Threshold
 from spec.routes import Severity
 from spec.units import Duration
 
-from . import queries
 from .messages import Level, threshold_message
 from .numbers import number, window
-from .signals import SIGNALS, Quantity, Signal
+
+DatadogMonitorKind = Union[DatadogMetric, DatadogLogs]
 
 HYSTERESIS = 0.1  # recover 10 % inside the threshold so a signal hovering at it does not flap
 
@@ -37,71 +40,73 @@ def renotify_minutes(severity: Severity) -> int:
     return 60 if severity == "page" else 0
 
 
-def recovery(signal: Signal, value: float) -> float:
-    """A recovery threshold just inside the alerting one (percentages never recover past 100 %)."""
-    if signal.direction == "above":
-        return round(value * (1 - HYSTERESIS), 6)
-    if signal.unit == "%":
+def recovery(realisation: DatadogMonitorKind, direction: Direction, value: float) -> Optional[float]:
+    """A recovery threshold just inside the alerting one (percentages never recover past 100 %); none when the
+    threshold leaves no room inside it (`> 0`): the monitor recovers once the condition fails."""
+    if direction == "above":
+        return round(value * (1 - HYSTERESIS), 6) if value > 0 else None
+    if realisation.unit == "%":
         return round(value + (100 - value) * HYSTERESIS, 6)
     return round(value * (1 + HYSTERESIS), 6)
 
 
-def monitor_query(signal: Signal, expression: str, evaluation: str, threshold: str) -> str:
-    if signal.is_log_alert:
-        return f'logs("{expression}").index("*").rollup("count").last("{evaluation}") > {threshold}'
-    return f"{signal.time_aggregation}(last_{evaluation}):{expression} {signal.comparator} {threshold}"
+def monitor_query(realisation: DatadogMonitorKind, expression: str, evaluation: str, comparator: str, threshold: str) -> str:
+    if isinstance(realisation, DatadogLogs):
+        return f'logs("{expression}").index("*").rollup("count").last("{evaluation}") {comparator} {threshold}'
+    return f"{realisation.aggregation}(last_{evaluation}):{expression} {comparator} {threshold}"
 
 
-def _level(severity: Severity, quantity: Quantity, signal: Signal, evaluation: Duration) -> Level:
-    return Level(severity, str(quantity), number(signal.value(quantity, evaluation)))
+def _level(severity: Severity, quantity: Quantity, realisation: DatadogMonitorKind, evaluation: Duration) -> Level:
+    return Level(severity, str(quantity), number(realisation.value(quantity, evaluation)))
+
+
+def _recovery(realisation: DatadogMonitorKind, direction: Direction, level: Optional[Level]) -> Optional[str]:
+    found = recovery(realisation, direction, float(level.value)) if level else None
+    return number(found) if found is not None else None
 
 
 def threshold_monitor(
     service: Service, deployment: Deployment, name: str, threshold: Threshold
 ) -> Optional[datadog.MonitorArgs]:
-    """The monitor of one spec alert, or None when the service has no Datadog source for that signal."""
-    signal = SIGNALS[name]
-    source = service.sources.datadog
-    if source is None:
+    """The monitor of one spec alert, or None when the service lacks what Datadog needs to measure it."""
+    signal = REGISTRY[name]
+    realisation = signal.datadog
+    if isinstance(realisation, Unmeasurable) or realisation.missing(service):
         return None
-    env = queries.env_filter(deployment.environment)
-    if signal.is_log_alert:
-        expression: Optional[str] = queries.error_logs(source, env)
-    else:
-        found = queries.signal_expression(service, name, env)
-        expression = found.render() if found else None
-    if expression is None:
-        return None
-    span = threshold.window or signal.default_window
+    env = env_filter(deployment.environment)
+    is_log = isinstance(realisation, DatadogLogs)
+    expression = realisation.search(service, env) if isinstance(realisation, DatadogLogs) else realisation.query(service, env).render()
+    span = threshold.window or realisation.window
     evaluation = window(span)
     if threshold.critical is not None:
-        alert = _level("page", threshold.critical, signal, span)
-        warning = _level("ticket", threshold.warning, signal, span) if threshold.warning is not None else None
+        alert = _level("page", threshold.critical, realisation, span)
+        warning = _level("ticket", threshold.warning, realisation, span) if threshold.warning is not None else None
     else:
         assert threshold.warning is not None  # a threshold has critical, warning or both
-        alert, warning = _level("ticket", threshold.warning, signal, span), None
+        alert, warning = _level("ticket", threshold.warning, realisation, span), None
     section = anchor(name)
+    comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: {signal.title}",
-        type="log alert" if signal.is_log_alert else "query alert",
-        query=monitor_query(signal, expression, evaluation, alert.value),
+        type="log alert" if is_log else "query alert",
+        query=monitor_query(realisation, expression, evaluation, comparator, alert.value),
         message=threshold_message(
-            service, deployment, signal.title, signal.unit, signal.direction, alert, warning, section, signal.notify_no_data
+            service, deployment, signal.title, realisation.unit, signal.direction, alert, warning, section, realisation.notify_no_data
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
             critical=alert.value,
-            critical_recovery=number(recovery(signal, float(alert.value))),
+            critical_recovery=_recovery(realisation, signal.direction, alert),
             warning=warning.value if warning else None,
-            warning_recovery=number(recovery(signal, float(warning.value))) if warning else None,
+            warning_recovery=_recovery(realisation, signal.direction, warning),
         ),
         priority=priority(alert.severity, deployment, threshold.priority),
         tags=deployment.tag_list(service, f"signal:{section}"),
         include_tags=True,
-        notify_no_data=signal.notify_no_data,
-        no_data_timeframe=max(2 * span.ms // 60_000, 10) if signal.notify_no_data else None,
-        require_full_window=None if signal.is_log_alert else signal.require_full_window,
+        notify_no_data=realisation.notify_no_data,
+        no_data_timeframe=max(2 * span.ms // 60_000, 10) if realisation.notify_no_data else None,
+        require_full_window=realisation.require_full_window if isinstance(realisation, DatadogMetric) else None,
         renotify_interval=renotify_minutes(alert.severity),
-        evaluation_delay=signal.evaluation_delay,
+        evaluation_delay=realisation.evaluation_delay,
     )
 
 

@@ -11,8 +11,9 @@ from monitors.aws.burn_rates import burn_rate_declarations, error_ratio_threshol
 from monitors.aws.composites import alarm_rule
 from monitors.aws.health_checks import health_check_args, request_interval
 from monitors.aws.logs import level_pattern, metric_filter_args
-from monitors.aws.metrics import Evaluation, Metric, Ratio, resolve_targets, watched
+from monitors.aws.metrics import watched
 from monitors.aws.topics import subscription_key
+from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio, resolve_targets
 from spec import Duration
 from spec.health import HealthCheck
 from spec.routes import SnsSubscription
@@ -21,13 +22,13 @@ from spec.sources import AwsSource
 TOPICS = {"page": "arn:page", "ticket": "arn:ticket"}
 
 
-def targets(service=None):  # type: ignore[no-untyped-def]
+def scope(service=None):  # type: ignore[no-untyped-def]
     service = service or api()
-    return resolve_targets(service.sources.aws, lambda name: f"<{name}>")
+    return AwsScope(service, resolve_targets(service.sources.aws, lambda name: f"<{name}>"), "prod")
 
 
 def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
-    seen = watched("latency_p95", api(), deployment(), targets())
+    seen = watched("latency_p95", scope())
     assert seen is not None and isinstance(seen.source, Metric)
     assert seen.source.stat == "p95" and seen.source.name == "TargetResponseTime"
     assert seen.threshold(Duration.parse("500ms")) == 0.5
@@ -35,7 +36,7 @@ def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
 
 
 def test_rates_become_counts_per_period() -> None:
-    seen = watched("error_log_rate", api(), deployment(), targets())
+    seen = watched("error_log_rate", scope())
     assert seen is not None and seen.evaluation.period == 60
     from spec.units import Rate
 
@@ -70,7 +71,7 @@ def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
 
 
 def test_critical_pages_and_warning_tickets() -> None:
-    declarations = threshold_alarms(api(), deployment(), targets(), TOPICS, "eu-west-1")
+    declarations = threshold_alarms(api(), deployment(), scope(), TOPICS, "eu-west-1")
     by_name = {d.logical: d.args for d in declarations}
     assert by_name["api-cpu-critical"].alarm_actions == ["arn:page"]
     assert by_name["api-cpu-warning"].alarm_actions == ["arn:ticket"]
@@ -80,7 +81,7 @@ def test_critical_pages_and_warning_tickets() -> None:
 def test_no_aws_source_no_alarm() -> None:
     service = api()
     bare = service.model_copy(update={"sources": service.sources.model_copy(update={"aws": None})})
-    logical = {d.logical for d in threshold_alarms(bare, deployment(), targets(bare), TOPICS, "eu-west-1")}
+    logical = {d.logical for d in threshold_alarms(bare, deployment(), scope(bare), TOPICS, "eu-west-1")}
     assert logical == {"api-error-log-rate-critical", "api-error-log-rate-warning"}  # logs need no AWS source
 
 
@@ -92,7 +93,7 @@ def test_burn_rate_thresholds_follow_the_workbook() -> None:
 
 
 def test_faster_tier_suppresses_the_next_slower() -> None:
-    declarations = burn_rate_declarations(api(), deployment(), targets(), TOPICS, "eu-west-1")
+    declarations = burn_rate_declarations(api(), deployment(), scope().targets, TOPICS, "eu-west-1")
     composites = [d for d in declarations if d.kind == "composite_alarm"]
     assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d"]
     assert composites[0].args.actions_suppressor is None
@@ -139,7 +140,7 @@ def test_layout_stays_on_the_grid() -> None:
 def test_dashboard_honours_sections() -> None:
     service = api()
     only = service.model_copy(update={"dashboards": service.dashboards.model_copy(update={"sections": ["resources"]})})
-    body = dashboard_body(only, deployment(), targets(only), "eu-west-1", [], [])
+    body = dashboard_body(scope(only), "eu-west-1", [], [])
     assert [w["properties"]["title"] for w in body["widgets"]] == ["CPU utilisation", "memory utilisation"]
 
 

@@ -12,7 +12,6 @@ import pytest
 from aws_helpers import ROOT, api, deployment
 
 from monitors.aws.rules import (
-    check,
     check_composite_alarm,
     check_dashboard,
     check_health_check,
@@ -22,6 +21,7 @@ from monitors.aws.rules import (
     check_subscription_filter,
     check_topic,
 )
+from program.checks import check_aws as check
 from spec import Duration, Service
 from spec.slos import BurnRateTier
 from spec.units import Percent

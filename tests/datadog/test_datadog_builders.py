@@ -8,13 +8,14 @@ from pulumi.runtime.sync_await import _sync_await
 
 from dashboards.datadog import service_dashboard
 from monitors.common.burn_rates import max_burn_rate, tier_burn_rate, tier_error_ratio
-from monitors.datadog import queries
 from monitors.datadog.burn_rates import burn_rate_monitor, burn_rate_query, tier_key
 from monitors.datadog.numbers import number, window
 from monitors.datadog.rules import template_problems
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitor, threshold_monitors
+from signals.datadog import Expression
+from signals.http import latency
 from spec.slos import Slo, default_tiers
 from spec.units import Duration
 
@@ -177,9 +178,9 @@ def test_dashboard_uses_the_monitors_queries(api, prod) -> None:  # type: ignore
         for q in r.queries
     }
     source = api.sources.datadog
-    assert queries.latency(source, "$env", "p95").render() in queries_shown
+    assert latency(source, "$env", "p95").render() in queries_shown
     monitor_query = threshold_monitors(api, prod)["latency_p95"].query
-    assert queries.latency(source, "env:prod", "p95").render() in monitor_query
+    assert latency(source, "env:prod", "p95").render() in monitor_query
     slo_widgets = [w.service_level_objective_definition for w in args.widgets if w.service_level_objective_definition]
     assert [w.slo_id for w in slo_widgets] == ["a", "b"] and all(w.show_error_budget for w in slo_widgets)
 
@@ -192,7 +193,7 @@ def test_dashboard_follows_the_spec_sections(edit, prod) -> None:  # type: ignor
 
 
 def test_expression_renders_terms_only() -> None:
-    expression = queries.Expression("100 * errors / hits", {"errors": "sum:a.errors{x:y}", "hits": "sum:a.hits{x:y}"})
+    expression = Expression("100 * errors / hits", {"errors": "sum:a.errors{x:y}", "hits": "sum:a.hits{x:y}"})
     assert expression.render() == "100 * sum:a.errors{x:y} / sum:a.hits{x:y}"
 
 

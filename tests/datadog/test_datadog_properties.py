@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitors.common.context import Deployment
-from monitors.datadog import rules
 from monitors.datadog.thresholds import threshold_monitors
+from program.checks import check_datadog
 from spec import Service
 
 percent = st.integers(min_value=1, max_value=9999).map(lambda n: n / 100)
@@ -42,7 +42,7 @@ def test_builders_always_satisfy_the_rules(
             slo.pop("warning", None)
 
     service = edit(change)
-    assert rules.check(service, prod) == []
+    assert check_datadog(service, prod) == []
     monitors = threshold_monitors(service, prod)
     for args in monitors.values():
         assert args.query.rsplit(" ", 1)[1] == args.monitor_thresholds.critical

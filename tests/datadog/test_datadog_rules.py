@@ -16,6 +16,7 @@ import pytest
 from monitors.common.context import Deployment
 from monitors.common.rules import Violation
 from monitors.datadog import rules
+from program.checks import check_datadog
 from spec import Service
 from spec.units import Duration, Percent
 from vigil.cli import main
@@ -47,8 +48,8 @@ def found(violations: list[Violation], path: tuple[Any, ...], text: str) -> bool
 
 
 def test_the_default_catalog_passes(api: Service, catalog_services: dict[str, Service], prod: Deployment, dev: Deployment) -> None:
-    assert rules.check(api, prod) == []
-    assert rules.check(catalog_services["dev"], dev) == []
+    assert check_datadog(api, prod) == []
+    assert check_datadog(catalog_services["dev"], dev) == []
 
 
 # -- query grammar and threshold consistency ------------------------------------------------------------
@@ -57,7 +58,7 @@ def test_the_default_catalog_passes(api: Service, catalog_services: dict[str, Se
 def test_query_grammar_rejects_a_scope_outside_the_tag_grammar(api: Service, prod: Deployment) -> None:
     source = replace(api.sources.datadog, apm_service="API Gateway")
     broken = replace(api, sources=replace(api.sources, datadog=source))
-    violations = rules.check(broken, prod)
+    violations = check_datadog(broken, prod)
     assert found(violations, ("alerts", "error_rate"), "does not follow Datadog's query alert grammar") or found(
         violations, ("alerts", "error_rate"), "query scope tag"
     )
@@ -86,7 +87,7 @@ def test_query_alert_needs_a_critical_threshold() -> None:
 
 def test_evaluation_window_must_be_one_of_datadogs(api: Service, prod: Deployment) -> None:
     broken = with_alert(api, "cpu", window=Duration.parse("7m"))
-    assert found(rules.check(broken, prod), ("alerts", "cpu", "window"), "evaluation window 7m")
+    assert found(check_datadog(broken, prod), ("alerts", "cpu", "window"), "evaluation window 7m")
 
 
 # -- warning and recovery ordering ------------------------------------------------------------------------
@@ -94,12 +95,12 @@ def test_evaluation_window_must_be_one_of_datadogs(api: Service, prod: Deploymen
 
 def test_warning_above_critical_is_refused_for_an_above_alert(api: Service, prod: Deployment) -> None:
     broken = with_alert(api, "cpu", warning=Percent(90))
-    assert found(rules.check(broken, prod), ("alerts", "cpu", "warning"), "must be below critical")
+    assert found(check_datadog(broken, prod), ("alerts", "cpu", "warning"), "must be below critical")
 
 
 def test_warning_below_critical_is_refused_for_a_below_alert(api: Service, prod: Deployment) -> None:
     broken = with_alert(api, "cache_hit_rate", warning=Percent(60))
-    assert found(rules.check(broken, prod), ("alerts", "cache_hit_rate", "warning"), "must be above critical")
+    assert found(check_datadog(broken, prod), ("alerts", "cache_hit_rate", "warning"), "must be above critical")
 
 
 def test_recovery_must_be_inside_its_threshold() -> None:
@@ -114,18 +115,18 @@ def test_recovery_must_be_inside_its_threshold() -> None:
 
 def test_tag_grammar_rejects_uppercase_environment(api: Service) -> None:
     deployment = Deployment(project="monitoring", stack="Prod", environment="Prod", production=True)
-    assert found(rules.check(api, deployment), ("tags",), "'env:Prod' must be lowercase")
+    assert found(check_datadog(api, deployment), ("tags",), "'env:Prod' must be lowercase")
 
 
 def test_tag_longer_than_200_characters(api: Service, prod: Deployment) -> None:
     broken = replace(api, tags={"owner": "x" * 200})
-    assert found(rules.check(broken, prod), ("tags",), "longer than 200")
+    assert found(check_datadog(broken, prod), ("tags",), "longer than 200")
 
 
 @pytest.mark.parametrize("priority", [0, 6])
 def test_priority_outside_one_to_five(api: Service, prod: Deployment, priority: int) -> None:
     broken = with_alert(api, "cpu", priority=priority)
-    assert found(rules.check(broken, prod), ("alerts", "cpu", "priority"), "outside Datadog's 1-5")
+    assert found(check_datadog(broken, prod), ("alerts", "cpu", "priority"), "outside Datadog's 1-5")
 
 
 # -- synthetics ranges ------------------------------------------------------------------------------------
@@ -134,24 +135,24 @@ def test_priority_outside_one_to_five(api: Service, prod: Deployment, priority: 
 @pytest.mark.parametrize("interval", ["10s", "8d"])
 def test_tick_every_outside_datadogs_range(api: Service, prod: Deployment, interval: str) -> None:
     broken = with_check(api, "live", interval=Duration.parse(interval))
-    assert found(rules.check(broken, prod), ("health_checks", "live", "interval"), "tick_every")
+    assert found(check_datadog(broken, prod), ("health_checks", "live", "interval"), "tick_every")
 
 
 def test_tick_every_in_whole_seconds(api: Service, prod: Deployment) -> None:
     broken = with_check(api, "live", interval=Duration.parse("60500ms"))
-    assert found(rules.check(broken, prod), ("health_checks", "live", "interval"), "whole seconds")
+    assert found(check_datadog(broken, prod), ("health_checks", "live", "interval"), "whole seconds")
 
 
 def test_retry_count_above_three(api: Service, prod: Deployment) -> None:
     check = next(c for c in api.health_checks if c.name == "live")
     broken = with_check(api, "live", failure=replace(check.failure, retries=5))
-    assert found(rules.check(broken, prod), ("health_checks", "live", "failure", "retries"), "retry count 5")
+    assert found(check_datadog(broken, prod), ("health_checks", "live", "failure", "retries"), "retry count 5")
 
 
 def test_min_location_failed_above_locations(api: Service, prod: Deployment) -> None:
     check = next(c for c in api.health_checks if c.name == "live")
     broken = with_check(api, "live", failure=replace(check.failure, locations=4))
-    assert found(rules.check(broken, prod), ("health_checks", "live", "failure", "locations"), "between 1 and the 3")
+    assert found(check_datadog(broken, prod), ("health_checks", "live", "failure", "locations"), "between 1 and the 3")
 
 
 # -- SLO target, warning, timeframe, aggregation ----------------------------------------------------------
@@ -159,17 +160,17 @@ def test_min_location_failed_above_locations(api: Service, prod: Deployment) -> 
 
 def test_slo_target_must_be_below_100(api: Service, prod: Deployment) -> None:
     broken = with_slo(api, "availability", objective=Percent(100), warning=None)
-    assert found(rules.check(broken, prod), ("slos", "availability", "objective"), "strictly between 0 and 100")
+    assert found(check_datadog(broken, prod), ("slos", "availability", "objective"), "strictly between 0 and 100")
 
 
 def test_slo_warning_must_be_above_target(api: Service, prod: Deployment) -> None:
     broken = with_slo(api, "availability", warning=Percent(99.5))
-    assert found(rules.check(broken, prod), ("slos", "availability", "warning"), "must be above the target")
+    assert found(check_datadog(broken, prod), ("slos", "availability", "warning"), "must be above the target")
 
 
 def test_slo_timeframe_must_be_7_30_or_90_days(api: Service, prod: Deployment) -> None:
     broken = with_slo(api, "latency", window=Duration.parse("14d"))
-    assert found(rules.check(broken, prod), ("slos", "latency", "window"), "timeframe 14d")
+    assert found(check_datadog(broken, prod), ("slos", "latency", "window"), "timeframe 14d")
 
 
 def test_metric_slo_must_sum(edit: Any, prod: Deployment) -> None:
@@ -179,7 +180,7 @@ def test_metric_slo_must_sum(edit: Any, prod: Deployment) -> None:
              "sli": {"custom": {"datadog": {"good": "avg:checkout.ok{env:prod}.as_count()", "total": "sum:checkout.all{env:prod}.as_count()"}}}}
         )
     )
-    assert found(rules.check(service, prod), ("slos", "checkout", "sli"), "numerator must aggregate with sum")
+    assert found(check_datadog(service, prod), ("slos", "checkout", "sli"), "numerator must aggregate with sum")
 
 
 # -- burn-rate windows and ceiling ------------------------------------------------------------------------
@@ -187,19 +188,19 @@ def test_metric_slo_must_sum(edit: Any, prod: Deployment) -> None:
 
 def test_burn_rate_long_window_at_most_48h(edit: Any, prod: Deployment) -> None:
     service = edit(lambda d: d["slos"][0].update(burn_rate=[{"long": "72h", "short": "6h", "budget": "10%", "severity": "ticket"}]))
-    assert found(rules.check(service, prod), ("slos", "availability", "burn_rate", "3d"), "outside Datadog's 1h to 48h")
+    assert found(check_datadog(service, prod), ("slos", "availability", "burn_rate", "3d"), "outside Datadog's 1h to 48h")
 
 
 def test_burn_rate_long_window_at_least_1h(edit: Any, prod: Deployment) -> None:
     service = edit(lambda d: d["slos"][0].update(burn_rate=[{"long": "30m", "short": "5m", "budget": "1%", "severity": "page"}]))
-    assert found(rules.check(service, prod), ("slos", "availability", "burn_rate", "30m"), "outside Datadog's 1h to 48h")
+    assert found(check_datadog(service, prod), ("slos", "availability", "burn_rate", "30m"), "outside Datadog's 1h to 48h")
 
 
 def test_burn_rate_short_window_shorter_than_long(api: Service, prod: Deployment) -> None:
     slo = next(s for s in api.slos if s.name == "availability")
     tier = replace(slo.burn_rate[0], short=Duration.parse("2h"))
     broken = with_slo(api, "availability", burn_rate=[tier])
-    assert found(rules.check(broken, prod), ("slos", "availability", "burn_rate", "1h"), "must be shorter than long window")
+    assert found(check_datadog(broken, prod), ("slos", "availability", "burn_rate", "1h"), "must be shorter than long window")
 
 
 def test_burn_rate_above_one_over_error_budget(edit: Any, prod: Deployment) -> None:
@@ -210,7 +211,7 @@ def test_burn_rate_above_one_over_error_budget(edit: Any, prod: Deployment) -> N
             burn_rate=[{"long": "1h", "short": "5m", "budget": "10%", "severity": "page"}],
         )
     )
-    assert found(rules.check(service, prod), ("slos", "availability", "burn_rate", "1h"), "at most 1/(1 − 99%) = 100")
+    assert found(check_datadog(service, prod), ("slos", "availability", "burn_rate", "1h"), "at most 1/(1 − 99%) = 100")
 
 
 # -- messages and routes ----------------------------------------------------------------------------------
@@ -225,12 +226,12 @@ def test_unbalanced_template_blocks() -> None:
 def test_a_handle_that_breaks_the_template_is_refused(api: Service, prod: Deployment) -> None:
     route = replace(api.routes.page, datadog=["@pagerduty-platform{{/is_alert}}"])
     broken = replace(api, routes=replace(api.routes, page=route))
-    assert found(rules.check(broken, prod), ("routes", "page"), "closes a block that is not open")
+    assert found(check_datadog(broken, prod), ("routes", "page"), "closes a block that is not open")
 
 
 def test_a_route_without_datadog_handles_notifies_nobody(edit: Any, prod: Deployment) -> None:
     service = edit(lambda d: d["routes"]["page"].update(datadog=[]))
-    assert found(rules.check(service, prod), ("routes", "page"), "notifies nobody")
+    assert found(check_datadog(service, prod), ("routes", "page"), "notifies nobody")
 
 
 def test_dashboard_tags() -> None:
@@ -298,4 +299,4 @@ def test_validate_rejects_a_priority_that_is_not_a_whole_number(
 def test_log_search_terms_follow_the_tag_grammar(api: Service, prod: Deployment) -> None:
     source = replace(api.sources.datadog, apm_service="Api")
     broken = replace(api, sources=replace(api.sources, datadog=source))
-    assert found(rules.check(broken, prod), ("alerts", "error_log_rate"), "log search term 'service:Api'")
+    assert found(check_datadog(broken, prod), ("alerts", "error_log_rate"), "log search term 'service:Api'")

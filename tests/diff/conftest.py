@@ -55,14 +55,14 @@ def _service_removed(repo: Path) -> bool:
 def _rename(aliased: bool) -> Callable[[Path], bool]:
     """Rename every service's log group `<service>-logs` → `<service>-log-group`, with or without an alias.
 
-    Two shapes of the program are known (log groups declared in program/aws_resources.py directly, or through
-    monitors/aws/assembly.py declarations); the patch applies to whichever this project has.
+    Two shapes of the program are known (log groups declared in program/aws_resources.py directly, or through the
+    declarations of the AWS walk, program/aws_walk.py); the patch applies to whichever this project has.
     """
     alias = 'aliases=[pulumi.Alias(name=f"{service.service}-logs")]'
 
     def patch(repo: Path) -> bool:
         code = repo / "program/aws_resources.py"
-        assembly = repo / "monitors/aws/assembly.py"
+        assembly = repo / "program/aws_walk.py"
         if 'f"{service.service}-logs",' in code.read_text():  # declared directly
             renamed = _edit(code, r'f"\{service\.service\}-logs",', 'f"{service.service}-log-group",')
             return renamed and (not aliased or _edit(code, r"retain_on_delete=True\)", f"retain_on_delete=True, {alias})"))

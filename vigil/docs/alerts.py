@@ -5,28 +5,34 @@ from __future__ import annotations
 from typing import Optional
 
 from monitors.common.runbook import anchor
+from signals import REGISTRY
 from spec import Service
-from spec.alerts import Alerts
 
 from .model import DocsInput
 from .sections import Cell, deployed_as, per_environment, steps
-from .signals import fill, signal_doc, source_values
+from .signals import cloudwatch_measure, datadog_measure
 from .words import code, route_words, table
 
 COMPARATOR = {"above": ">", "below": "<"}
 
 
+def title(signal: str) -> str:
+    """The signal's title as a heading: 'p95 latency' → 'P95 latency'."""
+    words = REGISTRY[signal].title
+    return words[:1].upper() + words[1:]
+
+
 def signals_of(inp: DocsInput, name: str) -> list[str]:
     """Alert names any environment of the service uses, in the spec's order."""
     used = {signal for _, svc in inp.versions(name) for signal, _ in svc.alerts.items()}
-    return [s for s in Alerts.DIRECTION if s in used]
+    return [s for s in REGISTRY if s in used]
 
 
 def _threshold(signal: str, level: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = getattr(svc.alerts, signal, None)
         value = getattr(threshold, level, None) if threshold is not None else None
-        return f"{COMPARATOR[Alerts.DIRECTION[signal]]} {value}" if value is not None else None
+        return f"{COMPARATOR[REGISTRY[signal].direction]} {value}" if value is not None else None
 
     return get
 
@@ -51,15 +57,14 @@ def _route(signal: str, level: str, severity: str) -> Cell:
     return get
 
 
-def _sources(inp: DocsInput, name: str, signal: str, log_groups: dict[str, str]) -> list[str]:
-    """Where Datadog and CloudWatch read the signal, per environment when it differs."""
-    doc = signal_doc(signal)
+def _sources(inp: DocsInput, name: str, signal: str) -> list[str]:
+    """Where Datadog and CloudWatch read the signal (the deployed query or metric), per environment when it differs."""
     backends = {b for s in inp.stacks for b in s.backends}
     lines: list[str] = []
-    for label, template, backend in (("Datadog", doc.datadog, "datadog"), ("CloudWatch", doc.cloudwatch, "aws")):
-        if template is None or backend not in backends:
+    for label, measure, backend in (("Datadog", datadog_measure, "datadog"), ("CloudWatch", cloudwatch_measure, "aws")):
+        if backend not in backends:
             continue
-        by_env = {env: fill(template, source_values(svc, log_groups.get(env, "(log group)"))) for env, svc in inp.versions(name)}
+        by_env = {env: text for env, svc in inp.versions(name) if (text := measure(signal, svc, env)) is not None}
         if len(set(by_env.values())) == 1:
             lines.append(f"- {label}: {next(iter(by_env.values()))}")
         else:
@@ -80,15 +85,14 @@ def overview(inp: DocsInput, name: str) -> list[str]:
                 cells.append("off")
             else:
                 cells.append(" · ".join(str(v) if v is not None else "—" for v in (threshold.critical, threshold.warning)))
-        direction = "above" if Alerts.DIRECTION[signal] == "above" else "below"
-        rows.append([f"[{signal_doc(signal).title}](#{anchor(signal)})", f"{direction} threshold", *cells])
+        rows.append([f"[{title(signal)}](#{anchor(signal)})", f"{REGISTRY[signal].direction} threshold", *cells])
     return table(header, rows)
 
 
-def alert_section(inp: DocsInput, name: str, signal: str, log_groups: dict[str, str]) -> list[str]:
-    doc = signal_doc(signal)
-    lines = [f"### {anchor(signal)}", "", f"**{doc.title}** ({code(signal)}): {doc.watches}", ""]
-    sources = _sources(inp, name, signal, log_groups)
+def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
+    doc = REGISTRY[signal]
+    lines = [f"### {anchor(signal)}", "", f"**{title(signal)}** ({code(signal)}): {doc.watches}", ""]
+    sources = _sources(inp, name, signal)
     if sources:
         lines += ["Measured from:", "", *sources, ""]
     lines += per_environment(
@@ -106,7 +110,7 @@ def alert_section(inp: DocsInput, name: str, signal: str, log_groups: dict[str, 
     return lines
 
 
-def alert_catalog(inp: DocsInput, name: str, log_groups: dict[str, str]) -> list[str]:
+def alert_catalog(inp: DocsInput, name: str) -> list[str]:
     lines = [
         "## Alert catalog",
         "",
@@ -119,5 +123,5 @@ def alert_catalog(inp: DocsInput, name: str, log_groups: dict[str, str]) -> list
         return [*lines, "This service defines no threshold alerts.", ""]
     lines += [*overview(inp, name), ""]
     for signal in signals:
-        lines += alert_section(inp, name, signal, log_groups)
+        lines += alert_section(inp, name, signal)
     return lines

@@ -154,10 +154,9 @@ def deployed_resources(inp: DocsInput, name: str) -> list[str]:
 
 
 def render_service(inp: DocsInput, name: str) -> str:
-    groups = _log_groups(inp, name)
     lines = [
         *intro(inp, name),
-        *alert_catalog(inp, name, groups),
+        *alert_catalog(inp, name),
         *slo_catalog(inp, name),
         *health_catalog(inp, name),
         *composite(inp, name),

@@ -1,5 +1,6 @@
-"""What the CloudWatch builders hand to whoever declares resources: the program (real resources) or the
-rule checker (stand-ins). Both walk the same assembly, so the rules check exactly what gets deployed.
+"""What the builders hand to whoever declares resources: the program (real resources) or the rule checker
+(stand-ins). Both walk the same list of declarations per backend (program/aws_walk.py, program/datadog_walk.py),
+so the rules check exactly what gets deployed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pulumi
 
 from monitors.common.rules import PathKey
 
-Kind = Literal[
+AwsKind = Literal[
     "log_group",
     "metric_filter",
     "subscription_filter",
@@ -21,11 +22,14 @@ Kind = Literal[
     "metric_alarm",
     "composite_alarm",
     "health_check",
-    "dashboard",
+    "cloudwatch_dashboard",
 ]
+DatadogKind = Literal["monitor", "slo", "synthetic", "datadog_dashboard"]
+Kind = Literal[AwsKind, DatadogKind]
 
 
-# The argument holding each kind's fixed cloud name (health checks and subscriptions have none).
+# The argument holding each kind's fixed cloud name (health checks, subscriptions and Datadog resources have none:
+# Datadog names are display text, its identity is the id).
 NAME_ARGUMENT: dict[str, str] = {
     "log_group": "name",
     "metric_filter": "name",
@@ -33,7 +37,7 @@ NAME_ARGUMENT: dict[str, str] = {
     "topic": "name",
     "metric_alarm": "name",
     "composite_alarm": "alarm_name",
-    "dashboard": "dashboard_name",
+    "cloudwatch_dashboard": "dashboard_name",
 }
 
 
@@ -41,8 +45,8 @@ NAME_ARGUMENT: dict[str, str] = {
 class Declaration:
     kind: Kind
     logical: str  # Pulumi logical name, unique in the stack
-    args: Any  # the pulumi_aws ...Args
-    region: str
+    args: Any  # the provider SDK's ...Args
+    region: Optional[str]  # AWS region; None for Datadog
     path: PathKey  # where in the service spec it comes from (violations point there)
     depends_on: tuple[str, ...] = ()  # logical names that must exist first (alarms a composite names)
     document: Any = None  # the structured form of a serialised argument (a dashboard body), for the rules
@@ -52,6 +56,12 @@ class Declaration:
         """The fixed cloud name, read from the arguments so it cannot drift: replacing it needs delete-before-replace."""
         argument = NAME_ARGUMENT.get(self.kind)
         return getattr(self.args, argument) if argument else None
+
+    @property
+    def aws_region(self) -> str:
+        """The region of an AWS declaration (its provider's)."""
+        assert self.region is not None, f"{self.logical} is not an AWS declaration"
+        return self.region
 
     @property
     def severity(self) -> Optional[str]:
@@ -64,8 +74,9 @@ class Declaration:
 class Ref:
     """What later declarations may reference of an earlier one."""
 
-    arn: pulumi.Input[str]
     id: pulumi.Input[str]
+    arn: pulumi.Input[str]  # what AWS resources reference (a Datadog resource's is its id)
+    url: Optional[pulumi.Input[str]] = None  # Datadog dashboards
 
 
 Declare = Callable[[Declaration], Ref]

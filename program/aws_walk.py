@@ -1,7 +1,8 @@
 """The whole CloudWatch side of one service, in declaration order, handed to a `declare` callback.
 
-The program passes a callback that creates resources; the rule checker passes one that records the
-arguments and returns stand-ins. Same walk, same arguments: the rules cannot drift from what is deployed.
+The program passes a callback that creates resources (program/aws_resources.py); the rule checker passes one that
+records the arguments and returns stand-ins (program/checks.py). Same walk, same arguments: the rules cannot drift
+from what is deployed.
 """
 
 from __future__ import annotations
@@ -12,26 +13,25 @@ from typing import Optional
 import pulumi
 
 from dashboards.cloudwatch import dashboard_args, dashboard_body, dashboard_name
+from monitors.aws.alarms import threshold_alarms
+from monitors.aws.burn_rates import burn_rate_declarations
+from monitors.aws.composites import service_unhealthy
+from monitors.aws.health_checks import HEALTH_CHECK_REGION, health_alarm, health_check_declaration
+from monitors.aws.logs import log_declarations, log_group_args, log_group_name
+from monitors.aws.names import logical
+from monitors.aws.topics import topic_declarations
 from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration, Declare
+from signals.cloudwatch import AwsScope
 from spec import Service
 from spec.routes import SEVERITIES, Severity
-
-from .alarms import threshold_alarms
-from .burn_rates import burn_rate_declarations
-from .composites import service_unhealthy
-from .declarations import Declaration, Declare
-from .health_checks import HEALTH_CHECK_REGION, health_alarm, health_check_declaration
-from .logs import log_declarations, log_group_args, log_group_name
-from .metrics import Targets
-from .names import logical
-from .topics import topic_declarations
 
 
 def declare_service(
     service: Service,
     deployment: Deployment,
     region: str,
-    targets: Targets,
+    scope: AwsScope,
     secret: Callable[[str], pulumi.Input[str]],
     declare: Declare,
     sns_kms_key: Optional[str] = None,
@@ -63,7 +63,7 @@ def declare_service(
         if declaration.severity == "page":
             page_alarms.append(declaration)
 
-    for declaration in threshold_alarms(service, deployment, targets, topics, region):
+    for declaration in threshold_alarms(service, deployment, scope, topics, region):
         alarm(declaration)
 
     checks: list[tuple[str, pulumi.Input[str]]] = []
@@ -72,7 +72,7 @@ def declare_service(
         checks.append((check.name, check_id))
         alarm(health_alarm(service, deployment, check, check_id, health_topics))
 
-    for declaration in burn_rate_declarations(service, deployment, targets, topics, region):
+    for declaration in burn_rate_declarations(service, deployment, scope.targets, topics, region):
         alarm(declaration)
 
     outputs: dict[str, pulumi.Input[object]] = {"logGroupName": group_name}
@@ -81,11 +81,11 @@ def declare_service(
         alarm(unhealthy)
         outputs["serviceUnhealthyAlarm"] = unhealthy.name
     if service.dashboards.enabled:
-        body = dashboard_body(service, deployment, targets, region, list(arns.values()), checks)
+        body = dashboard_body(scope, region, list(arns.values()), checks)
         name = dashboard_name(service, deployment)
         declare(
             Declaration(
-                "dashboard", logical(service, "dashboard"), dashboard_args(service, deployment, body), region,
+                "cloudwatch_dashboard", logical(service, "dashboard"), dashboard_args(service, deployment, body), region,
                 ("dashboards",), tuple(arns), document=body,
             )
         )

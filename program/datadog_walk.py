@@ -1,0 +1,52 @@
+"""The whole Datadog side of one service, in declaration order, handed to a `declare` callback.
+
+The program passes a callback that creates resources (program/datadog_resources.py); the rule checker passes one
+that records the arguments and returns stand-ins (program/checks.py). Same walk, same arguments.
+
+Logical names come from identities: `<service>-<signal>`, `<service>-<slo>-slo`,
+`<service>-<slo>-burn-<long window>`, `<service>-health-<check>`, `<service>-dashboard`.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from dashboards.datadog import service_dashboard
+from monitors.common.context import Deployment
+from monitors.common.declarations import Declaration, Declare
+from monitors.common.runbook import anchor
+from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
+from monitors.datadog.slos import slo_objective
+from monitors.datadog.synthetics import synthetic_test
+from monitors.datadog.thresholds import threshold_monitors
+from spec import Service
+
+
+def declare_service(service: Service, deployment: Deployment, declare: Declare) -> dict[str, pulumi.Input[object]]:
+    """Declare everything; returns the component's outputs."""
+    out: dict[str, pulumi.Input[object]] = {}
+    monitor_ids: dict[str, pulumi.Input[str]] = {}
+    for signal, args in threshold_monitors(service, deployment).items():
+        monitor_ids[signal] = declare(Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, ("alerts", signal))).id
+    slo_ids: dict[str, pulumi.Input[str]] = {}
+    for slo in service.slos:
+        objective_args = slo_objective(service, deployment, slo)
+        if objective_args is None:
+            continue
+        path = ("slos", slo.name)
+        slo_id = declare(Declaration("slo", f"{service.service}-{slo.name}-slo", objective_args, None, path)).id
+        slo_ids[slo.name] = slo_id
+        for tier in slo.burn_rate:
+            monitor = burn_rate_monitor(service, deployment, slo, tier, slo_id)
+            logical = f"{service.service}-{slo.name}-burn-{tier_key(tier)}"
+            declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long))))
+    for check in service.health_checks:
+        test = synthetic_test(service, deployment, check)
+        ref = declare(Declaration("synthetic", f"{service.service}-health-{check.name}", test, None, ("health_checks", check.name)))
+        out[f"synthetic{check.name.title().replace('-', '')}Id"] = ref.id
+    if service.dashboards.enabled and service.sources.datadog is not None:
+        dashboard = service_dashboard(service, deployment, slo_ids)
+        out["datadogDashboardUrl"] = declare(Declaration("datadog_dashboard", f"{service.service}-dashboard", dashboard, None, ("dashboards",))).url
+    out["datadogMonitorIds"] = monitor_ids
+    out["datadogSloIds"] = slo_ids
+    return out

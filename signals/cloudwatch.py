@@ -1,0 +1,134 @@
+"""How a signal reads in CloudWatch: a metric (statistic or percentile) or metric math over metrics, the
+dimension values it is scoped by, how it is evaluated, and how a spec threshold becomes the alarm's number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Optional, Union
+
+import pulumi
+
+from spec import Duration, Percent, Rate, Service
+from spec.alerts import Quantity
+from spec.sources import AwsSource, StackOutput
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The dimension values of the service's AWS resources: literal names, or another stack's outputs."""
+
+    load_balancer: Optional[pulumi.Input[str]] = None
+    target_group: Optional[pulumi.Input[str]] = None
+    ecs_cluster: Optional[pulumi.Input[str]] = None
+    ecs_service: Optional[pulumi.Input[str]] = None
+    rds_instance: Optional[pulumi.Input[str]] = None
+    cache_cluster: Optional[pulumi.Input[str]] = None
+
+
+def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.Input[str]]) -> Targets:
+    """Literal values as written; `{output: name}` values through `read` (the program reads a StackReference)."""
+    if source is None:
+        return Targets()
+
+    def value(v: object) -> Optional[pulumi.Input[str]]:
+        if v is None:
+            return None
+        return read(v.output) if isinstance(v, StackOutput) else str(v)
+
+    return Targets(
+        load_balancer=value(source.load_balancer),
+        target_group=value(source.target_group),
+        ecs_cluster=value(source.ecs.cluster) if source.ecs else None,
+        ecs_service=value(source.ecs.service) if source.ecs else None,
+        rds_instance=value(source.rds.instance) if source.rds else None,
+        cache_cluster=value(source.elasticache.cluster) if source.elasticache else None,
+    )
+
+
+@dataclass(frozen=True)
+class AwsScope:
+    """What a CloudWatch realisation reads: the service, its resolved dimension values, and the environment."""
+
+    service: Service
+    targets: Targets
+    environment: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    namespace: str
+    name: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    stat: str  # Average, Sum, Minimum, Maximum, SampleCount, or a percentile such as p95
+
+    @property
+    def percentile(self) -> bool:
+        return self.stat.startswith("p")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """Metric math over two metrics (both summed over the period), e.g. `100*m1/m2`, a percentage."""
+
+    numerator: Metric  # m1
+    denominator: Metric  # m2
+    expression: str = "100*m1/m2"
+
+    @property
+    def label(self) -> str:
+        """The expression with metric names for ids: `100*HTTPCode_Target_5XX_Count/RequestCount`."""
+        names = {"m1": self.numerator.name, "m2": self.denominator.name}
+        return re.sub(r"\bm[12]\b", lambda m: names[m.group(0)], self.expression)
+
+
+Source = Union[Metric, Ratio]
+
+
+def metrics_of(source: Source) -> tuple[Metric, ...]:
+    return (source,) if isinstance(source, Metric) else (source.numerator, source.denominator)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    period: int  # seconds
+    evaluation_periods: int
+    datapoints: int  # M of the N evaluation periods must breach
+    treat_missing_data: str
+
+    def over(self, window: Optional[Duration]) -> Evaluation:
+        """Fit the spec's window: N periods covering it (M scaled alike); a window shorter than the period becomes it."""
+        if window is None:
+            return self
+        seconds = window.seconds
+        period = self.period if seconds >= self.period else math.ceil(seconds)
+        periods = max(1, math.ceil(seconds / period))
+        datapoints = max(1, math.ceil(periods * self.datapoints / self.evaluation_periods))
+        return replace(self, period=period, evaluation_periods=periods, datapoints=datapoints)
+
+
+# How a spec quantity becomes the alarm's number: (spec value, period in seconds) -> threshold.
+Convert = Callable[[Quantity, int], float]
+
+
+def seconds(value: Quantity, _: int) -> float:
+    assert isinstance(value, Duration)
+    return value.seconds
+
+
+def percent(value: Quantity, _: int) -> float:
+    assert isinstance(value, Percent)
+    return value.value
+
+
+def count(value: Quantity, _: int) -> float:
+    assert isinstance(value, int)
+    return float(value)
+
+
+def per_period(value: Quantity, period: int) -> float:
+    assert isinstance(value, Rate)
+    return value.per(period)

@@ -1,0 +1,44 @@
+"""How a signal reads in Datadog: an `Expression`, a formula over named metric queries.
+
+Monitors render it inline (`100 * sum:…errors{…}.as_count() / sum:…hits{…}.as_count()`); dashboards send the
+formula and the queries separately (formulas-and-functions); the docs print the rendered form, so all three
+show the same thing. `env` is a tag filter: `env:prod` for monitors, `$env` (the dashboard's template variable)
+for widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+DASHBOARD_ENV = "$env"
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A formula over named metric queries, e.g. `100 * errors / hits`."""
+
+    formula: str
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def render(self) -> str:
+        """The formula with each name replaced by its query: the monitor's form."""
+        return re.sub(r"\b[a-z_]+\b", lambda m: self.terms.get(m.group(0), m.group(0)), self.formula)
+
+    def metric_names(self) -> tuple[str, ...]:
+        """The Datadog metrics the expression reads, in order of first use."""
+        names = [m.group(1) for query in self.terms.values() for m in re.finditer(r"^[a-z0-9]+:([a-z][a-z0-9_.]*)\{", query)]
+        return tuple(dict.fromkeys(names))
+
+
+def single(query: str) -> Expression:
+    return Expression("query", {"query": query})
+
+
+def env_filter(environment: str) -> str:
+    return f"env:{environment}"
+
+
+def aws_tag(value: object) -> str:
+    """A CloudWatch dimension value as Datadog's AWS integration tags it: lowercase."""
+    return str(value).lower()

@@ -1,0 +1,117 @@
+"""Data stores the service depends on: its RDS database and ElastiCache cluster, read through CloudWatch
+(and through Datadog's AWS integration, which crawls CloudWatch: about 15 minutes late)."""
+
+from __future__ import annotations
+
+from spec import Duration, Service
+
+from . import needs
+from .cloudwatch import AwsScope, Evaluation, Metric, count, percent
+from .datadog import Expression, aws_tag, single
+from .model import CloudWatchAlarm, DatadogGraph, DatadogMetric, Signal
+from .words import DEPLOY, FIRST
+
+AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
+_10M, _15M = Duration(600_000), Duration(900_000)
+
+
+def _rds_instance(service: Service) -> str:
+    aws = service.sources.aws
+    assert aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str), "guarded by needs.RDS_NAME"
+    return aws.rds.instance
+
+
+def _cache_cluster(service: Service) -> str:
+    aws = service.sources.aws
+    assert aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str), "guarded by needs.CACHE_NAME"
+    return aws.elasticache.cluster
+
+
+def _db_connections(service: Service, env: str) -> Expression:
+    """Open connections of the RDS instance (the AWS integration tags by lowercase instance identifier)."""
+    return single(f"max:aws.rds.database_connections{{dbinstanceidentifier:{aws_tag(_rds_instance(service))}}}")
+
+
+def _cache_hit_rate(service: Service, env: str) -> Expression:
+    """Cache hits over lookups, in percent."""
+    scope = f"{{cacheclusterid:{aws_tag(_cache_cluster(service))}}}"
+    return Expression(
+        "100 * cache_hits / (cache_hits + cache_misses)",
+        {
+            "cache_hits": f"sum:aws.elasticache.cache_hits{scope}.as_count()",
+            "cache_misses": f"sum:aws.elasticache.cache_misses{scope}.as_count()",
+        },
+    )
+
+
+def _rds(scope: AwsScope) -> Metric:
+    assert scope.targets.rds_instance is not None, "guarded by needs.RDS"
+    return Metric("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": scope.targets.rds_instance}, "Maximum")
+
+
+def _cache(scope: AwsScope) -> Metric:
+    assert scope.targets.cache_cluster is not None, "guarded by needs.ELASTICACHE"
+    return Metric("AWS/ElastiCache", "CacheHitRate", {"CacheClusterId": scope.targets.cache_cluster}, "Average")
+
+
+SIGNALS = (
+    Signal(
+        name="db_connections",
+        title="database connections",
+        section="database",
+        watches="Open connections to the service's database; at the database's limit, new requests fail.",
+        steps=(
+            FIRST,
+            "Check whether the task count grew (every task opens its own pool) and whether pool sizes changed in a deploy.",
+            "Look for long-running or blocked queries and idle-in-transaction sessions on the database; end the offenders.",
+            DEPLOY,
+            "Scale the database or its connection limit only after the cause is known.",
+        ),
+        datadog=DatadogMetric(
+            query=_db_connections,
+            aggregation="avg",
+            window=_10M,
+            unit=" connections",
+            graph=DatadogGraph("Database connections", "connections"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.RDS_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="database connections",
+            source=_rds,
+            unit="connections",
+            evaluation=Evaluation(60, 5, 3, "missing"),
+            convert=count,
+            needs=(needs.RDS,),
+        ),
+    ),
+    Signal(
+        name="cache_hit_rate",
+        title="cache hit rate",
+        section="cache",
+        watches="The share of cache lookups that hit; this alert fires when it falls below its thresholds.",
+        steps=(
+            FIRST,
+            "A sudden drop after a flush, failover or node replacement recovers as the cache warms: watch the database load meanwhile.",
+            "Check evictions and the cache's memory: a full cache evicts keys before they are read again.",
+            DEPLOY + " (a changed cache key format empties the cache).",
+        ),
+        datadog=DatadogMetric(
+            query=_cache_hit_rate,
+            aggregation="sum",
+            window=_15M,
+            unit="%",
+            graph=DatadogGraph("Cache hit rate (%)", "hit rate"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.CACHE_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="cache hit rate",
+            source=_cache,
+            unit="%",
+            evaluation=Evaluation(300, 3, 3, "notBreaching"),
+            convert=percent,
+            needs=(needs.ELASTICACHE,),
+        ),
+    ),
+)
