@@ -19,6 +19,7 @@ plan: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 .PHONY: install plan test

@@ -59,7 +59,7 @@ def declare_aws(
     def declare(declaration: Declaration) -> Ref:
         extra: dict[str, Any] = {}
         if declaration.kind == "log_group":
-            extra.update(protect=deployment.production, retain_on_delete=True)
+            extra.update(protect=True if deployment.production else None, retain_on_delete=True)  # None: as the component is
         if declaration.name is not None:
             extra["delete_before_replace"] = True
         depends = [declared[name] for name in declaration.depends_on]

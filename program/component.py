@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 import pulumi
 
 from monitors.common.context import Deployment
@@ -11,14 +14,26 @@ from .aws_resources import declare_aws
 from .datadog_resources import declare_datadog
 from .providers import Providers
 
+TYPE = "vigil:index:ServiceMonitoring"
+
+
+@dataclass(frozen=True)
+class ServiceMonitoringArgs:
+    service: Service  # as the stack's environment sees it
+    deployment: Deployment
+    providers: Providers  # children use these explicitly: one Datadog provider, one AWS provider per region
+
 
 class ServiceMonitoring(pulumi.ComponentResource):
-    def __init__(self, service: Service, deployment: Deployment, providers: Providers) -> None:
-        super().__init__("vigil:index:ServiceMonitoring", service.service, None, None)
+    """`ServiceMonitoring(name, args, opts)` like every Pulumi component: `opts` may carry aliases (a renamed
+    service keeps its resources), `protect` (children inherit it) or a parent; the logical name is the service's."""
+
+    def __init__(self, name: str, args: ServiceMonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        service, deployment, providers = args.service, args.deployment, args.providers
         outputs: dict[str, pulumi.Input[object]] = {}
         if providers.datadog is not None:
             outputs.update(declare_datadog(self, service, deployment, providers.datadog))
         if providers.settings.uses("aws"):
-            region = deployment.region_of(service)
-            outputs.update(declare_aws(self, service, deployment, providers, region))
+            outputs.update(declare_aws(self, service, deployment, providers, deployment.region_of(service)))
         self.register_outputs(outputs)

@@ -8,7 +8,7 @@ from spec import SpecErrors, load_catalog
 from spec.errors import format_path
 
 from .checks import check_service
-from .component import ServiceMonitoring
+from .component import ServiceMonitoring, ServiceMonitoringArgs
 from .providers import make_providers
 from .settings import SettingsError, check_secrets, read_settings, required_secrets
 
@@ -33,7 +33,7 @@ def run() -> None:
     providers = make_providers(settings, [deployment.region_of(s) for s in services])
     try:
         for service in services:
-            ServiceMonitoring(service, deployment, providers)
+            ServiceMonitoring(service.service, ServiceMonitoringArgs(service, deployment, providers))
     except SettingsError as exc:
         raise pulumi.RunError(str(exc)) from None
     pulumi.export("services", [s.service for s in services])

@@ -70,7 +70,7 @@ def _rename(aliased: bool) -> Callable[[Path], bool]:
             renamed = _edit(assembly, r'logical\(service, "logs"\)', 'logical(service, "log-group")')
             old_name = 'aliases=[pulumi.Alias(name=declaration.logical.replace("-log-group", "-logs"))]'
             return renamed and (
-                not aliased or _edit(code, r"(extra\.update\(protect=deployment\.production, retain_on_delete=True)\)", rf"\1, {old_name})")
+                not aliased or _edit(code, r"(extra\.update\(protect=[^,]*, retain_on_delete=True)\)", rf"\1, {old_name})")
             )
         return False
 

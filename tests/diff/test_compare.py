@@ -143,9 +143,11 @@ def test_subscription_endpoint_change_forces_replacement_of_subscription_only() 
     assert ALARM not in {c.type for c in diff.changes} and LOG_GROUP not in {c.type for c in diff.changes}
 
 
-def test_the_service_component_type_is_the_engines() -> None:
-    """The diff reads plan documents without importing the engine (and the Pulumi SDK): its copy must match."""
+def test_the_service_component_type_is_the_programs() -> None:
+    """The diff and the engine read plan documents without importing the program (and the provider SDKs): their
+    copies must match the type the program registers."""
+    from program import component
     from vigil import engine
     from vigil.diff import model
 
-    assert model.SERVICE_COMPONENT == engine.SERVICE_COMPONENT
+    assert model.SERVICE_COMPONENT == engine.SERVICE_COMPONENT == component.TYPE
