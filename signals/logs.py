@@ -11,7 +11,9 @@ from .needs import DATADOG
 from .words import DEPLOY
 
 GRAPHED_LEVELS = ("error", "warn")  # the levels the dashboards draw, when counted
-ERROR_FILTER = Need("'error' in logs.metric_filters (CloudWatch counts error lines with a metric filter)", lambda s: "error" in s.logs.metric_filters)
+ERROR_FILTER = Need(
+    "logs.metric_filters", lambda s: "error" in s.logs.metric_filters, "to include 'error' (CloudWatch counts error lines with a metric filter)"
+)
 
 
 def log_namespace(service: Service, environment: str) -> str:

@@ -26,8 +26,12 @@ BACKEND_NAMES: dict[Backend, str] = {"datadog": "Datadog", "aws": "CloudWatch"}
 class Need:
     """Something a realisation needs of the service's spec, named as the spec writes it."""
 
-    what: str  # e.g. "sources.aws.elasticache"
+    what: str  # the spec path, e.g. "sources.aws.elasticache"
     holds: Callable[[Service], bool]
+    how: str = ""  # what about it, when more than being there: "written as a name (...)"
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.how}" if self.how else self.what
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class _Realisation:
 
     def missing(self, service: Service) -> list[str]:
         """What the service's spec lacks for this backend to measure the signal (empty: it can)."""
-        return [need.what for need in self.needs if not need.holds(service)]
+        return [str(need) for need in self.needs if not need.holds(service)]
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ def _present(path: str, get: Callable[[AwsSource], Any]) -> Need:
 def named(path: str, get: Callable[[AwsSource], Any]) -> Need:
     """A name written literally: Datadog queries are text written before any stack output is known."""
     return Need(
-        f"{path} written as a name (Datadog queries cannot read stack outputs)",
+        path,
         lambda s: (aws := _aws(s)) is not None and isinstance(get(aws), str),
+        "written as a name (Datadog queries cannot read stack outputs)",
     )
 
 

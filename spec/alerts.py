@@ -1,6 +1,6 @@
 """Threshold alerts: critical pages, warning opens a ticket."""
 
-from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union
+from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union, get_args
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
@@ -69,6 +69,12 @@ class Alerts(SpecModel):
     def names(cls) -> tuple[str, ...]:
         """Every alert the spec knows, in its fixed order."""
         return tuple(cls.model_fields)
+
+    @classmethod
+    def quantity(cls, name: str) -> Any:
+        """The type a field's thresholds are written in: Percent, Duration, Rate or Count."""
+        threshold = next(arg for arg in get_args(cls.model_fields[name].annotation) if arg is not type(None))
+        return threshold.__pydantic_generic_metadata__["args"][0]
 
     @classmethod
     def direction(cls, name: str) -> Direction:

@@ -50,10 +50,15 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _docs(args: argparse.Namespace) -> int:
     from .docs import collect, generate, stale, write
+    from .docs.signal_tables import SignalTablesError, refreshed
     from .project import find_project
 
     project = find_project()
-    files = generate(collect(project, args.catalog))
+    try:
+        files = {**generate(collect(project, args.catalog)), **refreshed(project)}
+    except SignalTablesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if args.check:
         outdated = stale(project, files)
         for path in outdated:

@@ -1,0 +1,150 @@
+"""The signal tables of the hand-written docs (docs/spec.md, docs/datadog.md, docs/cloudwatch.md), generated from
+the registry by `vigil docs` between `<!-- signals:begin -->` and `<!-- signals:end -->`, so those docs list exactly
+the signals there are, each with the query and metric its monitor and alarm really use.
+
+Queries are rendered from a placeholder service (`<apm_service>`, `<load_balancer>`, ...): the form, not a catalog's
+values, which the generated service pages show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from signals import REGISTRY
+from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
+from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric, Unmeasurable
+from spec import Duration, Percent, Rate, Service
+from spec.alerts import Alerts
+from spec.logs import Logs
+from spec.sources import AwsSource, DatadogSource, EcsSource, ElastiCacheSource, RdsSource, Sources
+
+from .words import table
+
+BEGIN, END = "<!-- signals:begin -->", "<!-- signals:end -->"
+ENV = "env:<environment>"
+
+
+def _service(runtime: str = "fargate") -> Service:
+    """Every source present, each value its own placeholder (built without validation: placeholders are not names)."""
+    aws = AwsSource.model_construct(
+        region="<region>",
+        from_stack=None,
+        load_balancer="<load_balancer>",
+        target_group="<target_group>",
+        ecs=EcsSource.model_construct(cluster="<ecs_cluster>", service="<ecs_service>"),
+        rds=RdsSource.model_construct(instance="<rds_instance>"),
+        elasticache=ElastiCacheSource.model_construct(cluster="<cache_cluster>"),
+    )
+    datadog = DatadogSource.model_construct(apm_service="<apm_service>", span="<span>", runtime=runtime)
+    logs = Logs.model_construct(metric_filters=["error", "warn"])
+    return Service.model_construct(service="<service>", sources=Sources.model_construct(datadog=datadog, aws=aws), logs=logs)
+
+
+def _unit(name: str) -> str:
+    quantity = Alerts.quantity(name)
+    return {Percent: "%", Duration: "duration", Rate: "rate"}.get(quantity, "count")
+
+
+def _needs(realisation: object) -> str:
+    if isinstance(realisation, Unmeasurable):
+        return f"cannot: {realisation.reason}"
+    needs = getattr(realisation, "needs", ())
+    return ", ".join(f"`{need.what}`" + (f" {need.how.split(' (')[0]}" if need.how else "") for need in needs)
+
+
+def spec_table() -> list[str]:
+    rows = [
+        [f"`{name}`", _unit(name), f"**{s.direction}**" if s.direction == "below" else s.direction, s.watches, f"`{s.section}`"]
+        for name, s in REGISTRY.items()
+    ]
+    return table(["signal", "unit", "fires", "what it watches", "dashboard section"], rows)
+
+
+def _datadog_query(name: str) -> str:
+    realisation = REGISTRY[name].datadog
+    if isinstance(realisation, DatadogLogs):
+        return f'`logs("{realisation.search(_service(), ENV)}")` count'
+    assert isinstance(realisation, DatadogMetric)
+    shown = {runtime: realisation.query(_service(runtime), ENV).render() for runtime in ("fargate", "host")}
+    if shown["fargate"] == shown["host"]:
+        return f"`{realisation.aggregation}(last_<window>):{shown['fargate']}`"
+    return "; ".join(f"{runtime}: `{realisation.aggregation}(last_<window>):{query}`" for runtime, query in shown.items())
+
+
+def datadog_table() -> list[str]:
+    rows = []
+    for name, s in REGISTRY.items():
+        realisation = s.datadog
+        if isinstance(realisation, Unmeasurable):
+            rows.append([f"`{name}`", f"not measured: {realisation.reason}", "", "", "", "", ""])
+            continue
+        delay = f"{realisation.evaluation_delay} s" if realisation.evaluation_delay else "—"
+        no_data = "**alerts**" if realisation.notify_no_data else "ignored"
+        rows.append([f"`{name}`", _datadog_query(name), s.direction, str(realisation.window), no_data, delay, _needs(realisation)])
+    return table(["signal", "query (`<comparator> <threshold>` follows)", "fires", "default window", "no data", "evaluation delay", "needs"], rows)
+
+
+def _scope() -> AwsScope:
+    service = _service()
+    return AwsScope(service, resolve_targets(service.sources.aws, str), "<environment>")
+
+
+def _cloudwatch_source(realisation: CloudWatchAlarm) -> tuple[str, str]:
+    """What the alarm watches (namespace, metric or math, dimension names), and its statistics."""
+    found = realisation.source(_scope())
+    metrics = metrics_of(found)
+    dimensions = "+".join(dict.fromkeys(key for metric in metrics for key in metric.dimensions))
+    what = f"`{found.name}`" if isinstance(found, Metric) else f"`{found.label}`"
+    stats = ", ".join(sorted({metric.stat for metric in metrics}))
+    return f"`{metrics[0].namespace}` {what}" + (f", {dimensions}" if dimensions else ""), stats
+
+
+def cloudwatch_table() -> list[str]:
+    rows = []
+    for name, s in REGISTRY.items():
+        realisation = s.cloudwatch
+        if isinstance(realisation, Unmeasurable):
+            rows.append([f"`{name}`", f"not measured: {realisation.reason}", "", "", "", "", ""])
+            continue
+        evaluation = realisation.evaluation
+        source, stats = _cloudwatch_source(realisation)
+        rows.append([
+            f"`{name}`",
+            source,
+            stats,
+            f"{evaluation.period} s · {evaluation.datapoints} of {evaluation.evaluation_periods}",
+            evaluation.treat_missing_data,
+            realisation.unit,
+            _needs(realisation),
+        ])
+    return table(["signal", "CloudWatch", "statistic", "period · M of N", "missing data", "threshold unit", "needs"], rows)
+
+
+TABLES: dict[str, Callable[[], list[str]]] = {
+    "docs/spec.md": spec_table,
+    "docs/datadog.md": datadog_table,
+    "docs/cloudwatch.md": cloudwatch_table,
+}
+
+
+class SignalTablesError(Exception):
+    pass
+
+
+def refreshed(project_dir: Path) -> dict[str, str]:
+    """Each hand-written doc with its signal table regenerated (the rest of the file as written); a doc the
+    project does not have is left out."""
+    out = {}
+    region = re.compile(rf"{re.escape(BEGIN)}\n.*?{re.escape(END)}", re.S)
+    for path, render in TABLES.items():
+        file = project_dir / path
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        found = region.search(text)
+        if found is None:
+            raise SignalTablesError(f"{path} has no `{BEGIN}` … `{END}` region for its signal table: put the two lines back where the table goes")
+        out[path] = text[: found.start()] + "\n".join([BEGIN, *render(), END]) + text[found.end() :]
+    return out
