@@ -168,4 +168,4 @@ def test_a_doc_that_lost_its_table_markers_is_one_clear_error(tmp_path: Path) ->
     (tmp_path / "docs" / "spec.md").write_text("# The service spec\n\n<!-- signals:begin -->\nold\n<!-- signals:end -->\ntail\n")
     text = refreshed(tmp_path)["docs/spec.md"]  # the other docs are absent: left out
     assert text.startswith("# The service spec\n\n<!-- signals:begin -->\n| signal |") and text.endswith("<!-- signals:end -->\ntail\n")
-    assert "old" not in text and "| `error_rate` |" in text
+    assert "\nold\n" not in text and "| `error_rate` |" in text
