@@ -11,12 +11,13 @@ from spec import Duration, Service
 from spec.sources import DatadogSource
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Targets, per_period, percent, seconds
-from .datadog import Expression, single
+from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Targets, count, per_period, percent, seconds
+from .datadog import Expression, aws_tag, single
 from .model import CloudWatchAlarm, CloudWatchGraph, DatadogGraph, DatadogMetric, Signal
 from .words import DEPLOY, ESCALATE, FIRST
 
 ALB = "AWS/ApplicationELB"
+AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M, _10M = Duration(300_000), Duration(600_000)
 # Latency and error ratios: 1-minute data, 3 of 5 so one spike does not page. No traffic means no latency and no
 # errors: not breaching.
@@ -64,6 +65,30 @@ def _client_error_rate(service: Service, env: str) -> Expression:
     )
 
 
+def _alb_tags(service: Service, *keys: str) -> str:
+    """The AWS integration's tags of the service's load balancer (and target group): lowercase dimension values."""
+    aws = service.sources.aws
+    assert aws is not None, "guarded by needs.LOAD_BALANCER_NAME"
+    values = {"loadbalancer": aws.load_balancer, "targetgroup": aws.target_group}
+    return ",".join(f"{key}:{aws_tag(values[key])}" for key in keys)
+
+
+def _lb_error_rate(service: Service, env: str) -> Expression:
+    """5xx the load balancer itself answers, over every request it answered (target chosen or not)."""
+    scope = f"{{{_alb_tags(service, 'loadbalancer')}}}"
+    return Expression(
+        "100 * lb_errors / (requests + lb_errors)",
+        {
+            "lb_errors": f"sum:aws.applicationelb.httpcode_elb_5xx{scope}.as_count()",
+            "requests": f"sum:aws.applicationelb.request_count{scope}.as_count()",
+        },
+    )
+
+
+def _unhealthy_targets(service: Service, env: str) -> Expression:
+    return single(f"sum:aws.applicationelb.un_healthy_host_count{{{_alb_tags(service, 'loadbalancer', 'targetgroup')}}}")
+
+
 def _throughput(service: Service, env: str) -> Expression:
     source = apm(service)
     return single(f"sum:trace.{source.span}.hits{apm_scope(source, env)}.as_rate()")
@@ -88,6 +113,20 @@ def alb_ratio(targets: Targets, numerator: str) -> Optional[Ratio]:
     if dims is None:
         return None
     return Ratio(Metric(ALB, numerator, dims, "Sum"), Metric(ALB, "RequestCount", dims, "Sum"))
+
+
+def _lb_errors(scope: AwsScope) -> Ratio:
+    """RequestCount leaves out requests refused before a target was chosen (503: no healthy target), which
+    HTTPCode_ELB_5XX_Count counts: the share is taken of both, so it stays within 100 %."""
+    assert scope.targets.load_balancer is not None, "guarded by needs.LOAD_BALANCER"
+    dims = {"LoadBalancer": scope.targets.load_balancer}  # the load balancer's own codes have no TargetGroup
+    return Ratio(Metric(ALB, "HTTPCode_ELB_5XX_Count", dims, "Sum"), Metric(ALB, "RequestCount", dims, "Sum"), "100*m1/(m1+m2)")
+
+
+def _unhealthy(scope: AwsScope) -> Metric:
+    targets = scope.targets
+    assert targets.load_balancer is not None and targets.target_group is not None, "guarded by needs.TARGET_GROUP"
+    return Metric(ALB, "UnHealthyHostCount", {"LoadBalancer": targets.load_balancer, "TargetGroup": targets.target_group}, "Maximum")
 
 
 def _alb(scope: AwsScope) -> dict[str, pulumi.Input[str]]:
@@ -234,6 +273,67 @@ SIGNALS = (
             convert=per_period,
             graph=CloudWatchGraph("throughput", per_second=True),
             needs=(needs.LOAD_BALANCER,),
+        ),
+    ),
+    Signal(
+        name="lb_error_rate",
+        title="load balancer 5xx rate",
+        section="errors",
+        watches="5xx responses the load balancer answers itself (502, 503, 504: no healthy target, a target that crashed "
+        "or timed out) as a share of requests; the service's own traces never see these requests.",
+        steps=(
+            FIRST,
+            "Check the target group's health: are targets unhealthy, deregistering or missing (the unhealthy-targets graph, the ECS service's events)?",
+            "502s: targets closed connections or crashed; 504s: targets took longer than the load balancer's idle timeout; 503s: no healthy target at all.",
+            DEPLOY,
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_lb_error_rate,
+            aggregation="sum",
+            window=_5M,
+            unit="%",
+            graph=DatadogGraph("Load balancer 5xx (%)", "lb 5xx"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LOAD_BALANCER_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="load balancer 5xx rate",
+            source=_lb_errors,
+            unit="%",
+            evaluation=FAST,
+            convert=percent,
+            needs=(needs.LOAD_BALANCER,),
+        ),
+    ),
+    Signal(
+        name="unhealthy_targets",
+        title="unhealthy targets",
+        section="health",
+        watches="Targets of the service's target group that fail the load balancer's health check; traffic avoids them, "
+        "so the rest carry the load until none is left.",
+        steps=(
+            FIRST,
+            "Find why the targets fail their health check: the target group's health descriptions, the tasks' logs and the ECS service's events (crash loops, OOM kills).",
+            "If a deploy started it, roll back; if tasks crash under load, scale out.",
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_unhealthy_targets,
+            aggregation="avg",
+            window=_5M,
+            unit=" targets",
+            graph=DatadogGraph("Unhealthy targets", "unhealthy"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LOAD_BALANCER_NAME, needs.TARGET_GROUP_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="unhealthy targets",
+            source=_unhealthy,
+            unit="targets",
+            evaluation=Evaluation(60, 5, 3, "notBreaching"),  # not reported while no target is registered
+            convert=count,
+            needs=(needs.LOAD_BALANCER, needs.TARGET_GROUP),
         ),
     ),
 )

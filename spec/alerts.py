@@ -8,7 +8,8 @@ from .base import SpecModel
 from .units import Duration, Percent, Rate
 
 Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
-Q = TypeVar("Q", Duration, Percent, Rate, Count)
+CountFromZero = Annotated[int, Strict(), Field(ge=0, description="A count, 0 or more (0 with 'above': any at all)")]
+Q = TypeVar("Q", Duration, Percent, Rate, Count, CountFromZero)
 Quantity = Union[Duration, Percent, Rate, int]  # any threshold value, as parsed
 Direction = Literal["above", "below"]
 
@@ -64,6 +65,8 @@ class Alerts(SpecModel):
     cache_hit_rate: Optional[Threshold[Percent]] = alert("below", "Cache hits over lookups")
     throughput_drop: Optional[Threshold[Rate]] = alert("below", "Requests per unit of time")
     error_log_rate: Optional[Threshold[Rate]] = alert("above", "Log lines at level error")
+    lb_error_rate: Optional[Threshold[Percent]] = alert("above", "5xx responses the load balancer itself returns, over all requests")
+    unhealthy_targets: Optional[Threshold[CountFromZero]] = alert("above", "Targets the load balancer counts unhealthy (0: any at all)")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio, metrics_of, 
 from signals.datadog import env_filter
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric, Unmeasurable
 from spec import Duration, Percent, Rate, Service
-from spec.alerts import Alerts, Count
+from spec.alerts import Alerts, Count, CountFromZero
 from spec.dashboards import SECTIONS
 from vigil.docs.signal_tables import TABLES, refreshed
 
@@ -100,7 +100,7 @@ def test_datadog_cannot_query_a_name_read_from_a_stack_output() -> None:
     assert REGISTRY["db_connections"].missing("aws", from_stack) == []  # CloudWatch reads the output when deployed
 
 
-QUANTITY_UNITS = {Percent: ("%",), Duration: (" s",), Rate: (" req/s", " lines"), Count: (" connections", " targets")}
+QUANTITY_UNITS = {Percent: ("%",), Duration: (" s",), Rate: (" req/s", " lines"), Count: (" connections",), CountFromZero: (" targets",)}
 
 
 @pytest.mark.parametrize("runtime", ["fargate", "host"])
