@@ -10,7 +10,7 @@ from program.component import ServiceMonitoring, ServiceMonitoringArgs
 from program.providers import make_providers
 from program.settings import parse_settings
 from spec import Service
-from vigil.engine import run_offline
+from vigil.engine import Plan, run_offline
 from vigil.stack_config import StackConfig
 
 SERVICE = Service.model_validate(
@@ -27,7 +27,7 @@ SERVICE = Service.model_validate(
 SECRETS = {"monitoring:datadogApiKey": "k", "monitoring:datadogAppKey": "k"}
 
 
-def _plan(tmp_path: Path, opts: pulumi.ResourceOptions):  # type: ignore[no-untyped-def]
+def _plan(tmp_path: Path, opts: pulumi.ResourceOptions) -> Plan:
     settings = parse_settings(lambda key: None, "dev")
 
     def program() -> None:

@@ -121,7 +121,9 @@ def test_datadog_queries_keep_datadog_grammar_and_name_their_metrics(name: str, 
 
 
 def test_datadog_aws_integration_tags_are_lowercase() -> None:
-    expression = REGISTRY["db_connections"].datadog.query(service(), "env:prod")  # type: ignore[union-attr]
+    realisation = REGISTRY["db_connections"].datadog
+    assert isinstance(realisation, DatadogMetric)
+    expression = realisation.query(service(), "env:prod")
     assert "dbinstanceidentifier:shop-db" in expression.render()
 
 
@@ -143,7 +145,9 @@ def test_cloudwatch_sources_make_a_valid_alarm_and_name_their_metrics(name: str)
 
 def test_metric_dimensions_come_from_the_spec_or_the_stack_reference() -> None:
     aws = {**FULL["sources"]["aws"], "from_stack": "org/infra/prod", "load_balancer": {"output": "albName"}}
-    found = REGISTRY["latency_p95"].cloudwatch.source(scope(service(sources={**FULL["sources"], "aws": aws})))  # type: ignore[union-attr]
+    realisation = REGISTRY["latency_p95"].cloudwatch
+    assert isinstance(realisation, CloudWatchAlarm)
+    found = realisation.source(scope(service(sources={**FULL["sources"], "aws": aws})))
     assert isinstance(found, Metric) and found.dimensions["LoadBalancer"] == "${stack.albName}"
 
 
