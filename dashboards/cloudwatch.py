@@ -21,8 +21,8 @@ from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
 from signals import REGISTRY
 from signals.cloudwatch import AwsScope, Metric, Source
-from signals.http import alb_ratio
-from signals.model import CloudWatchAlarm
+from signals.model import CloudWatchAlarm, Unmeasurable
+from signals.slis import sli
 from spec import Service
 
 GRID_COLUMNS = 24
@@ -148,18 +148,19 @@ def _section_widgets(
 ) -> list[dict[str, Any]]:
     service = scope.service
     if section == "slos":
-        ratio = alb_ratio(scope.targets, "HTTPCode_Target_5XX_Count")
         out = []
         for slo in service.slos:
-            if slo.sli_kind != "availability" or ratio is None:
+            indicator = sli(slo).cloudwatch
+            if isinstance(indicator, Unmeasurable) or indicator.missing(service, slo):
                 continue
+            ratio, bad = indicator.error_share(scope, slo), indicator.words(slo)
             lines = [
                 {"label": f"{tier.long} tier ({tier.severity})", "value": error_ratio_threshold(slo, tier), "color": COLOURS["critical"]}
                 for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms)
             ]
             budget = round(100 * error_budget(slo), 6)
             lines.append({"label": f"budget {slo.objective}", "value": budget, "color": COLOURS["objective"]})
-            out.append(_graph(f"SLO {slo.name}: 5xx ratio", region, _rows(ratio, "5xx %"), 300, "%", lines))
+            out.append(_graph(f"SLO {slo.name}: {bad}", region, _rows(ratio, f"{bad} %"), 300, "%", lines))
         return out
     if section == "health":
         widgets = signal_widgets(scope, region, section)

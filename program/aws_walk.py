@@ -72,7 +72,7 @@ def declare_service(
         checks.append((check.name, check_id))
         alarm(health_alarm(service, deployment, check, check_id, health_topics))
 
-    for declaration in burn_rate_declarations(service, deployment, scope.targets, topics, region):
+    for declaration in burn_rate_declarations(service, deployment, scope, topics, region):
         alarm(declaration)
 
     outputs: dict[str, pulumi.Input[object]] = {"logGroupName": group_name}

@@ -58,16 +58,19 @@ class AwsScope:
     environment: str
 
 
+STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+
+
 @dataclass(frozen=True)
 class Metric:
     namespace: str
     name: str
     dimensions: Mapping[str, pulumi.Input[str]]
-    stat: str  # Average, Sum, Minimum, Maximum, SampleCount, or a percentile such as p95
+    stat: str  # one of STATISTICS, or an extended statistic: a percentile (p95), a trimmed count (TC(0.5:)), ...
 
     @property
-    def percentile(self) -> bool:
-        return self.stat.startswith("p")
+    def extended(self) -> bool:
+        return self.stat not in STATISTICS
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,8 @@ class Ratio:
 
     @property
     def label(self) -> str:
-        """The expression with metric names for ids: `100*HTTPCode_Target_5XX_Count/RequestCount`."""
-        names = {"m1": self.numerator.name, "m2": self.denominator.name}
+        """The expression with metric names for ids (and extended statistics): `100*HTTPCode_Target_5XX_Count/RequestCount`."""
+        names = {f"m{i}": m.name + (f" {m.stat}" if m.extended else "") for i, m in enumerate((self.numerator, self.denominator), 1)}
         return re.sub(r"\bm[12]\b", lambda m: names[m.group(0)], self.expression)
 
 

@@ -80,8 +80,8 @@ def metric_alarm_args(
         metric_name=source.name,
         dimensions=dict(source.dimensions) or None,
         period=evaluation.period,
-        statistic=None if source.percentile else source.stat,
-        extended_statistic=source.stat if source.percentile else None,
+        statistic=None if source.extended else source.stat,
+        extended_statistic=source.stat if source.extended else None,
         **common,  # type: ignore[arg-type]
     )
 

@@ -1,5 +1,5 @@
-"""SLO burn-rate alarms on the ALB (Google SRE Workbook, multiwindow, multi-burn-rate):
-per tier, a long-window and a short-window error-ratio alarm joined by a composite (AND).
+"""SLO burn-rate alarms (Google SRE Workbook, multiwindow, multi-burn-rate) on the SLI's bad share as CloudWatch
+measures it (signals/slis.py): per tier, a long-window and a short-window alarm joined by a composite (AND).
 
 CloudWatch has no rolling sum, so each window is one alarm period (evaluation 1 of 1): the error ratio
 over the last `window`, as CloudWatch aggregates it. A period must be 10, 20, 30 s or a multiple of
@@ -17,8 +17,9 @@ from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from monitors.common.runbook import anchor
-from signals.cloudwatch import Evaluation, Targets
-from signals.http import alb_ratio
+from signals.cloudwatch import AwsScope, Evaluation
+from signals.model import Unmeasurable
+from signals.slis import sli
 from spec import Duration, Service
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
@@ -46,18 +47,18 @@ def window_evaluation(window: Duration) -> Evaluation:
 def burn_rate_declarations(
     service: Service,
     deployment: Deployment,
-    targets: Targets,
+    scope: AwsScope,
     topics: Mapping[Severity, pulumi.Input[str]],
     region: str,
 ) -> list[Declaration]:
-    """Alarms and tier composites for every availability SLO; fastest tier first, each silencing the next slower."""
-    ratio = alb_ratio(targets, "HTTPCode_Target_5XX_Count")
-    if ratio is None:
-        return []
+    """Alarms and tier composites for every SLO CloudWatch can measure (signals/slis.py); fastest tier first, each
+    silencing the next slower."""
     out: list[Declaration] = []
     for slo in service.slos:
-        if slo.sli_kind != "availability":
+        indicator = sli(slo).cloudwatch
+        if isinstance(indicator, Unmeasurable) or indicator.missing(service, slo):
             continue
+        ratio, bad = indicator.error_share(scope, slo), indicator.words(slo)
         faster: str | None = None  # the next faster tier's composite: its alarm name and logical name
         faster_logical: str | None = None
         for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms):
@@ -68,7 +69,7 @@ def burn_rate_declarations(
             for kind, window in (("long", tier.long), ("short", tier.short)):
                 name = aws_name(service, deployment, "slo", slo.name, str(tier.long), kind)
                 what = (
-                    f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective}: 5xx ratio over {window} "
+                    f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective}: {bad} over {window} "
                     f"above {threshold:g}% (burn rate {rate:g}, {tier.budget} of the {slo.window} budget in {tier.long}); "
                     f"{kind} window of the {tier.long} tier"
                 )

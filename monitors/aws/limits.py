@@ -22,6 +22,11 @@ LONG_PERIOD_WINDOW_MAX = 604_800  # … when it is an hour or more
 METRIC_QUERIES_MAX = 20
 METRIC_ID_PATTERN = r"^[a-z][a-zA-Z0-9_]*$"
 PERCENTILE_PATTERN = r"^p(\d{1,2}(\.\d{0,10})?|100)$"
+# Extended statistics (CloudWatch "Statistics definitions"; PutMetricAlarm's ExtendedStatistic lists them): percentiles,
+# the short forms tm90/tc90/ts90/wm90, IQM, and the range forms PR/TC/TM/TS/WM(lower:upper) with either bound
+# optional, as a metric value or a percentage.
+_BOUND = r"(?:\d+(?:\.\d+)?%?)?"
+EXTENDED_STATISTIC_PATTERN = rf"^(?:p(?:\d{{1,2}}(?:\.\d{{0,10}})?|100)|(?:tm|tc|ts|wm)\d{{1,2}}(?:\.\d+)?|IQM|(?:PR|TC|TM|TS|WM)\({_BOUND}:{_BOUND}\))$"
 TOPIC_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"
 DASHBOARD_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
 DASHBOARD_COLUMNS = 24

@@ -44,9 +44,9 @@ def period_problems(period: Any, window_periods: int = 1) -> list[str]:
 
 def _stat_problem(stat: Any) -> Optional[str]:
     statistics = L.enum(L.member("cloudwatch", "PutMetricAlarm", "Statistic"))
-    if stat in statistics or (isinstance(stat, str) and re.fullmatch(L.PERCENTILE_PATTERN, stat)):
+    if stat in statistics or (isinstance(stat, str) and re.fullmatch(L.EXTENDED_STATISTIC_PATTERN, stat)):
         return None
-    return f"statistic {stat!r} is neither one of {', '.join(statistics)} nor a percentile such as p95"
+    return f"statistic {stat!r} is neither one of {', '.join(statistics)} nor an extended statistic such as p95 or TC(0.5:)"
 
 
 def _actions(args: Any, operation: str) -> list[str]:
@@ -86,8 +86,8 @@ def check_metric_alarm(args: Any) -> list[str]:
             out.append("give exactly one of statistic or extended statistic")
         if args.statistic is not None and args.statistic not in L.enum(put("Statistic")):
             out.append(f"statistic {args.statistic!r} is not one of {', '.join(L.enum(put('Statistic')))}")
-        if args.extended_statistic is not None and not re.fullmatch(L.PERCENTILE_PATTERN, args.extended_statistic):
-            out.append(f"extended statistic {args.extended_statistic!r} is not a percentile such as p95 or p99.9")
+        if args.extended_statistic is not None and not re.fullmatch(L.EXTENDED_STATISTIC_PATTERN, args.extended_statistic):
+            out.append(f"extended statistic {args.extended_statistic!r} is not one CloudWatch knows, such as p95, p99.9 or PR(:0.5)")
         out += _problems(
             L.length_problem("namespace", args.namespace or "", put("Namespace")),
             L.length_problem("metric name", args.metric_name or "", put("MetricName")),

@@ -16,8 +16,9 @@ import pulumi_datadog as datadog
 from monitors.common.context import Deployment
 from signals.datadog import env_filter
 from signals.http import errors, hits, latency
+from signals.slis import sli
 from spec import Service
-from spec.slos import LatencySli, Slo
+from spec.slos import CustomSli, LatencySli, Slo
 
 from .numbers import number
 
@@ -36,7 +37,9 @@ def _thresholds(slo: Slo) -> list[datadog.ServiceLevelObjectiveThresholdArgs]:
 
 
 def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optional[datadog.ServiceLevelObjectiveArgs]:
-    """The Datadog SLO for a spec SLO, or None when the service has no Datadog source for its SLI."""
+    """The Datadog SLO for a spec SLO, or None when Datadog cannot measure its SLI for the service (signals/slis.py)."""
+    if sli(slo).missing("datadog", service, slo):
+        return None
     source = service.sources.datadog
     env = env_filter(deployment.environment)
     what = slo.description or f"{slo.name} of {service.service}"
@@ -52,8 +55,7 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
         "tags": deployment.tag_list(service, f"slo:{slo.name}"),
     }
     if slo.sli_kind == "availability":
-        if source is None:
-            return None
+        assert source is not None
         hits_query = hits(source, env)
         return datadog.ServiceLevelObjectiveArgs(
             type="metric",
@@ -63,9 +65,7 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
             **common,  # type: ignore[arg-type]
         )
     if slo.sli_kind == "latency":
-        if source is None:
-            return None
-        assert isinstance(slo.sli, LatencySli)
+        assert source is not None and isinstance(slo.sli, LatencySli)
         return datadog.ServiceLevelObjectiveArgs(
             type="time_slice",
             sli_specification=datadog.ServiceLevelObjectiveSliSpecificationArgs(
@@ -91,9 +91,8 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
             ),
             **common,  # type: ignore[arg-type]
         )
-    custom = slo.sli.custom.get("datadog")  # type: ignore[union-attr]
-    if custom is None:
-        return None
+    assert isinstance(slo.sli, CustomSli)
+    custom = slo.sli.custom["datadog"]
     return datadog.ServiceLevelObjectiveArgs(
         type="metric",
         query=datadog.ServiceLevelObjectiveQueryArgs(numerator=custom.good, denominator=custom.total),

@@ -93,8 +93,8 @@ def test_burn_rate_thresholds_follow_the_workbook() -> None:
 
 
 def test_faster_tier_suppresses_the_next_slower() -> None:
-    declarations = burn_rate_declarations(api(), deployment(), scope().targets, TOPICS, "eu-west-1")
-    composites = [d for d in declarations if d.kind == "composite_alarm"]
+    declarations = burn_rate_declarations(api(), deployment(), scope(), TOPICS, "eu-west-1")
+    composites = [d for d in declarations if d.kind == "composite_alarm" and "-availability-" in d.logical]
     assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d"]
     assert composites[0].args.actions_suppressor is None
     assert composites[1].args.actions_suppressor.alarm == composites[0].name

@@ -83,7 +83,7 @@ def test_default_catalog_breaks_no_rule() -> None:
         (_alarm(extended_statistic="p95"), "exactly one of statistic or extended statistic"),
         (_alarm(statistic=None), "exactly one of statistic or extended statistic"),
         (_alarm(statistic="Median"), "statistic 'Median' is not one of"),
-        (_alarm(statistic=None, extended_statistic="q95"), "extended statistic 'q95' is not a percentile"),
+        (_alarm(statistic=None, extended_statistic="q95"), "extended statistic 'q95' is not one CloudWatch knows"),
         (_alarm(namespace=":ECS"), "namespace ':ECS' does not match"),
         (_alarm(dimensions={f"d{i}": "v" for i in range(31)}), "dimensions: 31, at most 30"),
         (_alarm(period=45), "period 45 s is not allowed"),
