@@ -49,8 +49,9 @@ def declare_service(
             for severity in severities
         }
 
-    topics = topics_in(region, [s for s in SEVERITIES if service.routes.get(s) is not None], None)
-    health_severities = sorted({c.severity for c in service.health_checks}, key=SEVERITIES.index)
+    subscribed = [s for s in SEVERITIES if (route := service.routes.get(s)) is not None and route.sns]  # no topic nobody hears
+    topics = topics_in(region, subscribed, None)
+    health_severities = [s for s in subscribed if any(c.severity == s for c in service.health_checks)]
     health_topics = topics if region == HEALTH_CHECK_REGION else topics_in(HEALTH_CHECK_REGION, health_severities, HEALTH_CHECK_REGION)
 
     arns: dict[str, pulumi.Input[str]] = {}  # alarms shown on the dashboard, by logical name

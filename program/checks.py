@@ -1,15 +1,22 @@
-"""Every vendor rule for one service, for the backends a stack uses: each backend's walk is recorded with
-stand-ins for what only the cloud knows, and its rules check exactly those declarations."""
+"""Everything checked of one service before a resource is declared: what its backends cannot measure (an error at
+the spec line, naming what is missing), and every vendor rule — each backend's walk recorded with stand-ins for
+what only the cloud knows, its rules checking exactly those declarations."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from monitors.aws import rules as aws_rules
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
 from monitors.common.rules import Violation
 from monitors.datadog import rules as datadog_rules
+from signals import REGISTRY
 from signals.cloudwatch import AwsScope, resolve_targets
+from signals.model import BACKEND_NAMES, Unmeasurable
+from signals.slis import sli
 from spec import Service
+from spec.service import Backend
 
 from . import aws_walk, datadog_walk
 
@@ -43,8 +50,40 @@ def recorded_aws(service: Service, deployment: Deployment) -> list[Declaration]:
     return recorded
 
 
-def check_service(service: Service, deployment: Deployment, backends: tuple[str, ...]) -> list[Violation]:
-    violations: list[Violation] = []
+def _unmeasured(missing: dict[Backend, list[str]], unmeasurable: set[Backend], backends: tuple[Backend, ...]) -> str:
+    """`CloudWatch needs sources.aws.elasticache; Datadog needs sources.datadog`, and how to leave a backend out."""
+    said = "; ".join(needs[0] if b in unmeasurable else f"{BACKEND_NAMES[b]} needs {' and '.join(needs)}" for b, needs in missing.items())
+    keep = [b for b in backends if b not in missing]
+    out = f"or leave {' and '.join(BACKEND_NAMES[b] for b in missing)} out with backends: [{', '.join(keep)}]" if keep else ""
+    return f"{said}{' (' + out + ')' if out else ''}"
+
+
+def measurability(service: Service, deployment: Deployment) -> list[Violation]:
+    """Every alert and SLO is measured by every backend that monitors the service, or is an error at its line:
+    nothing in the spec is dropped without a word."""
+    backends = deployment.backends_of(service)
+    if not backends:
+        stack = ", ".join(deployment.backends)
+        return [Violation(("backends",), f"this stack deploys only {stack}: nothing would monitor the service; add {stack} to its backends")]
+    out: list[Violation] = []
+    for name, _ in service.alerts.items():
+        signal = REGISTRY[name]
+        missing = {b: needs for b in backends if (needs := signal.missing(b, service))}
+        if missing:
+            unmeasurable = {b for b in missing if isinstance(signal.on(b), Unmeasurable)}
+            out.append(Violation(("alerts", name), _unmeasured(missing, unmeasurable, backends)))
+    for slo in service.slos:
+        kind = sli(slo)
+        missing = {b: needs for b in backends if (needs := kind.missing(b, service, slo))}
+        if missing:
+            unmeasurable = {b for b in missing if isinstance(kind.datadog if b == "datadog" else kind.cloudwatch, Unmeasurable)}
+            out.append(Violation(("slos", slo.name), f"SLO {slo.name}: {_unmeasured(missing, unmeasurable, backends)}"))
+    return out
+
+
+def check_service(service: Service, deployment: Deployment) -> list[Violation]:
+    violations = measurability(service, deployment)
+    backends = deployment.backends_of(service)
     if "datadog" in backends:
         violations += datadog_rules.check(service, deployment, recorded_datadog(service, deployment))
     if "aws" in backends:
@@ -53,8 +92,8 @@ def check_service(service: Service, deployment: Deployment, backends: tuple[str,
 
 
 def check_datadog(service: Service, deployment: Deployment) -> list[Violation]:
-    return check_service(service, deployment, ("datadog",))
+    return check_service(service, dataclasses.replace(deployment, backends=("datadog",)))
 
 
 def check_aws(service: Service, deployment: Deployment) -> list[Violation]:
-    return check_service(service, deployment, ("aws",))
+    return check_service(service, dataclasses.replace(deployment, backends=("aws",)))

@@ -32,8 +32,10 @@ class ServiceMonitoring(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         service, deployment, providers = args.service, args.deployment, args.providers
         outputs: dict[str, pulumi.Input[object]] = {}
-        if providers.datadog is not None:
+        backends = deployment.backends_of(service)
+        if "datadog" in backends:
+            assert providers.datadog is not None, "make_providers creates it for every service using Datadog"
             outputs.update(declare_datadog(self, service, deployment, providers.datadog))
-        if providers.settings.uses("aws"):
+        if "aws" in backends:
             outputs.update(declare_aws(self, service, deployment, providers, deployment.region_of(service)))
         self.register_outputs(outputs)

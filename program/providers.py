@@ -10,6 +10,9 @@ import pulumi_aws as aws
 import pulumi_datadog as datadog
 
 from monitors.aws.health_checks import HEALTH_CHECK_REGION  # Route 53's HealthCheckStatus exists only there
+from monitors.common.context import Deployment
+from spec import Service
+from spec.service import BACKENDS
 
 from .settings import StackSettings, secret
 
@@ -30,10 +33,12 @@ class Providers:
         return self._aws[region]
 
 
-def make_providers(settings: StackSettings, aws_regions: list[str]) -> Providers:
-    """Create every provider up front, in a fixed order, so plans are stable."""
+def make_providers(settings: StackSettings, deployment: Deployment, services: list[Service]) -> Providers:
+    """Create every provider the services need up front, in a fixed order, so plans are stable: Datadog when a
+    service uses it, AWS per region of the services that use it (and us-east-1 for their health checks)."""
     providers = Providers(settings)
-    if settings.uses("datadog"):
+    using = {backend: [s for s in services if backend in deployment.backends_of(s)] for backend in BACKENDS}
+    if using["datadog"]:
         providers.datadog = datadog.Provider(
             "datadog",
             api_key=secret("datadogApiKey"),
@@ -41,9 +46,9 @@ def make_providers(settings: StackSettings, aws_regions: list[str]) -> Providers
             api_url=settings.datadog_api_url,
             validate="true" if settings.datadog_validate else "false",
         )
-    if settings.uses("aws"):
-        for region in sorted(set(aws_regions) | {HEALTH_CHECK_REGION}):
-            providers.aws(region)
+    regions = {deployment.region_of(s) for s in using["aws"]} | ({HEALTH_CHECK_REGION} if any(s.health_checks for s in using["aws"]) else set())
+    for region in sorted(regions):
+        providers.aws(region)
     return providers
 
 

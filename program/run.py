@@ -26,11 +26,11 @@ def run() -> None:
     violations = [
         f"{service.service}: {format_path(v.path)}: {v.message}"
         for service in services
-        for v in check_service(service, deployment, settings.backends)
+        for v in check_service(service, deployment)
     ]
     if violations:  # nothing is declared when any rule fails: no half-applied monitoring
         raise pulumi.RunError("monitoring spec breaks vendor rules (run `vigil validate`):\n" + "\n".join(violations))
-    providers = make_providers(settings, [deployment.region_of(s) for s in services])
+    providers = make_providers(settings, deployment, services)
     try:
         for service in services:
             ServiceMonitoring(service.service, ServiceMonitoringArgs(service, deployment, providers))

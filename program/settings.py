@@ -13,8 +13,8 @@ import pulumi
 
 from monitors.common.context import Deployment
 from spec import Service
+from spec.service import BACKENDS, Backend
 
-BACKENDS = ("datadog", "aws")
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
 DEFAULT_DOCS_BASE_URL = "https://github.com/example/monitoring/blob/main/"
@@ -31,7 +31,7 @@ class SettingsError(Exception):
 class StackSettings:
     catalog: Path
     environment: str
-    backends: tuple[str, ...]
+    backends: tuple[Backend, ...]
     production: bool
     aws_region: str
     datadog_api_url: str
@@ -52,6 +52,7 @@ class StackSettings:
             docs_base_url=self.docs_base_url,
             log_forwarder_arn=self.log_forwarder_arn,
             default_region=self.aws_region,
+            backends=self.backends,
         )
 
 
@@ -105,16 +106,18 @@ def read_settings() -> StackSettings:
 
 
 def required_secrets(settings: StackSettings, services: list[Service]) -> list[str]:
-    """Secret config keys the program will read: the Datadog keys, and every `endpoint_secret` of the spec."""
+    """Secret config keys the program will read: the Datadog keys when a service uses Datadog, and every
+    `endpoint_secret` of the routes of services CloudWatch monitors (their SNS subscriptions)."""
+    using = {backend: [s for s in services if backend in s.monitored_by(settings.backends)] for backend in BACKENDS}
     endpoints = {
         sub.endpoint_secret
-        for svc in services
+        for svc in using["aws"]
         for route in (svc.routes.page, svc.routes.ticket)
         if route is not None
         for sub in route.sns
         if sub.endpoint_secret is not None
     }
-    return (list(DATADOG_SECRETS) if settings.uses("datadog") else []) + sorted(endpoints)
+    return (list(DATADOG_SECRETS) if using["datadog"] else []) + sorted(endpoints)
 
 
 def check_secrets(names: list[str]) -> None:

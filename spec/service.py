@@ -1,7 +1,7 @@
 """One service: its identity, routes, sources, checks, alerts, SLOs, logs and dashboards."""
 
 import re
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,6 +15,9 @@ from .routes import Routes, Severity
 from .slos import Slo
 from .sources import Sources
 
+Backend = Literal["datadog", "aws"]
+BACKENDS: tuple[Backend, ...] = ("datadog", "aws")
+
 
 class Service(SpecModel):
     """A service as one environment sees it: the base spec with that environment's overlay merged in."""
@@ -22,6 +25,11 @@ class Service(SpecModel):
     service: Name = Field(description="Unique across the catalog; used in names, tags and queries")
     team: Name
     description: Optional[str] = None
+    backends: Optional[list[Backend]] = Field(
+        default=None,
+        min_length=1,
+        description="Which backends monitor this service, e.g. [datadog]; default: every backend the stack deploys",
+    )
     runbook: str = Field(
         pattern=RUNBOOK_PATTERN,
         description="https URL or a path under docs/ in this repository",
@@ -45,6 +53,17 @@ class Service(SpecModel):
             if len(key) + 1 + len(value) > 200:
                 raise ValueError(f"tag {key}:{value} is longer than 200 characters")
         return dict(sorted(tags.items()))
+
+    def monitored_by(self, stack_backends: tuple[Backend, ...]) -> tuple[Backend, ...]:
+        """The backends that monitor this service in a stack deploying `stack_backends`: narrowed by `backends`."""
+        return tuple(b for b in stack_backends if self.backends is None or b in self.backends)
+
+    @field_validator("backends")
+    @classmethod
+    def _backends(cls, backends: Optional[list[Backend]]) -> Optional[list[Backend]]:
+        if backends is not None and len(set(backends)) != len(backends):
+            raise ValueError("backends repeat")
+        return backends
 
     @field_validator("health_checks", "slos")
     @classmethod

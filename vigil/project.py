@@ -9,6 +9,7 @@ from typing import Optional
 from program.checks import check_service
 from program.settings import SettingsError, StackSettings, parse_settings
 from spec import Catalog, SpecError, SpecErrors, load_catalog
+from spec.yaml_source import Location
 
 from .stack_config import StackConfig, StackConfigError, read_stack_config, stacks
 
@@ -50,14 +51,20 @@ def check_catalog(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Ca
     catalog_dir = catalog.resolve() if catalog else (targets[0].settings.catalog if targets else project_dir / "catalog")
     environments = sorted({t.settings.environment for t in targets})
     loaded = load_catalog(catalog_dir, environments, strict=bool(environments))
-    errors: list[SpecError] = []
+    found: dict[tuple[Optional[Location], str, str], list[str]] = {}  # (where, path, message) -> its environments
     for target in targets:
         env = target.settings.environment
         deployment = target.settings.deployment(target.config.project, target.config.stack)
         for service in loaded.for_environment(env):
-            for violation in check_service(service, deployment, target.settings.backends):
+            for violation in check_service(service, deployment):
                 at = loaded.locate(service.service, env, violation.path)
-                errors.append(SpecError(at.location, at.path, f"in environment '{env}': {violation.message}"))
+                envs = found.setdefault((at.location, at.path, violation.message), [])
+                if env not in envs:
+                    envs.append(env)
+    errors = [
+        SpecError(location, path, f"in environment{'s' if len(envs) > 1 else ''} {', '.join(repr(e) for e in envs)}: {message}")
+        for (location, path, message), envs in found.items()
+    ]
     if errors:
         raise SpecErrors(errors)
     return loaded, targets

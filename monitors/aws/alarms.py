@@ -18,6 +18,7 @@ from spec.routes import Severity
 
 from .metrics import watched
 from .names import aws_name, logical
+from .topics import notify
 
 LEVEL_SEVERITY: dict[str, Severity] = {"critical": "page", "warning": "ticket"}
 COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
@@ -123,7 +124,7 @@ def threshold_alarms(
                 evaluation,
                 limit,
                 COMPARATOR[direction],
-                [topics[severity]],
+                notify(topics, severity),
                 alarm_tags(service, deployment, severity),
             )
             path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)

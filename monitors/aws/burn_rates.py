@@ -27,6 +27,7 @@ from spec.slos import BurnRateTier, Slo
 from .alarms import alarm_tags, describe, metric_alarm_args
 from .composites import alarm_rule, composite_alarm_args
 from .names import aws_name, logical
+from .topics import notify
 
 
 def slo_path(slo: Slo) -> tuple[str, ...]:
@@ -95,7 +96,7 @@ def burn_rate_declarations(
                 name,
                 alarm_rule("AND", [str(w.name) for w in windows]),
                 describe(service, deployment, what, section),
-                [topics[tier.severity]],
+                notify(topics, tier.severity),
                 alarm_tags(service, deployment, tier.severity),
                 suppressor=faster,
             )

@@ -20,6 +20,7 @@ from spec.routes import Severity
 
 from .alarms import alarm_tags, describe, metric_alarm_args
 from .names import aws_name, logical
+from .topics import notify
 
 HEALTH_CHECK_REGION = "us-east-1"
 # Route 53 offers two probe intervals; a spec interval of 30 s or more probes every 30 s (the standard one).
@@ -78,7 +79,7 @@ def health_alarm(
         HEALTH_EVALUATION,
         1.0,
         "LessThanThreshold",
-        [topics[check.severity]],
+        notify(topics, check.severity),
         alarm_tags(service, deployment, check.severity),
     )
     return Declaration("metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name))

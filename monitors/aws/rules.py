@@ -270,8 +270,22 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
 
 def check(service: Service, declarations: Iterable[Declaration]) -> list[Violation]:
     """Every AWS rule for one service: on what the walk declares (program/aws_walk.py), and on the spec itself."""
+    declarations = list(declarations)
     found = check_declarations(declarations)
     violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
+    silent: dict[str, list[str]] = {}  # alarms that route to a severity whose route has no SNS subscriber
+    for d in declarations:
+        if d.severity and not d.args.alarm_actions:
+            silent.setdefault(d.severity, []).append(str(d.name))
+    for severity, names in sorted(silent.items()):
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        violations.append(
+            Violation(
+                ("routes", severity),
+                f"CloudWatch alarms notify the {severity} route ({shown}), which has no sns subscriber: add one, "
+                "or leave CloudWatch out with backends: [datadog]",
+            )
+        )
     if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
         violations.append(
             Violation(

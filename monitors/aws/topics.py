@@ -7,7 +7,7 @@ services of one team may route differently, and removing a service removes exact
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Optional
 
 import pulumi
@@ -19,6 +19,14 @@ from spec import Service
 from spec.routes import Severity, SnsSubscription
 
 from .names import aws_name, logical
+
+Topics = Mapping[Severity, pulumi.Input[str]]  # the ARN of each severity's topic, for the routes with subscribers
+
+
+def notify(topics: Topics, severity: Severity) -> list[pulumi.Input[str]]:
+    """An alarm's actions: its severity's topic. None when the route has no SNS subscriber (no topic is made for
+    it): the rules then name the route, since such an alarm would notify nobody."""
+    return [topics[severity]] if severity in topics else []
 
 
 def topic_logical(service: Service, severity: Severity, region_suffix: Optional[str] = None) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from spec import Service
+from spec.service import BACKENDS, Backend
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,11 @@ class Deployment:
     docs_base_url: str = "https://github.com/example/monitoring/blob/main/"
     log_forwarder_arn: Optional[str] = None
     default_region: str = "us-east-1"  # monitoring:awsRegion, for services whose spec names no region
+    backends: tuple[Backend, ...] = BACKENDS  # monitoring:backends: what the stack deploys
+
+    def backends_of(self, service: Service) -> tuple[Backend, ...]:
+        """The backends that monitor `service` in this stack: the stack's, narrowed by the service's `backends`."""
+        return service.monitored_by(self.backends)
 
     def region_of(self, service: Service) -> str:
         """The AWS region a service's CloudWatch resources live in: its spec's, else the stack's."""

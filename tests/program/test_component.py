@@ -32,7 +32,7 @@ def _plan(tmp_path: Path, opts: pulumi.ResourceOptions) -> Plan:
 
     def program() -> None:
         deployment = settings.deployment("monitoring", "dev")
-        providers = make_providers(settings, [deployment.region_of(SERVICE)])
+        providers = make_providers(settings, deployment, [SERVICE])
         ServiceMonitoring("svc-monitoring", ServiceMonitoringArgs(SERVICE, deployment, providers), opts)
 
     return run_offline(program, StackConfig("monitoring", "dev", SECRETS, frozenset(SECRETS)), tmp_path)
