@@ -45,15 +45,13 @@ def service_data(
     requests = [round(r * 60) for r in rps]
     failed = [round(n * e) for n, e in zip(requests, errors, strict=True)]
 
-    def counts(values: Sequence[float], zeros: bool) -> list[Optional[Sample]]:
-        return [Sample.events(v) if v > 0 else (Sample.value(0.0) if zeros and v == 0 else None) for v in values]
+    def alb_counts(values: Sequence[float]) -> list[Optional[Sample]]:
+        return [Sample.events(v) if v > 0 else None for v in values]  # ALB publishes counts only when not zero
 
-    def latencies(with_zero_traffic: bool = False) -> list[Optional[Sample]]:
-        return [Sample.values([(s, n)]) if n > 0 else None for s, n in zip(latency, requests, strict=True)]
-
-    data.add_cloudwatch("AWS/ApplicationELB", "RequestCount", ALB, counts(requests, zeros=False))
-    data.add_cloudwatch("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ALB, counts(failed, zeros=False))
-    data.add_cloudwatch("AWS/ApplicationELB", "TargetResponseTime", ALB, latencies())
+    latencies = [Sample.values([(s, n)]) if n > 0 else None for s, n in zip(latency, requests, strict=True)]
+    data.add_cloudwatch("AWS/ApplicationELB", "RequestCount", ALB, alb_counts(requests))
+    data.add_cloudwatch("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ALB, alb_counts(failed))
+    data.add_cloudwatch("AWS/ApplicationELB", "TargetResponseTime", ALB, latencies)
     data.add_cloudwatch("AWS/ECS", "CPUUtilization", {"ClusterName": "prod", "ServiceName": "api"}, [Sample.value(cpu)] * minutes)
     data.add_cloudwatch("AWS/ECS", "MemoryUtilization", {"ClusterName": "prod", "ServiceName": "api"}, [Sample.value(memory)] * minutes)
     data.add_cloudwatch("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": "api-db"}, [Sample.value(connections)] * minutes)
@@ -62,7 +60,7 @@ def service_data(
     # APM trace metrics: counts every minute with traffic (errors reported as 0), latency as a distribution
     data.add_datadog("trace.http.request.hits", APM, "count", [Sample.events(n) if n else None for n in requests])
     data.add_datadog("trace.http.request.errors", APM, "count", [Sample.value(float(f)) if n else None for f, n in zip(failed, requests, strict=True)])
-    data.add_datadog("trace.http.request", APM, "distribution", latencies())
+    data.add_datadog("trace.http.request", APM, "distribution", latencies)
     data.add_datadog("ecs.fargate.cpu.percent", APM, "gauge", [Sample.value(cpu)] * minutes)
     data.add_datadog("ecs.fargate.mem.usage", APM, "gauge", [Sample.value(memory * 1e7)] * minutes)
     data.add_datadog("ecs.fargate.mem.limit", APM, "gauge", [Sample.value(100 * 1e7)] * minutes)

@@ -62,10 +62,10 @@ def test_a_composite_follows_its_inputs_by_name_and_by_arn() -> None:
 
 
 def test_unknown_inputs_and_cycles_are_errors_naming_the_composite() -> None:
-    with pytest.raises(ReplayError, match="all-of.*'nowhere' is not in the plan"):
+    with pytest.raises(ReplayError, match=r"all-of.*'nowhere' is not in the plan"):
         evaluate(plan(child("a"), composite("all-of", 'ALARM("a") AND ALARM("nowhere")')), data_of(breaching("a", range(0))))
     other_region = resource(COMPOSITE_ALARM, "elsewhere", {"alarmName": "elsewhere", "alarmRule": 'ALARM("a")'}, provider="aws-us-east-1")
-    with pytest.raises(ReplayError, match="elsewhere.*not in the plan"):
+    with pytest.raises(ReplayError, match=r"elsewhere.*not in the plan"):
         evaluate(plan(child("a"), other_region), data_of(breaching("a", range(0))))
     with pytest.raises(ReplayError, match="cycle"):
         evaluate(plan(composite("x", 'ALARM("y")'), composite("y", 'ALARM("x")')), data_of(breaching("a", range(0))))

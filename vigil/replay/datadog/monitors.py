@@ -6,7 +6,7 @@ reads the window `[now − evaluation_delay − window, now − evaluation_delay
 is split in buckets (1 minute for a window in minutes, 10 minutes in hours, 1 hour in days) and a run is skipped —
 the state holds — unless the first bucket has data and at most three are empty. A run without a value keeps the
 state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
-`no_data_timeframe` minutes. A log alert counts matching log lines; with none, the count is 0 (a count query's empty
+`no_data_timeframe` minutes (whether or not the window must be full). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
 evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
 """
 
@@ -193,17 +193,14 @@ def run_windowed(
     for t in clock.ticks(frequency(monitor.window)):
         end = t - monitor.delay
         window = data.window(end - monitor.window, end)
-        if full is not None and not full(end - monitor.window, end):
-            monitor.notifier.tick(timeline, t, state)
-            continue
-        found = value(window)
         seen = seen or has_data(window)
         if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
-            new = DD_NO_DATA
-        elif found is None:
-            new = state
+            new = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
+        elif full is not None and not full(end - monitor.window, end):
+            new = state  # not a full window: this run is skipped
         else:
-            new = monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
+            found = value(window)
+            new = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
         if new != state:
             monitor.notifier.change(timeline, t, state, new)
             state = new
