@@ -166,3 +166,11 @@ def test_a_count_without_modifier_and_a_gauge_with_one_are_errors() -> None:
         evaluate(plan(monitor("m", "sum(last_5m):sum:hits{env:x} > 10", 10)), data)
     with pytest.raises(ReplayError, match="applies to counts"):
         evaluate(plan(monitor("m", "sum(last_5m):sum:test.gauge{env:x}.as_count() > 10", 10)), gauge([1.0]))
+
+
+def test_a_window_reaching_before_the_data_is_not_full() -> None:
+    # from the replay's start: the window's first bucket lies before any data until the window is wholly inside it
+    query = "avg(last_10m):avg:test.gauge{env:x} > 80"
+    timeline = evaluate(plan(monitor("m", query, 80, requireFullWindow=True)), gauge([90.0] * 20))["m"]
+    assert timeline.entered(DD_ALERT) == [10 * MIN]
+    assert evaluate(plan(monitor("m", query, 80)), gauge([90.0] * 20))["m"].entered(DD_ALERT) == [MIN]

@@ -87,3 +87,13 @@ def test_an_option_or_expression_the_replay_does_not_know_names_the_resource(fix
     lines = str(caught.value).splitlines()
     assert any(line.startswith("api-error-rate: ") and "onMissingData" in line for line in lines)
     assert any(line.startswith("api-error-rate-critical: ") and "FILL" in line for line in lines)
+
+
+def test_the_example_of_docs_replay_md_runs(stack_plan) -> None:  # type: ignore[no-untyped-def]
+    """The usage example of docs/replay.md, on the fixture catalog (the same load balancer and error threshold)."""
+    text = (FIXTURE.parent.parent.parent / "docs" / "replay.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace('from vigil.testkit import stack_plan\n', "").replace('stack_plan("prod")', 'stack_plan("prod", catalog=FIXTURE)')
+    namespace = {"stack_plan": stack_plan, "FIXTURE": FIXTURE}
+    exec(compile(code, "docs/replay.md", "exec"), namespace)
+    assert namespace["timelines"]["api-error-rate-critical"].first("alert") == 7380  # as the page says

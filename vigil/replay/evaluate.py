@@ -3,6 +3,7 @@ metrics they read, composites after their inputs, SLO alerts on their SLOs."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional, TypeVar, Union
@@ -16,6 +17,7 @@ from .data import CloudWatchMetric, VendorData
 from .datadog import composites as dd_composites
 from .datadog import monitors, slo_alerts, slos, synthetics
 from .datadog.metrics import DatadogData
+from .datadog.queries import MetricQuery, terms
 from .errors import ReplayError, ReplayErrors
 from .plans import PlanLike, region_of, resources_of
 from .samples import Sample
@@ -24,6 +26,18 @@ from .timeline import Timeline
 T = TypeVar("T")
 THRESHOLD_TYPES = ("query alert", "metric alert", "log alert")
 DatadogMonitor = Union[monitors.ThresholdMonitor, slo_alerts.SloAlert, dd_composites.CompositeMonitor]
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The vendor data a plan's alerts read: CloudWatch metrics (not those CloudWatch derives from health checks),
+    Datadog metric queries (each selects the series of its metric whose tags include its scope), log searches
+    (tags every matching log line carries) and probed URLs."""
+
+    cloudwatch: frozenset[CloudWatchMetric]
+    datadog: frozenset[MetricQuery]
+    logs: frozenset[frozenset[str]]
+    urls: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,41 @@ class CompiledPlan:
         found = [*self.metric_alarms, *self.composite_alarms, *self.monitors, *self.synthetics]
         return sorted(a.resource.name for a in found)
 
+    def reads(self) -> Reads:
+        """What the alerts read: the vendor data a scenario must provide (the rest is absent)."""
+        derived = {CloudWatchMetric.of(route53.NAMESPACE, "HealthCheckStatus", c.dimensions) for c in self.health_checks}
+        metrics: set[CloudWatchMetric] = set()
+        for alarm in self.metric_alarms:
+            source = alarm.source
+            metrics |= {source.metric} if isinstance(source, metric_alarms.MetricStat) else {m.metric for m in source.metrics.values()}
+        queries: set[MetricQuery] = set()
+        logs: set[frozenset[str]] = set()
+        for monitor in self.monitors:
+            if isinstance(monitor, monitors.ThresholdMonitor):
+                if isinstance(monitor.query, monitors.LogQuery):
+                    logs.add(monitor.query.tags)
+                else:
+                    queries.update(terms(monitor.query.formula))
+        for slo in self.slos.values():
+            sli = slo.sli
+            formulas = [sli.good, sli.total] if isinstance(sli, slos.MetricSli) else [sli.formula]
+            for formula in formulas:
+                queries.update(terms(formula))
+        urls = {c.url for c in self.health_checks} | {t.url for t in self.synthetics}
+        return Reads(frozenset(metrics - derived), frozenset(queries), frozenset(logs), frozenset(urls))
+
     def run(self, data: VendorData, start: Optional[int] = None, end: Optional[int] = None) -> dict[str, Timeline]:
+        # The replay allocates many small objects and no reference cycles; with the Pulumi SDKs loaded, the cyclic
+        # garbage collector's full passes over them cost more than the replay itself. Pause it, as it was before.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(data, start, end)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _run(self, data: VendorData, start: Optional[int], end: Optional[int]) -> dict[str, Timeline]:
         clock = Clock(data.start if start is None else start, data.end if end is None else end)
         derived: dict[CloudWatchMetric, list[Optional[Sample]]] = {}
         for check in self.health_checks:

@@ -256,12 +256,17 @@ def run_metric_alarm(alarm: MetricAlarm, data: CloudWatchData, clock: Clock) -> 
     if values.counts is not None and isinstance(alarm.source, MetricStat) and alarm.source.statistic.percentile_level is not None:
         limit = _low_sample_limit(alarm.source.statistic.percentile_level)
     state = timeline.initial
+    last: tuple[tuple[Optional[bool], ...], str, str] = ((), "", "")  # the last decision: (points, state) -> new state
     for t in clock.ticks():
         newest = (t - first) // MINUTE
         if limit is not None and values.counts is not None and values.counts[newest] < limit:
             continue  # too few samples for this percentile: the state holds
-        points = [classes[i] if i >= 0 else None for i in range(newest - (span - 1) * step, newest + 1, step)]
-        new = decide(points, alarm.periods, alarm.datapoints, alarm.treat, state)
+        points = tuple(classes[newest - (span - 1 - j) * step] for j in range(span))
+        if points == last[0] and state == last[1]:
+            new = last[2]  # the same range in the same state decides the same
+        else:
+            new = decide(points, alarm.periods, alarm.datapoints, alarm.treat, state)
+            last = (points, state, new)
         if new != state:
             timeline.enter(t, new)
             notify(timeline, alarm.actions, t, state, new)

@@ -161,10 +161,9 @@ def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callabl
     if bucket == data.step:  # one bucket per point: count them
 
         def by_points(begin: int, end: int) -> bool:
-            window = data.window(begin, end)
-            if not window or presence.points[window.start] is None:
-                return False
-            return (end - begin) // bucket - presence.present(window) <= 3
+            if presence.present(data.window(begin, begin + bucket)) == 0:
+                return False  # the first bucket is empty (or lies before the data)
+            return (end - begin) // bucket - presence.present(data.window(begin, end)) <= 3
 
         return by_points
 
