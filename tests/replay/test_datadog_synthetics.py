@@ -86,3 +86,9 @@ def test_a_paused_test_never_alerts_and_unknown_assertions_are_errors() -> None:
     body["inputs"]["assertions"].append({"type": "body", "operator": "contains", "target": "ok"})
     with pytest.raises(ReplayError, match=r"check.*statusCode and responseTime"):
         evaluate(plan(body), probes(range(0)))
+
+
+def test_a_replay_starting_late_starts_the_monitor_then() -> None:
+    # the endpoint is down from 10 min; replayed from 20 min, the rule holds from the start: alert at 20 + 0
+    timeline = evaluate(plan(synthetic()), probes(range(10, 80)), start=20 * MIN)["check"]
+    assert timeline.changes == [(20 * MIN, DD_ALERT)]

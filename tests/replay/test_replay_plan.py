@@ -97,3 +97,13 @@ def test_the_example_of_docs_replay_md_runs(stack_plan) -> None:  # type: ignore
     namespace = {"stack_plan": stack_plan, "FIXTURE": FIXTURE}
     exec(compile(code, "docs/replay.md", "exec"), namespace)
     assert namespace["timelines"]["api-error-rate-critical"].first("alert") == 7380  # as the page says
+
+
+def test_reads_lists_what_the_alerts_read(fixture_plan: PlanView) -> None:
+    reads = compile_plan(fixture_plan).reads()
+    names = {(m.namespace, m.name) for m in reads.cloudwatch}
+    assert {("AWS/ApplicationELB", "RequestCount"), ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"), ("Vigil/api/prod", "ErrorLogEvents")} <= names
+    assert ("AWS/Route53", "HealthCheckStatus") not in names  # CloudWatch derives it from the probes
+    assert {q.metric for q in reads.datadog} >= {"trace.http.request.hits", "trace.http.request.errors", "trace.http.request"}
+    assert reads.logs == {frozenset({"service:api", "env:prod", "status:error"})}
+    assert reads.urls == {"https://api.example.com/health/live", "https://api.example.com/health/ready"}

@@ -161,6 +161,8 @@ def run_synthetic(test: SyntheticTest, data: VendorData, clock: Clock) -> Timeli
             _, region, failed = results[position]
             failing[region] = failed
             position += 1
+        if t < clock.start:
+            continue  # runs before the replay's start set the locations' state; the monitor starts with the replay
         holding = sum(failing.values()) >= test.min_failed
         if holding and since is None:
             since = t
