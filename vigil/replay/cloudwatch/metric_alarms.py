@@ -220,11 +220,14 @@ class _Values:
         self.alarm, self.data, self.clock, self.first = alarm, data, clock, first
         ends = range(first, clock.end + 1, MINUTE)
         self.values: list[Optional[float]] = self._compute(ends)
+        # with evaluateLowSampleCountPercentiles: ignore, each period's sample count and the count it needs
         self.counts: Optional[list[float]] = None
+        self.needed = 0.0
         source = alarm.source
         if alarm.low_sample_ignore and isinstance(source, MetricStat) and source.statistic.percentile_level is not None:
             series = data.series(source.metric)
             self.counts = [series.count(data.data.window(e - source.period, e)) for e in ends]
+            self.needed = _low_sample_limit(source.statistic.percentile_level)
 
     def _stat(self, stat: MetricStat, ends: range) -> list[Optional[float]]:
         try:
@@ -252,14 +255,11 @@ def run_metric_alarm(alarm: MetricAlarm, data: CloudWatchData, clock: Clock) -> 
     values = _Values(alarm, data, clock, first)
     classes: list[Optional[bool]] = [None if v is None else alarm.compare(v, alarm.threshold) for v in values.values]
     step = alarm.period // MINUTE
-    limit = None
-    if values.counts is not None and isinstance(alarm.source, MetricStat) and alarm.source.statistic.percentile_level is not None:
-        limit = _low_sample_limit(alarm.source.statistic.percentile_level)
     state = timeline.initial
     last: tuple[tuple[Optional[bool], ...], str, str] = ((), "", "")  # the last decision: (points, state) -> new state
     for t in clock.ticks():
         newest = (t - first) // MINUTE
-        if limit is not None and values.counts is not None and values.counts[newest] < limit:
+        if values.counts is not None and values.counts[newest] < values.needed:
             continue  # too few samples for this percentile: the state holds
         points = tuple(classes[newest - (span - 1 - j) * step] for j in range(span))
         if points == last[0] and state == last[1]:
