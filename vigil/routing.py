@@ -26,8 +26,8 @@ _BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
 _STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
 # Datadog conditional blocks that render whenever a monitor enters each state. Transition-only blocks
 # ({{#is_warning_to_alert}}) render on one path into the state, so their handles are not counted — the same
-# reading as the policy pack's "prod critical alerts page".
-_RENDERS_IN = {"alert": {"is_alert"}, "warning": {"is_warning"}}
+# reading as the policy pack's "prod critical alerts page". Recovery and no-data are the replay's (vigil.replay).
+_RENDERS_IN = {"alert": {"is_alert"}, "warning": {"is_warning"}, "recovery": {"is_recovery"}, "no_data": {"is_no_data"}}
 
 
 def is_monitor(resource: PlannedResource) -> bool:
@@ -69,7 +69,7 @@ def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
 
 
 def message_for(message: str, state: str) -> str:
-    """The part of a Datadog message rendered when the monitor enters `state` ('alert' or 'warning')."""
+    """The part of a Datadog message rendered when the monitor enters `state` ('alert', 'warning', 'recovery' or 'no_data')."""
 
     def keep(match: re.Match[str]) -> str:
         inverted, variable, body = match.group(1) == "^", match.group(2), match.group(3)

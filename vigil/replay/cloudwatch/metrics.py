@@ -1,0 +1,46 @@
+"""The CloudWatch metrics an alarm reads: those in the vendor data, plus those CloudWatch itself derives during
+the replay (Route 53's `HealthCheckStatus`, from the probes). A metric the data lacks is absent throughout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Optional
+
+from ..data import CloudWatchMetric, VendorData
+from ..errors import ReplayError
+from ..samples import Sample
+from ..windows import Aggregates
+from .statistics import Statistic
+
+
+class CloudWatchData:
+    def __init__(self, data: VendorData, derived: Mapping[CloudWatchMetric, Sequence[Optional[Sample]]]) -> None:
+        self.data = data
+        clash = sorted(str(m) for m in derived if m in data.cloudwatch)
+        if clash:
+            raise ReplayError(f"{', '.join(clash)}: CloudWatch derives this metric from the probes; the data must not give it too")
+        self._points: dict[CloudWatchMetric, Sequence[Optional[Sample]]] = {**data.cloudwatch, **derived}
+        self._aggregates: dict[CloudWatchMetric, Aggregates] = {}
+        self._absent = Aggregates([None] * data.length)
+        self._statistics: dict[tuple[object, ...], list[Optional[float]]] = {}
+
+    def statistic(self, metric: CloudWatchMetric, statistic: Statistic, period: int, ends: range) -> list[Optional[float]]:
+        """The statistic of each period `[end - period, end)` for each end (alarms sharing a metric share the work)."""
+        key = (metric, statistic, period, ends.start, ends.stop, ends.step)
+        found = self._statistics.get(key)
+        if found is None:
+            series, window = self.series(metric), self.data.window
+            try:
+                found = [statistic.of(series, window(e - period, e)) for e in ends]
+            except ReplayError as exc:
+                raise ReplayError(f"{metric}: {exc.detail}") from None
+            self._statistics[key] = found
+        return found
+
+    def series(self, metric: CloudWatchMetric) -> Aggregates:
+        found = self._aggregates.get(metric)
+        if found is None:
+            points = self._points.get(metric)
+            found = self._absent if points is None else Aggregates(points)
+            self._aggregates[metric] = found
+        return found

@@ -1,0 +1,217 @@
+"""Datadog metric queries evaluated over the vendor data (monitors/types/metric, as-count-in-monitor-evaluations).
+
+A metric query selects every series of its metric whose tags include its scope, and aggregates them per point
+(space aggregation). Per series kind:
+
+- count: the point is the step's count; `.as_count()` keeps it, `.as_rate()` divides it by the step (per second).
+  A count needs one of the two (the default differs between metric types; the replay does not guess).
+- gauge: the point is the mean of the step's submissions.
+- distribution: `pNN:` is the percentile of the pooled values; avg, sum, min, max of the pooled values.
+
+Over a monitor's window (time aggregation), two paths as Datadog documents them: with at least one `.as_count()`,
+each query is summed over the window first and the formula applied to the sums (`sum` only); otherwise the formula
+is applied point by point and the time aggregation to the result. `percentile(last_5m):p95:...` is the percentile of
+every value the window holds. A formula with a query that has no point (at that time stamp, or in the whole window
+on the as_count path) has no value; a division by zero has no value.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from typing import Optional
+
+from ..data import DatadogSeries, VendorData
+from ..errors import ReplayError
+from ..samples import Distribution, Sample
+from ..windows import Aggregates
+from .queries import Binary, Formula, MetricQuery, Negate, Number, Term, terms
+
+_SPACE: dict[str, Callable[[Sequence[float]], float]] = {"avg": statistics.fmean, "sum": sum, "min": min, "max": max}
+
+
+class DatadogData:
+    """The Datadog side of the vendor data, with each metric query's points computed once."""
+
+    def __init__(self, data: VendorData) -> None:
+        self.data = data
+        self._points: dict[MetricQuery, list[Optional[float]]] = {}
+        self._distributions: dict[MetricQuery, list[Optional[Distribution]]] = {}
+        self._aggregates: dict[object, Aggregates] = {}
+
+    def matching(self, query: MetricQuery) -> list[DatadogSeries]:
+        found = [s for s in self.data.datadog if s.metric == query.metric and query.scope <= s.tags]
+        kinds = {s.kind for s in found}
+        if len(kinds) > 1:
+            raise ReplayError(f"{query.text}: the matching series mix kinds ({', '.join(sorted(kinds))})")
+        if kinds:
+            kind = kinds.pop()
+            if kind == "count" and query.modifier is None:
+                raise ReplayError(f"{query.text}: {query.metric} is a count: the query needs .as_count() or .as_rate()")
+            if kind != "count" and query.modifier is not None:
+                raise ReplayError(f"{query.text}: .{query.modifier}() applies to counts, and {query.metric} is a {kind}")
+            if query.percentile is not None and kind != "distribution":
+                raise ReplayError(f"{query.text}: {query.space} needs a distribution, and {query.metric} is a {kind}")
+        return found
+
+    def points(self, query: MetricQuery) -> list[Optional[float]]:
+        """The query's value at each point of the grid (None where no series has a point)."""
+        found = self._points.get(query)
+        if found is None:
+            found = self._compute(query)
+            self._points[query] = found
+        return found
+
+    def distributions(self, query: MetricQuery) -> list[Optional[Distribution]]:
+        """The pooled values of every matching distribution series at each point."""
+        found = self._distributions.get(query)
+        if found is None:
+            series = self.matching(query)
+            found = []
+            for i in range(self.data.length):
+                known = [p.values_known() for p in (s.points[i] for s in series) if p is not None]
+                if any(d is None for d in known):
+                    raise ReplayError(f"{query.text}: percentiles need the raw values of {query.metric}")
+                found.append(Distribution.merge(d for d in known if d is not None) if known else None)
+            self._distributions[query] = found
+        return found
+
+    def _compute(self, query: MetricQuery) -> list[Optional[float]]:
+        series = self.matching(query)
+        if not series:
+            return [None] * self.data.length
+        kind, step = series[0].kind, self.data.step
+        if query.percentile is not None:
+            level = query.percentile
+            return [d.percentile(level) if d is not None else None for d in self.distributions(query)]
+        out: list[Optional[float]] = []
+        for i in range(self.data.length):
+            samples = [p for p in (s.points[i] for s in series) if p is not None]
+            if not samples:
+                out.append(None)
+            elif kind == "count":
+                values = [s.sum / step if query.modifier == "as_rate" else s.sum for s in samples]
+                out.append(_SPACE[query.space](values))
+            elif kind == "gauge":
+                out.append(_SPACE[query.space]([s.mean for s in samples]))
+            else:
+                out.append(_pooled(query.space, samples))
+        return out
+
+    def aggregates(self, key: object, points: Sequence[Optional[float]]) -> Aggregates:
+        """Window aggregates over a series of values (one sample per point), cached under `key`."""
+        found = self._aggregates.get(key)
+        if found is None:
+            found = Aggregates([Sample.value(v) if v is not None else None for v in points])
+            self._aggregates[key] = found
+        return found
+
+
+def _pooled(space: str, samples: Sequence[Sample]) -> float:
+    if space == "avg":
+        return sum(s.sum for s in samples) / sum(s.count for s in samples)
+    if space == "sum":
+        return sum(s.sum for s in samples)
+    if space == "min":
+        return min(s.min for s in samples)
+    return max(s.max for s in samples)
+
+
+def apply(formula: Formula, value: Callable[[MetricQuery], Optional[float]]) -> Optional[float]:
+    """The formula with each query's value; None when a query has none or a division is by zero."""
+    queries, function = compile_formula(formula)
+    return function([value(q) for q in queries])
+
+
+Row = Sequence[Optional[float]]
+
+
+def compile_formula(formula: Formula) -> tuple[list[MetricQuery], Callable[[Row], Optional[float]]]:
+    """The formula's distinct queries, and the formula as a function of their values in that order."""
+    queries = list(dict.fromkeys(terms(formula)))
+    return queries, _compiled(formula, {q: i for i, q in enumerate(queries)})
+
+
+def _compiled(formula: Formula, position: Mapping[MetricQuery, int]) -> Callable[[Row], Optional[float]]:
+    if isinstance(formula, Number):
+        constant = formula.value
+        return lambda row: constant
+    if isinstance(formula, Term):
+        index = position[formula.query]
+        return lambda row: row[index]
+    if isinstance(formula, Negate):
+        inner = _compiled(formula.operand, position)
+        return lambda row: _negate(inner(row))
+    assert isinstance(formula, Binary)
+    left, right, operation = _compiled(formula.left, position), _compiled(formula.right, position), _OPERATIONS[formula.op]
+    return lambda row: _combine(operation, left(row), right(row))
+
+
+def _negate(x: Optional[float]) -> Optional[float]:
+    return None if x is None else -x
+
+
+def _combine(operation: Callable[[float, float], Optional[float]], left: Optional[float], right: Optional[float]) -> Optional[float]:
+    return None if left is None or right is None else operation(left, right)
+
+
+_OPERATIONS: dict[str, Callable[[float, float], Optional[float]]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: None if b == 0 else a / b,
+}
+
+
+class WindowedFormula:
+    """A formula under a time aggregation, valued over any window of the grid."""
+
+    def __init__(self, data: DatadogData, formula: Formula, time_aggregation: str) -> None:
+        self.data, self.formula, self.aggregation = data, formula, time_aggregation
+        self.queries, self.function = compile_formula(formula)
+        self.as_count = any(q.modifier == "as_count" for q in self.queries)
+        if self.as_count:
+            plain = [q.text for q in self.queries if q.modifier != "as_count"]
+            if plain:
+                raise ReplayError(f"{', '.join(plain)}: mixed with .as_count() queries in one formula (not supported)")
+            if time_aggregation != "sum":
+                raise ReplayError(f"{time_aggregation}(...) with .as_count(): only sum is evaluated by Datadog")
+            self.term_windows = [data.aggregates(q, data.points(q)) for q in self.queries]
+            present = [any(data.points(q)[i] is not None for q in self.queries) for i in range(data.data.length)]
+            self.presence = data.aggregates(("present", formula), [1.0 if p else None for p in present])
+        elif time_aggregation == "percentile":
+            (self.query,) = self.queries
+            self.percentile = self.query.percentile
+            self.pooled = data.distributions(self.query)
+            self.presence = data.aggregates(("present", formula), [1.0 if d is not None else None for d in self.pooled])
+        else:
+            columns = {q: data.points(q) for q in self.queries}
+            values = [self.function(row) for row in zip(*(columns[q] for q in self.queries), strict=True)]
+            self.series = data.aggregates(("formula", formula), values)
+            self.presence = self.series
+
+    def has_data(self, window: range) -> bool:
+        return self.presence.present(window) > 0
+
+    def value(self, window: range) -> Optional[float]:
+        if not self.has_data(window):
+            return None
+        if self.as_count:
+            return self.function([a.sum(window) if a.present(window) else None for a in self.term_windows])
+        if self.aggregation == "percentile":
+            assert self.percentile is not None
+            pooled = [d for d in (self.pooled[i] for i in window) if d is not None]
+            return Distribution.merge(pooled).percentile(self.percentile)
+        series = self.series
+        if self.aggregation == "avg":
+            return series.sum(window) / series.count(window)
+        if self.aggregation == "sum":
+            return series.sum(window)
+        if self.aggregation == "min":
+            return series.minimum(window)
+        if self.aggregation == "max":
+            return series.maximum(window)
+        last = next(i for i in reversed(window) if series.points[i] is not None)  # "last"
+        point = series.points[last]
+        assert point is not None
+        return point.sum

@@ -1,0 +1,208 @@
+"""Datadog threshold monitors over time: `query alert` (metric) and `log alert` (monitors/configuration,
+monitors/types/metric, monitors/types/log).
+
+Evaluation: every minute for windows under 24 h, every 10 minutes up to 48 h, every 30 minutes beyond. Each run
+reads the window `[now − evaluation_delay − window, now − evaluation_delay)`. With `require_full_window`, the window
+is split in buckets (1 minute for a window in minutes, 10 minutes in hours, 1 hour in days) and a run is skipped —
+the state holds — unless the first bucket has data and at most three are empty. A run without a value keeps the
+state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
+`no_data_timeframe` minutes (whether or not the window must be full). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
+evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ...engine import PlannedResource
+from ..clock import Clock
+from ..data import VendorData
+from ..errors import ReplayError
+from ..plans import check_inputs
+from ..samples import Sample
+from ..timeline import DD_NO_DATA, DD_OK, Timeline
+from ..windows import Aggregates
+from .metrics import DatadogData, WindowedFormula
+from .notify import Notifier, notifier, optional_seconds
+from .queries import COMPARATORS, UNITS, MonitorQuery, parse_monitor_query
+from .thresholds import Thresholds, monitor_thresholds
+
+TYPE = "datadog:index/monitor:Monitor"
+DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
+_METRIC_OPTIONS = (
+    *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
+    "evaluationDelay", "requireFullWindow",
+)
+_LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o != "requireFullWindow")
+_BUCKETS = {"m": 60, "h": 600, "d": 3600, "w": 3600}
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_LOG_QUERY = re.compile(
+    r'^\s*logs\("(?P<search>[^"]*)"\)\.index\("(?P<index>[^"]*)"\)\.rollup\("(?P<rollup>[^"]*)"\)\.last\("(?P<n>\d+)(?P<unit>[a-z])"\)'
+    r"\s*(?P<cmp>>=|<=|==|!=|>|<)\s*(?P<threshold>" + _NUMBER + r")\s*$"
+)
+_LOG_TERM = re.compile(r"^[A-Za-z@][\w.\-]*:[^\s*?\"():]+$")
+
+
+def frequency(window: int) -> int:
+    """How often Datadog evaluates a monitor with this window (seconds)."""
+    if window < 86400:
+        return 60
+    return 600 if window < 2 * 86400 else 1800
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    text: str
+    tags: frozenset[str]
+    window: int
+    unit: str
+    comparator: str
+    threshold: float
+
+
+def parse_log_query(text: str) -> LogQuery:
+    match = _LOG_QUERY.match(text)
+    if not match:
+        raise ReplayError(f'not a log query the replay knows: {text!r} (expected logs("<search>").index("*").rollup("count").last("<n><unit>") <op> <number>)')
+    if match.group("rollup") != "count":
+        raise ReplayError(f"rollup {match.group('rollup')!r}: the replay counts log lines only")
+    if match.group("index") != "*":
+        raise ReplayError(f"index {match.group('index')!r}: the replay does not model log indexes (use \"*\")")
+    terms = match.group("search").split()
+    for term in terms:
+        if not _LOG_TERM.match(term) or term.upper() in ("AND", "OR", "NOT"):
+            raise ReplayError(f"log search term {term!r}: the replay matches plain key:value terms, all required")
+    unit = match.group("unit")
+    if unit not in ("m", "h", "d"):
+        raise ReplayError(f"window unit {unit!r} of a log query")
+    comparator = match.group("cmp")
+    if comparator not in COMPARATORS:
+        raise ReplayError(f"comparator {comparator!r} is not supported ({' '.join(COMPARATORS)})")
+    return LogQuery(text, frozenset(terms), int(match.group("n")) * UNITS[unit], unit, comparator, float(match.group("threshold")))
+
+
+@dataclass(frozen=True)
+class ThresholdMonitor:
+    resource: PlannedResource
+    query: Union[MonitorQuery, LogQuery]
+    thresholds: Thresholds
+    delay: int
+    full_window: bool
+    no_data: Optional[int]  # seconds without data before No Data; None: never
+    notifier: Notifier
+
+    @property
+    def window(self) -> int:
+        return self.query.window
+
+
+def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
+    inputs = resource.inputs
+    kind = inputs.get("type")
+    check_inputs(resource, _LOG_OPTIONS if kind == "log alert" else _METRIC_OPTIONS)
+    text = str(inputs.get("query") or "")
+    try:
+        query: Union[MonitorQuery, LogQuery] = parse_log_query(text) if kind == "log alert" else parse_monitor_query(text)
+    except ReplayError as exc:
+        raise exc.about(resource.name) from None
+    delay = optional_seconds(resource, inputs.get("evaluationDelay"), "evaluationDelay") or 0
+    if not 0 <= delay <= 86400:
+        raise ReplayError(f"evaluationDelay {delay} s is outside 0-86400", resource.name)
+    no_data = None
+    if inputs.get("notifyNoData"):
+        no_data = optional_seconds(resource, inputs.get("noDataTimeframe"), "noDataTimeframe", 60) or 2 * query.window
+    return ThresholdMonitor(
+        resource=resource,
+        query=query,
+        thresholds=monitor_thresholds(resource, query.comparator, query.threshold),
+        delay=delay,
+        full_window=bool(inputs.get("requireFullWindow")),
+        no_data=no_data,
+        notifier=notifier(resource, inputs.get("message"), inputs),
+    )
+
+
+class _LogCounts:
+    """Matching log lines per window (a count: 0 when none)."""
+
+    def __init__(self, data: VendorData, query: LogQuery) -> None:
+        matching = [s for s in data.logs if query.tags <= s.tags]
+        points: list[Optional[Sample]] = []
+        for i in range(data.length):
+            counts = [c for c in (s.counts[i] for s in matching) if c is not None]
+            points.append(Sample.value(float(sum(counts))) if counts else None)
+        self.counts = Aggregates(points)
+
+    def has_data(self, window: range) -> bool:
+        return self.counts.present(window) > 0 and self.counts.sum(window) > 0
+
+    def value(self, window: range) -> Optional[float]:
+        return self.counts.sum(window)
+
+
+def run_threshold_monitor(monitor: ThresholdMonitor, data: DatadogData, clock: Clock) -> Timeline:
+    query = monitor.query
+    source: Union[WindowedFormula, _LogCounts]
+    try:
+        source = _LogCounts(data.data, query) if isinstance(query, LogQuery) else WindowedFormula(data, query.formula, query.time_aggregation)
+    except ReplayError as exc:
+        raise exc.about(monitor.resource.name) from None
+    full: Optional[Callable[[int, int], bool]] = None
+    if monitor.full_window and isinstance(source, WindowedFormula):
+        full = _full_window(data.data, source.presence, _BUCKETS[query.unit])
+    return run_windowed(monitor, data.data, clock, source.value, source.has_data, full)
+
+
+def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callable[[int, int], bool]:
+    """Whether a window is full: its first bucket has data and at most three buckets are empty."""
+    if bucket == data.step:  # one bucket per point: count them
+
+        def by_points(begin: int, end: int) -> bool:
+            if presence.present(data.window(begin, begin + bucket)) == 0:
+                return False  # the first bucket is empty (or lies before the data)
+            return (end - begin) // bucket - presence.present(data.window(begin, end)) <= 3
+
+        return by_points
+
+    def full(begin: int, end: int) -> bool:
+        empty = 0
+        for index, start in enumerate(range(begin, end, bucket)):
+            if presence.present(data.window(start, min(start + bucket, end))) == 0:
+                if index == 0:
+                    return False
+                empty += 1
+        return empty <= 3
+
+    return full
+
+
+def run_windowed(
+    monitor: ThresholdMonitor,
+    data: VendorData,
+    clock: Clock,
+    value: Callable[[range], Optional[float]],
+    has_data: Callable[[range], bool],
+    full: Optional[Callable[[int, int], bool]],
+) -> Timeline:
+    timeline = Timeline(monitor.resource.name, monitor.resource.type, "datadog", DD_OK)
+    state, seen = DD_OK, False
+    for t in clock.ticks(frequency(monitor.window)):
+        end = t - monitor.delay
+        window = data.window(end - monitor.window, end)
+        seen = seen or has_data(window)
+        if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
+            new = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
+        elif full is not None and not full(end - monitor.window, end):
+            new = state  # not a full window: this run is skipped
+        else:
+            found = value(window)
+            new = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
+        if new != state:
+            monitor.notifier.change(timeline, t, state, new)
+            state = new
+        else:
+            monitor.notifier.tick(timeline, t, state)
+    return timeline
