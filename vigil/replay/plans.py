@@ -4,22 +4,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional, Union
+from typing import Any, Optional, Protocol, Union
 
 from ..engine import Plan, PlannedResource
 from ..routing import topic_of
-from ..testkit import PlanView
 from .errors import ReplayError
 
-PlanLike = Union[Plan, PlanView, Mapping[str, Any]]
+
+class Viewed(Protocol):
+    """The test kit's PlanView (the test kit builds on the replay, so the replay does not import it)."""
+
+    @property
+    def plan(self) -> Plan: ...
+
+
+PlanLike = Union[Plan, Viewed, Mapping[str, Any]]
 
 
 def resources_of(plan: PlanLike) -> tuple[PlannedResource, ...]:
     """The planned resources of a Plan, a PlanView, or a plan document as `vigil plan --format json` prints it."""
-    if isinstance(plan, PlanView):
-        return plan.plan.resources
     if isinstance(plan, Plan):
         return plan.resources
+    if not isinstance(plan, Mapping):
+        return plan.plan.resources
     try:
         return tuple(
             PlannedResource(
