@@ -50,7 +50,7 @@ def burn_rate_monitor(
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
         priority=priority(tier.severity, deployment),
-        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}"),
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{tier.severity}"),
         include_tags=True,
         notify_no_data=False,
         renotify_interval=renotify_minutes(tier.severity),

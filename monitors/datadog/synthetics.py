@@ -47,5 +47,5 @@ def synthetic_test(service: Service, deployment: Deployment, check: HealthCheck)
             monitor_options=datadog.SyntheticsTestOptionsListMonitorOptionsArgs(renotify_interval=renotify_minutes(check.severity)),
         ),
         message=synthetic_message(service, deployment, check.name, check.url, check.severity, section),
-        tags=deployment.tag_list(service, f"signal:{section}"),
+        tags=deployment.tag_list(service, f"signal:{section}", f"severity:{check.severity}"),
     )

@@ -100,7 +100,7 @@ def threshold_monitor(
             warning_recovery=_recovery(realisation, signal.direction, warning),
         ),
         priority=priority(alert.severity, deployment, threshold.priority),
-        tags=deployment.tag_list(service, f"signal:{section}"),
+        tags=deployment.tag_list(service, f"signal:{section}", f"severity:{alert.severity}"),
         include_tags=True,
         notify_no_data=realisation.notify_no_data,
         no_data_timeframe=max(2 * span.ms // 60_000, 10) if realisation.notify_no_data else None,

@@ -138,13 +138,27 @@ def _metric_text(inputs: dict[str, Any]) -> str:
     return " ".join(parts).lower()
 
 
+LOG_WINDOW = re.compile(r'\.last\("(\d+)([smhd])"\)')
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
 def unit(resource: dict[str, Any]) -> Optional[str]:
-    """The unit of a threshold when the metric makes it plain: `s` for response times, `%` for percentages."""
+    """The unit of a threshold when the metric makes it plain: `s` for response times, `%` for percentages, and
+    `per:<seconds>` for counts over a span (a CloudWatch Sum per period, a Datadog log count per window, an
+    `.as_rate()` per second), so a rate reads the same on both backends whatever each compares."""
     inputs = resource.get("inputs", {})
     text = _metric_text(inputs)
     name = resource["name"].lower()
     if is_burn_rate(resource):
         return "×"
+    query = str(inputs.get("query", ""))
+    if ".as_rate()" in query:
+        return "per:1"
+    window = LOG_WINDOW.search(query) if query.startswith("logs(") else None
+    if window:
+        return f"per:{int(window.group(1)) * SECONDS[window.group(2)]}"
+    if inputs.get("statistic") == "Sum" and not inputs.get("metricQueries") and isinstance(inputs.get("period"), int):
+        return f"per:{inputs['period']}"
     if "targetresponsetime" in text or ("latency" in name and "trace." in text):
         return "s"
     if re.search(r"\*\s*100\b|\b100\s*\*", text) or any(w in text for w in ("percent", "utilization", "cachehitrate")):
@@ -159,11 +173,16 @@ def number(value: Any) -> Optional[float]:
         return None
 
 
-def format_value(value: Any, unit_: Optional[str]) -> str:
-    """`0.5` with unit `s` → `500 ms`; `1.0` with `%` → `1%`; `14.4` with `×` → `14.4×`."""
+def format_value(value: Any, unit_: Optional[str], suffix: Optional[str] = None) -> str:
+    """`0.5` with unit `s` → `500 ms`; `1.0` with `%` → `1%`; `14.4` with `×` → `14.4×`; `600` with `per:300` → `2/s`
+    (a rate in `suffix`, s, m or h, when given: a recovery level reads in its threshold's unit)."""
     n = number(value)
     if n is None:
         return "(none)" if value is None else str(value)
+    if unit_ and unit_.startswith("per:"):
+        per_second = n / int(unit_[4:])
+        value = per_second * SECONDS[suffix or rate_suffix(per_second)]
+        return f"{value:.6g}/{suffix or rate_suffix(per_second)}"
     if unit_ == "s":
         ms = n * 1000
         return f"{ms:.12g} ms" if abs(ms - round(ms)) > 1e-9 else f"{round(ms)} ms"
@@ -175,12 +194,55 @@ def format_value(value: Any, unit_: Optional[str]) -> str:
     return text
 
 
+def monitor_severity(resource: dict[str, Any]) -> str:
+    """The route a Datadog monitor's alert state notifies: its `severity:` tag (a warning-only alert's monitor
+    alerts at the ticket route), else page. Its warning state is always the ticket route."""
+    for tag in resource.get("inputs", {}).get("tags") or []:
+        key, _, value = str(tag).partition(":")
+        if key == "severity" and value in SEVERITY_WORDS:
+            return SEVERITY_WORDS[value]
+    return "page"
+
+
+def rate_suffix(per_second: float) -> str:
+    """The first of s, m, h in which a rate is a whole number (2/s, 100/m, 10/h); s when none is."""
+    for suffix in ("s", "m", "h"):
+        value = per_second * SECONDS[suffix]
+        if value >= 1 and abs(value - round(value)) < 1e-9:
+            return suffix
+    return "s"
+
+
+def suffix_of(value: Any, unit_: Optional[str]) -> Optional[str]:
+    """The rate unit a threshold reads in, so its recovery level (and its new value) read in the same one."""
+    n = number(value)
+    if n is None or not unit_ or not unit_.startswith("per:"):
+        return None
+    return rate_suffix(n / int(unit_[4:]))
+
+
+def level_words(levels: dict[str, Any], unit_: Optional[str]) -> dict[str, str]:
+    """Each level's value in words; a recovery level in the unit of the threshold it belongs to."""
+    return {
+        level: format_value(value, unit_, suffix_of(levels.get(level.removesuffix(" recovery"), value), unit_))
+        for level, value in levels.items()
+    }
+
+
 def thresholds(resource: dict[str, Any], index: PlanIndex) -> dict[str, Any]:
-    """Severity → threshold: Datadog monitor thresholds, or an alarm's one threshold under its severity."""
+    """Severity → threshold: Datadog monitor thresholds (the critical level under the route it notifies), or an
+    alarm's one threshold under its severity."""
     inputs = resource.get("inputs", {})
     levels = inputs.get("monitorThresholds")
     if isinstance(levels, dict):
-        return {DATADOG_LEVELS[k]: v for k, v in levels.items() if k in DATADOG_LEVELS and v is not None}
+        alert = monitor_severity(resource)
+        words = {**DATADOG_LEVELS, "critical": alert, "criticalRecovery": f"{alert} recovery"}
+        out: dict[str, Any] = {}
+        for key, value in levels.items():  # a ticket-level alert's critical and warning are both tickets: keep both
+            if key in words and value is not None:
+                word = words[key] if words[key] not in out else f"{words[key]} ({'warning' if key.startswith('warning') else 'critical'})"
+                out[word] = value
+        return out
     if "threshold" in inputs:
         return {alarm_severity(resource, index): inputs["threshold"]}
     return {}
@@ -211,7 +273,11 @@ def recipients(resource: dict[str, Any], index: PlanIndex) -> dict[str, list[str
     """Who hears about an alert, by severity."""
     inputs = resource.get("inputs", {})
     if resource["type"].startswith("datadog:"):
-        return handles_by_severity(str(inputs.get("message", "")))
+        found = handles_by_severity(str(inputs.get("message", "")))
+        alert = monitor_severity(resource)
+        if alert != "page" and "page" in found:  # its alert state notifies the route of its own severity
+            found[alert] = sorted(set(found.pop("page")) | set(found.get(alert, [])))
+        return found
     reached: set[str] = set()
     for action in _actions(resource):
         topic = topic_of(str(action))

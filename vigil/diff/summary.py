@@ -41,8 +41,7 @@ def _ref(change_or_resource: Any) -> str:
 
 
 def _levels(resource: dict[str, Any], index: f.PlanIndex) -> str:
-    u = f.unit(resource)
-    return ", ".join(f"{sev} at {f.format_value(v, u)}" for sev, v in f.thresholds(resource, index).items())
+    return ", ".join(f"{sev} at {words}" for sev, words in f.level_words(f.thresholds(resource, index), f.unit(resource)).items())
 
 
 def _routes_of(resource: dict[str, Any], index: f.PlanIndex) -> str:
@@ -66,7 +65,8 @@ def _threshold_lines(change: ResourceChange, old_ix: f.PlanIndex, new_ix: f.Plan
         elif b is None:
             moved.append(f"{severity} at {f.format_value(a, u_old)} removed")
         else:
-            moved.append(f"{severity} at {f.format_value(a, u_old)} → {f.format_value(b, u_new)}")
+            suffix = f.suffix_of(a, u_old) if u_old == u_new else None  # old and new in one unit when they can be
+            moved.append(f"{severity} at {f.format_value(a, u_old, suffix)} → {f.format_value(b, u_new, suffix)}")
     if not moved:
         return []
     label = f.where(change.new, service)

@@ -58,14 +58,18 @@ def _route(signal: str, level: str, severity: str) -> Cell:
 
 
 def _sources(inp: DocsInput, name: str, signal: str) -> list[str]:
-    """Where Datadog and CloudWatch read the signal (the deployed query or metric), per environment when it differs."""
-    backends = {b for s in inp.stacks for b in s.backends}
+    """Where the backends that monitor the service read the signal (the deployed query or metric), per environment
+    when it differs; a backend that does not monitor the service in an environment is not shown for it."""
     lines: list[str] = []
     for label, measure, backend in (("Datadog", datadog_measure, "datadog"), ("CloudWatch", cloudwatch_measure, "aws")):
-        if backend not in backends:
+        by_env = {
+            env: text
+            for env, svc in inp.versions(name)
+            if backend in inp.backends_of(svc, env) and (text := measure(signal, svc, env)) is not None
+        }
+        if not by_env:
             continue
-        by_env = {env: text for env, svc in inp.versions(name) if (text := measure(signal, svc, env)) is not None}
-        if len(set(by_env.values())) == 1:
+        if len(set(by_env.values())) == 1 and len(by_env) == len(inp.versions(name)):
             lines.append(f"- {label}: {next(iter(by_env.values()))}")
         else:
             lines += [f"- {label} ({env}): {text}" for env, text in by_env.items()]

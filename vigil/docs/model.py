@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from spec import Catalog, Service
+from spec.service import Backend
 
 from ..engine import Plan, PlannedResource
 
@@ -18,7 +19,7 @@ DOC_LINK = re.compile(r"docs/services/(?P<service>[A-Za-z0-9_.\-]+)\.md#(?P<anch
 class StackDocs:
     stack: str
     environment: str
-    backends: tuple[str, ...]
+    backends: tuple[Backend, ...]
     plan: Plan
 
 
@@ -36,6 +37,10 @@ class DocsInput:
 
     def service(self, name: str, environment: str) -> Optional[Service]:
         return self.catalog.services.get(environment, {}).get(name)
+
+    def backends_of(self, service: Service, environment: str) -> set[str]:
+        """The backends that monitor the service in the environment's stacks."""
+        return {b for stack in self.stacks if stack.environment == environment for b in service.monitored_by(stack.backends)}
 
     def versions(self, name: str) -> list[tuple[str, Service]]:
         """(environment, service) for every environment that has the service."""

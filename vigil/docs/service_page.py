@@ -56,21 +56,31 @@ def intro(inp: DocsInput, name: str) -> list[str]:
         f"Stacks documented: {stacks}. On-call procedures: [on-call](../oncall.md).",
         "",
         "Contents: [Alert catalog](#alert-catalog) · [Service level objectives](#service-level-objectives) · "
-        "[Endpoints probed](#endpoints-probed) · [Composite alarm](#composite-alarm) · [Logs](#logs) · "
-        "[Dashboards](#dashboards) · [Deployed resources](#deployed-resources)",
+        "[Endpoints probed](#endpoints-probed) · "
+        + ("[Composite alarm](#composite-alarm) · " if _has_rollup(inp, name) else "")
+        + "[Logs](#logs) · [Dashboards](#dashboards) · [Deployed resources](#deployed-resources)",
         "",
     ]
     return lines
 
 
+def _has_rollup(inp: DocsInput, name: str) -> bool:
+    """Whether a stack deploys the roll-up: a resource that links its section."""
+    return any((name, "service-unhealthy") in doc_links(r) for _, r in inp.resources(name))
+
+
 def composite(inp: DocsInput, name: str) -> list[str]:
+    """The roll-up, as deployed: nothing when no stack deploys it (a Datadog-only service)."""
+    if not _has_rollup(inp, name):
+        return []
     return [
         "## Composite alarm",
         "",
         "### service-unhealthy",
         "",
-        "A CloudWatch composite alarm over the service's own alarms: it fires when the service as a whole is "
-        "unhealthy, so one notification stands for many. Its rule and whom it notifies are listed below as deployed.",
+        "A CloudWatch composite alarm over the service's paging alarms in its region: it is in ALARM while any of them "
+        "is. It notifies nobody itself, since each of those alarms already pages; it is the one alarm a deployment "
+        "rollback (ECS, CodeDeploy), a status page or another stack watches. Its rule, as deployed:",
         "",
         *deployed_as(inp, name, "service-unhealthy"),
         "",
