@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.reference import REFERENCE
 from vigil.engine import Plan, PlannedResource
 from vigil.testkit import PlanView
 
@@ -77,13 +79,18 @@ def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
 
 
 def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
+    # a user's project: the plugin finds it from pytest's rootdir (here, a copy of the reference project)
+    shutil.copytree(REFERENCE, pytester.path, dirs_exist_ok=True)
     pytester.makeconftest('pytest_plugins = ["vigil.pytest_plugin"]\n')
     pytester.makepyfile(
         """
+        from pathlib import Path
+
         def test_users_rule(stack_plan):
             plan = stack_plan("prod")
             assert plan.stack == "prod"
             assert stack_plan("prod") is plan  # cached for the session
+            assert stack_plan.project == Path.cwd()  # the project found from the rootdir
             assert plan.monitors() and all(plan.routes_of(m) for m in plan.monitors())
 
         def test_unknown_stack_fails(stack_plan):

@@ -13,11 +13,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.reference import REFERENCE
 from vigil.planning import plan_stack
 from vigil.render.plan_json import render_json
 from vigil.testkit import PlanView
 
-ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 
 
 def _walk(value: Any) -> list[Any]:
@@ -56,13 +57,13 @@ def test_secrets_show_as_placeholder_only(any_plan: PlanView) -> None:
 
 
 def test_two_runs_give_byte_identical_json() -> None:
-    first = render_json(plan_stack(ROOT, "prod"))
-    second = render_json(plan_stack(ROOT, "prod"))
+    first = render_json(plan_stack(PROJECT, "prod"))
+    second = render_json(plan_stack(PROJECT, "prod"))
     assert first == second
 
 
 def _shuffled_catalog(target: Path, seed: int) -> None:
-    """The default catalog with every list, and every mapping's key order, shuffled."""
+    """The reference catalog with every list, and every mapping's key order, shuffled."""
     rng = random.Random(seed)
 
     def shuffle(value: Any) -> Any:
@@ -77,7 +78,7 @@ def _shuffled_catalog(target: Path, seed: int) -> None:
         return value
 
     target.mkdir(parents=True, exist_ok=True)
-    for path in (ROOT / "catalog").glob("*.yaml"):
+    for path in (PROJECT / "catalog").glob("*.yaml"):
         documents = [shuffle(d) for d in yaml.safe_load_all(path.read_text())]
         (target / path.name).write_text(yaml.safe_dump_all(documents, sort_keys=False))
 
@@ -85,13 +86,13 @@ def _shuffled_catalog(target: Path, seed: int) -> None:
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffling_spec_lists_changes_no_logical_name(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
-    baseline = plan_stack(ROOT, "prod")
+    baseline = plan_stack(PROJECT, "prod")
     catalog = tmp_path_factory.mktemp("shuffled")
     _shuffled_catalog(catalog, seed)
-    shuffled = plan_stack(ROOT, "prod", catalog)
+    shuffled = plan_stack(PROJECT, "prod", catalog)
     assert [(r.type, r.name, r.parent) for r in shuffled.resources] == [(r.type, r.name, r.parent) for r in baseline.resources]
 
 
 def test_a_copied_catalog_plans_identically(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "catalog", tmp_path / "catalog")
-    assert render_json(plan_stack(ROOT, "dev", tmp_path / "catalog")) == render_json(plan_stack(ROOT, "dev"))
+    shutil.copytree(PROJECT / "catalog", tmp_path / "catalog")
+    assert render_json(plan_stack(PROJECT, "dev", tmp_path / "catalog")) == render_json(plan_stack(PROJECT, "dev"))
