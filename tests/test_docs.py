@@ -198,6 +198,8 @@ def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput)
         r("aws:sns/topic:Topic", "api-page"),
         r("aws:sns/topicSubscription:TopicSubscription", "api-page-email", topic="${api-page.arn}", protocol="email", endpoint="oncall@example.com"),
         r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-cpu-critical", alarmName="api-cpu-critical", alarmActions=["${api-page.arn}"], alarmDescription=f"CPU {base}cpu"),
+        r("aws:sns/topic:Topic", "api-deaf"),  # nobody subscribes to it
+        r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-latency-p95-critical", alarmName="api-latency-p95-critical", alarmActions=["${api-deaf.arn}"], alarmDescription=f"p95 {base}latency-p95"),
         r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "api-unhealthy", alarmName="api-unhealthy", alarmActions=["${api-page.arn}"], alarmDescription=f"{base}service-unhealthy"),
         r("datadog:index/syntheticsTest:SyntheticsTest", "api-health-live", name="live", message=f"{base}health-live @pagerduty-platform"),
         r("datadog:index/monitor:Monitor", "api-slo-availability-1h", type="slo alert", query="burn_rate(...)", message=f"{base}slo-availability @pagerduty-platform"),
@@ -210,6 +212,7 @@ def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput)
         return page.split(f"### {anchor_}\n", 1)[1].split("\n### ", 1)[0]
 
     assert "`api-cpu-critical`" in section("cpu") and "`email:oncall@example.com`" in section("cpu")
+    assert "`api-latency-p95-critical`" in section("latency-p95") and "**nobody**" in section("latency-p95")
     assert "`api-unhealthy`" in section("service-unhealthy")
     assert "`api-health-live`" in section("health-live") and "`api-health-live`" not in section("health-ready")
     assert "`api-slo-availability-1h`" in section("slo-availability")

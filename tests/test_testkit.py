@@ -36,6 +36,8 @@ def fake() -> PlanView:
                 res("aws:sns/topicSubscription:TopicSubscription", "svc-ticket-mail", topic="${svc-ticket.arn}", protocol="email", endpoint="t@example.com"),
                 res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-cpu-critical", alarmActions=["${svc-page.arn}"], okActions=["${svc-ticket.arn}"], tags={"team": "x"}),
                 res("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy", alarmActions=[]),
+                res("aws:sns/topic:Topic", "svc-deaf"),  # nobody subscribes to it
+                res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-memory-critical", alarmActions=["${svc-deaf.arn}"]),
                 res("datadog:index/monitor:Monitor", "svc-errors", message="{{#is_alert}}@pagerduty-x{{/is_alert}} @slack-y", tags=["team:x", "env:prod"]),
                 res("datadog:index/syntheticsTest:SyntheticsTest", "svc-health", message="@slack-y"),
                 res("datadog:index/serviceLevelObjective:ServiceLevelObjective", "svc-slo", tags=["team:x"]),
@@ -47,7 +49,7 @@ def fake() -> PlanView:
 
 def test_monitors_and_alarms_are_told_apart(fake: PlanView) -> None:
     assert [m.name for m in fake.monitors()] == ["svc-errors", "svc-health"]
-    assert [a.name for a in fake.alarms()] == ["svc-cpu-critical", "svc-unhealthy"]
+    assert [a.name for a in fake.alarms()] == ["svc-cpu-critical", "svc-unhealthy", "svc-memory-critical"]
     assert [a.name for a in fake.alarms(tag="team:x")] == ["svc-cpu-critical"]
 
 
@@ -59,6 +61,12 @@ def test_routes_of_an_alarm_resolve_topics_to_subscriptions(fake: PlanView) -> N
     # only the alarm actions count: OK actions notify recovery, not the alert
     assert fake.routes_of(fake.one(name="svc-cpu-critical")) == ["[secret]", "a@example.com"]
     assert fake.routes_of(fake.one(name="svc-unhealthy")) == []
+
+
+def test_a_topic_without_subscriptions_is_no_route(fake: PlanView) -> None:
+    """An alarm whose actions reach only a topic nobody subscribes to notifies nobody: the kit cannot be fooled."""
+    deaf = fake.one(name="svc-memory-critical")
+    assert fake.routes_of(deaf) == [] and fake.heard_through(deaf) == []
 
 
 def test_select_by_service_type_and_tag(fake: PlanView) -> None:
