@@ -78,6 +78,22 @@ def test_select_by_service_type_and_tag(fake: PlanView) -> None:
         fake.one(type="aws:sns/topic:Topic")
 
 
+def test_thresholds_are_numbers_for_monitors_and_alarms(fake: PlanView) -> None:
+    monitor = res("datadog:index/monitor:Monitor", "m", monitorThresholds={"critical": "1", "warning": "0.5", "criticalRecovery": "0.9"})
+    assert fake.thresholds(monitor) == {"critical": 1.0, "criticalRecovery": 0.9, "warning": 0.5}
+    assert fake.thresholds(res("aws:cloudwatch/metricAlarm:MetricAlarm", "a", threshold=80)) == {"threshold": 80}
+    assert fake.thresholds(fake.one(name="svc-health")) == {} and fake.thresholds(fake.one(name="svc-unhealthy")) == {}
+
+
+def test_thresholds_read_the_same_number_on_both_backends(prod_plan: PlanView) -> None:
+    monitor = prod_plan.one(type="datadog:index/monitor:Monitor", name="api-latency-p95")
+    assert isinstance(monitor.inputs["monitorThresholds"]["critical"], str)  # as pulumi-datadog types it
+    levels = prod_plan.thresholds(monitor)
+    assert (levels["critical"], levels["warning"]) == (0.5, 0.4)  # seconds, as the query
+    critical = prod_plan.one(type="aws:cloudwatch/metricAlarm:MetricAlarm", name="api-latency-p95-critical")
+    assert prod_plan.thresholds(critical) == {"threshold": levels["critical"]}
+
+
 def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     entry = project["entry-points"]["pytest11"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from vigil.planning import plan_stack
 from vigil.render.plan_json import render_json
 from vigil.testkit import PlanView
 
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 
 
@@ -47,6 +49,40 @@ def test_numbers_are_json_numbers_and_integral_floats_are_ints(prod_plan: PlanVi
     retention = next(r for r in log_group["resources"] if r["type"] == "aws:cloudwatch/logGroup:LogGroup")
     assert retention["inputs"]["retentionInDays"] == 90 and isinstance(retention["inputs"]["retentionInDays"], int)
     assert not any(isinstance(v, float) and v.is_integer() for v in _walk(log_group))
+
+
+def _paths(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _paths(item, f"{path}.{key}" if path else key)]
+    if isinstance(value, list):
+        return [p for item in value for p in _paths(item, f"{path}[]")]
+    return [(path, value)]
+
+
+# The inputs the README says are strings holding numbers, and why (the provider types them `str`).
+STRING_NUMBERS = {
+    ("datadog:index/monitor:Monitor", "monitorThresholds.critical"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.warning"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.criticalRecovery"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.warningRecovery"),
+    ("datadog:index/monitor:Monitor", "priority"),
+    ("datadog:index/syntheticsTest:SyntheticsTest", "assertions[].target"),
+    ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "metricTransformation.value"),
+    ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "metricTransformation.defaultValue"),
+}
+
+
+def test_numbers_held_in_strings_are_the_ones_the_readme_names(any_plan: PlanView) -> None:
+    found = {
+        (r.type, path)
+        for r in any_plan.resources
+        for path, value in _paths(r.inputs)
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value)
+    }
+    assert found <= STRING_NUMBERS, found - STRING_NUMBERS
+    readme = (ROOT / "README.md").read_text()
+    for _, path in STRING_NUMBERS:  # named in code, whole or by its last part (`.warning`)
+        assert re.search(rf"`[^`\s]*\b{re.escape(path.rsplit('.', 1)[-1])}`", readme), f"README does not say {path} is a string"
 
 
 def test_secrets_show_as_placeholder_only(any_plan: PlanView) -> None:
