@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_a_bad_sns_kms_key_stops_validate_with_the_stack_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     err = _validate_with("monitoring:snsKmsKey: alias/aws/sns", tmp_path, monkeypatch, capsys)
-    assert "error: Pulumi.prod.yaml: monitoring:snsKmsKey alias/aws/sns is AWS managed" in err
+    assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: monitoring:snsKmsKey alias/aws/sns is AWS managed", err), err  # file:line:col of the key
 
 
 def test_a_bad_log_forwarder_arn_stops_validate_at_the_logs(
