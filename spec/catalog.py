@@ -107,8 +107,10 @@ def _catalog_files(directory: Path) -> tuple[list[Path], list[SpecError]]:
 
     def walk(folder: Path) -> None:
         real = folder.resolve()
-        if real in visited or (real != top and top.is_relative_to(real)):  # seen, or a folder holding the catalog
+        if folder != directory and (top.is_relative_to(real) or folder.parent.resolve().is_relative_to(real)):
             return problem(folder, f"{_display(folder)} links back to {_display(real)} (a symlink loop)")
+        if real in visited:
+            return problem(folder, f"{_display(folder)} links to {_display(real)}, which is read already")
         visited.add(real)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)

@@ -148,6 +148,14 @@ def test_a_folder_linking_back_is_an_error(project: Path, capsys: pytest.Capture
     assert "catalog: catalog/again links back to" in one_error(capsys)
 
 
+def test_a_folder_linked_twice_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (project / "catalog" / "a").symlink_to(tmp_path / "shared")
+    (project / "catalog" / "b").symlink_to(tmp_path / "shared")
+    error = one_error(capsys)
+    assert "catalog: catalog/b links to" in error and "which is read already" in error
+
+
 def test_a_linked_folder_is_read(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
