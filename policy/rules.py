@@ -264,11 +264,14 @@ _ALARM_REF = re.compile(r'ALARM\("([^"]+)"\)')
 
 
 def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
-    """Stack-wide: every alarm is heard — it has actions, or feeds a composite that is heard (a burn-rate
-    window), or is a composite whose every input is heard (a roll-up that must not page twice)."""
+    """Stack-wide: every alarm is heard — it has actions that reach someone (a topic of the stack nobody subscribes
+    to reaches nobody), or feeds a composite that is heard (a burn-rate window), or is a composite whose every input
+    is heard (a roll-up that must not page twice)."""
+    topics = {r.name for r in resources if r.type == TOPIC}
+    subscribed = {name for r in resources if r.type == SUBSCRIPTION for name in r.depends.get("topic", [])}
     alarms = {str(r.props.get("alarmName") or r.props.get("name") or r.name): r for r in resources if is_alarm(r.type)}
     inputs = {name: set(_ALARM_REF.findall(str(r.props.get("alarmRule", "")))) for name, r in alarms.items()}
-    heard = {name for name, r in alarms.items() if alarm_targets(r)}
+    heard = {name for name, r in alarms.items() if any(t not in topics or t in subscribed for t in alarm_targets(r))}
     changed = True
     while changed:
         changed = False
@@ -279,7 +282,7 @@ def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
                 heard.add(name)
                 changed = True
     return [
-        f"{r.name}: the alarm has no alarm actions and no composite alarm that is heard uses it: nobody hears it"
+        f"{r.name}: the alarm's actions reach no subscriber and no composite alarm that is heard uses it: nobody hears it"
         for name, r in sorted(alarms.items())
         if name not in heard
     ]

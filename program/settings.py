@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -9,10 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import botocore
+import botocore.loaders
 import pulumi
 
 from monitors.common.context import Deployment
 from spec import Service
+from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
 from spec.service import BACKENDS, Backend
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
@@ -24,7 +29,9 @@ KMS_KEY_PATTERN = rf"{_KMS_ID}|alias/[A-Za-z0-9/_-]{{1,250}}|arn:aws[a-z-]*:kms:
 
 
 class SettingsError(Exception):
-    pass
+    def __init__(self, message: str, key: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.key = key  # the config key at fault (without the namespace), so callers can name where it was set
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,57 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
     if value is None or value == "":
         return None
     if value.lower() not in ("true", "false"):
-        raise SettingsError(f"monitoring:{key} must be true or false, got {value!r}")
+        raise SettingsError(f"monitoring:{key} must be true or false, got {value!r}", key)
     return value.lower() == "true"
+
+
+@functools.cache
+def aws_regions() -> frozenset[str]:
+    """The regions that exist, every partition, from botocore's endpoint data (the SDK's own list)."""
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
+
+
+def _aws_region(value: Optional[str]) -> str:
+    region = value or "us-east-1"
+    if region not in aws_regions():
+        close = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore.__version__} knows {len(aws_regions())})", "awsRegion")
+    return region
+
+
+def _environment(value: str) -> str:
+    """It names resources, tags (env:<environment>) and the catalog's overlays: the catalog's name grammar."""
+    if not re.fullmatch(NAME_PATTERN, value):
+        raise SettingsError(
+            f"monitoring:environment {value!r} must be a lowercase name of 2-40 characters (a-z, 0-9, '-'), "
+            "like the catalog's environment overlays (it defaults to the stack name)",
+            "environment",
+        )
+    return value
+
+
+def _backends(value: Optional[str]) -> tuple[Backend, ...]:
+    allowed = ", ".join(BACKENDS)
+    try:
+        backends = json.loads(value) if value else list(BACKENDS)
+    except json.JSONDecodeError:
+        backends = value
+    if not isinstance(backends, list) or not backends or not all(isinstance(b, str) for b in backends):
+        raise SettingsError(f"monitoring:backends must be a non-empty list of {allowed} (such as [datadog, aws]), got {value!r}", "backends")
+    unknown = sorted(set(backends) - set(BACKENDS))
+    if unknown:
+        raise SettingsError(f"monitoring:backends has unknown {', '.join(unknown)}; allowed: {allowed}", "backends")
+    return tuple(b for b in BACKENDS if b in backends)
+
+
+def _https_url(key: str, value: Optional[str], default: str) -> str:
+    """An https URL (the catalog's URL grammar, port 1-65535), ending in '/' as the code appends paths to it."""
+    url = value or default
+    if not re.fullmatch(HTTPS_URL_PATTERN, url):
+        raise SettingsError(f"monitoring:{key} must be an https:// URL such as {default!r}, got {url!r}", key)
+    return url if url.endswith("/") else url + "/"
 
 
 def _sns_kms_key(value: Optional[str]) -> Optional[str]:
@@ -70,33 +126,27 @@ def _sns_kms_key(value: Optional[str]) -> Optional[str]:
     if not value:
         return None
     if not re.fullmatch(KMS_KEY_PATTERN, value):
-        raise SettingsError(f"monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got {value!r}")
+        raise SettingsError(f"monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got {value!r}", "snsKmsKey")
     if value.endswith("alias/aws/sns"):
-        raise SettingsError("monitoring:snsKmsKey alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts; give a customer managed key")
+        raise SettingsError("monitoring:snsKmsKey alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts; give a customer managed key", "snsKmsKey")
     return value
 
 
 def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
     """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON)."""
-    environment = get("environment") or stack
-    try:
-        backends = tuple(json.loads(get("backends") or json.dumps(BACKENDS)))
-    except (json.JSONDecodeError, TypeError):
-        raise SettingsError(f"monitoring:backends must be a list such as [datadog, aws], got {get('backends')!r}") from None
-    unknown = sorted(set(backends) - set(BACKENDS))
-    if unknown:
-        raise SettingsError(f"monitoring:backends has unknown {', '.join(unknown)}; allowed: {', '.join(BACKENDS)}")
+    environment = _environment(get("environment") or stack)
+    backends = _backends(get("backends"))
     production = _bool(get, "production")
     return StackSettings(
         catalog=Path(get("catalog") or "catalog"),
         environment=environment,
-        backends=tuple(b for b in BACKENDS if b in backends),
+        backends=backends,
         production=environment == "prod" if production is None else production,
-        aws_region=get("awsRegion") or "us-east-1",
-        datadog_api_url=get("datadogApiUrl") or "https://api.datadoghq.com/",
+        aws_region=_aws_region(get("awsRegion")),
+        datadog_api_url=_https_url("datadogApiUrl", get("datadogApiUrl"), "https://api.datadoghq.com/"),
         datadog_validate=_bool(get, "datadogValidate") is not False,
         log_forwarder_arn=get("logForwarderArn") or None,
-        docs_base_url=get("docsBaseUrl") or DEFAULT_DOCS_BASE_URL,
+        docs_base_url=_https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL),
         sns_kms_key=_sns_kms_key(get("snsKmsKey")),
     )
 

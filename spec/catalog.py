@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,13 +88,62 @@ def _by_identity(data: Any, path: PathKey) -> PathKey:
     return tuple(out)
 
 
-def _catalog_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+YAML_SUFFIXES = (".yaml", ".yml")
+# Why an entry that cannot be read is an error, never skipped: its services would vanish from the plan.
+_SKIPPED = "skipping it would make `pulumi up` delete the monitoring of the services it holds"
+
+
+def _catalog_files(directory: Path) -> tuple[list[Path], list[SpecError]]:
+    """Every YAML file under the folder (linked folders followed once), and the entries that cannot be read:
+    a dangling or looping symlink, a folder that cannot be listed, a YAML entry that is not a regular file."""
+    files: list[Path] = []
+    problems: list[SpecError] = []
+    visited: set[Path] = set()
+
+    def problem(path: Path, message: str) -> None:
+        problems.append(SpecError(Location(_display(path), 1, 1), "catalog", f"{message}; {_SKIPPED}"))
+
+    top = directory.resolve()
+
+    def walk(folder: Path) -> None:
+        real = folder.resolve()
+        if folder != directory and (top.is_relative_to(real) or folder.parent.resolve().is_relative_to(real)):
+            return problem(folder, f"{_display(folder)} links back to {_display(real)} (a symlink loop)")
+        if real in visited:
+            return problem(folder, f"{_display(folder)} links to {_display(real)}, which is read already")
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            return problem(folder, f"cannot list folder {_display(folder)}: {exc.strerror or exc}")
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                mode = os.stat(path).st_mode  # follows symlinks
+            except OSError as exc:
+                if entry.is_symlink():
+                    target = os.readlink(path)
+                    why = "a symlink loop" if exc.errno == errno.ELOOP else "a dangling symlink"
+                    problem(path, f"{_display(path)} is {why} (to {target})")
+                else:
+                    problem(path, f"cannot read {_display(path)}: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(mode):
+                walk(path)
+            elif path.suffix in YAML_SUFFIXES:
+                if stat.S_ISREG(mode):
+                    files.append(path)
+                else:
+                    problem(path, f"{_display(path)} is not a regular file")
+
+    walk(directory)
+    return files, problems
 
 
 def _display(path: Path) -> str:
+    """The path relative to the working directory (its last part not followed: it may be a broken link)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -113,6 +165,9 @@ def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[
         base = {k: v for k, v in document.data.items() if k != "environments"}
         model = Service
         data, where = merge(base, overlay), merged_marks(document.marks, overlay, environment)
+        written = ("environments", environment)
+        if overlay and written in document.marks:  # a problem of the whole service, only with the overlay: the overlay's
+            where[()] = (written, document.marks[written])
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -131,13 +186,15 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
         problem = "is a file, not a folder of YAML files" if directory.exists() else "does not exist"
         raise SpecErrors([SpecError(None, "catalog", f"catalog folder {str(directory)!r} {problem}")])
     documents: list[Document] = []
-    for path in _catalog_files(directory):
+    paths, unreadable = _catalog_files(directory)
+    errors.extend(unreadable)
+    for path in paths:
         try:
             documents.extend(read_documents(path, _display(path)))
         except YamlProblem as problem:
-            errors.append(SpecError(problem.location, "", problem.message))
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(SpecError(Location(_display(path), 1, 1), "", f"cannot read file: {exc}"))
+            errors.append(SpecError(problem.location, format_path(problem.path), problem.message))
+        except OSError as exc:
+            errors.append(SpecError(Location(_display(path), 1, 1), "catalog", f"cannot read file: {exc.strerror or exc}; {_SKIPPED}"))
     if not documents and not errors:
         errors.append(SpecError(None, "catalog", f"no services found under {str(directory)!r} (*.yaml files)"))
 
@@ -159,13 +216,23 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 loc = document.marks.get(("environments", env, KEY))
                 errors.append(SpecError(loc, f"environments.{env}", f"unknown environment; {hint}known: {', '.join(known)}"))
+        if isinstance(overlays_here, dict):
+            for env, overlay in overlays_here.items():
+                if isinstance(overlay, dict) and "service" in overlay:
+                    loc = document.marks.get(("environments", env, "service", KEY))
+                    message = (
+                        "an environment overlay cannot rename the service: the same name in every environment "
+                        "(a rename would collide with, or silently drop, another service's monitoring)"
+                    )
+                    errors.append(SpecError(loc, f"environments.{env}.service", message))
         seen_problems = {(p.location, p.path) for p in base_problems}  # the base already reported these
+        whole_service = {p.message for p in base_problems if p.path == ""}
         for env in all_envs:
             resolved, problems = _validate(document, env)
             errors.extend(
                 SpecError(p.location, p.path, f"in environment '{env}': {p.message}")
                 for p in problems
-                if (p.location, p.path) not in seen_problems
+                if (p.location, p.path) not in seen_problems and not (p.path == f"environments.{env}" and p.message in whole_service)
             )
             if resolved is not None and base is not None:
                 services[env][resolved.service] = resolved

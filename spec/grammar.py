@@ -36,7 +36,9 @@ STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
-HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
+# A TCP port, 1-65535 (0 is not a port one can connect to).
+PORT_PATTERN = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+HTTPS_URL_PATTERN = rf"^https://[A-Za-z0-9.\-]+(:{PORT_PATTERN})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
 RUNBOOK_PATTERN = rf"{HTTPS_URL_PATTERN}|^docs/[A-Za-z0-9_\-./]+\.md(#[a-z0-9-]+)?$"
 
 # What each grammar allows, in words, for error messages.
@@ -54,6 +56,6 @@ PATTERN_HELP = {
     STACK_PATTERN: "a Pulumi stack such as 'org/infra/prod'",
     STACK_OUTPUT_PATTERN: "a stack output name: letters, digits and '_', starting with a letter or '_'",
     LOG_GROUP_PATTERN: "a log group name: letters, digits and . - _ / #, not starting with 'aws/'",
-    HTTPS_URL_PATTERN: "an https:// URL",
-    RUNBOOK_PATTERN: "an https:// URL or a path under docs/ ending in .md",
+    HTTPS_URL_PATTERN: "an https:// URL (a port, if given, 1-65535)",
+    RUNBOOK_PATTERN: "an https:// URL (a port, if given, 1-65535) or a path under docs/ ending in .md",
 }

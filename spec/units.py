@@ -10,6 +10,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 _NUMBER = r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+# The largest magnitude the spec accepts anywhere: beyond 2**53 a number (a float, a JSON number) is no longer exact.
+MAX_NUMBER = 2**53
+
+
+def _bounded(text: str, value: float) -> float:
+    if not value <= MAX_NUMBER:  # also catches inf and nan
+        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-2:]}"
+        raise ValueError(f"{shown!r} is too large")
+    return value
 
 
 class _Quantity:
@@ -80,7 +89,7 @@ class Duration(_Quantity):
     @classmethod
     def parse(cls, text: str) -> Duration:
         number, unit = re.fullmatch(rf"({_NUMBER})(ms|s|m|h|d)", text).groups()  # type: ignore[union-attr]
-        ms = float(number) * cls.UNITS[unit]
+        ms = _bounded(text, float(number) * cls.UNITS[unit])
         if ms != int(ms):
             raise ValueError(f"{text!r} is not a whole number of milliseconds")
         if ms <= 0:
@@ -113,7 +122,7 @@ class Percent(_Quantity):
 
     @classmethod
     def parse(cls, text: str) -> Percent:
-        value = float(text[:-1])
+        value = _bounded(text, float(text[:-1]))
         if value > 100:
             raise ValueError(f"{text!r} is above 100%")
         return cls(value)
@@ -143,7 +152,7 @@ class Rate(_Quantity):
     @classmethod
     def parse(cls, text: str) -> Rate:
         number, unit = text.split("/")
-        return cls(float(number), unit)
+        return cls(_bounded(text, float(number)), unit)
 
     @property
     def per_second(self) -> float:

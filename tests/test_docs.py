@@ -1,4 +1,9 @@
-"""`vigil docs`: fresh on main (the CI check), stale after a catalog change, anchors for every alert link."""
+"""`vigil docs`: fresh on main (the CI check), stale after a catalog change, anchors for every alert link.
+
+The committed docs/ are generated from the project's own catalog, which is the user's: it is held here only to
+invariants (fresh, every link resolves, every alert has its section, runbooks exist). Known values come from the
+reference project (tests/fixtures/reference/).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,26 @@ import pytest
 import yaml
 
 from monitors.common.runbook import anchor
+from tests.reference import REFERENCE
 from vigil.cli import main
 from vigil.docs import DocsInput, collect, generate, stale, write
 from vigil.docs.model import DOC_LINK, doc_links, strings
 from vigil.docs.slos import budget_words, tier_words
 from vigil.docs.words import anchors_of, duration_words, github_slug
+from vigil.testkit import stack_plan as plan_of
 
 ROOT = Path(__file__).resolve().parent.parent
+product = pytest.mark.product_catalog
+
+
+def _collect(project: Path) -> DocsInput:
+    return collect(project, plan_for=lambda stack: plan_of(stack, project=project).plan)
 
 
 @pytest.fixture(scope="session")
-def docs_input(stack_plan) -> DocsInput:  # type: ignore[no-untyped-def]
-    return collect(ROOT, plan_for=lambda stack: stack_plan(stack).plan)
+def docs_input() -> DocsInput:
+    """The reference project's docs input: known values."""
+    return _collect(REFERENCE)
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +41,37 @@ def generated(docs_input: DocsInput) -> dict[str, str]:
     return generate(docs_input)
 
 
-def test_committed_docs_are_fresh(generated: dict[str, str]) -> None:
+Docs = tuple[Path, DocsInput, dict[str, str]]  # a project, what `vigil docs` reads there, what it generates
+
+
+@pytest.fixture(scope="session")
+def product_docs() -> Docs:
+    """The project's own catalog and stacks, as `vigil docs` sees them (only for tests marked product_catalog)."""
+    inp = _collect(ROOT)
+    return ROOT, inp, generate(inp)
+
+
+@pytest.fixture(params=[pytest.param("product", marks=product), "reference"])
+def any_docs(request: pytest.FixtureRequest, docs_input: DocsInput, generated: dict[str, str]) -> Docs:
+    """Invariants of generated docs hold for the user's catalog, and for the reference one (where they are not vacuous)."""
+    if request.param == "product":
+        return request.getfixturevalue("product_docs")  # type: ignore[no-any-return]
+    return REFERENCE, docs_input, generated
+
+
+@product
+def test_committed_docs_are_fresh(product_docs: Docs) -> None:
     """What CI runs (`vigil docs --check`), in-process: regenerate with `vigil docs` when this fails."""
-    assert stale(ROOT, generated) == []
+    assert stale(ROOT, product_docs[2]) == []
 
 
-def test_generation_is_deterministic(docs_input: DocsInput, stack_plan) -> None:  # type: ignore[no-untyped-def]
-    again = collect(ROOT, plan_for=lambda stack: stack_plan(stack).plan)
-    assert generate(again) == generate(docs_input)
+def test_generation_is_deterministic(any_docs: Docs) -> None:
+    project, _, generated = any_docs
+    assert generate(_collect(project)) == generated
 
 
-def test_every_link_in_the_plans_points_at_a_generated_anchor(docs_input: DocsInput, generated: dict[str, str]) -> None:
+def test_every_link_in_the_plans_points_at_a_generated_anchor(any_docs: Docs) -> None:
+    _, docs_input, generated = any_docs
     links = {link for s in docs_input.stacks for r in s.plan.resources for link in doc_links(r)}
     monitors = [r for s in docs_input.stacks for r in s.plan.resources if r.type == "datadog:index/monitor:Monitor"]
     assert links or not monitors, "the plans have monitors but none links its generated doc section"
@@ -48,8 +81,9 @@ def test_every_link_in_the_plans_points_at_a_generated_anchor(docs_input: DocsIn
         assert section in anchors_of(page), f"docs/services/{service}.md has no anchor #{section}"
 
 
-def test_every_alert_of_the_spec_has_its_section(docs_input: DocsInput, generated: dict[str, str]) -> None:
+def test_every_alert_of_the_spec_has_its_section(any_docs: Docs) -> None:
     """The anchors builders link: one per threshold signal, slo-<name>, health-<name>, service-unhealthy."""
+    _, docs_input, generated = any_docs
     for name in docs_input.service_names():
         anchors = anchors_of(generated[f"docs/services/{name}.md"])
         expected = {"service-unhealthy"}
@@ -59,20 +93,28 @@ def test_every_alert_of_the_spec_has_its_section(docs_input: DocsInput, generate
         assert expected - anchors == set()
 
 
-def test_service_runbooks_in_the_repository_exist(docs_input: DocsInput) -> None:
+@product
+def test_service_runbooks_in_the_repository_exist(product_docs: Docs) -> None:
+    docs_input = product_docs[1]
     for name in docs_input.service_names():
         for _, svc in docs_input.versions(name):
             if not svc.runbook.startswith("https://"):
                 assert (ROOT / svc.runbook.split("#")[0]).is_file(), f"{name}: runbook {svc.runbook} does not exist"
 
 
-def test_docs_check_fails_after_a_threshold_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_docs_check_fails_after_a_threshold_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], generated: dict[str, str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    write(project, generated)  # the reference project with its docs committed
+    monkeypatch.chdir(project)
     catalog = tmp_path / "catalog"
-    shutil.copytree(ROOT / "catalog", catalog)
+    shutil.copytree(project / "catalog", catalog)
     spec = yaml.safe_load((catalog / "api.yaml").read_text())
     spec["alerts"]["error_rate"]["critical"] = "2%"
     (catalog / "api.yaml").write_text(yaml.safe_dump(spec))
-    monkeypatch.chdir(ROOT)
+    capsys.readouterr()
     assert main(["docs", "--check", "--catalog", str(catalog)]) == 1
     assert "stale: docs/services/api.md" in capsys.readouterr().err
     assert main(["docs", "--check"]) == 0
@@ -82,10 +124,10 @@ def test_docs_check_fails_after_a_threshold_change(tmp_path: Path, monkeypatch: 
 def test_docs_of_a_broken_catalog_exit_2_with_the_problem_and_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], check: bool
 ) -> None:
-    for stack_file in ROOT.glob("Pulumi*.yaml"):
+    for stack_file in REFERENCE.glob("Pulumi*.yaml"):
         shutil.copy(stack_file, tmp_path)
     catalog = tmp_path / "catalog"
-    shutil.copytree(ROOT / "catalog", catalog)
+    shutil.copytree(REFERENCE / "catalog", catalog)
     (catalog / "api.yaml").write_text((catalog / "api.yaml").read_text() + "  bogus: [\n")
     monkeypatch.chdir(tmp_path)
     assert main(["docs", *(["--check"] if check else []), "--catalog", str(catalog)]) == 2
@@ -149,6 +191,8 @@ def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput)
         r("aws:sns/topic:Topic", "api-page"),
         r("aws:sns/topicSubscription:TopicSubscription", "api-page-email", topic="${api-page.arn}", protocol="email", endpoint="oncall@example.com"),
         r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-cpu-critical", alarmName="api-cpu-critical", alarmActions=["${api-page.arn}"], alarmDescription=f"CPU {base}cpu"),
+        r("aws:sns/topic:Topic", "api-deaf"),  # nobody subscribes to it
+        r("aws:cloudwatch/metricAlarm:MetricAlarm", "api-latency-p95-critical", alarmName="api-latency-p95-critical", alarmActions=["${api-deaf.arn}"], alarmDescription=f"p95 {base}latency-p95"),
         r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "api-unhealthy", alarmName="api-unhealthy", alarmActions=["${api-page.arn}"], alarmDescription=f"{base}service-unhealthy"),
         r("datadog:index/syntheticsTest:SyntheticsTest", "api-health-live", name="live", message=f"{base}health-live @pagerduty-platform"),
         r("datadog:index/monitor:Monitor", "api-slo-availability-1h", type="slo alert", query="burn_rate(...)", message=f"{base}slo-availability @pagerduty-platform"),
@@ -161,6 +205,7 @@ def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput)
         return page.split(f"### {anchor_}\n", 1)[1].split("\n### ", 1)[0]
 
     assert "`api-cpu-critical`" in section("cpu") and "`email:oncall@example.com`" in section("cpu")
+    assert "`api-latency-p95-critical`" in section("latency-p95") and "**nobody**" in section("latency-p95")
     assert "`api-unhealthy`" in section("service-unhealthy")
     assert "`api-health-live`" in section("health-live") and "`api-health-live`" not in section("health-ready")
     assert "`api-slo-availability-1h`" in section("slo-availability")

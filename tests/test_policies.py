@@ -267,11 +267,15 @@ def test_rules_and_routing_agree_on_which_alarms_are_heard() -> None:
         planned(metric, "window", alarmName="window", alarmActions=[]),
         planned(comp, "inner", alarmName="inner", alarmRule='ALARM("window")', alarmActions=[]),
         planned(comp, "outer", alarmName="outer", alarmRule='ALARM("inner") OR ALARM("tier")', alarmActions=["${api-page.arn}"]),
+        planned(rules.TOPIC, "api-deaf"),  # a topic nobody subscribes to: a route to nobody
+        planned(metric, "deaf", alarmName="deaf", alarmActions=["${api-deaf.arn}"]),
+        planned(comp, "deaf-roll-up", alarmName="deaf-roll-up", alarmRule='ALARM("deaf")', alarmActions=[]),
     )
     plan = Plan("p", "prod", resources)
     heard_by_routing = {r.name for r in resources if routing.is_alarm(r) and (routing.notified(plan, r) or routing.heard_through(plan, r))}
     unheard_by_rules = {v.split(":")[0] for v in rules.alarms_heard([as_policy_resource(r) for r in resources], ORG)}
-    assert heard_by_routing == {"long", "short", "tier", "window", "inner", "outer"} and unheard_by_rules == {"quiet"}
+    assert heard_by_routing == {"long", "short", "tier", "window", "inner", "outer"}
+    assert unheard_by_rules == {"quiet", "deaf", "deaf-roll-up"}
     assert routing.heard_through(plan, plan.by_name("window")) == ["inner"]  # heard through a composite that is heard itself
     assert routing.heard_through(plan, plan.by_name("quiet")) == []
 

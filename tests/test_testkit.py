@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.reference import REFERENCE
 from vigil.engine import Plan, PlannedResource
 from vigil.testkit import PlanView
 
@@ -34,6 +36,8 @@ def fake() -> PlanView:
                 res("aws:sns/topicSubscription:TopicSubscription", "svc-ticket-mail", topic="${svc-ticket.arn}", protocol="email", endpoint="t@example.com"),
                 res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-cpu-critical", alarmActions=["${svc-page.arn}"], okActions=["${svc-ticket.arn}"], tags={"team": "x"}),
                 res("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy", alarmActions=[]),
+                res("aws:sns/topic:Topic", "svc-deaf"),  # nobody subscribes to it
+                res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-memory-critical", alarmActions=["${svc-deaf.arn}"]),
                 res("datadog:index/monitor:Monitor", "svc-errors", message="{{#is_alert}}@pagerduty-x{{/is_alert}} @slack-y", tags=["team:x", "env:prod"]),
                 res("datadog:index/syntheticsTest:SyntheticsTest", "svc-health", message="@slack-y"),
                 res("datadog:index/serviceLevelObjective:ServiceLevelObjective", "svc-slo", tags=["team:x"]),
@@ -45,7 +49,7 @@ def fake() -> PlanView:
 
 def test_monitors_and_alarms_are_told_apart(fake: PlanView) -> None:
     assert [m.name for m in fake.monitors()] == ["svc-errors", "svc-health"]
-    assert [a.name for a in fake.alarms()] == ["svc-cpu-critical", "svc-unhealthy"]
+    assert [a.name for a in fake.alarms()] == ["svc-cpu-critical", "svc-unhealthy", "svc-memory-critical"]
     assert [a.name for a in fake.alarms(tag="team:x")] == ["svc-cpu-critical"]
 
 
@@ -59,6 +63,12 @@ def test_routes_of_an_alarm_resolve_topics_to_subscriptions(fake: PlanView) -> N
     assert fake.routes_of(fake.one(name="svc-unhealthy")) == []
 
 
+def test_a_topic_without_subscriptions_is_no_route(fake: PlanView) -> None:
+    """An alarm whose actions reach only a topic nobody subscribes to notifies nobody: the kit cannot be fooled."""
+    deaf = fake.one(name="svc-memory-critical")
+    assert fake.routes_of(deaf) == [] and fake.heard_through(deaf) == []
+
+
 def test_select_by_service_type_and_tag(fake: PlanView) -> None:
     assert [r.name for r in fake.select(type="aws:cloudwatch/logGroup:LogGroup")] == ["other-logs"]
     assert fake.select(type="aws:cloudwatch/logGroup:LogGroup", service="svc") == []
@@ -66,6 +76,22 @@ def test_select_by_service_type_and_tag(fake: PlanView) -> None:
     assert fake.tags(fake.one(name="svc-cpu-critical")) == {"team:x"}
     with pytest.raises(AssertionError, match="exactly one"):
         fake.one(type="aws:sns/topic:Topic")
+
+
+def test_thresholds_are_numbers_for_monitors_and_alarms(fake: PlanView) -> None:
+    monitor = res("datadog:index/monitor:Monitor", "m", monitorThresholds={"critical": "1", "warning": "0.5", "criticalRecovery": "0.9"})
+    assert fake.thresholds(monitor) == {"critical": 1.0, "criticalRecovery": 0.9, "warning": 0.5}
+    assert fake.thresholds(res("aws:cloudwatch/metricAlarm:MetricAlarm", "a", threshold=80)) == {"threshold": 80}
+    assert fake.thresholds(fake.one(name="svc-health")) == {} and fake.thresholds(fake.one(name="svc-unhealthy")) == {}
+
+
+def test_thresholds_read_the_same_number_on_both_backends(prod_plan: PlanView) -> None:
+    monitor = prod_plan.one(type="datadog:index/monitor:Monitor", name="api-latency-p95")
+    assert isinstance(monitor.inputs["monitorThresholds"]["critical"], str)  # as pulumi-datadog types it
+    levels = prod_plan.thresholds(monitor)
+    assert (levels["critical"], levels["warning"]) == (0.5, 0.4)  # seconds, as the query
+    critical = prod_plan.one(type="aws:cloudwatch/metricAlarm:MetricAlarm", name="api-latency-p95-critical")
+    assert prod_plan.thresholds(critical) == {"threshold": levels["critical"]}
 
 
 def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
@@ -77,13 +103,18 @@ def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
 
 
 def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
+    # a user's project: the plugin finds it from pytest's rootdir (here, a copy of the reference project)
+    shutil.copytree(REFERENCE, pytester.path, dirs_exist_ok=True)
     pytester.makeconftest('pytest_plugins = ["vigil.pytest_plugin"]\n')
     pytester.makepyfile(
         """
+        from pathlib import Path
+
         def test_users_rule(stack_plan):
             plan = stack_plan("prod")
             assert plan.stack == "prod"
             assert stack_plan("prod") is plan  # cached for the session
+            assert stack_plan.project == Path.cwd()  # the project found from the rootdir
             assert plan.monitors() and all(plan.routes_of(m) for m in plan.monitors())
 
         def test_unknown_stack_fails(stack_plan):

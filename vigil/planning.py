@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -21,7 +22,7 @@ def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
         if key not in values:
             values[key] = SECRET
             secrets.add(key)
-    return StackConfig(config.project, config.stack, values, frozenset(secrets))
+    return replace(config, values=values, secret_keys=frozenset(secrets))
 
 
 def plan_stack(project_dir: Path, stack: str, catalog: Optional[Path] = None) -> Plan:

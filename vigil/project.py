@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -37,11 +37,11 @@ def stack_target(project_dir: Path, stack: str, catalog: Optional[Path] = None) 
     config = read_stack_config(project_dir, stack)
     catalog_dir = (catalog or project_dir / config.get("catalog", "catalog")).resolve()
     values = {**config.values, f"{config.project}:catalog": str(catalog_dir)}
-    config = StackConfig(config.project, config.stack, values, config.secret_keys)
+    config = replace(config, values=values)
     try:
         settings = parse_settings(lambda key: config.values.get(f"{config.project}:{key}"), stack)
-    except SettingsError as exc:
-        raise StackConfigError(f"Pulumi.{stack}.yaml: {exc}") from None
+    except SettingsError as exc:  # blamed on the file and line that set the value, or the stack file
+        raise StackConfigError(f"{config.origin(exc.key) if exc.key else f'Pulumi.{stack}.yaml'}: {exc}") from None
     return StackTarget(config, settings)
 
 

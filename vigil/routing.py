@@ -56,16 +56,17 @@ def topic_of(reference: str) -> Optional[str]:
 
 
 def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
-    """An action placeholder resolved to its topic's subscription endpoints; an unknown action stays as written."""
+    """An action placeholder resolved to its topic's subscription endpoints; an unknown action stays as written.
+
+    A topic nobody subscribes to notifies nobody: it adds no route (the policy pack's alarms-heard reads it so too)."""
     topic = topic_of(action)
     if topic is None:
         return [action]
-    endpoints = [
+    return sorted(
         f"{r.inputs.get('protocol')}:{r.inputs.get('endpoint')}" if protocol else str(r.inputs.get("endpoint"))
         for r in plan.resources
         if r.type == SUBSCRIPTION and topic_of(str(r.inputs.get("topic", ""))) == topic
-    ]
-    return sorted(endpoints) or [f"sns-topic:{topic} (no subscriptions)"]
+    )
 
 
 def message_for(message: str, state: str) -> str:

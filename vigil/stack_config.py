@@ -1,13 +1,18 @@
-"""A stack's config as the engine would hand it to the program, read from `Pulumi.<stack>.yaml`."""
+"""A stack's config as the engine would hand it to the program, read from `Pulumi.<stack>.yaml`.
+
+Both files are read with the catalog's hardened YAML reader: a broken file is one error naming the file, the line
+and what is wrong (not UTF-8, a key that is not a string, invalid YAML...), never a traceback. Each value remembers
+where it was written, so a bad setting is blamed on its file, line and key.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from spec.yaml_source import KEY, Document, YamlProblem, read_mapping
 
 PROJECT = "monitoring"
 
@@ -22,9 +27,14 @@ class StackConfig:
     stack: str
     values: dict[str, str]  # "monitoring:catalog" -> string, as Pulumi passes config to programs
     secret_keys: frozenset[str]
+    origins: dict[str, str] = field(default_factory=dict)  # "monitoring:catalog" -> "Pulumi.dev.yaml:4:3"
 
     def get(self, key: str, default: str = "") -> str:
         return self.values.get(f"{self.project}:{key}", default)
+
+    def origin(self, key: str) -> str:
+        """Where a setting was written (file:line:column), or the stack file where it would be set."""
+        return self.origins.get(f"{self.project}:{key}", f"Pulumi.{self.stack}.yaml")
 
 
 def _as_config_string(value: Any) -> str:
@@ -40,32 +50,48 @@ def stacks(project_dir: Path) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
 
 
+def _read(path: Path) -> Document:
+    try:
+        return read_mapping(path, path.name)
+    except YamlProblem as problem:
+        where = ".".join(str(part) for part in problem.path)
+        raise StackConfigError(f"{problem.location}: {where + ': ' if where else ''}{problem.message}") from None
+    except OSError as exc:
+        raise StackConfigError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+
+
+def _config(document: Document) -> dict[str, Any]:
+    config = document.data.get("config") or {}
+    if not isinstance(config, dict):
+        where = document.marks.get(("config",))
+        raise StackConfigError(f"{where or document.file}: 'config:' must be a mapping of key: value lines")
+    return config
+
+
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         known = ", ".join(stacks(project_dir)) or "none"
         raise StackConfigError(f"no stack '{stack}': {stack_file} does not exist (stacks: {known})")
-    try:
-        project_doc = yaml.safe_load(project_file.read_text()) or {}
-        document = yaml.safe_load(stack_file.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise StackConfigError(f"cannot read stack config {stack_file}: {exc}") from None
-    for path, doc, key in ((project_file, project_doc, "config"), (stack_file, document, "config")):
-        if not isinstance(doc, dict) or not isinstance(doc.get(key) or {}, dict):
-            raise StackConfigError(f"{path}: expected a mapping with a '{key}:' mapping")
-    project = str(project_doc.get("name", PROJECT))
+    project_doc, document = _read(project_file), _read(stack_file)
+    project = project_doc.data.get("name", PROJECT)
+    if not isinstance(project, str) or not project:
+        raise StackConfigError(f"{project_doc.marks.get(('name',)) or project_file.name}: the project 'name:' must be a string")
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
-    for key, value in (document.get("config") or {}).items():
+    origins: dict[str, str] = {}
+    for key, value in _config(document).items():
         full = key if ":" in key else f"{project}:{key}"
+        origins[full] = str(document.marks.get(("config", key, KEY), stack_file.name))
         if isinstance(value, dict) and set(value) == {"secure"}:
             values[full] = "[secret]"  # encrypted offline: present, value unknown
             secret_keys.add(full)
         else:
             values[full] = _as_config_string(value)
-    for key, declared in (project_doc.get("config") or {}).items():  # Pulumi.yaml defaults, as the engine applies them
+    for key, declared in _config(project_doc).items():  # Pulumi.yaml defaults, as the engine applies them
         full = key if ":" in key else f"{project}:{key}"
-        if isinstance(declared, dict) and "default" in declared:
-            values.setdefault(full, _as_config_string(declared["default"]))
-    return StackConfig(project, stack, values, frozenset(secret_keys))
+        if isinstance(declared, dict) and "default" in declared and full not in values:
+            values[full] = _as_config_string(declared["default"])
+            origins[full] = str(project_doc.marks.get(("config", key, "default"), project_file.name))
+    return StackConfig(project, stack, values, frozenset(secret_keys), origins)

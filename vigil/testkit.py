@@ -24,6 +24,29 @@ from .project import find_project
 from .routing import heard_through, is_alarm, is_monitor, notified
 
 
+def _number(value: Any) -> Optional[float]:
+    """A number, whether the provider takes it as a number or as a string holding one ("0.5")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+def _thresholds(resource: PlannedResource) -> dict[str, float]:
+    levels: Any = resource.inputs.get("monitorThresholds")  # Datadog: strings, as pulumi-datadog types them
+    if isinstance(levels, dict):
+        found = {str(key): _number(value) for key, value in levels.items()}
+    elif "threshold" in resource.inputs:  # CloudWatch metric alarm: a number already
+        found = {"threshold": _number(resource.inputs["threshold"])}
+    else:
+        found = {}
+    return {key: value for key, value in sorted(found.items()) if value is not None}
+
+
 def _tags(resource: PlannedResource) -> set[str]:
     tags: Any = resource.inputs.get("tags")
     if isinstance(tags, dict):
@@ -79,12 +102,19 @@ class PlanView:
     def routes_of(self, resource: PlannedResource, when: Optional[str] = None) -> list[str]:
         """Who is notified when it alerts: Datadog `@handles` in a monitor's message (with `when="alert"` or
         `"warning"`, only those its message renders in that state); for an alarm, the endpoint of every SNS
-        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint)."""
+        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint); a topic without subscriptions
+        adds nobody: a route with no subscriber is not a route."""
         return notified(self.plan, resource, when)
 
     def heard_through(self, resource: PlannedResource) -> list[str]:
         """Alarms through which a silent alarm is still heard (its composite; a roll-up's inputs)."""
         return heard_through(self.plan, resource)
+
+    def thresholds(self, resource: PlannedResource) -> dict[str, float]:
+        """A monitor's or alarm's thresholds as numbers: a Datadog monitor's `monitorThresholds` (`critical`,
+        `warning`, `criticalRecovery`, `warningRecovery`; the provider takes them as strings), a CloudWatch alarm's
+        `threshold`; empty for anything else. Units are the query's or metric's (seconds for latency, % for rates)."""
+        return _thresholds(resource)
 
     def service_of(self, resource: PlannedResource) -> Optional[str]:
         return self.plan.service_of(resource)

@@ -1,4 +1,4 @@
-"""Shared by the AWS tests: the default catalog's service, a deployment, and AWS resources of a plan."""
+"""Shared by the AWS tests: the reference catalog's service, a deployment, and AWS resources of a plan."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 
 from monitors.common.context import Deployment
 from spec import Service, load_catalog
+from tests.reference import REFERENCE, REFERENCE_CATALOG
 from vigil.engine import PlannedResource
 from vigil.testkit import PlanView
 
 ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
@@ -22,7 +24,7 @@ DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
 
 def api(environment: str = "prod") -> Service:
-    return load_catalog(ROOT / "catalog", [environment]).for_environment(environment)[0]
+    return load_catalog(REFERENCE_CATALOG, [environment]).for_environment(environment)[0]
 
 
 def deployment(environment: str = "prod") -> Deployment:

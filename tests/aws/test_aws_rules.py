@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi_aws as aws
 import pytest
-from aws_helpers import ROOT, api, deployment
+from aws_helpers import PROJECT, api, deployment
 
 from monitors.aws.rules import (
     check_composite_alarm,
@@ -323,11 +323,11 @@ def test_duplicate_alarm_names_are_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_validate_reports_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    text = (ROOT / "catalog" / "api.yaml").read_text()
+    text = (PROJECT / "catalog" / "api.yaml").read_text()
     text = text.replace("cpu: {critical: 80%, warning: 70%}", "cpu: {critical: 80%, warning: 70%, window: 45s}")
     (tmp_path / "api.yaml").write_text(text)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "window: 45s" in row)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     assert main(["validate", "--catalog", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert f"api.yaml:{line}:" in err and "alerts.cpu.window" in err and "period 45 s is not allowed" in err

@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any
 
-from aws_helpers import ROOT, aws_resources
+from aws_helpers import PROJECT, ROOT, aws_resources
 
 from vigil.testkit import PlanView
 
@@ -50,5 +50,5 @@ def test_prod_cloudwatch_plan_matches_the_reviewed_snapshot(prod_plan: PlanView)
 def test_the_plan_is_the_same_byte_for_byte_when_run_again(prod_plan: PlanView) -> None:
     from vigil.planning import plan_stack
 
-    again = PlanView(plan_stack(ROOT, "prod"))
+    again = PlanView(plan_stack(PROJECT, "prod"))
     assert cloudwatch_part(again) == cloudwatch_part(prod_plan)

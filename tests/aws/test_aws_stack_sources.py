@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aws_helpers import ALARM, ROOT, api
+from aws_helpers import ALARM, PROJECT, api
 
 from program.settings import stack_outputs
 from vigil.cli import main
@@ -20,7 +20,7 @@ FROM_STACK = """    region: eu-west-1
 
 
 def _catalog(tmp_path: Path) -> Path:
-    text = (ROOT / "catalog" / "api.yaml").read_text()
+    text = (PROJECT / "catalog" / "api.yaml").read_text()
     start = text.index("    region: eu-west-1\n")
     end = text.index("    rds: {instance: api-db}\n")
     (tmp_path / "api.yaml").write_text(text[:start] + FROM_STACK + text[end:])
@@ -29,7 +29,7 @@ def _catalog(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def referenced_plan(tmp_path_factory: pytest.TempPathFactory) -> PlanView:
-    return stack_plan("prod", catalog=_catalog(tmp_path_factory.mktemp("catalog")), project=ROOT)
+    return stack_plan("prod", catalog=_catalog(tmp_path_factory.mktemp("catalog")), project=PROJECT)
 
 
 def test_dimensions_come_from_the_referenced_stack(referenced_plan: PlanView) -> None:
@@ -53,7 +53,7 @@ def test_an_output_without_from_stack_is_a_spec_error(tmp_path: Path, monkeypatc
     catalog = _catalog(tmp_path)
     text = (catalog / "api.yaml").read_text().replace("    from_stack: org/infra/prod\n", "")
     (catalog / "api.yaml").write_text(text)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     assert main(["validate", "--catalog", str(catalog)]) == 2
     err = capsys.readouterr().err
     assert "api.yaml:" in err and "name the stack with 'from_stack'" in err
@@ -63,7 +63,7 @@ def test_a_malformed_source_value_is_one_clear_error(tmp_path: Path, monkeypatch
     catalog = _catalog(tmp_path)
     text = (catalog / "api.yaml").read_text().replace("{output: albName}", "[albName]")
     (catalog / "api.yaml").write_text(text)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     assert main(["validate", "--catalog", str(catalog)]) == 2
     err = capsys.readouterr().err
     assert "sources.aws.load_balancer: expected a name or {output: <stack output name>}" in err
@@ -85,6 +85,6 @@ def test_a_bad_output_is_shown_at_its_key(
     text = (catalog / "api.yaml").read_text().replace("{output: albName}", written)
     (catalog / "api.yaml").write_text(text)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if written in row)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     assert main(["validate", "--catalog", str(catalog)]) == 2
     assert expected.format(line=line) in capsys.readouterr().err

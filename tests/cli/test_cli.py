@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 
 from spec.schema import service_schema
+from tests.reference import REFERENCE
 from vigil.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def in_the_reference_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI finds its project from the working directory: here, the reference fixture, never the user's catalog."""
+    monkeypatch.chdir(REFERENCE)
 
 
 def test_validate_default_catalog(capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,12 +90,15 @@ def test_schema_is_committed_and_current(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_catalog_files_reference_the_schema() -> None:
-    for path in (ROOT / "catalog").glob("*.yaml"):
-        assert path.read_text().startswith("# yaml-language-server: $schema=../schema/service.schema.json"), path
+    header = "# yaml-language-server: $schema="
+    for path in (REFERENCE / "catalog").glob("*.yaml"):
+        first = path.read_text().splitlines()[0]
+        assert first.startswith(header), path
+        assert (path.parent / first[len(header):]).resolve() == ROOT / "schema" / "service.schema.json", path
 
 
 def _project(tmp_path: Path, stack_file: str) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(REFERENCE / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.dev.yaml").write_text(stack_file)
     return tmp_path
 
@@ -107,7 +117,7 @@ def test_malformed_stack_file_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content: str
 ) -> None:
     monkeypatch.chdir(_project(tmp_path, content))
-    assert main(["plan", "--stack", "dev", "--catalog", str(ROOT / "catalog")]) == 2
+    assert main(["plan", "--stack", "dev", "--catalog", str(REFERENCE / "catalog")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Pulumi.dev.yaml" in err and "Traceback" not in err
 
@@ -119,5 +129,5 @@ def test_diff_max_length_must_be_positive(value: str, capsys: pytest.CaptureFixt
 
 
 def test_catalog_that_is_a_file_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--catalog", str(ROOT / "catalog" / "api.yaml")]) == 2
+    assert main(["validate", "--catalog", str(REFERENCE / "catalog" / "api.yaml")]) == 2
     assert "is a file, not a folder of YAML files" in capsys.readouterr().err

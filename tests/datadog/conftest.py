@@ -1,23 +1,21 @@
-"""Fixtures for the Datadog tests: the default catalog's service as each environment sees it, and edits of it."""
+"""Fixtures for the Datadog tests: the reference catalog's service as each environment sees it, and edits of it."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from monitors.common.context import Deployment
 from spec import Service, load_catalog
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.reference import REFERENCE_CATALOG
 
 
 @pytest.fixture(scope="session")
 def catalog_services() -> dict[str, Service]:
-    catalog = load_catalog(ROOT / "catalog", ["dev", "prod"])
+    catalog = load_catalog(REFERENCE_CATALOG, ["dev", "prod"])
     return {env: catalog.for_environment(env)[0] for env in ("dev", "prod")}
 
 

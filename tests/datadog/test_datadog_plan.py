@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference import REFERENCE
 from vigil.engine import PlannedResource
 from vigil.testkit import PlanView, stack_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 MONITOR = "datadog:index/monitor:Monitor"
 SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective"
 SYNTHETIC = "datadog:index/syntheticsTest:SyntheticsTest"
@@ -209,7 +210,7 @@ def test_dev_differs_from_prod_as_the_overlay_says(dev_plan: PlanView, prod_plan
 
 
 def test_names_do_not_depend_on_list_order(tmp_path: Path, prod_plan: PlanView) -> None:
-    text = (ROOT / "catalog" / "api.yaml").read_text()
+    text = (PROJECT / "catalog" / "api.yaml").read_text()
     checks_start, alerts_start = text.index("health_checks:\n"), text.index("alerts:\n")
     body = text[checks_start + len("health_checks:\n") : alerts_start]
     items = ["  - name:" + chunk for chunk in body.split("  - name:")[1:]]
@@ -217,7 +218,7 @@ def test_names_do_not_depend_on_list_order(tmp_path: Path, prod_plan: PlanView) 
     assert reordered != text
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog" / "api.yaml").write_text(reordered)
-    other = stack_plan("prod", catalog=tmp_path / "catalog", project=ROOT)
+    other = stack_plan("prod", catalog=tmp_path / "catalog", project=PROJECT)
     datadog = lambda plan: [r.to_dict() for r in plan.resources if r.type.startswith("datadog:")]  # noqa: E731
     assert datadog(other) == datadog(prod_plan)
 

@@ -19,9 +19,10 @@ from monitors.datadog import rules
 from program.checks import check_datadog
 from spec import Service
 from spec.units import Duration, Percent
+from tests.reference import REFERENCE
 from vigil.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 
 
 def replace(model: Any, **changes: Any) -> Any:
@@ -244,10 +245,10 @@ def test_dashboard_tags() -> None:
 
 
 def _catalog_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
-    """A copy of the default catalog with one edit; the line of the edit."""
+    """A copy of the reference catalog with one edit; the line of the edit."""
     folder = tmp_path / "catalog"
     folder.mkdir()
-    text = (ROOT / "catalog" / "api.yaml").read_text()
+    text = (PROJECT / "catalog" / "api.yaml").read_text()
     assert old in text
     text = text.replace(old, new, 1)
     (folder / "api.yaml").write_text(text)
@@ -256,7 +257,7 @@ def _catalog_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
 
 
 def test_validate_points_at_the_health_check_interval(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     old = "    url: https://api.example.com/health/live\n"
     folder, line = _catalog_with(tmp_path, old, old + "    interval: 10s\n")
     assert main(["validate", "--catalog", str(folder)]) == 2
@@ -265,7 +266,7 @@ def test_validate_points_at_the_health_check_interval(tmp_path: Path, capsys: py
 
 
 def test_validate_points_at_a_burn_rate_tier(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     old = "    sli: availability\n"
     tier = "    burn_rate:\n      - {long: 72h, short: 6h, budget: 10%, severity: ticket}\n"
     folder, line = _catalog_with(tmp_path, old, old + tier)
@@ -275,7 +276,7 @@ def test_validate_points_at_a_burn_rate_tier(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     old = "  cpu: {critical: 80%, warning: 70%}"
     folder, line = _catalog_with(tmp_path, old, "  cpu: {critical: 80%, warning: 70%, priority: 9}")
     assert main(["validate", "--catalog", str(folder)]) == 2
@@ -287,7 +288,7 @@ def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFix
 def test_validate_rejects_a_priority_that_is_not_a_whole_number(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, expected: str
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(PROJECT)
     old = "  cpu: {critical: 80%, warning: 70%}"
     folder, line = _catalog_with(tmp_path, old, f"  cpu: {{critical: 80%, warning: 70%, priority: {value}}}")
     assert main(["validate", "--catalog", str(folder)]) == 2

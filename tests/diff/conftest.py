@@ -1,5 +1,8 @@
 """One temporary git repository per session: a copy of this project with crafted branches, planned once.
 
+The copy's code is this project's; its catalog and stack files are the reference fixture's (two services: the
+reference catalog's api and a copy named web), never the user's catalog/.
+
 Each plan runs the revision's own code; all branches are planned up front in one subprocess (importing the
 providers, about 7 s, is paid once), and `vigil.diff.revisions` caches the plans by commit: the tests (and
 the CLI calls in them) then compare without planning again.
@@ -17,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.reference import REFERENCE
 from vigil.diff.revisions import DiffError, plan_revisions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,14 +113,18 @@ class Revisions:
 
 
 def _copy_project(target: Path) -> None:
+    """This project's code, with the reference fixture's catalog and stack files in place of the user's."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
     ).stdout.decode().split("\0")
     for name in filter(None, listed):
         source = ROOT / name
-        if source.is_file():
+        if source.is_file() and not name.startswith("catalog/") and not (name.startswith("Pulumi.") and "/" not in name):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    shutil.copytree(REFERENCE / "catalog", target / "catalog")
+    for stack_file in REFERENCE.glob("Pulumi*.yaml"):
+        shutil.copy2(stack_file, target / stack_file.name)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from diff_plans import ALARM, LOG_GROUP, MONITOR, SUBSCRIPTION, edited, find, plan, resource
 
 from vigil.diff.compare import compare, flatten
@@ -99,6 +100,38 @@ def test_protection_removed() -> None:
     found = dangers(compare(base, head))
     assert [(d.kind, d.name) for d in found] == [("unprotect", "api-logs")]
     assert "protection removed" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "protected", "danger"),
+    [
+        (90, 30, True, True),  # prod keeps a third of its logs: CloudWatch deletes the rest
+        (None, 365, True, True),  # never expire → a year
+        (30, 90, True, False),  # keeps more
+        (30, None, True, False),  # never expire
+        (90, 30, False, False),  # not production (unprotected): a field change, no danger
+    ],
+)
+def test_lowering_a_production_log_groups_retention_is_data_loss(old: int | None, new: int | None, protected: bool, danger: bool) -> None:
+    def retention(plan_: dict, days: int | None) -> None:
+        inputs = find(plan_, "api-logs")["inputs"]
+        inputs.pop("retentionInDays")
+        if days is not None:
+            inputs["retentionInDays"] = days
+
+    base = plan("api")
+    find(base, "api-logs")["options"]["protect"] = protected
+    head = edited(base)
+    retention(base, old)
+    retention(head, new)
+    found = [d for d in dangers(compare(base, head)) if d.name == "api-logs"]
+    if not danger:
+        assert found == []
+        return
+    (loss,) = found
+    assert loss.kind == "data-loss" and "/platform/api/prod" in loss.message
+    assert f"{'never expire' if old is None else f'{old} days'} → {new} days" in loss.message
+    assert f"older than {new} days" in loss.message
 
 
 def test_rename_with_aliases_is_not_delete_and_add() -> None:

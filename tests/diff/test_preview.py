@@ -31,6 +31,17 @@ def test_preview_changes_are_summarised_like_a_diff() -> None:
     assert kinds == [("data-loss", "api-logs"), ("delete", "api-cpu-page"), ("replace", "api-logs")]
 
 
+def test_lowering_prod_log_retention_is_named_from_a_real_preview() -> None:
+    urn = "urn:pulumi:prod::monitoring::vigil:index:ServiceMonitoring$aws:cloudwatch/logGroup:LogGroup::api-logs"
+    state = {"type": "aws:cloudwatch/logGroup:LogGroup", "urn": urn, "protect": True, "retainOnDelete": True,
+             "inputs": {"name": "/platform/api/prod", "retentionInDays": 90}}
+    after = {**state, "inputs": {**state["inputs"], "retentionInDays": 14}}
+    document = {"steps": [{"op": "update", "urn": urn, "oldState": state, "newState": after, "diffReasons": ["retentionInDays"]}]}
+    (danger,) = summarise(from_preview(document)).danger
+    assert (danger.kind, danger.name) == ("data-loss", "api-logs")
+    assert "retention 90 days → 14 days" in danger.message and "older than 14 days" in danger.message
+
+
 def test_pulumi_replace_reasons_are_kept() -> None:
     diff = from_preview(load_preview(FIXTURES / "prod-changes.json"))
     (logs,) = [c for c in diff.changes if c.name == "api-logs"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.reference import REFERENCE
 from vigil.planning import plan_stack
 from vigil.render.plan_json import render_json
 from vigil.testkit import PlanView
 
 ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 
 
 def _walk(value: Any) -> list[Any]:
@@ -48,6 +51,40 @@ def test_numbers_are_json_numbers_and_integral_floats_are_ints(prod_plan: PlanVi
     assert not any(isinstance(v, float) and v.is_integer() for v in _walk(log_group))
 
 
+def _paths(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _paths(item, f"{path}.{key}" if path else key)]
+    if isinstance(value, list):
+        return [p for item in value for p in _paths(item, f"{path}[]")]
+    return [(path, value)]
+
+
+# The inputs the README says are strings holding numbers, and why (the provider types them `str`).
+STRING_NUMBERS = {
+    ("datadog:index/monitor:Monitor", "monitorThresholds.critical"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.warning"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.criticalRecovery"),
+    ("datadog:index/monitor:Monitor", "monitorThresholds.warningRecovery"),
+    ("datadog:index/monitor:Monitor", "priority"),
+    ("datadog:index/syntheticsTest:SyntheticsTest", "assertions[].target"),
+    ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "metricTransformation.value"),
+    ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "metricTransformation.defaultValue"),
+}
+
+
+def test_numbers_held_in_strings_are_the_ones_the_readme_names(any_plan: PlanView) -> None:
+    found = {
+        (r.type, path)
+        for r in any_plan.resources
+        for path, value in _paths(r.inputs)
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value)
+    }
+    assert found <= STRING_NUMBERS, found - STRING_NUMBERS
+    readme = (ROOT / "README.md").read_text()
+    for _, path in STRING_NUMBERS:  # named in code, whole or by its last part (`.warning`)
+        assert re.search(rf"`[^`\s]*\b{re.escape(path.rsplit('.', 1)[-1])}`", readme), f"README does not say {path} is a string"
+
+
 def test_secrets_show_as_placeholder_only(any_plan: PlanView) -> None:
     text = render_json(any_plan.plan)
     assert '"[secret]"' in text
@@ -56,13 +93,13 @@ def test_secrets_show_as_placeholder_only(any_plan: PlanView) -> None:
 
 
 def test_two_runs_give_byte_identical_json() -> None:
-    first = render_json(plan_stack(ROOT, "prod"))
-    second = render_json(plan_stack(ROOT, "prod"))
+    first = render_json(plan_stack(PROJECT, "prod"))
+    second = render_json(plan_stack(PROJECT, "prod"))
     assert first == second
 
 
 def _shuffled_catalog(target: Path, seed: int) -> None:
-    """The default catalog with every list, and every mapping's key order, shuffled."""
+    """The reference catalog with every list, and every mapping's key order, shuffled."""
     rng = random.Random(seed)
 
     def shuffle(value: Any) -> Any:
@@ -77,7 +114,7 @@ def _shuffled_catalog(target: Path, seed: int) -> None:
         return value
 
     target.mkdir(parents=True, exist_ok=True)
-    for path in (ROOT / "catalog").glob("*.yaml"):
+    for path in (PROJECT / "catalog").glob("*.yaml"):
         documents = [shuffle(d) for d in yaml.safe_load_all(path.read_text())]
         (target / path.name).write_text(yaml.safe_dump_all(documents, sort_keys=False))
 
@@ -85,13 +122,13 @@ def _shuffled_catalog(target: Path, seed: int) -> None:
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffling_spec_lists_changes_no_logical_name(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
-    baseline = plan_stack(ROOT, "prod")
+    baseline = plan_stack(PROJECT, "prod")
     catalog = tmp_path_factory.mktemp("shuffled")
     _shuffled_catalog(catalog, seed)
-    shuffled = plan_stack(ROOT, "prod", catalog)
+    shuffled = plan_stack(PROJECT, "prod", catalog)
     assert [(r.type, r.name, r.parent) for r in shuffled.resources] == [(r.type, r.name, r.parent) for r in baseline.resources]
 
 
 def test_a_copied_catalog_plans_identically(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "catalog", tmp_path / "catalog")
-    assert render_json(plan_stack(ROOT, "dev", tmp_path / "catalog")) == render_json(plan_stack(ROOT, "dev"))
+    shutil.copytree(PROJECT / "catalog", tmp_path / "catalog")
+    assert render_json(plan_stack(PROJECT, "dev", tmp_path / "catalog")) == render_json(plan_stack(PROJECT, "dev"))

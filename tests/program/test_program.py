@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import pulumi
 import pytest
@@ -11,11 +10,12 @@ import pytest
 import program
 
 program_run = importlib.import_module("program.run")  # the module; `program.run` is the function
+from tests.reference import REFERENCE
 from vigil.engine import SERVICE_COMPONENT, run_offline
 from vigil.project import stack_target
 from vigil.testkit import PlanView
 
-ROOT = Path(__file__).resolve().parents[2]
+PROJECT = REFERENCE  # the project the tests plan: the reference fixture, never the user's catalog/
 
 
 def test_one_component_per_service_with_every_resource_as_its_child(any_plan: PlanView) -> None:
@@ -71,7 +71,7 @@ def test_missing_secrets_stop_the_program_before_any_resource(monkeypatch: pytes
     declared: list[str] = []
     monkeypatch.setattr(program_run, "make_providers", lambda *args: declared.append("providers"))
     with pytest.raises(pulumi.RunError) as caught:
-        run_offline(program.run, stack_target(ROOT, "prod").config, ROOT)  # the stack file holds no secrets
+        run_offline(program.run, stack_target(PROJECT, "prod").config, PROJECT)  # the stack file holds no secrets
     message = str(caught.value)
     for key in ("monitoring:datadogApiKey", "monitoring:datadogAppKey", "monitoring:pagerdutyEndpoint"):
         assert key in message

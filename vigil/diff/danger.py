@@ -1,4 +1,5 @@
-"""What a reviewer must not miss: deletions, replacements, log groups leaving the stack, protection removed.
+"""What a reviewer must not miss: deletions, replacements, log groups leaving the stack or keeping fewer days of
+logs, protection removed.
 
 Replacement-forcing fields are the providers' "force new" inputs that this project sets: changing one makes
 `pulumi up` delete the resource and create another (for a log group: a new, empty one).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from .facets import PlanIndex, describe_type, is_log_group
 from .model import REMOVED, SERVICE_COMPONENT, Diff, FieldChange
@@ -72,6 +73,33 @@ def _log_group_loss(resource: dict[str, Any], how: str) -> str:
     return f"DATA LOSS: {lead}; AWS deletes the old one with all its logs" if replaced else f"DATA LOSS: {lead}: AWS deletes it with all its logs"
 
 
+def _retention_days(resource: dict[str, Any]) -> float:
+    """A log group's retention; none set (or 0) means its logs never expire."""
+    days = resource.get("inputs", {}).get("retentionInDays")
+    return float(days) if isinstance(days, (int, float)) and not isinstance(days, bool) and days > 0 else float("inf")
+
+
+def _retention_loss(old: dict[str, Any], new: dict[str, Any]) -> Optional[str]:
+    """Lowering a production log group's retention deletes its older logs, as surely as removing it.
+
+    Production is what the program protects (`protect` follows `monitoring:production`). CloudWatch marks the
+    events older than the new retention for deletion, typically within 72 hours (PutRetentionPolicy,
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)."""
+    before, after = _retention_days(old), _retention_days(new)
+    production = old.get("options", {}).get("protect") or new.get("options", {}).get("protect")
+    if not production or after >= before:
+        return None
+
+    def days(value: float) -> str:
+        return "never expire" if value == float("inf") else f"{value:g} days"
+
+    name = new.get("inputs", {}).get("name", new["name"])
+    return (
+        f"DATA LOSS: production log group `{name}` retention {days(before)} → {days(after)}: on `pulumi up` CloudWatch "
+        f"deletes every log event older than {days(after)} (typically within 72 hours), and they cannot be restored"
+    )
+
+
 def dangers(diff: Diff) -> list[Danger]:
     """Dangers in order: data loss first, then deletions, replacements and protection removed."""
     found: list[tuple[int, Danger]] = []
@@ -93,6 +121,10 @@ def dangers(diff: Diff) -> list[Danger]:
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
             found.append((1, Danger("delete", change.name, change.type, f"{what} will be deleted")))
             continue
+        if change.kind != REMOVED and not change.replaces and change.old is not None and change.new is not None and is_log_group(change.old):
+            loss = _retention_loss(change.old, change.new)
+            if loss:
+                found.append((0, Danger("data-loss", change.name, change.type, loss)))
         if change.replaces:
             reasons = ", ".join(
                 f"{c.path.split('.', 1)[-1]} {_show(c.old)} → {_show(c.new)}" for c in change.fields if c.path in change.replaces

@@ -78,11 +78,31 @@ def _resource(urn: str, state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+MAX_DEPTH = 100  # objects and arrays nested in one another; Pulumi's preview JSON needs far fewer
+
+
+def _depth_problem(document: Any) -> Optional[str]:
+    """Nesting deeper than MAX_DEPTH, found without recursion (a hostile document must not exhaust the stack)."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"nested deeper than {MAX_DEPTH} levels"
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
 def load_preview(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise PreviewError(f"{path}: cannot read preview JSON: nested deeper than this reader allows") from None
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise PreviewError(f"{path}: cannot read preview JSON: {exc}") from None
+    problem = _depth_problem(document)
+    if problem:
+        raise PreviewError(f"{path}: cannot read preview JSON: {problem}")
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         raise PreviewError(f"{path}: not `pulumi preview --json` output (no `steps` list)")
     for number, step in enumerate(document["steps"], 1):

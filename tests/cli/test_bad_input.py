@@ -1,0 +1,231 @@
+"""Bad stack config and hostile files: one clear error, naming the file (and line) and the key, exit 2, no traceback.
+
+Each case runs `vigil validate` on a copy of the reference project with one thing broken (issue #10, item 7).
+Broken catalog files are in the corpus (tests/corpus/, tests/specs/test_broken_corpus.py); here are the stack
+files, Pulumi.yaml, catalog entries that cannot be read, and `vigil preview-summary` on hostile JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from program.settings import SettingsError, aws_regions, parse_settings
+from tests.reference import REFERENCE
+from vigil.cli import main
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the reference project, as the working directory."""
+    copy = tmp_path / "project"
+    shutil.copytree(REFERENCE, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def one_error(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 2) -> str:
+    """Run the CLI; it exits with `code` and says exactly one thing on stderr (plus the count line for spec errors)."""
+    assert main(list(argv or ["validate"])) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if not re.fullmatch(r"\d+ problem\(s\) found", line)]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def set_config(project: Path, line: str, stack: str = "dev") -> int:
+    """Replace (or add) a config line of a stack file; returns its line number."""
+    path = project / f"Pulumi.{stack}.yaml"
+    key = line.split(":", 2)[0] + ":" + line.split(":", 2)[1]
+    rows = [row for row in path.read_text().splitlines() if not row.strip().startswith(key.strip() + ":")]
+    rows.append(f"  {line}")
+    path.write_text("\n".join(rows) + "\n")
+    return len(rows)
+
+
+# --- stack settings: blamed on the stack file, its line and the key -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("monitoring:awsRegion: eu-nowhere-1", "monitoring:awsRegion 'eu-nowhere-1' is not an AWS region"),
+        ("monitoring:awsRegion: eu-wset-1", "did you mean 'eu-west-1'?"),
+        ("monitoring:backends: []", "monitoring:backends must be a non-empty list of datadog, aws"),
+        ("monitoring:backends: datadog", "monitoring:backends must be a non-empty list"),
+        ("monitoring:backends: {datadog: true}", "monitoring:backends must be a non-empty list"),
+        ("monitoring:backends: [datadog, splunk]", "monitoring:backends has unknown splunk; allowed: datadog, aws"),
+        ("monitoring:datadogApiUrl: not a url", "monitoring:datadogApiUrl must be an https:// URL"),
+        ("monitoring:datadogApiUrl: http://api.datadoghq.com/", "monitoring:datadogApiUrl must be an https:// URL"),
+        ("monitoring:docsBaseUrl: ftp://docs.example.com/", "monitoring:docsBaseUrl must be an https:// URL"),
+        ("monitoring:docsBaseUrl: https://docs.example.com:0/", "monitoring:docsBaseUrl must be an https:// URL"),
+        ("monitoring:docsBaseUrl: https://docs.example.com:70000/", "monitoring:docsBaseUrl must be an https:// URL"),
+        ("monitoring:environment: Dev Env", "monitoring:environment 'Dev Env' must be a lowercase name"),
+        ("monitoring:environment: [dev]", "monitoring:environment '[\"dev\"]' must be a lowercase name"),
+    ],
+)
+def test_a_bad_setting_is_blamed_on_its_line_and_key(project: Path, capsys: pytest.CaptureFixture[str], line: str, message: str) -> None:
+    number = set_config(project, line)
+    error = one_error(capsys)
+    assert error.startswith(f"error: Pulumi.dev.yaml:{number}:3: ") and message in error, error
+
+
+def test_an_environment_from_a_bad_stack_name_says_to_set_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "Pulumi.Staging.yaml").write_text("config:\n  monitoring:backends: [datadog]\n")
+    error = one_error(capsys)
+    assert error.startswith("error: Pulumi.Staging.yaml: monitoring:environment 'Staging' must be a lowercase name")
+    assert "defaults to the stack name" in error
+
+
+def test_a_bad_default_in_pulumi_yaml_is_blamed_on_pulumi_yaml(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (project / "Pulumi.yaml").read_text()
+    (project / "Pulumi.yaml").write_text(text.replace("default: [datadog, aws]", "default: []"))
+    for stack in ("dev", "prod"):
+        path = project / f"Pulumi.{stack}.yaml"
+        path.write_text("".join(row + "\n" for row in path.read_text().splitlines() if "monitoring:backends" not in row))
+    number = next(n for n, row in enumerate((project / "Pulumi.yaml").read_text().splitlines(), 1) if "default: []" in row)
+    error = one_error(capsys)
+    assert error.startswith(f"error: Pulumi.yaml:{number}:14: monitoring:backends must be a non-empty list"), error
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        ("Pulumi.dev.yaml", b"config:\n  monitoring:environment: dev\n  1: 2\n", "Pulumi.dev.yaml:3:3: config: keys must be strings, got 1"),
+        ("Pulumi.dev.yaml", b"config:\n  monitoring:environment: d\xe9v\n", "Pulumi.dev.yaml:2:28: not UTF-8: byte 0xe9"),
+        ("Pulumi.dev.yaml", b"config:\n  monitoring:environment: dev\n  monitoring:environment: prod\n", "Pulumi.dev.yaml:3:3: config: duplicate key"),
+        ("Pulumi.yaml", b"name: monitoring\nconfig: [\n", "Pulumi.yaml:3:1: invalid YAML"),
+        ("Pulumi.yaml", b"name: monitoring\ndescription: caf\xe9\n", "Pulumi.yaml:2:17: not UTF-8"),
+        ("Pulumi.yaml", b"name: monitoring\nconfig: [a, b]\n", "Pulumi.yaml:2:9: 'config:' must be a mapping"),
+        ("Pulumi.yaml", b"- a list\n", "Pulumi.yaml:1:1: expected a mapping"),
+        ("Pulumi.yaml", b"name: [monitoring]\n", "Pulumi.yaml:1:7: the project 'name:' must be a string"),
+    ],
+)
+def test_a_broken_project_or_stack_file_is_named(
+    project: Path, capsys: pytest.CaptureFixture[str], file: str, content: bytes, message: str
+) -> None:
+    (project / file).write_bytes(content)
+    error = one_error(capsys)
+    assert error.startswith(f"error: {message}"), error
+
+
+def test_regions_come_from_botocore_every_partition() -> None:
+    assert {"eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1"} <= aws_regions()
+    assert parse_settings(lambda key: {"awsRegion": "cn-north-1"}.get(key), "dev").aws_region == "cn-north-1"
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(lambda key: {"awsRegion": "us-east-7"}.get(key), "dev")
+    assert raised.value.key == "awsRegion"
+
+
+def test_a_docs_base_url_without_its_slash_gets_one() -> None:
+    settings = parse_settings(lambda key: {"docsBaseUrl": "https://git.example.com/org/monitoring/blob/main"}.get(key), "dev")
+    assert settings.docs_base_url == "https://git.example.com/org/monitoring/blob/main/"
+
+
+# --- catalog entries that cannot be read: errors, never skipped -------------------------------------------------------
+
+
+def test_a_dangling_symlink_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "catalog" / "payments.yaml").symlink_to("../../elsewhere/payments.yaml")
+    error = one_error(capsys)
+    assert error.startswith("catalog/payments.yaml:1:1: catalog: catalog/payments.yaml is a dangling symlink (to ../../elsewhere/payments.yaml)")
+    assert "would make `pulumi up` delete the monitoring of the services it holds" in error
+
+
+def test_a_looping_symlink_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "catalog" / "loop.yaml").symlink_to("loop.yaml")
+    assert "catalog/loop.yaml is a symlink loop (to loop.yaml)" in one_error(capsys)
+
+
+@pytest.mark.parametrize("target", [".", "..", "../.."])
+def test_a_folder_linking_back_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    (project / "catalog" / "again").symlink_to(target)  # to the catalog, or a folder holding it
+    assert "catalog: catalog/again links back to" in one_error(capsys)
+
+
+def test_a_folder_linked_twice_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (project / "catalog" / "a").symlink_to(tmp_path / "shared")
+    (project / "catalog" / "b").symlink_to(tmp_path / "shared")
+    error = one_error(capsys)
+    assert "catalog: catalog/b links to" in error and "which is read already" in error
+
+
+def test_a_linked_folder_is_read(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    text = (project / "catalog" / "api.yaml").read_text().replace("service: api\n", "service: web\n", 1)
+    (shared / "web.yaml").write_text(text)
+    (project / "catalog" / "shared").symlink_to(shared)
+    assert main(["validate"]) == 0
+    assert "ok: 2 service(s)" in capsys.readouterr().out
+
+
+def test_a_yaml_entry_that_is_not_a_file_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(project / "catalog" / "pipe.yaml")  # reading it would block forever
+    assert "catalog/pipe.yaml is not a regular file" in one_error(capsys)
+
+
+def test_an_unreadable_file_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    target = project / "catalog" / "api.yaml"
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == target:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads files whatever their mode
+    error = one_error(capsys)
+    assert error.startswith("catalog/api.yaml:1:1: catalog: cannot read file: Permission denied; skipping it would make")
+
+
+def test_an_unreadable_folder_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = project / "catalog" / "team-b"
+    folder.mkdir()
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == folder:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)  # root lists folders whatever their mode
+    assert "cannot list folder catalog/team-b: Permission denied" in one_error(capsys)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files and folders whatever their mode")
+def test_modes_that_forbid_reading_are_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project / "catalog" / "team-b"
+    folder.mkdir()
+    (project / "catalog" / "api.yaml").chmod(0)
+    folder.chmod(0)
+    try:
+        assert main(["validate"]) == 2
+        err = capsys.readouterr().err
+        assert "cannot read file" in err and "cannot list folder catalog/team-b" in err
+    finally:
+        folder.chmod(0o755)
+
+
+# --- preview-summary: one error line, whatever the JSON ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than this reader allows"),
+        ('{"steps": [{"op": "update", "urn": "urn:pulumi:prod::m::t::n", "newState": {"inputs": {"x": ' + "[" * 900 + "]" * 900 + "}}}]}",
+         "nested deeper than 100 levels"),
+    ],
+)
+def test_preview_summary_of_absurdly_nested_json_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
+    path = tmp_path / "preview.json"
+    path.write_text(content)
+    error = one_error(capsys, "preview-summary", str(path), code=1)  # 1: an error (2 means "changes")
+    assert error == f"error: {path}: cannot read preview JSON: {message}"

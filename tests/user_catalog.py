@@ -1,0 +1,156 @@
+"""Change the catalog as a user would, in a temporary copy of the project, and run the tests there.
+
+    python tests/user_catalog.py threshold          # move one threshold, `vigil docs`, then the invariant tests
+    python tests/user_catalog.py services --full    # add three services, `vigil docs`, then the whole suite
+    python tests/user_catalog.py threshold services # both changes in one copy
+
+The suite must survive the user's catalog (issue #10, item 1): after either change and `vigil docs` (as
+docs/oncall.md tells users to run), `make test` stays green. tests/test_catalog_independence.py applies both
+changes to one copy and runs the tests that read the product catalog (`-m product_catalog`); every other test is
+kept off the product catalog by tests/conftest.py. `--full` runs the whole suite in the copy, as CI would.
+The changes are generic — whatever services the catalog holds — so this check pins no value of it either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spec import SpecErrors, load_catalog
+from vigil.project import stack_target
+from vigil.stack_config import stacks
+
+INVARIANTS = ["-m", "product_catalog", "tests/test_product.py", "tests/test_docs.py"]
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+
+
+def copy_project(target: Path) -> None:
+    """The project as committed plus uncommitted files (what a clone with local edits holds), without .venv or caches."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def _catalog(project: Path) -> Path:
+    return stack_target(project, stacks(project)[0]).settings.catalog
+
+
+def _environments(project: Path) -> list[str]:
+    return sorted({stack_target(project, s).settings.environment for s in stacks(project)})
+
+
+def _valid(project: Path) -> bool:
+    try:
+        load_catalog(_catalog(project), _environments(project), strict=True)
+    except SpecErrors:
+        return False
+    return True
+
+
+def _services(catalog: Path) -> list[tuple[Path, list[Any]]]:
+    files = sorted(p for p in catalog.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [(p, list(yaml.safe_load_all(p.read_text(encoding="utf-8")))) for p in files]
+
+
+def _halve(value: Any) -> Any:
+    match = _PERCENT.match(str(value))
+    return f"{float(match.group(1)) / 2:g}%" if match else value
+
+
+def move_a_threshold(project: Path) -> str:
+    """Halve the critical and warning levels of the first percentage alert whose change the catalog accepts."""
+    for path, documents in _services(_catalog(project)):
+        original = path.read_text(encoding="utf-8")
+        for document in documents:
+            for service in document if isinstance(document, list) else [document]:
+                for signal, levels in (service.get("alerts") or {}).items():
+                    if not isinstance(levels, dict) or not _PERCENT.match(str(levels.get("critical", ""))):
+                        continue
+                    before = dict(levels)
+                    levels.update({k: _halve(v) for k, v in levels.items() if k in ("critical", "warning")})
+                    path.write_text(yaml.safe_dump_all(documents, sort_keys=False), encoding="utf-8")
+                    if _valid(project):
+                        return f"{service['service']}: alerts.{signal} {before} → {levels}"
+                    levels.clear()
+                    levels.update(before)
+                    path.write_text(original, encoding="utf-8")
+    raise SystemExit("no percentage threshold of the catalog can be moved: nothing to check")
+
+
+def add_three_services(project: Path) -> str:
+    """Three new services, each a copy of the first one under another name, team and APM service."""
+    catalog = _catalog(project)
+    template = next(doc for _, documents in _services(catalog) for doc in documents if isinstance(doc, dict))
+    names = []
+    for number in (1, 2, 3):
+        name = f"added-{number}"
+        service = {**template, "service": name, "team": f"team-{number}"}
+        datadog = (service.get("sources") or {}).get("datadog")
+        if isinstance(datadog, dict) and "apm_service" in datadog:
+            service["sources"] = {**service["sources"], "datadog": {**datadog, "apm_service": name}}
+        (catalog / f"{name}.yaml").write_text(yaml.safe_dump(service, sort_keys=False), encoding="utf-8")
+        names.append(name)
+    if not _valid(project):
+        raise SystemExit("the three copied services do not validate: nothing to check")
+    return "added " + ", ".join(names)
+
+
+CHANGES: dict[str, Callable[[Path], str]] = {"threshold": move_a_threshold, "services": add_three_services}
+
+
+# `vigil docs`, then pytest, in one process of the copy (the providers' SDKs are imported once)
+_DOCS_THEN_PYTEST = """
+import sys
+from vigil.cli import main
+if main(["docs"]) != 0:
+    sys.exit("vigil docs failed after the change")
+import pytest
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]]))
+"""
+
+
+def run(changes: list[str], pytest_args: list[str], keep: bool = False) -> subprocess.CompletedProcess[str]:
+    """Copy the project, apply the changes, regenerate docs and run pytest there; returns that process."""
+    folder = Path(tempfile.mkdtemp(prefix="vigil-user-catalog-"))
+    try:
+        copy_project(folder)
+        for change in changes:
+            print(f"{change}: {CHANGES[change](folder)}", file=sys.stderr)
+        return subprocess.run([sys.executable, "-c", _DOCS_THEN_PYTEST, *pytest_args], cwd=folder, capture_output=True, text=True)
+    finally:
+        if keep:
+            print(f"kept {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("changes", nargs="+", choices=sorted(CHANGES))
+    parser.add_argument("--full", action="store_true", help="run the whole suite, not only the invariant tests")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    args = parser.parse_args()
+    result = run(args.changes, [] if args.full else INVARIANTS, args.keep)
+    sys.stdout.write(result.stdout + result.stderr)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
