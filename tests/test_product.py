@@ -2,7 +2,7 @@
 
 Whatever services, thresholds and stacks the user writes: `vigil validate` accepts them, the organisation's
 policies hold on every stack's plan (every alert is heard, prod critical alerts page, tags, retained prod logs,
-runbook links), and no non-production stack probes the endpoints production probes. The committed docs are checked fresh in tests/test_docs.py. Nothing here pins a value or a size:
+runbook links). The committed docs are checked fresh in tests/test_docs.py. Nothing here pins a value or a size:
 tests that need known values use the reference project (tests/fixtures/reference/).
 """
 
@@ -15,7 +15,6 @@ import pytest
 from policy import rules
 from tests.test_policies import as_policy_resource
 from vigil.cli import main
-from vigil.project import check_catalog
 from vigil.pytest_plugin import StackPlan
 from vigil.stack_config import stacks
 
@@ -35,18 +34,3 @@ def test_the_policies_hold_for_every_stack(product_plan: StackPlan, stack: str) 
     assert rules.check_stack([as_policy_resource(r) for r in plan.resources if r.custom]) == []
     for resource in plan.monitors() + plan.alarms():  # the test kit reads "heard" as the policy pack does
         assert plan.routes_of(resource) or plan.heard_through(resource), f"{stack}: {resource.name} notifies nobody"
-
-
-def test_no_other_environment_probes_production_endpoints() -> None:
-    """A dev stack's synthetic tests and Route 53 checks probe dev's endpoints: probing production's would page dev's
-    routes about production (and double its probes). Give the environment its own `health_checks` in its overlay."""
-    catalog, targets = check_catalog(ROOT)
-    production = {t.settings.environment for t in targets if t.settings.production}
-    probed = {
-        env: {check.url: svc.service for svc in catalog.for_environment(env) for check in svc.health_checks}
-        for env in {t.settings.environment for t in targets}
-    }
-    prod_urls = {url for env in production for url in probed[env]}
-    for env in sorted(set(probed) - production):
-        shared = sorted(f"{service}: {url}" for url, service in probed[env].items() if url in prod_urls)
-        assert not shared, f"environment '{env}' probes production's endpoints: {', '.join(shared)}"
