@@ -119,11 +119,15 @@ def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[
         return None, from_validation_error(exc, data, model, where)
 
 
-def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool = False) -> Catalog:
+def load_catalog(
+    directory: Path, environments: Iterable[str] = (), strict: bool = False, files: Optional[Iterable[Path]] = None
+) -> Catalog:
     """Read and validate every service for the base and each environment; raise every problem at once.
 
     `environments` are resolved besides those the overlays name; with `strict`, they are all the
     environments the project deploys, and an overlay naming another one is an error (a typo never applies).
+    `files` (relative to `directory`): read only those of the catalog's files, a part of the catalog
+    (`vigil diff` reads the files a change touched).
     """
     directory = Path(directory)
     errors: list[SpecError] = []
@@ -131,14 +135,15 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
         problem = "is a file, not a folder of YAML files" if directory.exists() else "does not exist"
         raise SpecErrors([SpecError(None, "catalog", f"catalog folder {str(directory)!r} {problem}")])
     documents: list[Document] = []
-    for path in _catalog_files(directory):
+    paths = _catalog_files(directory) if files is None else sorted({directory / f for f in files} & set(_catalog_files(directory)))
+    for path in paths:
         try:
             documents.extend(read_documents(path, _display(path)))
         except YamlProblem as problem:
             errors.append(SpecError(problem.location, "", problem.message))
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(SpecError(Location(_display(path), 1, 1), "", f"cannot read file: {exc}"))
-    if not documents and not errors:
+    if not documents and not errors and files is None:
         errors.append(SpecError(None, "catalog", f"no services found under {str(directory)!r} (*.yaml files)"))
 
     known = tuple(sorted(set(environments)))

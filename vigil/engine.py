@@ -199,7 +199,7 @@ def _quiet_runtime() -> Iterator[None]:
     frozen out of the collector's walks; what the run leaves behind is collected when it ends."""
     stack_trace = pulumi_resource._get_stack_trace
     thresholds = gc.get_threshold()
-    pulumi_resource._get_stack_trace = lambda: pulumi_resource.source_pb2.StackTrace()  # type: ignore[attr-defined]
+    pulumi_resource._get_stack_trace = pulumi_resource.source_pb2.StackTrace
     gc.collect()
     gc.freeze()
     gc.set_threshold(_RUN_GC_THRESHOLD, *thresholds[1:])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from program.settings import required_secrets, stack_outputs
-from spec import SpecError, SpecErrors
+from spec import Catalog, SpecError, SpecErrors
 
 from .engine import SECRET, Plan, PlannedResource, run_offline
 from .project import StackTarget, check_rules, load_project
@@ -24,7 +24,7 @@ from .stack_config import StackConfig, StackConfigError
 
 CHUNK_SIZE = 20  # services per run: peak memory grows with it, time hardly (docs/benchmarks.md)
 
-Progress = Callable[[int], None]  # called with the number of services just planned
+Progress = Callable[[int, int], None]  # (services just planned, services to plan in all)
 
 
 def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
@@ -73,18 +73,32 @@ def plan_stack(
     The catalog is loaded and checked once: the stacks' selections, and the vendor rules of this stack's
     services (`check`: of those named only; `vigil validate` checks every stack).
     """
-    import program
-
     loaded, targets = load_project(project_dir, catalog)
     target = _target(targets, stack)
-    deployed = [s.service for s in target.services(loaded)]
     if services is not None:
+        deployed = [s.service for s in target.services(loaded)]
         missing = sorted(set(services) - set(deployed))
         if missing:
-            raise SpecErrors([SpecError(None, "service", f"stack '{stack}' does not deploy {', '.join(missing)} (it deploys: {', '.join(deployed) or 'nothing'})")])
-        deployed = [name for name in deployed if name in set(services)]
+            message = f"stack '{stack}' does not deploy {', '.join(missing)} (it deploys: {', '.join(deployed) or 'nothing'})"
+            raise SpecErrors([SpecError(None, "service", message)])
     check_rules(loaded, [target], None if check is None else set(check))
+    return plan_checked(project_dir, loaded, target, services, chunk_size, progress)
+
+
+def plan_checked(
+    project_dir: Path,
+    loaded: Catalog,
+    target: StackTarget,
+    services: Optional[Sequence[str]] = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Optional[Progress] = None,
+) -> Plan:
+    """Plan a stack from a catalog already loaded and checked (`load_project`, `check_rules`), in chunks."""
+    import program
+
     stack_services = target.services(loaded)
+    wanted = None if services is None else set(services)
+    deployed = [s.service for s in stack_services if wanted is None or s.service in wanted]
     config = offline_config(target.config, required_secrets(target.settings, stack_services))
     outputs = stack_outputs(stack_services)
     size = max(1, chunk_size)
@@ -93,5 +107,5 @@ def plan_stack(
     for chunk in chunks:
         plans.append(run_offline(functools.partial(program.run, loaded, frozenset(chunk)), config, project_dir, outputs))
         if progress is not None:
-            progress(len(chunk))
+            progress(len(chunk), len(deployed))
     return merge_chunks(plans)

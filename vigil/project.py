@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from monitors.checks import check_service
 from program.selection import selects, unknown_names
 from program.settings import SettingsError, StackSettings, parse_settings
 from spec import Catalog, Service, SpecError, SpecErrors, load_catalog
@@ -108,6 +107,8 @@ def load_project(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Cat
 
 def check_rules(loaded: Catalog, targets: list[StackTarget], only: Optional[Collection[str]] = None) -> None:
     """Every vendor rule for each stack's services (`only`: for those of them named); raise all problems at once."""
+    from monitors.checks import check_service  # the vendors' rules import their SDKs (seconds): only when checking
+
     errors: list[SpecError] = []
     for target in targets:
         env = target.settings.environment
