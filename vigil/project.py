@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from program.selection import selects, unknown_names
-from program.settings import SettingsError, StackSettings, parse_settings
 from spec import Catalog, Service, SpecError, SpecErrors, load_catalog
 from spec.yaml_source import Location
 
 from .stack_config import StackConfig, StackConfigError, read_stack_config, stacks
+
+if TYPE_CHECKING:
+    from program.settings import StackSettings
+
+# `program` (its package imports the providers' SDKs, seconds) is imported where it is used, so that commands
+# which only find the project (`vigil diff`'s own process) stay quick.
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +43,14 @@ class StackTarget:
 
     def services(self, loaded: Catalog) -> list[Service]:
         """The services the stack deploys (its `monitoring:teams` / `monitoring:services`; all by default)."""
+        from program.selection import selects
+
         return [s for s in loaded.for_environment(self.settings.environment) if selects(self.settings, s)]
 
 
 def stack_target(project_dir: Path, stack: str, catalog: Optional[Path] = None) -> StackTarget:
+    from program.settings import SettingsError, parse_settings
+
     config = read_stack_config(project_dir, stack)
     catalog_dir = (catalog or project_dir / config.get("catalog", "catalog")).resolve()
     values = {**config.values, f"{config.project}:catalog": str(catalog_dir)}
@@ -73,6 +81,8 @@ def _selection(target: StackTarget) -> str:
 def selection_errors(project_dir: Path, loaded: Catalog, targets: list[StackTarget]) -> list[SpecError]:
     """Every stack's selection names services and teams that exist, and every service of an environment is
     deployed by exactly one stack of that environment (none: it is not monitored; two: they fight over its names)."""
+    from program.selection import selects, unknown_names
+
     errors: list[SpecError] = []
     for target in targets:
         for key, problem in unknown_names(target.settings, loaded.for_environment(target.settings.environment)):

@@ -169,8 +169,27 @@ class _Planner:
         self._child.wait()
 
 
+_shared: list[_Planner] = []
+
+
+@contextlib.contextmanager
+def one_subprocess(cwd: Path) -> Iterator[None]:
+    """Within it, every diff plans in the same subprocess: several diffs in a row pay the SDK import once."""
+    with _planner(cwd) as planner:
+        _shared.append(planner)
+        try:
+            yield
+        finally:
+            _shared.remove(planner)
+
+
 @contextlib.contextmanager
 def _planner(cwd: Path, progress: Optional[Progress] = None) -> Iterator[_Planner]:
+    if _shared:
+        planner = _shared[-1]
+        planner.progress, planner.done, planner.total = progress, 0, 0
+        yield planner
+        return
     with tempfile.TemporaryFile() as errors:
         planner = _Planner(cwd, errors, progress)
         try:
