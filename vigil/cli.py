@@ -127,9 +127,17 @@ def _diff(args: argparse.Namespace) -> int:
     if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
         documents = [json.loads(_render(args, diff)) for diff in diffs]
         sys.stdout.write(json.dumps({"stacks": documents}, indent=2, ensure_ascii=False) + "\n")
-    else:
-        share = args.max_length // len(diffs) if args.max_length and diffs else None  # a comment's room, shared
-        sys.stdout.write("\n".join(_render(args, diff, share) for diff in diffs))
+    elif len(diffs) == 1:
+        sys.stdout.write(_render(args, diffs[0]))
+    else:  # several stacks: a section per stack that changes, one line for the others
+        changed = [diff for diff in diffs if diff.has_changes]
+        share = (args.max_length - 400) // max(1, len(changed)) if args.max_length else None  # a comment's room, shared
+        parts = [_render(args, diff, share) for diff in changed]
+        quiet = [diff.stack for diff in diffs if not diff.has_changes]
+        if quiet:
+            listed = ", ".join(f"`{name}`" if args.format == "markdown" else name for name in quiet)
+            parts.append(f"No monitoring changes in stack(s) {listed}.\n")
+        sys.stdout.write("\n".join(parts))
     return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
 
 

@@ -200,7 +200,8 @@ def _quiet_runtime() -> Iterator[None]:
     stack_trace = pulumi_resource._get_stack_trace
     thresholds = gc.get_threshold()
     pulumi_resource._get_stack_trace = pulumi_resource.source_pb2.StackTrace
-    gc.collect()
+    if not gc.get_freeze_count():  # the first run: what the imports left is collected once, then frozen
+        gc.collect()
     gc.freeze()
     gc.set_threshold(_RUN_GC_THRESHOLD, *thresholds[1:])
     try:

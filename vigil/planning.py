@@ -22,7 +22,7 @@ from .engine import SECRET, Plan, PlannedResource, run_offline
 from .project import StackTarget, check_rules, load_project
 from .stack_config import StackConfig, StackConfigError
 
-CHUNK_SIZE = 20  # services per run: peak memory grows with it, time hardly (docs/benchmarks.md)
+CHUNK_SIZE = 10  # services per run: peak memory grows with it (about 10 MiB a service), time hardly (docs/benchmarks.md)
 
 Progress = Callable[[int, int], None]  # (services just planned, services to plan in all)
 

@@ -183,3 +183,22 @@ def test_an_invalid_change_is_reported_as_by_the_full_computation(repo: Path, mo
 )
 def test_what_counts_as_a_catalog_only_change(changed: list[str], expected: list[str] | None) -> None:
     assert revisions.catalog_changes(changed, Path("monitoring"), Path("monitoring/catalog")) == expected
+
+
+def test_cli_over_several_stacks(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from vigil.cli import main
+
+    monkeypatch.chdir(repo)
+    assert main(["diff", "--all-stacks", "--base", "main", "--head", "threshold", "--format", "markdown"]) == 2
+    out = capsys.readouterr().out
+    assert "stack `prod-payments`" in out and "stack `dev`" in out and "page at 1% → 2%" in out
+    assert "No monitoring changes in stack(s) `prod-discovery`." in out and "stack `prod-discovery` ·" not in out
+    assert main(["diff", "--stack", "prod-payments", "--stack", "prod-discovery", "--base", "main", "--head", "threshold", "--format", "json"]) == 2
+    documents = json.loads(capsys.readouterr().out)["stacks"]
+    assert [(d["stack"], bool(d["changes"])) for d in documents] == [("prod-payments", True), ("prod-discovery", False)]
+    assert main(["diff", "--stack", "prod-discovery", "--base", "main", "--head", "threshold", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stack"] == "prod-discovery"  # one stack: the single-diff document
+    assert main(["diff", "--stack", "prod-discovery", "--all-stacks", "--base", "main"]) == 1  # usage error
+    assert "not allowed with argument" in capsys.readouterr().err
