@@ -65,7 +65,9 @@ CHANGES: dict[str, tuple[Callable[[Path], None], bool]] = {
 
 def copy_project(target: Path) -> None:
     """This project's code (no catalog, tests or docs) with the fixture catalog and per-team stacks."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode().split("\0")
     for name in filter(None, listed):
         if name.startswith(("tests/", "catalog/", "docs/", "benchmarks/")) or not (ROOT / name).is_file():
             continue
