@@ -200,8 +200,8 @@ def _quiet_runtime() -> Iterator[None]:
     stack_trace = pulumi_resource._get_stack_trace
     thresholds = gc.get_threshold()
     pulumi_resource._get_stack_trace = pulumi_resource.source_pb2.StackTrace
-    if not gc.get_freeze_count():  # the first run: what the imports left is collected once, then frozen
-        gc.collect()
+    # the first run collects what the imports left; later runs, what the caller left since (young, so cheap)
+    gc.collect(1 if gc.get_freeze_count() else 2)
     gc.freeze()
     gc.set_threshold(_RUN_GC_THRESHOLD, *thresholds[1:])
     try:

@@ -19,8 +19,8 @@ from program.settings import required_secrets, stack_outputs
 from spec import Catalog, SpecError, SpecErrors
 
 from .engine import SECRET, Plan, PlannedResource, run_offline
-from .project import StackTarget, check_rules, load_project
-from .stack_config import StackConfig, StackConfigError
+from .project import StackTarget, check_rules, load_project, stack_target
+from .stack_config import StackConfig
 
 CHUNK_SIZE = 10  # services per run: peak memory grows with it (about 10 MiB a service), time hardly (docs/benchmarks.md)
 
@@ -39,11 +39,11 @@ def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
     return StackConfig(config.project, config.stack, values, frozenset(secrets))
 
 
-def _target(targets: list[StackTarget], stack: str) -> StackTarget:
+def _target(project_dir: Path, targets: list[StackTarget], stack: str, catalog: Optional[Path]) -> StackTarget:
     for target in targets:
         if target.stack == stack:
             return target
-    raise StackConfigError(f"no stack '{stack}' (stacks: {', '.join(t.stack for t in targets) or 'none'})")
+    return stack_target(project_dir, stack, catalog)  # says why there is no such stack
 
 
 def merge_chunks(chunks: Sequence[Plan]) -> Plan:
@@ -74,7 +74,7 @@ def plan_stack(
     services (`check`: of those named only; `vigil validate` checks every stack).
     """
     loaded, targets = load_project(project_dir, catalog)
-    target = _target(targets, stack)
+    target = _target(project_dir, targets, stack, catalog)
     if services is not None:
         deployed = [s.service for s in target.services(loaded)]
         missing = sorted(set(services) - set(deployed))
