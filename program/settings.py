@@ -46,6 +46,8 @@ class StackSettings:
     log_forwarder_arn: Optional[str]
     docs_base_url: str
     sns_kms_key: Optional[str] = None  # monitoring:snsKmsKey: KMS key (id, ARN or alias) encrypting the SNS topics
+    teams: tuple[str, ...] = ()  # monitoring:teams: deploy the services of these teams (with `services`: either)
+    services: tuple[str, ...] = ()  # monitoring:services: deploy these services; neither key: every service
 
     def uses(self, backend: str) -> bool:
         return backend in self.backends
@@ -132,6 +134,20 @@ def _sns_kms_key(value: Optional[str]) -> Optional[str]:
     return value
 
 
+def _names(get: Callable[[str], Optional[str]], key: str) -> tuple[str, ...]:
+    """A stack's selection (`monitoring:teams`, `monitoring:services`): a non-empty list of names, or absent."""
+    value = get(key)
+    if value is None or value == "":
+        return ()
+    try:
+        names = json.loads(value)
+    except json.JSONDecodeError:
+        names = None
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise SettingsError(f"monitoring:{key} must be a non-empty list of names such as [payments], got {value!r}")
+    return tuple(sorted(set(names)))
+
+
 def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
     """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON)."""
     environment = _environment(get("environment") or stack)
@@ -148,6 +164,8 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         log_forwarder_arn=get("logForwarderArn") or None,
         docs_base_url=_https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL),
         sns_kms_key=_sns_kms_key(get("snsKmsKey")),
+        teams=_names(get, "teams"),
+        services=_names(get, "services"),
     )
 
 

@@ -174,11 +174,15 @@ def _validate(document: Document, environment: Optional[str]) -> tuple[Optional[
         return None, from_validation_error(exc, data, model, where)
 
 
-def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool = False) -> Catalog:
+def load_catalog(
+    directory: Path, environments: Iterable[str] = (), strict: bool = False, files: Optional[Iterable[Path]] = None
+) -> Catalog:
     """Read and validate every service for the base and each environment; raise every problem at once.
 
     `environments` are resolved besides those the overlays name; with `strict`, they are all the
     environments the project deploys, and an overlay naming another one is an error (a typo never applies).
+    `files` (relative to `directory`): read only those of the catalog's files, a part of the catalog
+    (`vigil diff` reads the files a change touched).
     """
     directory = Path(directory)
     errors: list[SpecError] = []
@@ -188,6 +192,8 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
     documents: list[Document] = []
     paths, unreadable = _catalog_files(directory)
     errors.extend(unreadable)
+    if files is not None:
+        paths = sorted({directory / f for f in files} & set(paths))
     for path in paths:
         try:
             documents.extend(read_documents(path, _display(path)))
@@ -195,7 +201,7 @@ def load_catalog(directory: Path, environments: Iterable[str] = (), strict: bool
             errors.append(SpecError(problem.location, format_path(problem.path), problem.message))
         except OSError as exc:
             errors.append(SpecError(Location(_display(path), 1, 1), "catalog", f"cannot read file: {exc.strerror or exc}; {_SKIPPED}"))
-    if not documents and not errors:
+    if not documents and not errors and files is None:
         errors.append(SpecError(None, "catalog", f"no services found under {str(directory)!r} (*.yaml files)"))
 
     known = tuple(sorted(set(environments)))

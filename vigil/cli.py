@@ -1,6 +1,6 @@
-"""`vigil`: validate, plan, schema, docs, diff and preview-summary.
+"""`vigil`: validate, plan, stacks, schema, docs, diff and preview-summary.
 
-Exit codes: validate/plan/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
+Exit codes: validate/plan/stacks/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
 docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
 (including a base or head revision whose spec is invalid).
@@ -37,25 +37,52 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from .planning import plan_stack
+    from .progress import Bar
     from .project import find_project
     from .render.markdown import render_markdown
     from .render.plan_json import render_json
     from .render.table import render_table
 
-    plan = plan_stack(find_project(), args.stack, args.catalog)
+    with Bar(f"plan {args.stack}") as bar:
+        plan = plan_stack(find_project(), args.stack, args.catalog, services=args.service, progress=bar.step)
     renderers: dict[str, Callable[..., str]] = {"json": render_json, "table": render_table, "markdown": render_markdown}
     sys.stdout.write(renderers[args.format](plan))
+    return EXIT_OK
+
+
+def _stacks(args: argparse.Namespace) -> int:
+    from .project import find_project, load_project
+
+    loaded, targets = load_project(find_project(), args.catalog)
+    rows = [
+        {
+            "stack": t.stack,
+            "environment": t.settings.environment,
+            "teams": list(t.settings.teams),
+            "services": [s.service for s in t.services(loaded)],
+        }
+        for t in targets
+        if args.environment is None or t.settings.environment == args.environment
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows) + "\n")
+        return EXIT_OK
+    for row in rows:
+        teams = f" teams {', '.join(row['teams'])};" if row["teams"] else ""
+        print(f"{row['stack']}: environment {row['environment']};{teams} {len(row['services'])} service(s): {', '.join(row['services'])}")
     return EXIT_OK
 
 
 def _docs(args: argparse.Namespace) -> int:
     from .docs import collect, generate, stale, write
     from .docs.signal_tables import SignalTablesError, refreshed
+    from .progress import Bar
     from .project import find_project
 
     project = find_project()
     try:
-        files = {**generate(collect(project, args.catalog)), **refreshed(project)}
+        with Bar("docs: plan stacks", unit="stack") as bar:
+            files = {**generate(collect(project, args.catalog, progress=bar.step)), **refreshed(project)}
     except SignalTablesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -80,25 +107,43 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(args: argparse.Namespace, diff: Diff) -> str:
+def _render(args: argparse.Namespace, diff: Diff, max_length: Optional[int] = None) -> str:
     from .diff.render import RENDERERS, render_markdown
 
-    if args.format == "markdown" and args.max_length:
-        return render_markdown(diff, max_length=args.max_length)
+    if args.format == "markdown" and (max_length or args.max_length):
+        return render_markdown(diff, max_length=max_length or args.max_length)
     return RENDERERS[args.format](diff)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff.revisions import DiffError, diff_revisions
+    from .diff.revisions import DiffError, diff_stacks
+    from .progress import Bar
     from .project import find_project
+    from .stack_config import stacks
 
+    project = find_project()
+    names = stacks(project) if args.all_stacks else list(dict.fromkeys(args.stack))
     try:
-        diff = diff_revisions(find_project(), args.stack, args.base, args.head, args.catalog, args.isolated)
+        with Bar("diff: plan both sides", unit="job") as bar:
+            diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    sys.stdout.write(_render(args, diff))
-    return EXIT_CHANGES if diff.has_changes else EXIT_OK
+    if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
+        documents = [json.loads(_render(args, diff)) for diff in diffs]
+        sys.stdout.write(json.dumps({"stacks": documents}, indent=2, ensure_ascii=False) + "\n")
+    elif len(diffs) == 1:
+        sys.stdout.write(_render(args, diffs[0]))
+    else:  # several stacks: a section per stack that changes, one line for the others
+        changed = [diff for diff in diffs if diff.has_changes]
+        share = (args.max_length - 400) // max(1, len(changed)) if args.max_length else None  # a comment's room, shared
+        parts = [_render(args, diff, share) for diff in changed]
+        quiet = [diff.stack for diff in diffs if not diff.has_changes]
+        if quiet:
+            listed = ", ".join(f"`{name}`" if args.format == "markdown" else name for name in quiet)
+            parts.append(f"No monitoring changes in stack(s) {listed}.\n")
+        sys.stdout.write("\n".join(parts))
+    return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
 
 
 def _preview_summary(args: argparse.Namespace) -> int:
@@ -123,7 +168,7 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
-        dest="verb", required=True, metavar="{validate,plan,schema,docs,diff,preview-summary}"
+        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary}"
     )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
@@ -134,7 +179,16 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("--stack", required=True, help="stack name, e.g. dev or prod (reads Pulumi.<stack>.yaml)")
     plan.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
     plan.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    plan.add_argument(
+        "--service", action="append", metavar="NAME", help="only this service's resources (and the shared ones); repeatable"
+    )
     plan.set_defaults(run=_plan)
+
+    stacks_verb = verbs.add_parser("stacks", help="the stacks, their environment and the services each deploys")
+    stacks_verb.add_argument("--environment", help="only the stacks of this environment")
+    stacks_verb.add_argument("--catalog", type=Path, help="catalog folder (default: the stacks' monitoring:catalog)")
+    stacks_verb.add_argument("--format", choices=("text", "json"), default="text")
+    stacks_verb.set_defaults(run=_stacks)
 
     docs = verbs.add_parser("docs", help="write docs/ (alert catalog, on-call) from the catalog and the stacks' plans")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 and list the stale files when docs/ is out of date")
@@ -147,7 +201,9 @@ def parser() -> argparse.ArgumentParser:
     diff = verbs.add_parser(
         "diff", help="what a change does to monitoring between two git revisions (exit 0 none, 2 changes, 1 error)"
     )
-    diff.add_argument("--stack", required=True, help="stack to plan on both sides, e.g. dev or prod")
+    which = diff.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", action="append", help="stack to plan on both sides, e.g. dev or prod; repeatable")
+    which.add_argument("--all-stacks", action="store_true", help="every stack (every Pulumi.<stack>.yaml)")
     diff.add_argument("--base", required=True, help="git revision to compare against, e.g. main or origin/main")
     diff.add_argument("--head", help="git revision with the change (default: the working tree)")
     diff.add_argument("--catalog", type=Path, help="catalog folder, relative to each revision's project root")
@@ -155,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--max-length", type=_positive, help="Markdown: at most this many characters (PR comments are limited)")
     diff.add_argument(
         "--isolated", action="store_true", help="plan each side in a `python -m vigil plan` process of its own (slower)"
+    )
+    diff.add_argument(
+        "--full", action="store_true", help="plan every service on both sides, even when only catalog files changed (slower, same result)"
     )
     diff.set_defaults(run=_diff)
 

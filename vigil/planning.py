@@ -1,16 +1,31 @@
-"""Plan a stack offline: check the catalog, stand in for absent secrets, run the program under mocks."""
+"""Plan a stack offline: load and check the catalog once, stand in for absent secrets, run the program under mocks.
+
+A stack's services are planned in chunks, each a separate run of the program under mocks that declares the
+components of its chunk only (`program.run(only=...)`, the mechanism a stack's own `monitoring:services`
+uses) and the stack's shared resources (its providers). Memory then follows the chunk, not the catalog: the
+Pulumi runtime keeps every resource of a run alive until the run ends. The chunks' records are merged, shared
+resources once (they must be identical in every chunk), and sorted as one run sorts them: the plan is the
+same, byte for byte (tests/scale/test_chunks.py).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 from program.settings import required_secrets, stack_outputs
+from spec import Catalog, SpecError, SpecErrors
 
-from .engine import SECRET, Plan, run_offline
-from .project import check_catalog, stack_target
+from .engine import SECRET, Plan, PlannedResource, run_offline
+from .project import StackTarget, check_rules, load_project, stack_target
 from .stack_config import StackConfig
+
+CHUNK_SIZE = 10  # services per run: peak memory grows with it (about 10 MiB a service), time hardly (docs/benchmarks.md)
+
+Progress = Callable[[int, int], None]  # (services just planned, services to plan in all)
 
 
 def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
@@ -25,11 +40,73 @@ def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
     return replace(config, values=values, secret_keys=frozenset(secrets))
 
 
-def plan_stack(project_dir: Path, stack: str, catalog: Optional[Path] = None) -> Plan:
+def _target(project_dir: Path, targets: list[StackTarget], stack: str, catalog: Optional[Path]) -> StackTarget:
+    for target in targets:
+        if target.stack == stack:
+            return target
+    return stack_target(project_dir, stack, catalog)  # says why there is no such stack
+
+
+def merge_chunks(chunks: Sequence[Plan]) -> Plan:
+    """One plan from the plans of chunks of a stack: every resource once, sorted by (type, name)."""
+    merged: dict[tuple[str, str], PlannedResource] = {}
+    for chunk in chunks:
+        for resource in chunk.resources:
+            key = (resource.type, resource.name)
+            seen = merged.setdefault(key, resource)
+            if seen != resource:  # a shared resource must not depend on which services a run declares
+                raise RuntimeError(f"chunks of stack {chunk.stack} declare {resource.type} {resource.name} differently")
+    first = chunks[0]
+    return Plan(first.project, first.stack, tuple(merged[key] for key in sorted(merged)))
+
+
+def plan_stack(
+    project_dir: Path,
+    stack: str,
+    catalog: Optional[Path] = None,
+    services: Optional[Sequence[str]] = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Optional[Progress] = None,
+    check: Optional[Sequence[str]] = None,
+) -> Plan:
+    """The stack's plan, or with `services` the part of it those services (and the shared resources) make.
+
+    The catalog is loaded and checked once: the stacks' selections, and the vendor rules of this stack's
+    services (`check`: of those named only; `vigil validate` checks every stack).
+    """
+    loaded, targets = load_project(project_dir, catalog)
+    target = _target(project_dir, targets, stack, catalog)
+    if services is not None:
+        deployed = [s.service for s in target.services(loaded)]
+        missing = sorted(set(services) - set(deployed))
+        if missing:
+            message = f"stack '{stack}' does not deploy {', '.join(missing)} (it deploys: {', '.join(deployed) or 'nothing'})"
+            raise SpecErrors([SpecError(None, "service", message)])
+    check_rules(loaded, [target], None if check is None else set(check))
+    return plan_checked(project_dir, loaded, target, services, chunk_size, progress)
+
+
+def plan_checked(
+    project_dir: Path,
+    loaded: Catalog,
+    target: StackTarget,
+    services: Optional[Sequence[str]] = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Optional[Progress] = None,
+) -> Plan:
+    """Plan a stack from a catalog already loaded and checked (`load_project`, `check_rules`), in chunks."""
     import program
 
-    catalog_obj, _ = check_catalog(project_dir, catalog)
-    target = stack_target(project_dir, stack, catalog)
-    services = catalog_obj.for_environment(target.settings.environment)
-    secrets = required_secrets(target.settings, services)
-    return run_offline(program.run, offline_config(target.config, secrets), project_dir, stack_outputs(services))
+    stack_services = target.services(loaded)
+    wanted = None if services is None else set(services)
+    deployed = [s.service for s in stack_services if wanted is None or s.service in wanted]
+    config = offline_config(target.config, required_secrets(target.settings, stack_services))
+    outputs = stack_outputs(stack_services)
+    size = max(1, chunk_size)
+    chunks = [deployed[i : i + size] for i in range(0, len(deployed), size)] or [[]]
+    plans = []
+    for chunk in chunks:
+        plans.append(run_offline(functools.partial(program.run, loaded, frozenset(chunk)), config, project_dir, outputs))
+        if progress is not None:
+            progress(len(chunk), len(deployed))
+    return merge_chunks(plans)

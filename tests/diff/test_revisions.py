@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -138,17 +140,18 @@ def test_no_worktree_is_left_behind(revisions: Revisions) -> None:
 def test_catalog_is_passed_relative_to_each_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from vigil.diff import revisions as module
 
-    seen: list[list[dict]] = []
+    seen: list[dict] = []
 
-    class Done:
-        returncode, stderr = 0, ""
-        stdout = json.dumps([{"code": 0, "stdout": '{"resources": []}', "stderr": ""}])
+    class Planner:
+        def run(self, jobs: list[dict]) -> list[dict]:
+            seen.extend(jobs)
+            return [{"code": 0, "stdout": '{"resources": []}', "stderr": ""} for _ in jobs]
 
-    def run(command: list[str], input: str, **_: object) -> Done:
-        seen.append(json.loads(input))
-        return Done()
+    @contextlib.contextmanager
+    def planner(cwd: Path, progress: object = None) -> Iterator[Planner]:
+        yield Planner()
 
-    monkeypatch.setattr(module.subprocess, "run", run)
+    monkeypatch.setattr(module, "_planner", planner)
     assert module.plan_checkout(tmp_path, "dev", Path("catalog-staging"), "label") == {"resources": []}
-    (job,) = seen[0]
+    (job,) = seen
     assert job["dir"] == str(tmp_path) and job["argv"][-2:] == ["--catalog", "catalog-staging"]

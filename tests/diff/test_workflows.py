@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
 
 
 def load(name: str) -> dict[str, Any]:
@@ -41,40 +43,96 @@ def test_workflow_is_well_formed(name: str) -> None:
     assert text.count("${{") == text.count("}}"), f"{name}: unbalanced expressions"
 
 
+def secrets_read(name: str) -> set[str]:
+    return set(re.findall(r"secrets\.([A-Za-z_]+)", (WORKFLOWS / name).read_text()))
+
+
 def test_pr_runs_tests_and_keeps_one_diff_comment() -> None:
     workflow = load("pr.yml")
     assert "pull_request" in workflow["on"]
     assert workflow["permissions"]["pull-requests"] == "write"
+    assert secrets_read("pr.yml") == set()  # the offline diff needs no credential, so forks get it too
     jobs = workflow["jobs"]
     assert any("pytest" in s.get("run", "") for s in steps(jobs["test"]))
     diff = jobs["monitoring-diff"]
     (checkout,) = uses(diff, "actions/checkout@")
     assert checkout["with"]["fetch-depth"] == 0
     script = next(s["run"] for s in steps(diff) if "vigil diff" in s.get("run", ""))
-    assert re.search(r"for stack in dev prod", script) and "--format markdown" in script and "--base" in script
-    assert "--max-length" in script  # a PR comment holds at most 65 536 characters
+    commands = [line for line in script.splitlines() if line.strip().startswith("python -m vigil diff")]
+    assert len(commands) == 2 and all("--all-stacks" in c and "--base" in c for c in commands)  # every stack, one process
+    assert "--format markdown" in commands[0] and "--max-length" in commands[0]  # a PR comment holds 65 536 characters
     assert script.count("code=$?") == 1  # the exit code tested is the Markdown diff's
+    assert "$OUT/" in script and "runner.temp" in diff["steps"][3]["env"]["OUT"]  # outputs outside the checkout
     (comment,) = uses(diff, "marocchino/sticky-pull-request-comment@")
-    assert comment["with"]["header"] and comment["with"]["path"] == "comment.md"  # one comment, edited in place
+    assert comment["with"]["header"] and comment["with"]["path"].endswith("comment.md")  # one comment, edited in place
 
 
-def test_preview_skips_cleanly_without_secrets() -> None:
-    job = load("preview.yml")["jobs"]["preview"]
-    assert set(job["strategy"]["matrix"]["stack"]) == {"dev", "prod"}
-    assert "secrets." in job["env"]["HAS_SECRETS"]
+def test_preview_gets_read_only_credentials_from_its_environment_only() -> None:
+    workflow = load("preview.yml")
+    assert secrets_read("preview.yml") == {"GITHUB_TOKEN"}  # no repository-level AWS keys or Pulumi token
+    assert workflow["permissions"] == {"contents": "read"}
+    stacks, job = workflow["jobs"]["stacks"], workflow["jobs"]["preview"]
+    listing = next(s for s in steps(stacks) if s.get("id") == "list")
+    assert "vigil stacks --format json" in listing["run"]
+    assert "head.repo.full_name == github.repository" in listing["env"]["SAME_REPO"]  # forks have no OIDC token
+    assert job["needs"] == "stacks" and "enabled == 'true'" in job["if"]
+    assert job["environment"] == "preview" and job["permissions"]["id-token"] == "write"
+    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"  # one job per stack
+    (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
+    assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}" and "aws-access-key-id" not in aws["with"]
+    (auth,) = uses(job, "pulumi/auth-actions@")
+    assert auth["with"]["requested-token-type"].endswith(":team") and auth["with"]["scope"].startswith("team:")
     (pulumi,) = uses(job, "pulumi/actions@v6")
     assert pulumi["with"]["command"] == "preview" and pulumi["with"]["comment-on-pr"] is True
-    for step in steps(job):
-        assert "env.HAS_SECRETS" in step.get("if", ""), f"step {step.get('name') or step.get('uses')} runs without secrets"
-        assert "secrets." not in step.get("if", "")  # secrets are not readable in `if:`
+    assert pulumi["with"]["policyPacks"] == "policy" and (ROOT / "policy" / "PulumiPolicy.yaml").is_file()
+    venv = next(i for i, s in enumerate(steps(job)) if "policy/venv" in s.get("run", ""))
+    assert venv < steps(job).index(pulumi)  # the pack's venv exists before the preview runs it
+    summary = next(s for s in steps(job) if "preview-summary" in s.get("run", ""))
+    assert "--policy-pack policy" in summary["run"]
 
 
-def test_deploy_dev_then_prod_behind_approval() -> None:
+def test_preview_role_can_only_read() -> None:
+    """The documented IAM policy of the preview role: every action exists in AWS's API model and only reads."""
+    import botocore.session
+
+    policy = json.loads((ROOT / "docs" / "iam" / "preview-role-policy.json").read_text())
+    session = botocore.session.get_session()
+    services = {"cloudwatch": "cloudwatch", "logs": "logs", "sns": "sns", "route53": "route53", "sts": "sts"}
+    actions = [a for statement in policy["Statement"] for a in statement["Action"]]
+    assert actions and all(statement["Effect"] == "Allow" for statement in policy["Statement"])
+    for action in actions:
+        prefix, operation = action.split(":")
+        assert "*" not in operation, action
+        assert operation.startswith(("Describe", "Get", "List")), f"{action} is not a read"
+        assert operation in session.get_service_model(services[prefix]).operation_names, f"{action}: no such operation"
+    trust = json.loads((ROOT / "docs" / "iam" / "preview-role-trust.json").read_text())
+    (statement,) = trust["Statement"]
+    assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].endswith(":environment:preview")
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/iam/preview-role-policy.json" in readme and "docs/iam/preview-role-trust.json" in readme
+
+
+def test_deploy_exactly_this_commit_dev_then_prod_behind_approval() -> None:
     workflow = load("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert secrets_read("deploy.yml") == {"PULUMI_ACCESS_TOKEN"}
     jobs = workflow["jobs"]
-    (dev_up,) = uses(jobs["dev"], "pulumi/actions@v6")
-    (prod_up,) = uses(jobs["prod"], "pulumi/actions@v6")
-    assert (dev_up["with"]["command"], dev_up["with"]["stack-name"]) == ("up", "dev")
-    assert (prod_up["with"]["command"], prod_up["with"]["stack-name"]) == ("up", "prod")
-    assert jobs["prod"]["needs"] == "dev" and jobs["prod"]["environment"] == "production"
+    for name, environment in (("dev", "dev"), ("prod", "production")):
+        job = jobs[name]
+        assert job["environment"] == environment  # the token is an environment secret: only these jobs see it
+        assert job["strategy"]["matrix"]["stack"] == f"${{{{ fromJSON(needs.test.outputs.{name}) }}}}"
+        (up,) = uses(job, "pulumi/actions@v6")
+        assert up["with"]["command"] == "up" and up["with"]["stack-name"] == "${{ matrix.stack }}"
+        order = steps(job)
+        say = next(i for i, s in enumerate(order) if s.get("run") == ".github/deploy-summary.sh")
+        assert say < order.index(up) and order[say]["env"]["SHA"] == "${{ github.sha }}"
+        assert any("stack tag set vigil:commit" in s.get("run", "") for s in order[order.index(up) :])
+    for job in jobs.values():  # every checkout is of this run's commit, never of a moving branch
+        for checkout in uses(job, "actions/checkout@"):
+            assert checkout["with"]["ref"] == "${{ github.sha }}"
+    assert jobs["prod"]["needs"] == ["test", "dev"]
+    listing = next(s["run"] for s in steps(jobs["test"]) if s.get("id") == "stacks")
+    assert "--environment dev" in listing and "--environment prod" in listing
+    script = (ROOT / ".github" / "deploy-summary.sh").read_text()
+    assert 'git rev-parse HEAD' in script and "vigil diff" in script and "vigil:commit" in script

@@ -20,18 +20,26 @@ SERVICES_DIR = "docs/services"
 PlanFor = Callable[[str], Plan]
 
 
-def collect(project_dir: Path, catalog: Optional[Path] = None, plan_for: Optional[PlanFor] = None) -> DocsInput:
-    """The catalog for every environment and the plan of every stack (`plan_for(stack)`, default: plan offline)."""
-    from ..planning import plan_stack
+def collect(
+    project_dir: Path,
+    catalog: Optional[Path] = None,
+    plan_for: Optional[PlanFor] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> DocsInput:
+    """The catalog for every environment and the plan of every stack (`plan_for(stack)`, default: plan offline
+    from the catalog loaded and checked here, once). `progress(1, stacks)` after each stack."""
+    from ..planning import plan_checked
     from ..project import check_catalog
 
     loaded, targets = check_catalog(project_dir, catalog)
-    plan = plan_for or (lambda stack: plan_stack(project_dir, stack, catalog))
-    stacks = tuple(
-        StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack))
-        for t in sorted(targets, key=lambda t: t.config.stack)
-    )
-    return DocsInput(loaded, stacks)
+    by_stack = {t.config.stack: t for t in targets}
+    plan = plan_for or (lambda stack: plan_checked(project_dir, loaded, by_stack[stack]))
+    stacks = []
+    for t in sorted(targets, key=lambda t: t.config.stack):
+        stacks.append(StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack), frozenset(s.service for s in t.services(loaded))))
+        if progress is not None:
+            progress(1, len(targets))
+    return DocsInput(loaded, tuple(stacks))
 
 
 def generate(inp: DocsInput) -> dict[str, str]:

@@ -21,6 +21,10 @@ class StackDocs:
     environment: str
     backends: tuple[Backend, ...]
     plan: Plan
+    services: Optional[frozenset[str]] = None  # the services the stack deploys (monitoring:teams/services); None: all
+
+    def deploys(self, service: str) -> bool:
+        return self.services is None or service in self.services
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class DocsInput:
 
     def stacks_of(self, environment: str) -> list[StackDocs]:
         return [s for s in self.stacks if s.environment == environment]
+
+    def stacks_deploying(self, service: str) -> list[StackDocs]:
+        """The stacks that deploy the service: every stack, unless stacks select part of the catalog."""
+        return [s for s in self.stacks if s.deploys(service)]
 
     def resources(self, service: str) -> list[tuple[StackDocs, PlannedResource]]:
         """Every custom resource a stack declares for the service, by stack then (type, name)."""

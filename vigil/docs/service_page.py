@@ -39,7 +39,7 @@ def intro(inp: DocsInput, name: str) -> list[str]:
     lines = [HEADER, "", f"# {name}", ""]
     if base.description:
         lines += [base.description, ""]
-    stacks = ", ".join(f"{code(s.stack)} ({s.environment}: {', '.join(s.backends)})" for s in inp.stacks)
+    stacks = ", ".join(f"{code(s.stack)} ({s.environment}: {', '.join(s.backends)})" for s in inp.stacks_deploying(name))
     lines += per_environment(
         inp,
         name,
@@ -147,7 +147,7 @@ def deployed_resources(inp: DocsInput, name: str) -> list[str]:
         "Every resource the stacks declare for this service, as `vigil plan` computes it offline.",
         "",
     ]
-    for stack in inp.stacks:
+    for stack in inp.stacks_deploying(name):
         resources = [r for s, r in inp.resources(name) if s is stack]
         lines += [f"### Stack {code(stack.stack)}", ""]
         if not resources:
