@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from spec.routes import Severity
+from spec.teams import Team
+
 from ..routing import is_alarm, is_monitor
 from .model import DocsInput
 from .service_page import HEADER
@@ -9,28 +12,86 @@ from .words import code, route_words, table
 
 
 def _counts(inp: DocsInput, name: str, env: str) -> str:
-    """How many alert conditions go to each route in an environment (from the spec)."""
+    """How many alert conditions go to each route in an environment (from the spec); alerts with routes of their own
+    are counted apart."""
     svc = inp.service(name, env)
     if svc is None:
         return "—"
-    page = sum(t.critical is not None for _, t in svc.alerts.items())
-    ticket = sum(t.warning is not None for _, t in svc.alerts.items())
+    counts = {"page": 0, "ticket": 0}
+    own = 0
+    for _, threshold in svc.alerts.items():
+        for level, _ in threshold.levels():
+            if threshold.own_route is not None:
+                own += 1
+            else:
+                counts[threshold.severity(level)] += 1
     for check in svc.health_checks:
-        page, ticket = (page + 1, ticket) if check.severity == "page" else (page, ticket + 1)
+        counts[check.severity] += 1
     for slo in svc.slos:
         for tier in slo.burn_rate:
-            page, ticket = (page + 1, ticket) if tier.severity == "page" else (page, ticket + 1)
-    return f"{page} page, {ticket} ticket"
+            counts[tier.severity] += 1
+    return f"{counts['page']} page, {counts['ticket']} ticket" + (f", {own} to their own routes" if own else "")
+
+
+def _route_cell(inp: DocsInput, name: str, env: str, severity: Severity) -> str:
+    svc = inp.service(name, env)
+    assert svc is not None
+    words = route_words(svc.routes.get(severity))
+    return f"{words} (the team's)" if inp.catalog.inherits_route(name, env, severity) else words
+
+
+def _teams(inp: DocsInput) -> dict[str, list[tuple[str, str]]]:
+    """(service, environment) pairs by the team they belong to there."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in inp.service_names():
+        for env, svc in inp.versions(name):
+            out.setdefault(svc.team, []).append((name, env))
+    return dict(sorted(out.items()))
+
+
+def _escalation(team: Team) -> list[str]:
+    lines = []
+    for number, step in enumerate(team.escalation, 1):
+        when = f"after {step.after} unacknowledged" if step.after is not None else "first"
+        lines.append(f"{number}. {step.notify} ({when})")
+    return lines
+
+
+def team_section(inp: DocsInput, team: str, members: list[tuple[str, str]]) -> list[str]:
+    """One team: what its teams file declares (per environment when it differs), then its services' routes."""
+    lines = [f"### {team}", ""]
+    declared = inp.catalog.team_declarations.get(team)
+    if declared is None:
+        lines += ["Not declared in a teams file: each service of the team names its own routes.", ""]
+    else:
+        versions = {env: t for env in inp.environments if (t := inp.catalog.teams.get(env, {}).get(team)) is not None}
+        first = next(iter(versions.values()), None)
+        if first is not None and first.description:
+            lines += [first.description, ""]
+        lines += [f"Declared in {code(declared.document.file)}; its services inherit its routes (a service's own route replaces it per severity).", ""]
+        escalations = {env: _escalation(t) for env, t in versions.items()}
+        if len({tuple(v) for v in escalations.values()}) == 1:
+            steps = next(iter(escalations.values()))
+            lines += (["Escalation, when a page stays unacknowledged:", "", *steps, ""] if steps else [])
+        else:
+            for env, steps in escalations.items():
+                lines += [f"Escalation in {env}:", "", *(steps or ["(none declared)"]), ""]
+        tags = {env: ", ".join(f"{k}:{v}" for k, v in t.tags.items()) for env, t in versions.items()}
+        if any(tags.values()):
+            shown = next(iter(tags.values())) if len(set(tags.values())) == 1 else "; ".join(f"{env}: {v or '—'}" for env, v in tags.items())
+            lines += [f"Tags on every resource of its services: {shown}.", ""]
+    rows = [
+        [f"[{name}](services/{name}.md)", env, _route_cell(inp, name, env, "page"), _route_cell(inp, name, env, "ticket"), _counts(inp, name, env)]
+        for name, env in members
+    ]
+    return [*lines, *table(["service", "environment", "page (critical)", "ticket (warning)", "conditions"], rows), ""]
 
 
 def routes(inp: DocsInput) -> list[str]:
-    rows = []
-    for name in inp.service_names():
-        for env, svc in inp.versions(name):
-            rows.append(
-                [f"[{name}](services/{name}.md)", env, svc.team, route_words(svc.routes.page), route_words(svc.routes.ticket), _counts(inp, name, env)]
-            )
-    return table(["service", "environment", "team", "page (critical)", "ticket (warning)", "conditions"], rows)
+    lines: list[str] = []
+    for team, members in _teams(inp).items():
+        lines += team_section(inp, team, members)
+    return lines[:-1]
 
 
 def alerting_resources(inp: DocsInput) -> list[str]:
@@ -124,7 +185,7 @@ def render_oncall(inp: DocsInput) -> str:
         "Who is notified for which service and environment, how to escalate, how to silence, and how to change an alert.",
         "Each service's page lists every alert with its thresholds and what to do.",
         "",
-        "## Routes",
+        "## Routes by team",
         "",
         *routes(inp),
         "",
