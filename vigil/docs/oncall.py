@@ -5,7 +5,8 @@ from __future__ import annotations
 from spec.routes import Severity
 from spec.teams import Team
 
-from ..routing import is_alarm, is_monitor
+from ..routing import is_alarm, is_monitor, is_sentry_alert
+from .maintenance import when_words
 from .model import DocsInput
 from .service_page import HEADER
 from .words import code, route_words, table
@@ -30,6 +31,14 @@ def _counts(inp: DocsInput, name: str, env: str) -> str:
     for slo in svc.slos:
         for tier in slo.burn_rate:
             counts[tier.severity] += 1
+    sentry = svc.sources.sentry
+    if sentry is not None and any("sentry" in s.backends for s in inp.stacks_of(env)):
+        rules = [r for r in (sentry.new_issues, sentry.regressions) if r.enabled]
+        levels = [sentry.errors.severity(level) for level, _ in sentry.errors.levels()] if sentry.errors.enabled else []
+        for rule in rules:
+            own, counts[rule.severity] = (own + 1, counts[rule.severity]) if rule.own_route else (own, counts[rule.severity] + 1)
+        for severity in levels:
+            own, counts[severity] = (own + 1, counts[severity]) if sentry.errors.own_route else (own, counts[severity] + 1)
     return f"{counts['page']} page, {counts['ticket']} ticket" + (f", {own} to their own routes" if own else "")
 
 
@@ -95,12 +104,32 @@ def routes(inp: DocsInput) -> list[str]:
 
 
 def alerting_resources(inp: DocsInput) -> list[str]:
+    sentry = any("sentry" in stack.backends for stack in inp.stacks)
     rows = []
     for stack in inp.stacks:
         monitors = [r for r in stack.plan.resources if is_monitor(r)]
         alarms = [r for r in stack.plan.resources if is_alarm(r)]
-        rows.append([code(stack.stack), stack.environment, str(len(monitors)), str(len(alarms))])
-    return table(["stack", "environment", "Datadog monitors", "CloudWatch alarms"], rows)
+        rules = [r for r in stack.plan.resources if is_sentry_alert(r)]
+        rows.append([code(stack.stack), stack.environment, str(len(monitors)), str(len(alarms)), *([str(len(rules))] if sentry else [])])
+    return table(["stack", "environment", "Datadog monitors", "CloudWatch alarms", *(["Sentry alerts"] if sentry else [])], rows)
+
+
+def maintenance_windows(inp: DocsInput) -> list[str]:
+    """Every window of the catalog, by service and environment; empty when there are none."""
+    rows = [
+        [f"[{name}](services/{name}.md#maintenance-{w.name})", env, w.name, w.description or "—", when_words(w)]
+        for name in inp.service_names()
+        for env, svc in inp.versions(name)
+        for w in svc.maintenance
+    ]
+    if not rows:
+        return []
+    return [
+        "Scheduled in the catalog (Datadog downtimes, CloudWatch alarm mute rules):",
+        "",
+        *table(["service", "environment", "window", "why", "when"], rows),
+        "",
+    ]
 
 
 SEVERITY = """\
@@ -122,11 +151,19 @@ Escalation:
 4. In environments other than prod, the page route usually points at a chat channel: nobody is woken up for dev.
 """
 
-SILENCE = """\
+SILENCE_PLANNED = """\
 ## Silencing alerts
 
-Silence for a bounded time, with a reason, and never by editing the catalog (that would change the reviewed spec
-and hide the alert for everyone, in every environment).
+Planned work (patching, migrations, a month-end batch) gets a **maintenance window** in the catalog: a one-off or
+recurring window under the service's `maintenance` (or `environments.<env>.maintenance` for one environment), reviewed
+like any other change. Datadog mutes the service's monitors in that environment (a downtime schedule); CloudWatch mutes
+the actions of its alarms (alarm mute rules); alarms and monitors keep evaluating. What cannot be muted: Route 53 keeps
+probing, SLOs keep counting errors against the budget, and Sentry alerts are not muted (see docs/spec.md).
+"""
+
+SILENCE = """\
+For anything unplanned, silence for a bounded time, with a reason, and never by editing the catalog's thresholds (that
+would change the reviewed spec and hide the alert for everyone, in every environment).
 
 **Datadog** — schedule a downtime:
 
@@ -194,6 +231,8 @@ def render_oncall(inp: DocsInput) -> str:
         *alerting_resources(inp),
         "",
         SEVERITY,
+        SILENCE_PLANNED,
+        *maintenance_windows(inp),
         SILENCE,
         CHANGE.rstrip("\n"),
     ]
