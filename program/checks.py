@@ -81,6 +81,14 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
     out: list[Violation] = []
     if service.backends is not None and "sentry" in service.backends and service.sources.sentry is None:
         out.append(Violation(("backends",), "sentry alerts on a Sentry project: give sources.sentry {organization, project}, or leave sentry out"))
+    for window in service.maintenance:
+        if window.backends is not None and not set(window.backends) & set(backends):
+            out.append(
+                Violation(
+                    ("maintenance", window.name, "backends"),
+                    f"window {window.name} mutes only {', '.join(window.backends)}, which does not monitor the service in this stack: it would mute nothing",
+                )
+            )
     measuring: tuple[MetricBackend, ...] = tuple(b for b in ("datadog", "aws") if b in backends)  # Sentry measures no signal
     if not measuring:  # a Sentry-only service: its alerts, SLOs and checks would be dropped without a word
         only = "only Sentry monitors the service in this stack, and Sentry alerts on its issues and error count alone"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import SpecError, SpecErrors, format_path, from_validation_error
 from .overlay import merge, merged_marks
+from .routes import Severity
 from .service import Service, ServiceFile
 from .teams import TEAM_FILE_NAMES, Team, TeamFile, TeamsDocument
 from .units import Duration
@@ -54,12 +55,12 @@ class Catalog:
             return _place(team.document, environment, path, team.prefix)
         return _place(document, environment, path)
 
-    def inherits_route(self, service: str, environment: str, severity: str) -> bool:
+    def inherits_route(self, service: str, environment: str, severity: Severity) -> bool:
         """Whether the service's route of that severity, in that environment, is its team's (it writes none itself)."""
         document = self.documents[service]
         data = merge(document.data, {"environments": None, **_overlay(document, environment)})
         team = self.teams.get(environment, {}).get(str(data.get("team")))
-        return team is not None and team.routes.get(severity) is not None and not _has_route(data, severity)  # type: ignore[arg-type]
+        return team is not None and team.routes.get(severity) is not None and not _has_route(data, severity)
 
     def for_environment(self, environment: str) -> list[Service]:
         if environment not in self.services:

@@ -26,7 +26,9 @@ class Service(SpecModel):
     """A service as one environment sees it: the base spec with that environment's overlay merged in."""
 
     service: Name = Field(description="Unique across the catalog; used in names, tags and queries")
-    team: Name
+    team: Name = Field(
+        description="The owning team; once the catalog declares teams (teams.yaml), one of them: the service inherits its routes and tags"
+    )
     description: Optional[str] = None
     backends: Optional[list[Backend]] = Field(
         default=None,

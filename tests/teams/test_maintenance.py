@@ -141,3 +141,9 @@ def test_the_downtime_rules() -> None:
         monitor_identifier = type("Ids", (), {"monitor_tags": ["env:prod"]})()
 
     assert downtime_problems(Args()) == ["one-time end 2030-03-01T21:00:00+00:00 must come after its start 2030-03-02T01:00:00+00:00"]
+
+
+def test_a_window_muting_only_backends_that_do_not_monitor_the_service_is_an_error(tmp_path: Path) -> None:
+    web = service(backends=["datadog"], maintenance=[{**WEEKLY, "backends": ["aws"]}])
+    found = problems(project(tmp_path, {"web.yaml": web}, ("datadog", "aws")))
+    assert any("maintenance[0].backends: " in e and "mutes only aws, which does not monitor the service in this stack" in e for e in found), found
