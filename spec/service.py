@@ -112,13 +112,10 @@ class Service(SpecModel):
         return used
 
     def all_routes(self) -> list[Route]:
-        """Every route the service may notify: its routes, then the alerts' own."""
+        """Every route its monitors and alarms may notify: the service's routes, then the alerts' own (Sentry's alerts
+        read only the Sentry targets of theirs)."""
         found = [route for route in (self.routes.page, self.routes.ticket) if route is not None]
-        found += [t.own_route for _, t in self.alerts.items() if t.own_route is not None]
-        sentry = self.sources.sentry
-        if sentry is not None:
-            found += [r for r in (sentry.new_issues.own_route, sentry.regressions.own_route, sentry.errors.own_route) if r is not None]
-        return found
+        return found + [t.own_route for _, t in self.alerts.items() if t.own_route is not None]
 
     @model_validator(mode="after")
     def _routes_defined(self, info: ValidationInfo) -> "Service":
