@@ -173,12 +173,13 @@ def _validate(
 
 def _inherit(data: dict[str, Any], teams: dict[str, Team], declared: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The service's data with its team's routes (per severity) and tags (per key) under its own, and the context the
-    service's validation reads: its team, to say where routes could have come from; a declared team that is itself
-    invalid (its own problems are reported) leaves the service's routes unchecked rather than report them twice."""
+    service's validation reads: its team, to say where routes could have come from. A team that is declared but
+    invalid, or unknown where teams are declared (both reported on their own), leaves the service's routes unchecked
+    rather than report problems that fixing the team solves."""
     name = data.get("team")
     team = teams.get(name) if isinstance(name, str) else None
     if team is None:
-        return data, {"team_invalid": name in set(declared)}
+        return data, {"team_invalid": bool(set(declared))}
     out = dict(data)
     routes = out.get("routes", {})
     if isinstance(routes, dict):
