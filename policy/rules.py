@@ -36,6 +36,8 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 DATADOG_NOTIFYING = (MONITOR, SYNTHETICS)
+SENTRY_ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert"
+SENTRY_METRIC_ALERT = "sentry:index/sentryMetricAlert:SentryMetricAlert"
 
 # Types that take tags: they must carry team, service and env even when the program forgot the `tags` input.
 TAGGABLE = frozenset(
@@ -196,6 +198,17 @@ def routes_somewhere(res: Resource, org: Org) -> list[str]:
     return []
 
 
+def sentry_alerts_notify(res: Resource, org: Org) -> list[str]:
+    """A Sentry issue alert has an action; every trigger of a Sentry metric alert has one (Sentry accepts a trigger
+    without actions, which notifies nobody)."""
+    if res.type == SENTRY_ISSUE_ALERT and not _seq(res.props.get("actions")):
+        return [f"{res.name}: the Sentry issue alert has no action: nobody hears it"]
+    if res.type == SENTRY_METRIC_ALERT:
+        triggers = [t for t in _seq(res.props.get("triggers")) if isinstance(t, Mapping)]
+        return [f"{res.name}: the {t.get('label')} trigger has no action: nobody hears it" for t in triggers if not _seq(t.get("actions"))]
+    return []
+
+
 def prod_critical_pages(res: Resource, org: Org) -> list[str]:
     """In production, a critical alert notifies the page route when it fires."""
     if environment(res) not in org.production or severity(res) != "critical":
@@ -297,6 +310,7 @@ class PolicyRule:
 
 RESOURCE_RULES: tuple[PolicyRule, ...] = (
     PolicyRule("alerts-route-somewhere", "Every monitor and synthetic test notifies a handle (alarms: see alarms-heard).", routes_somewhere),
+    PolicyRule("sentry-alerts-notify", "Every Sentry alert rule, and every trigger of one, has an action.", sentry_alerts_notify),
     PolicyRule("prod-critical-alerts-page", "Critical alerts in production notify the page route.", prod_critical_pages),
     PolicyRule("resources-tagged", "Every taggable resource is tagged with team, service and env.", tagged),
     PolicyRule("prod-logs-retained", "Production log groups have retention and are protected or retained.", prod_logs_retained),

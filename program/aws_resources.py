@@ -4,7 +4,7 @@ The walk (program/aws_walk.py) says what to declare; this file turns each declar
 resource with the right provider (per region) and safety options:
 - log groups are retained on delete always, and protected in production: logs outlive the spec;
 - anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
-- composites and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
+- composites, mute rules and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
     "composite_alarm": aws.cloudwatch.CompositeAlarm,
     "health_check": aws.route53.HealthCheck,
     "cloudwatch_dashboard": aws.cloudwatch.Dashboard,
+    "alarm_mute_rule": aws.cloudwatch.AlarmMuteRule,
 }
 
 
@@ -55,6 +56,7 @@ def declare_aws(
     parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str
 ) -> dict[str, pulumi.Input[object]]:
     declared: dict[str, pulumi.CustomResource] = {}
+    account = deployment.account_of(service)
 
     def declare(declaration: Declaration) -> Ref:
         extra: dict[str, Any] = {}
@@ -66,7 +68,7 @@ def declare_aws(
         resource = RESOURCES[declaration.kind](
             declaration.logical,
             declaration.args,
-            opts=options(parent, providers.aws(declaration.aws_region), depends_on=depends or None, **extra),
+            opts=options(parent, providers.aws(declaration.aws_region, account), depends_on=depends or None, **extra),
         )
         declared[declaration.logical] = resource
         return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))

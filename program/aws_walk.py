@@ -18,8 +18,10 @@ from monitors.aws.burn_rates import burn_rate_declarations
 from monitors.aws.composites import service_unhealthy
 from monitors.aws.health_checks import HEALTH_CHECK_REGION, health_alarm, health_check_declaration
 from monitors.aws.logs import log_declarations, log_group_args, log_group_name
+from monitors.aws.maintenance import chunks, cron_problem, mute_rule_args
+from monitors.aws.metrics import watched
 from monitors.aws.names import logical
-from monitors.aws.topics import topic_declarations
+from monitors.aws.topics import alert_topic_declarations, topic_declarations
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from signals.cloudwatch import AwsScope
@@ -56,6 +58,7 @@ def declare_service(
 
     arns: dict[str, pulumi.Input[str]] = {}  # alarms shown on the dashboard, by logical name
     page_alarms: list[Declaration] = []
+    alarms_in: dict[str, list[Declaration]] = {}  # every alarm by region, for maintenance windows
 
     def alarm(declaration: Declaration) -> None:
         ref = declare(declaration)
@@ -63,8 +66,17 @@ def declare_service(
             arns[declaration.logical] = ref.arn
         if declaration.severity == "page":
             page_alarms.append(declaration)
+        alarms_in.setdefault(declaration.aws_region, []).append(declaration)
 
-    for declaration in threshold_alarms(service, deployment, scope, topics, region):
+    alert_topics = {  # alerts with routes of their own, measured here, whose route has SNS subscribers
+        signal: {
+            severity: alert_topic_declarations(service, deployment, signal, severity, region, sns_kms_key, secret, declare)
+            for severity in sorted({threshold.severity(level) for level, _ in threshold.levels()}, key=SEVERITIES.index)
+        }
+        for signal, threshold in service.alerts.items()
+        if threshold.own_route is not None and threshold.own_route.sns and watched(signal, scope) is not None
+    }
+    for declaration in threshold_alarms(service, deployment, scope, topics, region, alert_topics):
         alarm(declaration)
 
     checks: list[tuple[str, pulumi.Input[str]]] = []
@@ -81,6 +93,22 @@ def declare_service(
     if unhealthy is not None:
         alarm(unhealthy)
         outputs["serviceUnhealthyAlarm"] = unhealthy.name
+    for window in service.maintenance:
+        if "aws" not in (window.backends or ("aws",)) or (window.recurring and cron_problem(window) is not None):
+            continue  # not muted here; or a rule cron cannot say, which the rules report at its line
+        for where in sorted(alarms_in, key=lambda r: (r != region, r)):
+            for number, names in enumerate(chunks([str(d.name) for d in alarms_in[where]]), 1):
+                suffix = [*([where] if where != region else []), *([str(number)] if number > 1 else [])]
+                declare(
+                    Declaration(
+                        "alarm_mute_rule",
+                        logical(service, "maintenance", window.name, *suffix),
+                        mute_rule_args(service, deployment, window, names, suffix),
+                        where,
+                        ("maintenance", window.name),
+                        tuple(d.logical for d in alarms_in[where] if d.name in names),
+                    )
+                )
     if service.dashboards.enabled:
         body = dashboard_body(scope, region, list(arns.values()), checks)
         name = dashboard_name(service, deployment)

@@ -11,14 +11,16 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
 from monitors.common.rules import Violation
 from monitors.datadog import rules as datadog_rules
+from monitors.sentry import rules as sentry_rules
 from signals import REGISTRY
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.model import BACKEND_NAMES, Unmeasurable
+from signals.model import Backend as MetricBackend
 from signals.slis import sli
 from spec import Service
 from spec.service import Backend
 
-from . import aws_walk, datadog_walk
+from . import aws_walk, datadog_walk, sentry_walk
 
 STAND_IN_ACCOUNT = "000000000000"
 
@@ -50,7 +52,18 @@ def recorded_aws(service: Service, deployment: Deployment) -> list[Declaration]:
     return recorded
 
 
-def _unmeasured(missing: dict[Backend, list[str]], unmeasurable: set[Backend], backends: tuple[Backend, ...]) -> str:
+def recorded_sentry(service: Service, deployment: Deployment) -> list[Declaration]:
+    recorded: list[Declaration] = []
+
+    def declare(declaration: Declaration) -> Ref:
+        recorded.append(declaration)
+        return Ref(id=f"{declaration.logical}-id", arn=f"{declaration.logical}-id")
+
+    sentry_walk.declare_service(service, deployment, declare)
+    return recorded
+
+
+def _unmeasured(missing: dict[MetricBackend, list[str]], unmeasurable: set[MetricBackend], backends: tuple[Backend, ...]) -> str:
     """`CloudWatch needs sources.aws.elasticache; Datadog needs sources.datadog`, and how to leave a backend out."""
     said = "; ".join(needs[0] if b in unmeasurable else f"{BACKEND_NAMES[b]} needs {' and '.join(needs)}" for b, needs in missing.items())
     keep = [b for b in backends if b not in missing]
@@ -66,15 +79,32 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
         stack = ", ".join(deployment.backends)
         return [Violation(("backends",), f"this stack deploys only {stack}: nothing would monitor the service; add {stack} to its backends")]
     out: list[Violation] = []
+    if service.backends is not None and "sentry" in service.backends and service.sources.sentry is None:
+        out.append(Violation(("backends",), "sentry alerts on a Sentry project: give sources.sentry {organization, project}, or leave sentry out"))
+    for window in service.maintenance:
+        if window.backends is not None and not set(window.backends) & set(backends):
+            out.append(
+                Violation(
+                    ("maintenance", window.name, "backends"),
+                    f"window {window.name} mutes only {', '.join(window.backends)}, which does not monitor the service in this stack: it would mute nothing",
+                )
+            )
+    measuring: tuple[MetricBackend, ...] = tuple(b for b in ("datadog", "aws") if b in backends)  # Sentry measures no signal
+    if not measuring:  # a Sentry-only service: its alerts, SLOs and checks would be dropped without a word
+        only = "only Sentry monitors the service in this stack, and Sentry alerts on its issues and error count alone"
+        out += [Violation(("alerts", name), f"{only}: add datadog or aws to its backends") for name, _ in service.alerts.items()]
+        out += [Violation(("slos", slo.name), f"SLO {slo.name}: {only}") for slo in service.slos]
+        out += [Violation(("health_checks", check.name), f"health check {check.name}: {only}") for check in service.health_checks]
+        return out
     for name, _ in service.alerts.items():
         signal = REGISTRY[name]
-        missing = {b: needs for b in backends if (needs := signal.missing(b, service))}
+        missing = {b: needs for b in measuring if (needs := signal.missing(b, service))}
         if missing:
             unmeasurable = {b for b in missing if isinstance(signal.on(b), Unmeasurable)}
             out.append(Violation(("alerts", name), _unmeasured(missing, unmeasurable, backends)))
     for slo in service.slos:
         kind = sli(slo)
-        missing = {b: needs for b in backends if (needs := kind.missing(b, service, slo))}
+        missing = {b: needs for b in measuring if (needs := kind.missing(b, service, slo))}
         if missing:
             unmeasurable = {b for b in missing if isinstance(kind.datadog if b == "datadog" else kind.cloudwatch, Unmeasurable)}
             out.append(Violation(("slos", slo.name), f"SLO {slo.name}: {_unmeasured(missing, unmeasurable, backends)}"))
@@ -88,6 +118,8 @@ def check_service(service: Service, deployment: Deployment) -> list[Violation]:
         violations += datadog_rules.check(service, deployment, recorded_datadog(service, deployment))
     if "aws" in backends:
         violations += aws_rules.check(service, recorded_aws(service, deployment))
+    if "sentry" in backends and service.sources.sentry is not None:
+        violations += sentry_rules.check(service, recorded_sentry(service, deployment))
     return sorted(set(violations))
 
 

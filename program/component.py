@@ -13,6 +13,7 @@ from spec import Service
 from .aws_resources import declare_aws
 from .datadog_resources import declare_datadog
 from .providers import Providers
+from .sentry_resources import declare_sentry
 
 TYPE = "vigil:index:ServiceMonitoring"
 
@@ -21,7 +22,7 @@ TYPE = "vigil:index:ServiceMonitoring"
 class ServiceMonitoringArgs:
     service: Service  # as the stack's environment sees it
     deployment: Deployment
-    providers: Providers  # children use these explicitly: one Datadog provider, one AWS provider per region
+    providers: Providers  # children use these explicitly: one Datadog provider, one Sentry, one AWS per account and region
 
 
 class ServiceMonitoring(pulumi.ComponentResource):
@@ -38,4 +39,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             outputs.update(declare_datadog(self, service, deployment, providers.datadog))
         if "aws" in backends:
             outputs.update(declare_aws(self, service, deployment, providers, deployment.region_of(service)))
+        if "sentry" in backends and service.sources.sentry is not None:
+            assert providers.sentry is not None, "make_providers creates it for every service Sentry alerts on"
+            outputs.update(declare_sentry(self, service, deployment, providers.sentry))
         self.register_outputs(outputs)

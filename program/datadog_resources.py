@@ -19,6 +19,7 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
     "slo": datadog.ServiceLevelObjective,
     "synthetic": datadog.SyntheticsTest,
     "datadog_dashboard": datadog.Dashboard,
+    "downtime": datadog.DowntimeSchedule,
 }
 
 

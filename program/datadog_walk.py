@@ -4,7 +4,7 @@ The program passes a callback that creates resources (program/datadog_resources.
 that records the arguments and returns stand-ins (program/checks.py). Same walk, same arguments.
 
 Logical names come from identities: `<service>-<signal>`, `<service>-<slo>-slo`,
-`<service>-<slo>-burn-<long window>`, `<service>-health-<check>`, `<service>-dashboard`.
+`<service>-<slo>-burn-<long window>`, `<service>-health-<check>`, `<service>-maintenance-<window>`, `<service>-dashboard`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from monitors.common.runbook import anchor
 from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
+from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitors
@@ -44,6 +45,10 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         test = synthetic_test(service, deployment, check)
         ref = declare(Declaration("synthetic", f"{service.service}-health-{check.name}", test, None, ("health_checks", check.name)))
         out[f"synthetic{check.name.title().replace('-', '')}Id"] = ref.id
+    for window in service.maintenance:
+        if "datadog" in (window.backends or ("datadog",)):
+            logical = f"{service.service}-maintenance-{window.name}"
+            declare(Declaration("downtime", logical, downtime_args(service, deployment, window), None, ("maintenance", window.name)))
     if service.dashboards.enabled and service.sources.datadog is not None:
         dashboard = service_dashboard(service, deployment, slo_ids)
         out["datadogDashboardUrl"] = declare(Declaration("datadog_dashboard", f"{service.service}-dashboard", dashboard, None, ("dashboards",))).url

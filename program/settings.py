@@ -18,10 +18,12 @@ import pulumi
 from monitors.common.context import Deployment
 from spec import Service
 from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
-from spec.service import BACKENDS, Backend
+from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
+SENTRY_SECRETS = ("sentryToken",)
+DEFAULT_SENTRY_API_URL = "https://sentry.io/api/"
 DEFAULT_DOCS_BASE_URL = "https://github.com/example/monitoring/blob/main/"
 # KMS's ways to name a key: key id (or multi-region mrk- id), alias/<name>, or the ARN of either.
 _KMS_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
@@ -48,6 +50,7 @@ class StackSettings:
     sns_kms_key: Optional[str] = None  # monitoring:snsKmsKey: KMS key (id, ARN or alias) encrypting the SNS topics
     teams: tuple[str, ...] = ()  # monitoring:teams: deploy the services of these teams (with `services`: either)
     services: tuple[str, ...] = ()  # monitoring:services: deploy these services; neither key: every service
+    sentry_api_url: str = DEFAULT_SENTRY_API_URL  # monitoring:sentryApiUrl: Sentry's API (self-hosted: https://<host>/api/)
 
     def uses(self, backend: str) -> bool:
         return backend in self.backends
@@ -104,7 +107,7 @@ def _environment(value: str) -> str:
 def _backends(value: Optional[str]) -> tuple[Backend, ...]:
     allowed = ", ".join(BACKENDS)
     try:
-        backends = json.loads(value) if value else list(BACKENDS)
+        backends = json.loads(value) if value else list(DEFAULT_BACKENDS)
     except json.JSONDecodeError:
         backends = value
     if not isinstance(backends, list) or not backends or not all(isinstance(b, str) for b in backends):
@@ -166,7 +169,16 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         sns_kms_key=_sns_kms_key(get("snsKmsKey")),
         teams=_names(get, "teams"),
         services=_names(get, "services"),
+        sentry_api_url=_sentry_api_url(get("sentryApiUrl")),
     )
+
+
+def _sentry_api_url(value: Optional[str]) -> str:
+    if not value:
+        return DEFAULT_SENTRY_API_URL
+    if not re.fullmatch(r"https://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~\-/]*)?/api/", value):
+        raise SettingsError(f"monitoring:sentryApiUrl must be Sentry's API URL, https://<host>/api/, got {value!r}")
+    return value
 
 
 def read_settings() -> StackSettings:
@@ -174,18 +186,19 @@ def read_settings() -> StackSettings:
 
 
 def required_secrets(settings: StackSettings, services: list[Service]) -> list[str]:
-    """Secret config keys the program will read: the Datadog keys when a service uses Datadog, and every
-    `endpoint_secret` of the routes of services CloudWatch monitors (their SNS subscriptions)."""
+    """Secret config keys the program will read: the Datadog keys when a service uses Datadog, the Sentry token when
+    Sentry alerts on a service, and every `endpoint_secret` of the routes of services CloudWatch monitors (their SNS
+    subscriptions)."""
     using = {backend: [s for s in services if backend in s.monitored_by(settings.backends)] for backend in BACKENDS}
+    sentry = [s for s in using["sentry"] if s.sources.sentry is not None]
     endpoints = {
         sub.endpoint_secret
         for svc in using["aws"]
-        for route in (svc.routes.page, svc.routes.ticket)
-        if route is not None
+        for route in svc.all_routes()
         for sub in route.sns
         if sub.endpoint_secret is not None
     }
-    return (list(DATADOG_SECRETS) if using["datadog"] else []) + sorted(endpoints)
+    return (list(DATADOG_SECRETS) if using["datadog"] else []) + (list(SENTRY_SECRETS) if sentry else []) + sorted(endpoints)
 
 
 def check_secrets(names: list[str]) -> None:

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union, g
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
 from .base import SpecModel
+from .routes import LEVEL_SEVERITY, AlertRoute, Route, Severity, level_severity, own_route
 from .units import Duration, Percent, Rate
 
 Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
@@ -12,6 +13,8 @@ CountFromZero = Annotated[int, Strict(), Field(ge=0, description="A count, 0 or 
 Q = TypeVar("Q", Duration, Percent, Rate, Count, CountFromZero)
 Quantity = Union[Duration, Percent, Rate, int]  # any threshold value, as parsed
 Direction = Literal["above", "below"]
+Level = Literal["critical", "warning"]
+__all__ = ["LEVEL_SEVERITY", "Alerts", "Threshold"]
 
 
 class Threshold(SpecModel, Generic[Q]):
@@ -23,12 +26,24 @@ class Threshold(SpecModel, Generic[Q]):
     priority: Optional[Annotated[int, Strict()]] = Field(
         default=None, description="Datadog monitor priority, 1 (highest) to 5; by default P1/P2 when paging, P3 for tickets"
     )
+    route: Optional[AlertRoute] = Field(
+        default=None,
+        description="Whom this alert notifies instead of the service's routes: 'page' or 'ticket' (every level notifies that "
+        "route), or targets of its own {datadog, sns, sentry} (every level notifies them, at its own severity)",
+    )
 
     @model_validator(mode="after")
     def _some(self) -> "Threshold[Q]":
         if self.critical is None and self.warning is None:
             raise ValueError("give 'critical', 'warning' or both")
         return self
+
+    def severity(self, level: str) -> Severity:
+        return level_severity(self.route, level)
+
+    @property
+    def own_route(self) -> Optional[Route]:
+        return own_route(self.route)
 
     def levels(self) -> list[tuple[str, Q]]:
         """(severity, value) pairs present, critical first."""

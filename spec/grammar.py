@@ -35,6 +35,13 @@ AWS_IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]{0,254}$"
 STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
+# IAM role ARNs (with an optional path) and STS AssumeRole's external id and session name grammars.
+ROLE_ARN_PATTERN = r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_\-/]{1,512}$"
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9+=,.@:/\-_]{2,1224}$"
+SESSION_NAME_PATTERN = r"^[A-Za-z0-9+=,.@\-_]{2,64}$"
+# Sentry organization and project slugs; environment names (no spaces or slashes, at most 64 characters).
+SENTRY_SLUG_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,49}$"
+SENTRY_ENVIRONMENT_PATTERN = r"^[^\s/]{1,64}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 # A TCP port, 1-65535 (0 is not a port one can connect to).
 PORT_PATTERN = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
@@ -56,6 +63,11 @@ PATTERN_HELP = {
     STACK_PATTERN: "a Pulumi stack such as 'org/infra/prod'",
     STACK_OUTPUT_PATTERN: "a stack output name: letters, digits and '_', starting with a letter or '_'",
     LOG_GROUP_PATTERN: "a log group name: letters, digits and . - _ / #, not starting with 'aws/'",
+    ROLE_ARN_PATTERN: "an IAM role ARN such as 'arn:aws:iam::123456789012:role/vigil-monitoring'",
+    EXTERNAL_ID_PATTERN: "an external id of 2-1224 characters: letters, digits and + = , . @ : / - _",
+    SESSION_NAME_PATTERN: "a session name of 2-64 characters: letters, digits and + = , . @ - _",
+    SENTRY_SLUG_PATTERN: "a Sentry slug: lowercase letters, digits, '-' and '_', at most 50 characters",
+    SENTRY_ENVIRONMENT_PATTERN: "a Sentry environment name: at most 64 characters, no spaces or slashes",
     HTTPS_URL_PATTERN: "an https:// URL (a port, if given, 1-65535)",
     RUNBOOK_PATTERN: "an https:// URL (a port, if given, 1-65535) or a path under docs/ ending in .md",
 }

@@ -3,7 +3,7 @@
 import re
 from typing import Any, Literal, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .alerts import Alerts
 from .base import SpecModel
@@ -11,19 +11,24 @@ from .dashboards import Dashboards
 from .grammar import NAME_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
 from .health import HealthCheck
 from .logs import Logs
-from .routes import Routes, Severity
+from .maintenance import MaintenanceWindow
+from .routes import Route, Routes, Severity
 from .slos import Slo
 from .sources import Sources
 
-Backend = Literal["datadog", "aws"]
-BACKENDS: tuple[Backend, ...] = ("datadog", "aws")
+Backend = Literal["datadog", "aws", "sentry"]
+BACKENDS: tuple[Backend, ...] = ("datadog", "aws", "sentry")
+# What a stack deploys when `monitoring:backends` is not set: Sentry is opt-in.
+DEFAULT_BACKENDS: tuple[Backend, ...] = ("datadog", "aws")
 
 
 class Service(SpecModel):
     """A service as one environment sees it: the base spec with that environment's overlay merged in."""
 
     service: Name = Field(description="Unique across the catalog; used in names, tags and queries")
-    team: Name
+    team: Name = Field(
+        description="The owning team; once the catalog declares teams (teams.yaml), one of them: the service inherits its routes and tags"
+    )
     description: Optional[str] = None
     backends: Optional[list[Backend]] = Field(
         default=None,
@@ -42,6 +47,9 @@ class Service(SpecModel):
     slos: list[Slo] = Field(default_factory=list)
     logs: Logs
     dashboards: Dashboards = Field(default_factory=Dashboards)
+    maintenance: list[MaintenanceWindow] = Field(
+        default_factory=list, description="Planned windows when the service's alerts notify nobody (per environment: write them in an overlay)"
+    )
 
     @field_validator("tags")
     @classmethod
@@ -65,7 +73,7 @@ class Service(SpecModel):
             raise ValueError("backends repeat")
         return backends
 
-    @field_validator("health_checks", "slos")
+    @field_validator("health_checks", "slos", "maintenance")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         names = [item.name for item in items]
@@ -74,24 +82,53 @@ class Service(SpecModel):
             raise ValueError(f"names repeat: {', '.join(repeated)}")
         return sorted(items, key=lambda item: item.name)
 
-    @model_validator(mode="after")
-    def _routes_defined(self) -> "Service":
+    def alert_route(self, signal: str, level: str) -> tuple[Severity, Optional[Route]]:
+        """Whom one level of an alert notifies: its severity (priority, roll-ups) and the route it reaches — the
+        alert's own targets when it names them, else the service's route of that severity (maybe its team's)."""
+        threshold = getattr(self.alerts, signal)
+        severity = threshold.severity(level)
+        return severity, threshold.own_route or self.routes.get(severity)
+
+    def routes_used(self) -> dict[Severity, list[str]]:
+        """Which parts of the spec notify each of the service's routes (alerts with targets of their own use none)."""
         used: dict[Severity, list[str]] = {"page": [], "ticket": []}
         for name, threshold in self.alerts.items():
-            if threshold.critical is not None:
-                used["page"].append(f"alerts.{name}.critical")
-            if threshold.warning is not None:
-                used["ticket"].append(f"alerts.{name}.warning")
+            if threshold.own_route is None:
+                for level, _ in threshold.levels():
+                    used[threshold.severity(level)].append(f"alerts.{name}.{level}")
         for check in self.health_checks:
             used[check.severity].append(f"health_checks.{check.name}")
         for slo in self.slos:
             for tier in slo.burn_rate:
                 used[tier.severity].append(f"slos.{slo.name}.burn_rate.{tier.long}")
-        for severity, users in used.items():
+        sentry = self.sources.sentry
+        if sentry is not None:
+            for key, rule in (("new_issues", sentry.new_issues), ("regressions", sentry.regressions)):
+                if rule.enabled and rule.own_route is None:
+                    used[rule.severity].append(f"sources.sentry.{key}")
+            if sentry.errors.enabled and sentry.errors.own_route is None:
+                for level, _ in sentry.errors.levels():
+                    used[sentry.errors.severity(level)].append(f"sources.sentry.errors.{level}")
+        return used
+
+    def all_routes(self) -> list[Route]:
+        """Every route its monitors and alarms may notify: the service's routes, then the alerts' own (Sentry's alerts
+        read only the Sentry targets of theirs)."""
+        found = [route for route in (self.routes.page, self.routes.ticket) if route is not None]
+        return found + [t.own_route for _, t in self.alerts.items() if t.own_route is not None]
+
+    @model_validator(mode="after")
+    def _routes_defined(self, info: ValidationInfo) -> "Service":
+        context = info.context or {}
+        if context.get("team_invalid"):
+            return self  # its team's own problems are reported; its routes are unknown until they are fixed
+        team = context.get("team")
+        for severity, users in self.routes_used().items():
             if users and self.routes.get(severity) is None:
+                nor = f", nor by team '{team}'" if team else ""
                 raise ValueError(
                     f"route '{severity}' is used by {', '.join(users[:3])}{' …' if len(users) > 3 else ''} "
-                    f"but not defined under routes"
+                    f"but not defined under routes{nor}"
                 )
         return self
 

@@ -14,12 +14,19 @@ from .grammar import (
     APM_SERVICE_PATTERN,
     AWS_IDENTIFIER_PATTERN,
     AWS_REGION_PATTERN,
+    EXTERNAL_ID_PATTERN,
     LOAD_BALANCER_PATTERN,
+    ROLE_ARN_PATTERN,
+    SENTRY_ENVIRONMENT_PATTERN,
+    SENTRY_SLUG_PATTERN,
+    SESSION_NAME_PATTERN,
     SPAN_PATTERN,
     STACK_OUTPUT_PATTERN,
     STACK_PATTERN,
     TARGET_GROUP_PATTERN,
 )
+from .routes import AlertRoute, Route, Severity, level_severity, own_route
+from .units import Duration, Rate
 
 RDS_INSTANCE_PATTERN = r"^[a-zA-Z][a-zA-Z0-9-]{0,62}$"
 CACHE_CLUSTER_PATTERN = r"^[a-zA-Z][a-zA-Z0-9-]{0,49}$"
@@ -81,8 +88,37 @@ class ElastiCacheSource(SpecModel):
     cluster: CacheCluster = Field(description="Cache cluster id, or {output: name}")  # type: ignore[valid-type]
 
 
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to: aws, aws-cn or aws-us-gov."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class AwsAccount(SpecModel):
+    """Another AWS account, reached by assuming a role in it: one provider per account and region."""
+
+    role_arn: str = Field(pattern=ROLE_ARN_PATTERN, description="Role to assume in that account, e.g. arn:aws:iam::123456789012:role/vigil-monitoring")
+    external_id: Optional[str] = Field(default=None, pattern=EXTERNAL_ID_PATTERN, description="External id the role's trust policy requires")
+    session_name: Optional[str] = Field(default=None, pattern=SESSION_NAME_PATTERN, description="Session name shown in CloudTrail; default vigil")
+
+    @property
+    def id(self) -> str:
+        """The 12-digit account id, from the role's ARN."""
+        return self.role_arn.split(":")[4]
+
+    @property
+    def partition(self) -> str:
+        return self.role_arn.split(":")[1]
+
+
 class AwsSource(SpecModel):
     region: str = Field(default="us-east-1", pattern=AWS_REGION_PATTERN)
+    account: Optional[AwsAccount] = Field(
+        default=None, description="Another AWS account, by the role to assume in it; default: the stack's credentials' account"
+    )
     from_stack: Optional[str] = Field(
         default=None, pattern=STACK_PATTERN, description="Pulumi stack whose outputs `{output: name}` values read, e.g. org/infra/prod"
     )
@@ -110,9 +146,78 @@ class AwsSource(SpecModel):
             raise ValueError(
                 f"{', '.join(outputs)} read stack outputs: name the stack with 'from_stack' (e.g. org/infra/prod)"
             )
+        if self.account is not None and self.account.partition != partition_of(self.region):
+            raise ValueError(
+                f"account role {self.account.role_arn} is in partition {self.account.partition}, but region {self.region} "
+                f"is in {partition_of(self.region)}"
+            )
         return self
+
+
+class SentryIssueRule(SpecModel):
+    """A Sentry issue alert: fires once per issue, at most every `frequency`."""
+
+    enabled: bool = Field(default=True, description="false: no such alert")
+    route: AlertRoute = Field(default="ticket", description="page, ticket, or targets of its own {sentry: [...]}")
+    frequency: Duration = Field(default=Duration(30 * 60_000), description="Notify at most this often per issue (Sentry: 5m to 30d)")
+
+    @property
+    def severity(self) -> Severity:
+        return level_severity(self.route, "warning")
+
+    @property
+    def own_route(self) -> Optional[Route]:
+        return own_route(self.route)
+
+
+class SentryErrors(SpecModel):
+    """A Sentry metric alert on the number of error events: critical pages, warning tickets, like every alert."""
+
+    enabled: bool = Field(default=True, description="false: no error-count alert")
+    critical: Optional[Rate] = Field(default=None, description="Errors per unit of time that page, e.g. 50/m")
+    warning: Optional[Rate] = Field(default=None, description="Errors per unit of time that open a ticket, e.g. 100/h")
+    window: Duration = Field(default=Duration(3_600_000), description="Counted over: 1m, 5m, 10m, 15m, 30m, 1h, 2h, 4h or 1d")
+    route: Optional[AlertRoute] = Field(default=None, description="page, ticket, or targets of its own, instead of the service's routes")
+
+    def severity(self, level: str) -> Severity:
+        return level_severity(self.route, level)
+
+    @property
+    def own_route(self) -> Optional[Route]:
+        return own_route(self.route)
+
+    def levels(self) -> list[tuple[str, Rate]]:
+        """(level, threshold) pairs present, critical first."""
+        return [(level, value) for level, value in (("critical", self.critical), ("warning", self.warning)) if value is not None]
+
+    @model_validator(mode="after")
+    def _levels(self) -> "SentryErrors":
+        if self.enabled and self.critical is None and self.warning is None:
+            raise ValueError("give 'critical', 'warning' or both (or enabled: false)")
+        if self.critical is not None and self.warning is not None and not self.warning < self.critical:
+            raise ValueError(f"warning ({self.warning}) must be below critical ({self.critical}): the alert fires above its thresholds")
+        return self
+
+
+def _default_errors() -> SentryErrors:
+    """A ticket when more than 100 errors arrive in an hour: a starting point to tune, never a page by default."""
+    return SentryErrors(warning=Rate(100, "h"))
+
+
+class SentrySource(SpecModel):
+    """The service's Sentry project: issue alerts for new and regressed issues, and a metric alert on the error count."""
+
+    organization: str = Field(pattern=SENTRY_SLUG_PATTERN, description="Sentry organization slug")
+    project: str = Field(pattern=SENTRY_SLUG_PATTERN, description="Sentry project slug")
+    environment: Optional[str] = Field(
+        default=None, pattern=SENTRY_ENVIRONMENT_PATTERN, description="Sentry environment the alerts watch; default: the stack's environment"
+    )
+    new_issues: SentryIssueRule = Field(default_factory=SentryIssueRule, description="An issue is first seen")
+    regressions: SentryIssueRule = Field(default_factory=SentryIssueRule, description="A resolved issue comes back")
+    errors: SentryErrors = Field(default_factory=_default_errors, description="Error events counted over a window; default: ticket above 100/h")
 
 
 class Sources(SpecModel):
     datadog: Optional[DatadogSource] = None
     aws: Optional[AwsSource] = None
+    sentry: Optional[SentrySource] = Field(default=None, description="Sentry project (only for stacks that deploy the sentry backend)")

@@ -176,7 +176,7 @@ def test_policy_pack_declares_every_rule_and_pins_its_requirements() -> None:
     main = (ROOT / "policy/__main__.py").read_text()
     assert "rules.RESOURCE_RULES" in main and "rules.STACK_RULES" in main
     names = [r.name for r in rules.RESOURCE_RULES] + [name for name, _, _ in rules.STACK_RULES]
-    assert len(set(names)) == len(names) == 7
+    assert len(set(names)) == len(names) == 8
     requirements = (ROOT / "policy/requirements.txt").read_text()
     assert "pulumi-policy==1.21.0" in requirements and "\npulumi==" in requirements
     assert "pulumi-policy" not in (ROOT / "requirements.txt").read_text()

@@ -101,9 +101,9 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from spec.schema import service_schema
+    from spec.schema import SCHEMAS
 
-    sys.stdout.write(json.dumps(service_schema(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(SCHEMAS[args.kind](), indent=2) + "\n")
     return EXIT_OK
 
 
@@ -196,6 +196,9 @@ def parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=_docs)
 
     schema = verbs.add_parser("schema", help="print the JSON Schema of a catalog file")
+    schema.add_argument(
+        "kind", nargs="?", choices=("service", "teams"), default="service", help="a service file (default) or the teams file"
+    )
     schema.set_defaults(run=_schema)
 
     diff = verbs.add_parser(

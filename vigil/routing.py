@@ -21,6 +21,15 @@ if TYPE_CHECKING:  # types only: the diff imports this module without paying for
 # Datadog resources that notify through `@handles` in their message.
 DATADOG_NOTIFYING = ("datadog:index/monitor:Monitor", "datadog:index/syntheticsTest:SyntheticsTest")
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+SENTRY_ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert"
+SENTRY_METRIC_ALERT = "sentry:index/sentryMetricAlert:SentryMetricAlert"
+# Sentry issue-alert actions by rule id: how each names its target (the metric alert's say type and target).
+_SENTRY_ACTIONS = {
+    "sentry.mail.actions.NotifyEmailAction": lambda a: f"sentry-{str(a.get('targetType', '')).lower()}:{a.get('targetIdentifier')}",
+    "sentry.integrations.slack.notify_action.SlackNotifyServiceAction": lambda a: f"slack:{a.get('workspace')}:{a.get('channel')}",
+    "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction": lambda a: f"pagerduty:{a.get('account')}:{a.get('service')}",
+    "sentry.integrations.opsgenie.notify_action.OpsgenieNotifyTeamAction": lambda a: f"opsgenie:{a.get('account')}:{a.get('team')}",
+}
 _PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
 _BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
 _STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
@@ -42,6 +51,32 @@ def is_alarm(resource: PlannedResource) -> bool:
 
 def is_alerting(resource: PlannedResource) -> bool:
     return is_monitor(resource) or is_alarm(resource)
+
+
+def is_sentry_alert(resource: PlannedResource) -> bool:
+    """A Sentry alert rule (issue or metric alert): it notifies through Sentry's own integrations."""
+    return resource.type in (SENTRY_ISSUE_ALERT, SENTRY_METRIC_ALERT)
+
+
+def sentry_targets(resource: PlannedResource, when: Optional[str] = None) -> list[str]:
+    """Whom a Sentry alert notifies: `sentry-team:<id>`, `sentry-member:<id>`, `slack:<workspace>:<channel>`,
+    `pagerduty:<account>:<service>`, `opsgenie:<account>:<team>`. For a metric alert, `when` ('critical' or
+    'warning') keeps that trigger's targets only."""
+    found: set[str] = set()
+    if resource.type == SENTRY_ISSUE_ALERT:
+        for action in resource.inputs.get("actions") or []:
+            name = _SENTRY_ACTIONS.get(str(action.get("id")))
+            found.add(name(action) if name else str(action.get("id")))
+    else:
+        kinds = {"team": "sentry-team", "user": "sentry-member"}
+        for trigger in resource.inputs.get("triggers") or []:
+            if when is not None and trigger.get("label") != when:
+                continue
+            for action in trigger.get("actions") or []:
+                kind = kinds.get(str(action.get("targetType"))) if action.get("type") == "email" else action.get("type")
+                integration = f"{action.get('integrationId')}:" if action.get("integrationId") is not None else ""
+                found.add(f"{kind}:{integration}{action.get('targetIdentifier')}")
+    return sorted(found)
 
 
 def handles(text: str) -> list[str]:
@@ -103,10 +138,13 @@ def notified(
 ) -> list[str]:
     """Who hears when the resource alerts: `@handles` of a Datadog message (only those rendered in state `when`,
     'alert' or 'warning', if given); the endpoints of the SNS subscriptions behind an alarm's actions (a secret
-    endpoint reads `[secret]`; with `protocol`, each is prefixed by its protocol: `https:[secret]`)."""
+    endpoint reads `[secret]`; with `protocol`, each is prefixed by its protocol: `https:[secret]`); the targets of
+    a Sentry alert (sentry_targets)."""
     if is_monitor(resource):
         message = str(resource.inputs.get("message", ""))
         return handles(message_for(message, when) if when else message)
+    if is_sentry_alert(resource):
+        return sentry_targets(resource, {"alert": "critical", "warning": "warning"}.get(when or "", when))
     found: set[str] = set()
     for key in actions:
         value: Any = resource.inputs.get(key) or []

@@ -102,8 +102,9 @@ class PlanView:
     def routes_of(self, resource: PlannedResource, when: Optional[str] = None) -> list[str]:
         """Who is notified when it alerts: Datadog `@handles` in a monitor's message (with `when="alert"` or
         `"warning"`, only those its message renders in that state); for an alarm, the endpoint of every SNS
-        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint); a topic without subscriptions
-        adds nobody: a route with no subscriber is not a route."""
+        subscription of the topics in its alarm actions (`[secret]` for a secret endpoint; a topic without subscriptions
+        adds nobody: a route with no subscriber is not a route); for a Sentry alert, its targets (`sentry-team:<id>`,
+        `slack:<workspace>:<channel>`, `pagerduty:<account>:<service>`, …)."""
         return notified(self.plan, resource, when)
 
     def heard_through(self, resource: PlannedResource) -> list[str]:

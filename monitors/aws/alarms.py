@@ -20,7 +20,6 @@ from .metrics import watched
 from .names import aws_name, logical
 from .topics import notify
 
-LEVEL_SEVERITY: dict[str, Severity] = {"critical": "page", "warning": "ticket"}
 COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
 DESCRIPTION_MAX = 1024  # PutMetricAlarm AlarmDescription
 
@@ -98,8 +97,10 @@ def threshold_alarms(
     scope: AwsScope,
     topics: Mapping[Severity, pulumi.Input[str]],
     region: str,
+    alert_topics: Optional[Mapping[str, Mapping[Severity, pulumi.Input[str]]]] = None,
 ) -> list[Declaration]:
-    """Warning and critical as separate alarms, so each level routes to its own topic."""
+    """Warning and critical as separate alarms, so each level routes to its own topic: its severity's, or the topic of
+    the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own."""
     out: list[Declaration] = []
     for signal, threshold in service.alerts.items():
         seen = watched(signal, scope)
@@ -108,14 +109,16 @@ def threshold_alarms(
         seen = seen.over(threshold.window)
         evaluation = seen.evaluation
         direction = REGISTRY[signal].direction
+        own = threshold.own_route is not None
+        targets = (alert_topics or {}).get(signal, {}) if own else topics
         for level, value in threshold.levels():
-            severity = LEVEL_SEVERITY[level]
+            severity = threshold.severity(level)
             limit = seen.threshold(value)
             name = aws_name(service, deployment, signal, level)
             what = (
                 f"{service.service} ({deployment.environment}) {seen.title} {direction} {value} "
                 f"({limit:g} {seen.unit}) in {evaluation.datapoints} of {evaluation.evaluation_periods} "
-                f"periods of {evaluation.period}s; {level}, routed to {severity}"
+                f"periods of {evaluation.period}s; {level}, routed to {'its own route (' + severity + ')' if own else severity}"
             )
             args = metric_alarm_args(
                 name,
@@ -124,7 +127,7 @@ def threshold_alarms(
                 evaluation,
                 limit,
                 COMPARATOR[direction],
-                notify(topics, severity),
+                notify(targets, severity),
                 alarm_tags(service, deployment, severity),
             )
             path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)

@@ -17,6 +17,7 @@ from monitors.common.rules import Violation
 from spec import Service
 
 from . import limits as L
+from .maintenance import cron_problem
 
 ALARM_REFERENCE = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("([^"]*)"\)')
 
@@ -180,16 +181,22 @@ def check_metric_filter(args: Any) -> list[str]:
     )
 
 
-def check_subscription_filter(args: Any, region: str) -> list[str]:
-    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it)."""
+def check_subscription_filter(args: Any, region: str, account: Optional[str] = None) -> list[str]:
+    """The Datadog Forwarder is a Lambda function in the log group's own region (CloudWatch Logs requires it) and, for a
+    log group in another account (`sources.aws.account`), in that account: a Lambda is no cross-account destination."""
     put = lambda name: L.member("logs", "PutSubscriptionFilter", name)  # noqa: E731
     out = _problems(L.length_problem("subscription filter name", args.name or "", put("filterName")))
     arn = str(args.destination_arn)
-    found = re.fullmatch(r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?", arn)
+    found = re.fullmatch(r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):([0-9]{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?", arn)
     if found is None:
         out.append(f"monitoring:logForwarderArn {arn!r} is not a Lambda function ARN")
     elif found.group(1) != region:
         out.append(f"monitoring:logForwarderArn is in {found.group(1)}, but the log group is in {region}: they must share a region")
+    elif account is not None and found.group(2) != account:
+        out.append(
+            f"monitoring:logForwarderArn is in account {found.group(2)}, but the log group is in account {account} (sources.aws.account): "
+            "a subscription filter sends only to a Lambda function of its own account"
+        )
     return out
 
 
@@ -226,6 +233,48 @@ def check_health_check(args: Any) -> list[str]:
     return out
 
 
+CRON_FIELD = r"[0-9A-Z*,\-]+"
+MUTE_EXPRESSION = re.compile(rf"^cron\({CRON_FIELD}( {CRON_FIELD}){{4}}\)$|^at\([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}\)$")
+ISO_DURATION = re.compile(r"^P(?:(?P<d>[0-9]+)D)?(?:T(?:(?P<h>[0-9]+)H)?(?:(?P<m>[0-9]+)M)?)?$")
+MUTE_DURATION_MINUTES = (1, 15 * 24 * 60)  # PT1M to P15D
+MUTE_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:00Z$")
+
+
+def check_alarm_mute_rule(args: Any, alarms_here: set[str]) -> list[str]:
+    """PutAlarmMuteRule: name, description, schedule (expression, duration, time zone), at most 100 alarms of the
+    rule's own region, and no start or expire date with an at() expression."""
+    put = lambda name: L.member("cloudwatch", "PutAlarmMuteRule", name)  # noqa: E731
+    schedule_shape = L.shape("cloudwatch", "Schedule").members
+    schedule = args.rule.schedule
+    out = _problems(
+        L.length_problem("mute rule name", args.name or "", put("Name")),
+        L.length_problem("description", args.description or "", put("Description")),
+        L.length_problem("schedule expression", schedule.expression or "", schedule_shape["Expression"]),
+        L.length_problem("duration", schedule.duration or "", schedule_shape["Duration"]),
+        L.length_problem("time zone", schedule.timezone or "", schedule_shape["Timezone"]) if schedule.timezone else None,
+        L.count_problem("muted alarms", args.mute_targets.alarm_names, L.member("cloudwatch", "PutAlarmMuteRule", "MuteTargets").members["AlarmNames"]),
+    )
+    if not MUTE_EXPRESSION.fullmatch(schedule.expression or ""):
+        out.append(f"schedule expression {schedule.expression!r} is neither cron(minute hour day-of-month month day-of-week) nor at(yyyy-MM-ddThh:mm)")
+    found = ISO_DURATION.fullmatch(schedule.duration or "")
+    if found is None or not any(found.groups()):
+        out.append(f"duration {schedule.duration!r} is not an ISO 8601 duration such as PT4H or P1DT2H")
+    else:
+        minutes = int(found["d"] or 0) * 1440 + int(found["h"] or 0) * 60 + int(found["m"] or 0)
+        low, high = MUTE_DURATION_MINUTES
+        if not low <= minutes <= high:
+            out.append(f"duration {schedule.duration} is outside CloudWatch's PT1M to P15D for a mute window")
+    if (schedule.expression or "").startswith("at(") and (args.start_date or args.expire_date):
+        out.append("a one-off (at) mute rule takes no start or expire date")
+    for what, value in (("start date", args.start_date), ("expire date", args.expire_date)):
+        if value is not None and not MUTE_DATE.fullmatch(value):
+            out.append(f"{what} {value!r} must be RFC 3339 in UTC with seconds 00, e.g. 2026-01-01T00:00:00Z")
+    for name in args.mute_targets.alarm_names:
+        if name not in alarms_here:
+            out.append(f"mutes {name!r}, which is no alarm of this region")
+    return out
+
+
 def check_dashboard(name: str, body: dict[str, Any]) -> list[str]:
     """Dashboard name grammar, widget count, and every widget inside the 24-column grid."""
     out: list[str] = []
@@ -244,7 +293,7 @@ def check_dashboard(name: str, body: dict[str, Any]) -> list[str]:
     return out
 
 
-def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declaration, str]]:
+def check_declarations(declarations: Iterable[Declaration], account: Optional[str] = None) -> list[tuple[Declaration, str]]:
     declarations = list(declarations)
     alarms: dict[str, set[str]] = {}
     for d in declarations:
@@ -255,10 +304,11 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
         "composite_alarm": lambda d: check_composite_alarm(d.args, alarms.get(d.aws_region, set())),
         "log_group": lambda d: check_log_group(d.args),
         "metric_filter": lambda d: check_metric_filter(d.args),
-        "subscription_filter": lambda d: check_subscription_filter(d.args, d.aws_region),
+        "subscription_filter": lambda d: check_subscription_filter(d.args, d.aws_region, account),
         "topic": lambda d: check_topic(d.args),
         "health_check": lambda d: check_health_check(d.args),
         "cloudwatch_dashboard": lambda d: check_dashboard(str(d.name), d.document or {}),
+        "alarm_mute_rule": lambda d: check_alarm_mute_rule(d.args, alarms.get(d.aws_region, set())),
     }
     found = [(d, problem) for d in declarations if d.kind in checkers for problem in checkers[d.kind](d)]
     names = [(d.region, d.name) for d in declarations if d.kind in ("metric_alarm", "composite_alarm")]
@@ -271,12 +321,26 @@ def check_declarations(declarations: Iterable[Declaration]) -> list[tuple[Declar
 def check(service: Service, declarations: Iterable[Declaration]) -> list[Violation]:
     """Every AWS rule for one service: on what the walk declares (program/aws_walk.py), and on the spec itself."""
     declarations = list(declarations)
-    found = check_declarations(declarations)
+    account = service.sources.aws.account if service.sources.aws is not None else None
+    found = check_declarations(declarations, account.id if account is not None else None)
     violations = [Violation(d.path, f"{d.name or d.logical}: {problem}") for d, problem in found]
     silent: dict[str, list[str]] = {}  # alarms that route to a severity whose route has no SNS subscriber
+    own: dict[str, list[str]] = {}  # alarms of alerts with a route of their own that has no SNS subscriber
     for d in declarations:
         if d.severity and not d.args.alarm_actions:
-            silent.setdefault(d.severity, []).append(str(d.name))
+            threshold = getattr(service.alerts, str(d.path[1]), None) if d.path[:1] == ("alerts",) and len(d.path) > 1 else None
+            if threshold is not None and threshold.own_route is not None:
+                own.setdefault(str(d.path[1]), []).append(str(d.name))
+            else:
+                silent.setdefault(d.severity, []).append(str(d.name))
+    for signal, names in sorted(own.items()):
+        violations.append(
+            Violation(
+                ("alerts", signal, "route"),
+                f"CloudWatch alarms of this alert ({', '.join(names)}) notify its own route, which has no sns subscriber: add one, "
+                "or leave CloudWatch out with backends: [datadog]",
+            )
+        )
     for severity, names in sorted(silent.items()):
         shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
         violations.append(
@@ -300,6 +364,15 @@ def check(service: Service, declarations: Iterable[Declaration]) -> list[Violati
                 "Infrequent Access log groups support no metric filters: use STANDARD or set logs.metric_filters to []",
             )
         )
+    for window in service.maintenance:
+        if "aws" in (window.backends or ("aws",)) and window.recurring and (problem := cron_problem(window)) is not None:
+            violations.append(
+                Violation(
+                    ("maintenance", window.name, "rrule"),
+                    f"CloudWatch mute rules repeat on a cron schedule: {problem}; write a rule cron can say, or mute only Datadog "
+                    "with backends: [datadog]",
+                )
+            )
     for health in service.health_checks:
         if not 200 <= health.expect_status < 400:
             violations.append(

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from spec import Service
-from spec.routes import Severity, SnsSubscription
+from spec.routes import Route, Severity, SnsSubscription
 
 from .names import aws_name, logical
 
@@ -63,6 +63,24 @@ def subscription_args(
     )
 
 
+def _subscriptions(
+    name: str, arn: pulumi.Input[str], route: Optional[Route], region: str, path: tuple[str, ...],
+    secret: Callable[[str], pulumi.Input[str]], declare: Declare,
+) -> None:
+    for subscription in route.sns if route else []:
+        endpoint = subscription.endpoint if subscription.endpoint is not None else secret(str(subscription.endpoint_secret))
+        declare(
+            Declaration(
+                "subscription",
+                f"{name}-{subscription_key(subscription)}",
+                subscription_args(arn, subscription, endpoint),
+                region,
+                (*path, "sns"),
+                depends_on=(name,),
+            )
+        )
+
+
 def topic_declarations(
     service: Service,
     deployment: Deployment,
@@ -77,17 +95,31 @@ def topic_declarations(
     name = topic_logical(service, severity, region_suffix)
     topic = Declaration("topic", name, topic_args(service, deployment, severity, kms_key), region, ("routes", severity))
     arn = declare(topic).arn
-    route = service.routes.get(severity)
-    for subscription in route.sns if route else []:
-        endpoint = subscription.endpoint if subscription.endpoint is not None else secret(str(subscription.endpoint_secret))
-        declare(
-            Declaration(
-                "subscription",
-                f"{name}-{subscription_key(subscription)}",
-                subscription_args(arn, subscription, endpoint),
-                region,
-                ("routes", severity, "sns"),
-                depends_on=(name,),
-            )
-        )
+    _subscriptions(name, arn, service.routes.get(severity), region, ("routes", severity), secret, declare)
+    return arn
+
+
+def alert_topic_declarations(
+    service: Service,
+    deployment: Deployment,
+    signal: str,
+    severity: Severity,
+    region: str,
+    kms_key: Optional[str],
+    secret: Callable[[str], pulumi.Input[str]],
+    declare: Declare,
+) -> pulumi.Input[str]:
+    """The topic of an alert with a route of its own, per severity its levels notify (so a paging level's topic is
+    named for paging, as organisation policies read it): `api-cpu-page-topic`, AWS name `api-prod-cpu-page`."""
+    route = getattr(service.alerts, signal).own_route
+    name = logical(service, signal, severity, "topic")
+    args = aws.sns.TopicArgs(
+        name=aws_name(service, deployment, signal, severity),
+        display_name=f"{service.service} {deployment.environment} {signal} {severity}",
+        kms_master_key_id=kms_key,
+        tags={**deployment.tags(service), "severity": severity, "alert": signal},
+    )
+    path = ("alerts", signal, "route")
+    arn = declare(Declaration("topic", name, args, region, path)).arn
+    _subscriptions(name, arn, route, region, path, secret, declare)
     return arn

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from spec import Service
-from spec.service import BACKENDS, Backend
+from spec.service import DEFAULT_BACKENDS, Backend
+from spec.sources import AwsAccount
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Deployment:
     docs_base_url: str = "https://github.com/example/monitoring/blob/main/"
     log_forwarder_arn: Optional[str] = None
     default_region: str = "us-east-1"  # monitoring:awsRegion, for services whose spec names no region
-    backends: tuple[Backend, ...] = BACKENDS  # monitoring:backends: what the stack deploys
+    backends: tuple[Backend, ...] = DEFAULT_BACKENDS  # monitoring:backends: what the stack deploys
 
     def backends_of(self, service: Service) -> tuple[Backend, ...]:
         """The backends that monitor `service` in this stack: the stack's, narrowed by the service's `backends`."""
@@ -25,6 +26,10 @@ class Deployment:
     def region_of(self, service: Service) -> str:
         """The AWS region a service's CloudWatch resources live in: its spec's, else the stack's."""
         return service.sources.aws.region if service.sources.aws else self.default_region
+
+    def account_of(self, service: Service) -> Optional[AwsAccount]:
+        """The AWS account a service's CloudWatch resources live in, when its spec names one (else the stack's)."""
+        return service.sources.aws.account if service.sources.aws else None
 
     def tags(self, service: Service) -> dict[str, str]:
         """The tags every resource carries: service, team, env, managed-by, then the spec's own."""

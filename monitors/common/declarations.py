@@ -23,9 +23,11 @@ AwsKind = Literal[
     "composite_alarm",
     "health_check",
     "cloudwatch_dashboard",
+    "alarm_mute_rule",
 ]
-DatadogKind = Literal["monitor", "slo", "synthetic", "datadog_dashboard"]
-Kind = Literal[AwsKind, DatadogKind]
+DatadogKind = Literal["monitor", "slo", "synthetic", "datadog_dashboard", "downtime"]
+SentryKind = Literal["sentry_issue_alert", "sentry_metric_alert"]
+Kind = Literal[AwsKind, DatadogKind, SentryKind]
 
 
 # The argument holding each kind's fixed cloud name (health checks, subscriptions and Datadog resources have none:
@@ -38,6 +40,7 @@ NAME_ARGUMENT: dict[str, str] = {
     "metric_alarm": "name",
     "composite_alarm": "alarm_name",
     "cloudwatch_dashboard": "dashboard_name",
+    "alarm_mute_rule": "name",
 }
 
 
@@ -46,7 +49,7 @@ class Declaration:
     kind: Kind
     logical: str  # Pulumi logical name, unique in the stack
     args: Any  # the provider SDK's ...Args
-    region: Optional[str]  # AWS region; None for Datadog
+    region: Optional[str]  # AWS region; None for Datadog and Sentry
     path: PathKey  # where in the service spec it comes from (violations point there)
     depends_on: tuple[str, ...] = ()  # logical names that must exist first (alarms a composite names)
     document: Any = None  # the structured form of a serialised argument (a dashboard body), for the rules

@@ -11,7 +11,7 @@ from typing import Optional
 from monitors.common.context import Deployment
 from monitors.common.runbook import alert_doc_url, runbook_url
 from spec import Service
-from spec.routes import Severity
+from spec.routes import Route, Severity
 
 # A Datadog @-handle as it appears inside a message (the spec's Handle grammar, found in running text).
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
@@ -56,11 +56,17 @@ def threshold_message(
     warning: Optional[Level],
     section: str,
     no_data: bool,
+    own_route: Optional[Route] = None,
 ) -> str:
-    """Message of a threshold monitor; `relation` is 'above' or 'below'."""
+    """Message of a threshold monitor; `relation` is 'above' or 'below'. An alert with a route of its own notifies
+    its handles at every level; otherwise each level notifies the service's route of its severity."""
+
+    def handles_of(severity: Severity) -> list[str]:
+        return list(own_route.datadog) if own_route is not None else route_handles(service, severity)
+
     head = f"{service.service} ({deployment.environment}): {title} is {{{{value}}}}{unit}, {relation} its threshold."
     parts = [head]
-    alert_handles = route_handles(service, alert.severity)
+    alert_handles = handles_of(alert.severity)
     parts.append(
         block(
             "is_alert",
@@ -71,7 +77,7 @@ def threshold_message(
     )
     told = list(alert_handles)
     if warning is not None:
-        warning_handles = route_handles(service, warning.severity)
+        warning_handles = handles_of(warning.severity)
         parts.append(
             block(
                 "is_warning",

@@ -20,6 +20,7 @@ from spec.alerts import Alerts
 from spec.slos import Slo
 from spec.units import Duration
 
+from .downtimes import downtime_problems
 from .messages import HANDLE
 
 # The builders' ...Args type every field as a pulumi.Input (value, awaitable or Output); the builders fill them
@@ -288,8 +289,9 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
                     key = "warning"  # a warning-only alert is the monitor's critical level
                 target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
                 _add(violations, target, [f"{Alerts.direction(name)} alert {name}: {m}" for m in messages])
-            severity = "page" if threshold.critical is not None else "ticket"
-            _add(violations, ("routes", severity), [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
+            level = "critical" if threshold.critical is not None else "warning"
+            target = (*path[:2], "route") if threshold.own_route is not None else ("routes", threshold.severity(level))
+            _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
         elif declaration.kind == "slo":
             slo = slos[str(path[1])]
             for key, messages in slo_problems(args, known).items():
@@ -310,4 +312,7 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             _add(violations, ("routes", check_.severity), [f"health check {check_.name}: {m}" for m in message_problems(str(args.message), links)])
         elif declaration.kind == "datadog_dashboard":
             _add(violations, ("dashboards",), [f"dashboard: {m}" for m in dashboard_problems(args)])
+        elif declaration.kind == "downtime":
+            _add(violations, path, [f"downtime {declaration.logical}: {m}" for m in downtime_problems(args)])
+            _add(violations, ("tags",), tag_problems(args.monitor_identifier.monitor_tags))
     return sorted(set(violations))

@@ -79,11 +79,11 @@ def threshold_monitor(
     span = threshold.window or realisation.window
     evaluation = window(span)
     if threshold.critical is not None:
-        alert = _level("page", threshold.critical, realisation, span)
-        warning = _level("ticket", threshold.warning, realisation, span) if threshold.warning is not None else None
+        alert = _level(threshold.severity("critical"), threshold.critical, realisation, span)
+        warning = _level(threshold.severity("warning"), threshold.warning, realisation, span) if threshold.warning is not None else None
     else:
         assert threshold.warning is not None  # a threshold has critical, warning or both
-        alert, warning = _level("ticket", threshold.warning, realisation, span), None
+        alert, warning = _level(threshold.severity("warning"), threshold.warning, realisation, span), None
     section = anchor(name)
     comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
@@ -91,7 +91,8 @@ def threshold_monitor(
         type="log alert" if is_log else "query alert",
         query=monitor_query(realisation, expression, evaluation, comparator, alert.value),
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, alert, warning, section, realisation.notify_no_data
+            service, deployment, signal.title, realisation.unit, signal.direction, alert, warning, section, realisation.notify_no_data,
+            threshold.own_route,
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
             critical=alert.value,

@@ -78,7 +78,7 @@ def test_leaving_the_backend_out_makes_it_valid(tmp_path: Path, capsys: pytest.C
 
 @pytest.mark.parametrize(
     ("backends", "message"),
-    [([], "at least 1 item"), (["aws", "aws"], "backends repeat"), (["gcp"], "'datadog' or 'aws'")],
+    [([], "at least 1 item"), (["aws", "aws"], "backends repeat"), (["gcp"], "'datadog', 'aws' or 'sentry'")],
 )
 def test_bad_backends_are_errors_at_their_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], backends: list[str], message: str) -> None:
     code, errors = validate(tmp_path, capsys, backends=backends, sources={"datadog": {"apm_service": "shop"}})

@@ -7,6 +7,7 @@ from typing import Optional
 from monitors.common.runbook import anchor
 from signals import REGISTRY
 from spec import Service
+from spec.alerts import LEVEL_SEVERITY
 
 from .model import DocsInput
 from .sections import Cell, deployed_as, per_environment, steps
@@ -47,12 +48,17 @@ def _window(signal: str) -> Cell:
     return get
 
 
-def _route(signal: str, level: str, severity: str) -> Cell:
+def _route(signal: str, level: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = getattr(svc.alerts, signal, None)
         if threshold is None or getattr(threshold, level) is None:
             return None
-        return route_words(svc.routes.get(severity))  # type: ignore[arg-type]
+        severity, route = svc.alert_route(signal, level)
+        if threshold.own_route is not None:
+            return f"its own route: {route_words(route)}"
+        if severity != LEVEL_SEVERITY[level]:
+            return f"the {severity} route: {route_words(route)}"
+        return route_words(route)
 
     return get
 
@@ -106,8 +112,8 @@ def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
             ("critical (pages)", _threshold(signal, "critical")),
             ("warning (ticket)", _threshold(signal, "warning")),
             ("evaluated over", _window(signal)),
-            ("critical notifies", _route(signal, "critical", "page")),
-            ("warning notifies", _route(signal, "warning", "ticket")),
+            ("critical notifies", _route(signal, "critical")),
+            ("warning notifies", _route(signal, "warning")),
         ],
     )
     lines += ["", *deployed_as(inp, name, anchor(signal)), "", *steps(doc.steps), ""]

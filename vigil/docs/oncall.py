@@ -2,44 +2,134 @@
 
 from __future__ import annotations
 
-from ..routing import is_alarm, is_monitor
+from spec.routes import Severity
+from spec.teams import Team
+
+from ..routing import is_alarm, is_monitor, is_sentry_alert
+from .maintenance import when_words
 from .model import DocsInput
 from .service_page import HEADER
 from .words import code, route_words, table
 
 
 def _counts(inp: DocsInput, name: str, env: str) -> str:
-    """How many alert conditions go to each route in an environment (from the spec)."""
+    """How many alert conditions go to each route in an environment (from the spec); alerts with routes of their own
+    are counted apart."""
     svc = inp.service(name, env)
     if svc is None:
         return "—"
-    page = sum(t.critical is not None for _, t in svc.alerts.items())
-    ticket = sum(t.warning is not None for _, t in svc.alerts.items())
+    counts = {"page": 0, "ticket": 0}
+    own = 0
+    for _, threshold in svc.alerts.items():
+        for level, _ in threshold.levels():
+            if threshold.own_route is not None:
+                own += 1
+            else:
+                counts[threshold.severity(level)] += 1
     for check in svc.health_checks:
-        page, ticket = (page + 1, ticket) if check.severity == "page" else (page, ticket + 1)
+        counts[check.severity] += 1
     for slo in svc.slos:
         for tier in slo.burn_rate:
-            page, ticket = (page + 1, ticket) if tier.severity == "page" else (page, ticket + 1)
-    return f"{page} page, {ticket} ticket"
+            counts[tier.severity] += 1
+    sentry = svc.sources.sentry
+    if sentry is not None and any("sentry" in s.backends for s in inp.stacks_of(env)):
+        rules = [r for r in (sentry.new_issues, sentry.regressions) if r.enabled]
+        levels = [sentry.errors.severity(level) for level, _ in sentry.errors.levels()] if sentry.errors.enabled else []
+        for rule in rules:
+            own, counts[rule.severity] = (own + 1, counts[rule.severity]) if rule.own_route else (own, counts[rule.severity] + 1)
+        for severity in levels:
+            own, counts[severity] = (own + 1, counts[severity]) if sentry.errors.own_route else (own, counts[severity] + 1)
+    return f"{counts['page']} page, {counts['ticket']} ticket" + (f", {own} to their own routes" if own else "")
+
+
+def _route_cell(inp: DocsInput, name: str, env: str, severity: Severity) -> str:
+    svc = inp.service(name, env)
+    assert svc is not None
+    words = route_words(svc.routes.get(severity))
+    return f"{words} (the team's)" if inp.catalog.inherits_route(name, env, severity) else words
+
+
+def _teams(inp: DocsInput) -> dict[str, list[tuple[str, str]]]:
+    """(service, environment) pairs by the team they belong to there."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in inp.service_names():
+        for env, svc in inp.versions(name):
+            out.setdefault(svc.team, []).append((name, env))
+    return dict(sorted(out.items()))
+
+
+def _escalation(team: Team) -> list[str]:
+    lines = []
+    for number, step in enumerate(team.escalation, 1):
+        when = f"after {step.after} unacknowledged" if step.after is not None else "first"
+        lines.append(f"{number}. {step.notify} ({when})")
+    return lines
+
+
+def team_section(inp: DocsInput, team: str, members: list[tuple[str, str]]) -> list[str]:
+    """One team: what its teams file declares (per environment when it differs), then its services' routes."""
+    lines = [f"### {team}", ""]
+    declared = inp.catalog.team_declarations.get(team)
+    if declared is None:
+        lines += ["Not declared in a teams file: each service of the team names its own routes.", ""]
+    else:
+        versions = {env: t for env in inp.environments if (t := inp.catalog.teams.get(env, {}).get(team)) is not None}
+        first = next(iter(versions.values()), None)
+        if first is not None and first.description:
+            lines += [first.description, ""]
+        lines += [f"Declared in {code(declared.document.file)}; its services inherit its routes (a service's own route replaces it per severity).", ""]
+        escalations = {env: _escalation(t) for env, t in versions.items()}
+        if len({tuple(v) for v in escalations.values()}) == 1:
+            steps = next(iter(escalations.values()))
+            lines += (["Escalation, when a page stays unacknowledged:", "", *steps, ""] if steps else [])
+        else:
+            for env, steps in escalations.items():
+                lines += [f"Escalation in {env}:", "", *(steps or ["(none declared)"]), ""]
+        tags = {env: ", ".join(f"{k}:{v}" for k, v in t.tags.items()) for env, t in versions.items()}
+        if any(tags.values()):
+            shown = next(iter(tags.values())) if len(set(tags.values())) == 1 else "; ".join(f"{env}: {v or '—'}" for env, v in tags.items())
+            lines += [f"Tags on every resource of its services: {shown}.", ""]
+    rows = [
+        [f"[{name}](services/{name}.md)", env, _route_cell(inp, name, env, "page"), _route_cell(inp, name, env, "ticket"), _counts(inp, name, env)]
+        for name, env in members
+    ]
+    return [*lines, *table(["service", "environment", "page (critical)", "ticket (warning)", "conditions"], rows), ""]
 
 
 def routes(inp: DocsInput) -> list[str]:
-    rows = []
-    for name in inp.service_names():
-        for env, svc in inp.versions(name):
-            rows.append(
-                [f"[{name}](services/{name}.md)", env, svc.team, route_words(svc.routes.page), route_words(svc.routes.ticket), _counts(inp, name, env)]
-            )
-    return table(["service", "environment", "team", "page (critical)", "ticket (warning)", "conditions"], rows)
+    lines: list[str] = []
+    for team, members in _teams(inp).items():
+        lines += team_section(inp, team, members)
+    return lines[:-1]
 
 
 def alerting_resources(inp: DocsInput) -> list[str]:
+    sentry = any("sentry" in stack.backends for stack in inp.stacks)
     rows = []
     for stack in inp.stacks:
         monitors = [r for r in stack.plan.resources if is_monitor(r)]
         alarms = [r for r in stack.plan.resources if is_alarm(r)]
-        rows.append([code(stack.stack), stack.environment, str(len(monitors)), str(len(alarms))])
-    return table(["stack", "environment", "Datadog monitors", "CloudWatch alarms"], rows)
+        rules = [r for r in stack.plan.resources if is_sentry_alert(r)]
+        rows.append([code(stack.stack), stack.environment, str(len(monitors)), str(len(alarms)), *([str(len(rules))] if sentry else [])])
+    return table(["stack", "environment", "Datadog monitors", "CloudWatch alarms", *(["Sentry alerts"] if sentry else [])], rows)
+
+
+def maintenance_windows(inp: DocsInput) -> list[str]:
+    """Every window of the catalog, by service and environment; empty when there are none."""
+    rows = [
+        [f"[{name}](services/{name}.md#maintenance-{w.name})", env, w.name, w.description or "—", when_words(w)]
+        for name in inp.service_names()
+        for env, svc in inp.versions(name)
+        for w in svc.maintenance
+    ]
+    if not rows:
+        return []
+    return [
+        "Scheduled in the catalog (Datadog downtimes, CloudWatch alarm mute rules):",
+        "",
+        *table(["service", "environment", "window", "why", "when"], rows),
+        "",
+    ]
 
 
 SEVERITY = """\
@@ -61,11 +151,19 @@ Escalation:
 4. In environments other than prod, the page route usually points at a chat channel: nobody is woken up for dev.
 """
 
-SILENCE = """\
+SILENCE_PLANNED = """\
 ## Silencing alerts
 
-Silence for a bounded time, with a reason, and never by editing the catalog (that would change the reviewed spec
-and hide the alert for everyone, in every environment).
+Planned work (patching, migrations, a month-end batch) gets a **maintenance window** in the catalog: a one-off or
+recurring window under the service's `maintenance` (or `environments.<env>.maintenance` for one environment), reviewed
+like any other change. Datadog mutes the service's monitors in that environment (a downtime schedule); CloudWatch mutes
+the actions of its alarms (alarm mute rules); alarms and monitors keep evaluating. What cannot be muted: Route 53 keeps
+probing, SLOs keep counting errors against the budget, and Sentry alerts are not muted (see docs/spec.md).
+"""
+
+SILENCE = """\
+For anything unplanned, silence for a bounded time, with a reason, and never by editing the catalog's thresholds (that
+would change the reviewed spec and hide the alert for everyone, in every environment).
 
 **Datadog** — schedule a downtime:
 
@@ -124,7 +222,7 @@ def render_oncall(inp: DocsInput) -> str:
         "Who is notified for which service and environment, how to escalate, how to silence, and how to change an alert.",
         "Each service's page lists every alert with its thresholds and what to do.",
         "",
-        "## Routes",
+        "## Routes by team",
         "",
         *routes(inp),
         "",
@@ -133,6 +231,8 @@ def render_oncall(inp: DocsInput) -> str:
         *alerting_resources(inp),
         "",
         SEVERITY,
+        SILENCE_PLANNED,
+        *maintenance_windows(inp),
         SILENCE,
         CHANGE.rstrip("\n"),
     ]

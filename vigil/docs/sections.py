@@ -9,7 +9,7 @@ from spec import Service
 
 from ..engine import PlannedResource
 from ..render.summary import short_type, summarise
-from ..routing import is_alerting, is_monitor, notified
+from ..routing import is_alerting, is_monitor, is_sentry_alert, notified
 from .model import DocsInput, StackDocs, doc_links
 from .words import DASH, code, table
 
@@ -50,7 +50,7 @@ def describe(resource: PlannedResource) -> str:
 
 
 def who(stack: StackDocs, resource: PlannedResource) -> str:
-    if not is_alerting(resource):
+    if not (is_alerting(resource) or is_sentry_alert(resource)):
         return DASH
     def listed(targets: list[str]) -> str:
         return ", ".join(code(t) for t in targets) if targets else "**nobody**"

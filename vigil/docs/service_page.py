@@ -6,6 +6,7 @@ from ..render.summary import short_type
 from ..routing import is_alerting
 from .alerts import alert_catalog
 from .health import health_catalog
+from .maintenance import maintenance_catalog, sentry_catalog
 from .model import DocsInput, doc_links
 from .sections import deployed_as, describe, per_environment, steps, who
 from .signals import COMPOSITE_STEPS
@@ -51,12 +52,17 @@ def intro(inp: DocsInput, name: str) -> list[str]:
             ("ticket route (warning)", lambda s: route_words(s.routes.ticket)),
         ],
     )
+    optional = ""
+    if any(svc.sources.sentry is not None for _, svc in versions):
+        optional += "[Sentry](#sentry) · "
+    if any(svc.maintenance for _, svc in versions):
+        optional += "[Maintenance windows](#maintenance-windows) · "
     lines += [
         "",
         f"Stacks documented: {stacks}. On-call procedures: [on-call](../oncall.md).",
         "",
         "Contents: [Alert catalog](#alert-catalog) · [Service level objectives](#service-level-objectives) · "
-        "[Endpoints probed](#endpoints-probed) · "
+        f"[Endpoints probed](#endpoints-probed) · {optional}"
         + ("[Composite alarm](#composite-alarm) · " if _has_rollup(inp, name) else "")
         + "[Logs](#logs) · [Dashboards](#dashboards) · [Deployed resources](#deployed-resources)",
         "",
@@ -169,6 +175,8 @@ def render_service(inp: DocsInput, name: str) -> str:
         *alert_catalog(inp, name),
         *slo_catalog(inp, name),
         *health_catalog(inp, name),
+        *sentry_catalog(inp, name),
+        *maintenance_catalog(inp, name),
         *composite(inp, name),
         *logs(inp, name),
         *dashboards(inp, name),

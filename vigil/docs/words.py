@@ -55,6 +55,7 @@ def route_words(route: Optional[Route]) -> str:
     for sub in route.sns:
         where = sub.endpoint if sub.endpoint is not None else f"secret config {code('monitoring:' + str(sub.endpoint_secret))}"
         targets.append(f"SNS {sub.protocol} {where}")
+    targets += [f"Sentry {code(t.identity)}" for t in route.sentry]
     return ", ".join(targets)
 
 

@@ -118,7 +118,19 @@ def dashboard(inputs: dict[str, Any]) -> list[str]:
     return [f"{inputs.get('dashboardName')} · {widgets} widgets"]
 
 
+def alarm_mute_rule(inputs: dict[str, Any]) -> list[str]:
+    schedule = (inputs.get("rule") or {}).get("schedule") or {}
+    alarms = ((inputs.get("muteTargets") or {}).get("alarmNames")) or []
+    since = f" · from {inputs['startDate']}" if inputs.get("startDate") else ""
+    until = f" · until {inputs['expireDate']}" if inputs.get("expireDate") else ""
+    return [
+        f"{inputs.get('name')}: {schedule.get('expression')} for {schedule.get('duration')} ({schedule.get('timezone', 'UTC')}){since}{until}",
+        f"mutes the actions of {len(alarms)} alarms: {', '.join(map(str, alarms))}",
+    ]
+
+
 SUMMARISERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "aws:cloudwatch/alarmMuteRule:AlarmMuteRule": alarm_mute_rule,
     "aws:cloudwatch/logGroup:LogGroup": log_group,
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": metric_filter,
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": subscription_filter,

@@ -72,7 +72,21 @@ def dashboard(inputs: dict[str, Any]) -> list[str]:
     return [f"{inputs.get('title', '')}: {len(widgets)} widgets ({', '.join(kinds)})"]
 
 
+def downtime(inputs: dict[str, Any]) -> list[str]:
+    tags = ((inputs.get("monitorIdentifier") or {}).get("monitorTags")) or []
+    once = inputs.get("oneTimeSchedule")
+    if once:
+        when = f"once, {once.get('start')} to {once.get('end')}"
+    else:
+        recurring = inputs.get("recurringSchedule") or {}
+        when = "; ".join(
+            f"{r.get('rrule')} from {r.get('start')} for {r.get('duration')}" for r in recurring.get("recurrences") or []
+        ) + f" ({recurring.get('timezone', 'UTC')})"
+    return [f"mutes monitors tagged {', '.join(map(str, tags))} (scope {inputs.get('scope')}): {when}"]
+
+
 SUMMARISERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "datadog:index/downtimeSchedule:DowntimeSchedule": downtime,
     "datadog:index/monitor:Monitor": monitor,
     "datadog:index/serviceLevelObjective:ServiceLevelObjective": slo,
     "datadog:index/syntheticsTest:SyntheticsTest": synthetics,

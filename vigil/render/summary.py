@@ -7,11 +7,12 @@ from typing import Any
 
 from vigil.engine import PlannedResource
 
-from . import aws_summary, datadog_summary
+from . import aws_summary, datadog_summary, sentry_summary
 
 SUMMARISERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     **datadog_summary.SUMMARISERS,
     **aws_summary.SUMMARISERS,
+    **sentry_summary.SUMMARISERS,
 }
 
 
