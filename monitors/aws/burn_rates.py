@@ -15,7 +15,7 @@ import pulumi
 
 from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
 from signals.cloudwatch import AwsScope, Evaluation
 from signals.model import Unmeasurable
@@ -84,7 +84,8 @@ def burn_rate_declarations(
                     [],  # the tier's composite notifies
                     alarm_tags(service, deployment, None),
                 )
-                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo)))
+                part = AlertOf(f"slo.{slo.name}", tier=str(tier.long), window=kind)
+                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), alert=part))
             out += windows
             name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
             what = (
@@ -102,6 +103,7 @@ def burn_rate_declarations(
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends))
+            tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends, alert=tier_of))
             faster, faster_logical = name, composite_logical
     return out

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
 from spec import Service
 
@@ -67,4 +67,4 @@ def service_unhealthy(
         alarm_tags(service, deployment, None),
     )
     depends = tuple(d.logical for d in here)
-    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends)
+    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends, alert=AlertOf("service_unhealthy"))
