@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import ReplayError
-from ..samples import Distribution
+from ..samples import Distribution, Sample
 from ..windows import Aggregates
 
 BASIC = ("SampleCount", "Sum", "Average", "Minimum", "Maximum")
@@ -59,11 +59,38 @@ class Statistic:
             return series.minimum(window)
         if self.kind == "Maximum":
             return series.maximum(window)
+        if self.kind in ("TC", "TS", "TM", "PR") and self._additive:
+            return self._of_sums(series, window)
         merged = series.merged(window)
         values = merged.values_known() if merged else None
         if values is None:
             raise ReplayError(f"{self.text} needs raw values, and the data has only statistic sets for this metric")
         return self.of_values(values)
+
+    @property
+    def _additive(self) -> bool:
+        """With absolute bounds (or none), what lies within them adds up point by point: long periods cost no more."""
+        return all(b is None or not b.percent for b in (self.low, self.high))
+
+    def _of_sums(self, series: Aggregates, window: range) -> Optional[float]:
+        """TC, TS, TM and PR with absolute bounds, from running sums of each point's values within the bounds."""
+        low, high = self._absolute(self.low), self._absolute(self.high)
+
+        def within(sample: Sample) -> list[tuple[float, float]]:
+            values = sample.values_known()
+            if values is None:
+                raise ReplayError(f"{self.text} needs raw values, and the data has only statistic sets for this metric")
+            return values.within_values(low, high)
+
+        count = series.additive((self.text, "count"), lambda p: sum(w for _, w in within(p)), window)
+        total = series.additive((self.text, "total"), lambda p: sum(v * w for v, w in within(p)), window)
+        if self.kind == "TC":
+            return count
+        if self.kind == "TS":
+            return total
+        if self.kind == "PR":
+            return 100 * count / series.count(window)
+        return total / count if count else None  # TM
 
     def of_values(self, values: Distribution) -> Optional[float]:
         if self.kind == "p":
