@@ -25,7 +25,7 @@ from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
 from .alarms import alarm_tags, describe, metric_alarm_args
-from .composites import alarm_rule, composite_alarm_args
+from .composites import SUPPRESSOR_EXTENSION_SECONDS, alarm_rule, composite_alarm_args
 from .names import aws_name, logical
 from .topics import notify
 
@@ -43,6 +43,13 @@ def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
 def window_evaluation(window: Duration) -> Evaluation:
     """The whole window is one period; no traffic is no error."""
     return Evaluation(math.ceil(window.seconds), 1, 1, "notBreaching")
+
+
+def quiet_after(tier: BurnRateTier) -> int:
+    """How long a tier stays quiet after the faster tier that suppressed it recovers: until its own short window has
+    let go of the burn (the faster tier resets first, its short window being shorter), at least the composites'
+    usual extension. Any less and it pages about a burn that has ended (tests/replay/scenarios/tier-pages-after-recovery.yaml)."""
+    return max(SUPPRESSOR_EXTENSION_SECONDS, math.ceil(tier.short.seconds))
 
 
 def burn_rate_declarations(
@@ -100,6 +107,7 @@ def burn_rate_declarations(
                 notify(topics, tier.severity),
                 alarm_tags(service, deployment, tier.severity),
                 suppressor=faster,
+                extension=quiet_after(tier),
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))

@@ -223,3 +223,13 @@ def test_a_plan_view_replays_like_a_loaded_stack(stack_plan, fixture_stack: Stac
     view: PlanView = stack_plan("prod", catalog=FIXTURE)
     result = view.replay(SCENARIOS / "outage.yaml")
     assert result.passed and [o.first for o in result.outcomes] == [o.first for o in fixture_stack.replay(load_scenario(SCENARIOS / "outage.yaml")).outcomes]
+
+
+def test_a_slower_tier_does_not_page_after_the_outage_it_was_quiet_for(fixture_stack: StackReplay) -> None:
+    """The CloudWatch tiers' actions suppressor held the 6 h tier's page for 15 minutes after the 1 h tier recovered,
+    shorter than the 6 h tier's 30-minute short window: it paged twenty minutes after the outage ended."""
+    result = fixture_stack.replay(load_scenario(SCENARIOS / "tier-pages-after-recovery.yaml", "tier-pages-after-recovery.yaml"))
+    assert result.passed, result.report()
+    (aws,) = [o for o in result.outcomes if o.backend == "aws"]
+    assert [(f.at, f.resource) for f in aws.firings if f.route == "page"] == [(61 * MIN, "api-slo-availability-1h")]
+    assert result.timelines["api-slo-availability-6h"].entered("ALARM")  # in ALARM all along, told nobody
