@@ -8,27 +8,42 @@ are published (the registry), which plan resources realise each alert, and its a
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from monitors.common.context import Deployment
 from signals.cloudwatch import AwsScope, resolve_targets
+from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
 from spec import Service, SpecError, SpecErrors, load_catalog
 
 from ..engine import Plan, placeholder
 from .alerts import AlertIndex, alert_index
-from .data import VendorData
+from .data import CloudWatchMetric, VendorData
 from .errors import ReplayError
 from .evaluate import CompiledPlan, compile_plan
 from .expect import Outcome, alert_firings, judge
 from .scenario import Scenario, series_of
 from .timeline import Timeline
-from .vendor import SeriesProblem, Steps, vendor_data
+from .vendor import SeriesProblem, Steps, check_steps, vendor_data
 
 DEFAULT_STACK = "dev"
+LOOKBACK = 90 * 60
+
+
+def shifted(timeline: Timeline, offset: int) -> Timeline:
+    """The same timeline with its times `offset` seconds earlier (a scenario's times start at its first step)."""
+    return Timeline(
+        timeline.resource,
+        timeline.type,
+        timeline.backend,
+        timeline.state_at(offset),
+        [(at - offset, state) for at, state in timeline.changes if at > offset],
+        [dataclasses.replace(n, at=n.at - offset) for n in timeline.notifications if n.at > offset],
+    )
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,24 @@ class ScenarioResult:
         return "\n".join(o.line() for o in self.outcomes)
 
 
+def _reading(compiled: CompiledPlan) -> Callable[[Publication], bool]:
+    """Whether the alerts of `compiled` read a publication: the rest need not be built."""
+    reads = compiled.reads()
+    metrics = {q.metric for q in reads.datadog}
+    checks = {c.url for c in compiled.health_checks}
+
+    def wanted(publication: Publication) -> bool:
+        if isinstance(publication, CloudWatchPublication):
+            return CloudWatchMetric.of(publication.namespace, publication.name, publication.dimensions) in reads.cloudwatch
+        if isinstance(publication, DatadogPublication):
+            return publication.metric in metrics
+        if isinstance(publication, LogPublication):
+            return bool(reads.logs)
+        return publication.url in reads.urls or publication.url in checks
+
+    return wanted
+
+
 class ServiceReplay:
     """One service of a stack: replays series through its alerts."""
 
@@ -68,9 +101,10 @@ class ServiceReplay:
         self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, resources))
         self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
 
-    def data(self, series: Mapping[str, Sequence[Optional[float]]], step: int) -> VendorData:
+    def data(self, series: Mapping[str, Sequence[Optional[float]]], step: int, compiled: Optional[CompiledPlan] = None) -> VendorData:
+        """What the vendors receive for the series (only what `compiled`'s alerts read, when given)."""
         length = max((len(v) for v in series.values()), default=0)
-        return vendor_data(self.scope, Steps(series, step, length))
+        return vendor_data(self.scope, Steps(series, step, length), _reading(compiled) if compiled is not None else None)
 
     def run(
         self, series: Mapping[str, Sequence[Optional[float]]], step: int, alerts: Optional[Iterable[str]] = None, start: Optional[int] = None
@@ -78,7 +112,7 @@ class ServiceReplay:
         """Timelines of the alerts' resources (every alert's when `alerts` is None), evaluated from `start` (seconds;
         the data before it fills the windows)."""
         compiled = self.compiled if alerts is None else self.compiled.only(self.index.resources(alerts))
-        return compiled.run(self.data(series, step), start=start)
+        return compiled.run(self.data(series, step, compiled), start=start)
 
     def check(self, scenario: Scenario) -> None:
         """The scenario against this service: its series name checks the service has, its alert ids are deployed
@@ -101,13 +135,28 @@ class ServiceReplay:
         if errors:
             raise SpecErrors(errors)
 
+    @property
+    def lookback(self) -> int:
+        """Seconds the alerts look back at most: the SLO tiers' long windows, and an hour for everything else (the
+        longest threshold window with its evaluation delay, no-data timeframes, CloudWatch's evaluation range)."""
+        return max([LOOKBACK, *(int(t.long.seconds) for slo in self.service.slos for t in slo.burn_rate)])
+
     def replay(self, scenario: Scenario) -> ScenarioResult:
+        """The scenario's first values are taken to have held for as long as any alert looks back: alerts start
+        settled, as for a service that ran before the scenario starts, not one deployed at its first step."""
         self.check(scenario)
+        before = -(-self.lookback // scenario.step)  # steps
+        series = {name: [values[0]] * before + list(values) for name, values in scenario.series.items()}
+        offset = before * scenario.step
         try:
-            timelines = self.run(scenario.series, scenario.step, [e.alert for e in scenario.expect])
+            check_steps(self.scope, Steps(series, scenario.step, len(next(iter(series.values())))))
+            timelines = {
+                name: shifted(t, offset) for name, t in self.run(series, scenario.step, [e.alert for e in scenario.expect], start=offset).items()
+            }
         except SeriesProblem as problem:
             key = next((k for k in problem.series if k in scenario.series), next(iter(scenario.series)))
-            raise SpecErrors([scenario.problem(("series", key), str(problem))]) from None
+            step = max(problem.index - before, 0)
+            raise SpecErrors([scenario.problem(("series", key), f"step {step + 1}: {problem.detail.split(': ', 1)[1]}")]) from None
         outcomes = []
         for e in scenario.expect:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):

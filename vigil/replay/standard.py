@@ -47,6 +47,7 @@ from .stack import ServiceReplay
 from .timeline import ALARM, DD_ALERT, Backend, Timeline
 
 SLACK = 2 * MINUTE  # evaluation every minute, and the minute a point takes to be complete
+QUIET_MINUTES = 15
 BURNS: tuple[Union[float, str], ...] = (0.5, 1.0, 3.0, 6.0, 14.4, "total")
 Status = Literal["ok", "FAIL", "xfail", "XPASS"]
 # Known issues, each named once: the checks they make fail carry its words.
@@ -183,10 +184,10 @@ def _minutes(seconds: float) -> int:
     return math.ceil(seconds / MINUTE)
 
 
-def _series(phases: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[Optional[float]]]:
+def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[Optional[float]]]:
     """Series from phases of (values, minutes): a series absent from a phase is absent there."""
-    names = sorted({name for values, _ in phases for name in values})
-    return {name: [values.get(name) for values, minutes in phases for _ in range(minutes)] for name in names}
+    names = sorted({name for values, _ in parts for name in values})
+    return {name: [values.get(name) for values, minutes in parts for _ in range(minutes)] for name in names}
 
 
 # ---- threshold alerts ---------------------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
         # judged from the end of the warm-up: every window is full of data then, as for a service running all along
         start = warm * MINUTE
         breached = ordered({**healthy, **drive.values(breach)})
-        timelines = replay.run(_series([(healthy, warm), (breached, length - warm)]), MINUTE, alerts, start)
+        timelines = replay.run(phases([(healthy, warm), (breached, length - warm)]), MINUTE, alerts, start)
         said = f"breach at {spoken(quantity, breach)} ({how} {level} {quantity}) after {warm}m healthy"
         for backend in backends:
             by = start + bounds[backend]
@@ -285,7 +286,7 @@ def _healthy_run(replay: ServiceReplay, healthy: Mapping[str, float], judged: Se
     """The whole service healthy (every alert at its healthy value at once), judged after a warm-up as long: nothing fires."""
     index = replay.index
     alerts = [name for name, _ in judged] + (["service_unhealthy"] if index.backends("service_unhealthy") else [])
-    timelines = replay.run(_series([(healthy, 2 * minutes)]), MINUTE, alerts, minutes * MINUTE)
+    timelines = replay.run(phases([(healthy, 2 * minutes)]), MINUTE, alerts, minutes * MINUTE)
     checks: list[Check] = []
     for name, value in [*judged, *(("service_unhealthy", "every alert healthy"),) * ("service_unhealthy" in alerts)]:
         said = f"healthy at {value} for {minutes}m after as long a warm-up" if name != "service_unhealthy" else f"{value} for {minutes}m"
@@ -328,7 +329,7 @@ def health_checks(replay: ServiceReplay) -> list[Check]:
         bounds = health_bounds(check)
         warm = 10
         length = warm + _minutes(max(bounds.values())) + 5
-        timelines = replay.run(_series([(healthy, warm), ({**healthy, alert: 0.0}, length - warm)]), MINUTE, [alert], warm * MINUTE)
+        timelines = replay.run(phases([(healthy, warm), ({**healthy, alert: 0.0}, length - warm)]), MINUTE, [alert], warm * MINUTE)
         fires: Fires = "critical" if check.severity == "page" else "warning"
         said = f"outage after {warm}m up"
         for backend in backends:
@@ -423,18 +424,26 @@ def _burn(
 ) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
     index = replay.index
     assert callable(drive)
-    # long enough for every tier that must fire to fire, and for every other to have its long window inside the burn
-    lasts = [
-        t.long.seconds * t.burn_rate(slo.window) / rate + SLACK if _expectation(rate, t.burn_rate(slo.window)) == "fires" else t.long.seconds
-        for t in tiers
-    ]
-    burn_minutes = _minutes(max(lasts)) + 5
-    recovery = _minutes(max(t.short.seconds for t in tiers)) + 30
-    begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
-    series = _series([(drive(slo, 0.0), warm), (drive(slo, bad), burn_minutes), (drive(slo, 0.0), recovery)])
-    timelines = replay.run(series, MINUTE, [alert], start=begin - 10 * MINUTE)
     label = burn_label(burn)
-    said = f"{label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(begin)} healthy)"
+    if any(_expectation(rate, t.burn_rate(slo.window)) == "fires" for t in tiers):
+        # after a healthy warm-up as long as the longest window, long enough for every tier that must fire to fire
+        # (L x T / r) and for every other to have its long window inside the burn, then a recovery
+        lasts = [
+            t.long.seconds * t.burn_rate(slo.window) / rate + SLACK if _expectation(rate, t.burn_rate(slo.window)) == "fires" else t.long.seconds
+            for t in tiers
+        ]
+        burn_minutes = _minutes(max(lasts)) + 5
+        recovery = _minutes(max(t.short.seconds for t in tiers)) + 30
+        said = f"{label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
+    else:
+        # no tier may fire: a burn from the very start, so that every window, long or short, holds nothing but the
+        # burn (its worst case) from the first evaluation on; a quarter of an hour shows it (three 5-minute slices)
+        warm, recovery = 0, 0
+        burn_minutes = QUIET_MINUTES
+        said = f"{label} burn ({bad:g}% bad from the start, every window holding only the burn, for {clock(burn_minutes * MINUTE)})"
+    begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
+    series = phases([(drive(slo, 0.0), warm), (drive(slo, bad), burn_minutes), (drive(slo, 0.0), recovery)])
+    timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0))
     checks: list[Check] = []
     timings: dict[tuple[str, Backend], TierTiming] = {}
     for backend in backends:
@@ -519,3 +528,45 @@ def standard(replay: ServiceReplay) -> StandardReport:
     health = health_checks(replay)
     slos, tiers, totals, slo_notes = slo_checks(replay)
     return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, tuple(notes + slo_notes))
+
+
+# ---- incidents: the whole service under one problem (the docs' chart) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A service healthy for `begin` seconds, then under the problem until `end`, then healthy again."""
+
+    series: dict[str, list[Optional[float]]]
+    begin: int
+    end: int
+    words: str
+
+
+def incident(replay: ServiceReplay, burn: Union[float, str], minutes: int, after: int) -> Incident:
+    """The service healthy (every alert at its healthy value), then for `minutes`: a total outage (every request
+    answered 5xx, every health check down) or every SLO burning its budget `burn` times too fast; then `after`
+    minutes healthy again. The warm-up is as long as the longest SLO tier window, so every window holds the past."""
+    service = replay.service
+    healthy = {**baseline(replay)}
+    for slo in service.slos:  # healthy is no burn at all: half an error-rate threshold burns an SLO's budget
+        drive = sli(slo).drive
+        if drive is not None:
+            healthy.update(drive(slo, 0.0))
+    if "slow" in healthy:  # the slow share sets the latencies: the healthy percentiles could contradict it
+        healthy = {k: v for k, v in healthy.items() if k not in PERCENTILES}
+    windows = [t.long.seconds for slo in service.slos for t in slo.burn_rate]
+    warm = _minutes(max(windows, default=3600)) + 10
+    if burn == "total":
+        problem = {**healthy, "errors": 100.0, **{f"health.{c.name}": 0.0 for c in service.health_checks}}
+        words = "total outage: every request fails and every health check is down"
+    else:
+        problem = dict(healthy)
+        burning = [slo for slo in service.slos if sli(slo).drive is not None]
+        for slo in burning:
+            drive = sli(slo).drive
+            assert drive is not None
+            problem.update(drive(slo, float(burn) * (100 - slo.objective.value)))
+        words = f"{burn:g}× burn of every SLO: " + ", ".join(f"{slo.name} {float(burn) * (100 - slo.objective.value):g}% bad" for slo in burning)
+    series = phases([(healthy, warm), (problem, minutes), (healthy, after)])
+    return Incident(series, warm * MINUTE, (warm + minutes) * MINUTE, words)

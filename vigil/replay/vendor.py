@@ -8,7 +8,8 @@ under a minute is kept as it is (a 1-minute period then holds several points, as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -65,28 +66,39 @@ class Steps:
     step: int
     length: int
 
-    def rows(self) -> list[tuple[tuple[str, float], ...]]:
-        """Each step's present values, as a hashable row (equal steps share their points)."""
+    def runs(self) -> list[tuple[Row, int]]:
+        """The steps as runs of equal values: (each present series and its value, how many steps in a row)."""
         names = sorted(self.series)
-        return [tuple((n, v) for n in names if (v := self.series[n][i]) is not None) for i in range(self.length)]
+        columns = zip(*(self.series[n] for n in names), strict=True) if names else iter([()] * self.length)
+        return [
+            (tuple((n, v) for n, v in zip(names, values, strict=True) if v is not None), sum(1 for _ in group))
+            for values, group in itertools.groupby(columns)
+        ]
 
 
-def vendor_data(scope: AwsScope, steps: Steps) -> VendorData:
-    """Everything the vendors receive for the scenario's series, for the service `scope` names."""
+Row = tuple[tuple[str, float], ...]
+Wanted = Callable[[Publication], bool]
+
+
+def vendor_data(scope: AwsScope, steps: Steps, wanted: Optional[Wanted] = None) -> VendorData:
+    """Everything the vendors receive for the scenario's series, for the service `scope` names (only what `wanted`
+    keeps: what the alerts replayed read)."""
     grid = data_step(steps.step)
     repeat = steps.step // grid
     data = VendorData(step=grid, length=steps.length * repeat)
-    rows = steps.rows()
+    runs = steps.runs()
     seen_urls: set[str] = set()
     for publication in publications(scope):
+        if wanted is not None and not wanted(publication):
+            continue
         if isinstance(publication, ProbePublication):
             if publication.url not in seen_urls:
-                outcomes = _probes(publication, rows, repeat)
+                outcomes = _probes(publication, runs, repeat)
                 if outcomes is not None:
                     data.add_probes(publication.url, outcomes)
                     seen_urls.add(publication.url)
             continue
-        points = _points(publication, rows, grid, repeat)
+        points = _points(publication, runs, grid, repeat)
         if all(p is None for p in points):
             continue  # never received: absent, not an empty series
         if isinstance(publication, CloudWatchPublication):
@@ -98,13 +110,27 @@ def vendor_data(scope: AwsScope, steps: Steps) -> VendorData:
     return data
 
 
-def _points(publication: Publication, rows: list[tuple[tuple[str, float], ...]], grid: int, repeat: int) -> list[Optional[Sample]]:
-    cache: dict[tuple[tuple[str, float], ...], Optional[Sample]] = {}
+def check_steps(scope: AwsScope, steps: Steps) -> None:
+    """Every publication's points can be made from the steps (raises SeriesProblem at the first step that cannot),
+    whether or not the alerts replayed read them."""
+    index = 0
+    for row, count in steps.runs():
+        values = dict(row)
+        for publication in publications(scope):
+            if not isinstance(publication, ProbePublication):
+                _one(publication, values, data_step(steps.step), index)
+        index += count
+
+
+def _points(publication: Publication, runs: list[tuple[Row, int]], grid: int, repeat: int) -> list[Optional[Sample]]:
+    cache: dict[Row, Optional[Sample]] = {}
     out: list[Optional[Sample]] = []
-    for index, row in enumerate(rows):
+    index = 0
+    for row, count in runs:
         if row not in cache:
             cache[row] = _one(publication, dict(row), grid, index)
-        out.extend([cache[row]] * repeat)
+        out.extend([cache[row]] * (count * repeat))
+        index += count
     return out
 
 
@@ -120,14 +146,16 @@ def _one(publication: Publication, values: dict[str, float], grid: int, index: i
     return sample(point) if point is not None else None
 
 
-def _probes(publication: ProbePublication, rows: list[tuple[tuple[str, float], ...]], repeat: int) -> Optional[list[Probe]]:
+def _probes(publication: ProbePublication, runs: list[tuple[Row, int]], repeat: int) -> Optional[list[Probe]]:
     """Every step's outcome, or None when the scenario leaves the check out."""
+    ups = [(publication.up(dict(row)), count) for row, count in runs]
+    if all(up is None for up, _ in ups):
+        return None
     outcomes: list[Probe] = []
-    for index, row in enumerate(rows):
-        up = publication.up(dict(row))
+    index = 0
+    for up, count in ups:
         if up is None:
-            if index == 0 and all(publication.up(dict(r)) is None for r in rows):
-                return None
             raise SeriesProblem(index, "a health check's probes need an outcome (up or down) at every step", publication.shows)
-        outcomes.extend([Probe.up() if up else Probe.down()] * repeat)
+        outcomes.extend([Probe.up() if up else Probe.down()] * (count * repeat))
+        index += count
     return outcomes

@@ -241,10 +241,7 @@ class _Values:
             return self._stat(source, ends)
         columns: dict[str, list[Optional[float]]] = {qid: self._stat(stat, ends) for qid, stat in source.metrics.items()}
         for qid in _order(self.alarm.resource, source.expressions):
-            node = source.expressions[qid]
-            used = sorted(expressions.references(node))
-            function = expressions.compile_expression(node, used)
-            columns[qid] = [function(row) for row in zip(*(columns[u] for u in used), strict=True)]
+            columns[qid] = expressions.evaluate_columns(source.expressions[qid], columns, len(ends))
         return columns[source.returned]
 
 
