@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from spec import SpecErrors
 
-from .engine import Plan, PlannedResource
+from .engine import SERVICE_COMPONENT, Plan, PlannedResource
 from .planning import plan_stack
 from .project import find_project
 from .replay.scenario import Scenario
@@ -101,6 +101,15 @@ class PlanView:
     def tags(self, resource: PlannedResource) -> set[str]:
         """Tags as `key:value` strings, whether the resource takes a list (Datadog) or a map (AWS)."""
         return _tags(resource)
+
+    def services(self) -> list[str]:
+        """The services the stack monitors."""
+        return sorted(r.name for r in self.plan.resources if r.type == SERVICE_COMPONENT)
+
+    def alert_ids(self, service: str) -> list[str]:
+        """The alert ids a scenario may name for the service (docs/replay.md): `error_rate`, `health.live`,
+        `slo.availability.page`, `service_unhealthy`, ..."""
+        return self._replay.service(service).index.ids()
 
     def replay(self, scenario: Union[str, Path, Mapping[str, Any], Scenario]) -> ScenarioResult:
         """Replay a scenario through this plan's alerts (docs/replay.md): a scenario file, a mapping written like one,

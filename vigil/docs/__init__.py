@@ -14,6 +14,7 @@ from typing import Optional
 from ..engine import Plan
 from .model import DocsInput, StackDocs
 from .oncall import render_index, render_oncall
+from .paging import how_fast
 from .service_page import render_service
 
 SERVICES_DIR = "docs/services"
@@ -28,7 +29,7 @@ def collect(project_dir: Path, catalog: Optional[Path] = None, plan_for: Optiona
     loaded, targets = check_catalog(project_dir, catalog)
     plan = plan_for or (lambda stack: plan_stack(project_dir, stack, catalog))
     stacks = tuple(
-        StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack))
+        StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack), t.settings.deployment(t.config.project, t.config.stack))
         for t in sorted(targets, key=lambda t: t.config.stack)
     )
     return DocsInput(loaded, stacks)
@@ -36,7 +37,9 @@ def collect(project_dir: Path, catalog: Optional[Path] = None, plan_for: Optiona
 
 def generate(inp: DocsInput) -> dict[str, str]:
     """Every generated file, by path relative to the project. Deterministic: same input, same bytes."""
-    files = {f"{SERVICES_DIR}/{name}.md": render_service(inp, name) for name in inp.service_names()}
+    paging = {name: how_fast(inp, name) for name in inp.service_names()}
+    files = {f"{SERVICES_DIR}/{name}.md": render_service(inp, name, paging[name]) for name in inp.service_names()}
+    files.update({f"{SERVICES_DIR}/{name}-paging.svg": found.chart for name, found in paging.items() if found.chart is not None})
     files[f"{SERVICES_DIR}/README.md"] = render_index(inp)
     files["docs/oncall.md"] = render_oncall(inp)
     return dict(sorted(files.items()))
@@ -45,7 +48,7 @@ def generate(inp: DocsInput) -> dict[str, str]:
 def _orphans(project_dir: Path, files: dict[str, str]) -> list[str]:
     """Generated service pages whose service is gone from the catalog."""
     folder = project_dir / SERVICES_DIR
-    found = sorted(f"{SERVICES_DIR}/{p.name}" for p in folder.glob("*.md")) if folder.is_dir() else []
+    found = sorted(f"{SERVICES_DIR}/{p.name}" for p in [*folder.glob("*.md"), *folder.glob("*-paging.svg")]) if folder.is_dir() else []
     return [path for path in found if path not in files]
 
 

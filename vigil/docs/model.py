@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from monitors.common.context import Deployment
 from spec import Catalog, Service
 
 from ..engine import Plan, PlannedResource
@@ -20,6 +21,7 @@ class StackDocs:
     environment: str
     backends: tuple[str, ...]
     plan: Plan
+    deployment: Optional[Deployment] = None  # what the program deployed for (the replay of "How fast it pages")
 
 
 @dataclass(frozen=True)
