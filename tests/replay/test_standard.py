@@ -119,3 +119,17 @@ def test_breach_and_healthy_values() -> None:
     assert breach_value(Duration.parse("500ms"), "above") == (1.0, "2×")
     assert healthy_value(Percent(80), "below") == 90.0 and healthy_value(Rate.parse("5/s"), "below") == 10.0
     assert healthy_value(Percent(0.5), "above") == 0.25
+
+
+def test_an_alert_the_registry_cannot_drive_fails_the_standard_replay(stack_plan, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A signal added without its replay support cannot be proven to fire: the standard replay says so and fails."""
+    import dataclasses
+
+    from signals import REGISTRY
+
+    monkeypatch.setitem(REGISTRY, "cpu", dataclasses.replace(REGISTRY["cpu"], drive=None))
+    stack = load_stack(ROOT, "prod", FIXTURE, plan=stack_plan("prod", catalog=FIXTURE).plan)
+    report = standard(stack.service("api"))
+    failed = [c for c in report.checks if not c.ok]
+    assert {(c.alert, c.backend) for c in failed} == {("cpu", "datadog"), ("cpu", "aws")}
+    assert "Signal.drive" in failed[0].line()

@@ -250,8 +250,11 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
             continue
         signal = REGISTRY[name]
         drive = signal.drive
-        if drive is None:
-            notes.append(f"{name}: the registry says no series drives it (Signal.drive): not replayed")
+        if drive is None:  # it cannot be proven to fire: a failure, not a note
+            said = "no scenario: the registry says no series drives it (Signal.drive in signals/)"
+            for backend in backends:
+                outcome = Outcome(said, name, backend, "a breach and a healthy run", "none: not replayable", False, None, ())
+                checks.append(Check("threshold", name, backend, said, outcome))
             continue
         level, quantity = threshold.levels()[0]
         fires: Fires = "critical" if level == "critical" else "warning"
