@@ -233,3 +233,15 @@ def test_a_slower_tier_does_not_page_after_the_outage_it_was_quiet_for(fixture_s
     (aws,) = [o for o in result.outcomes if o.backend == "aws"]
     assert [(f.at, f.resource) for f in aws.firings if f.route == "page"] == [(61 * MIN, "api-slo-availability-1h")]
     assert result.timelines["api-slo-availability-6h"].entered("ALARM")  # in ALARM all along, told nobody
+
+
+def test_standard_replay_as_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["replay", "--standard", "--catalog", str(ROOT / "tests/fixtures/backends"), "--stack", "prod", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["passed"] is True and [s["service"] for s in document["services"]] == ["web", "worker"]
+    web = document["services"][0]
+    assert {c["status"] for c in web["checks"]} <= {"ok", "xfail"} and any(c["known"] for c in web["checks"])
+    tiers = {(t["tier"], t["backend"]): t["burns"] for t in web["tiers"]}
+    assert set(tiers) == {("1h", "datadog"), ("6h", "datadog"), ("1d", "datadog")}  # web is Datadog-only
+    assert tiers[("1h", "datadog")]["total"]["fired"] is not None and tiers[("1h", "datadog")]["0.5×"]["fired"] is None
