@@ -55,7 +55,10 @@ def scenarios_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
 
 
 def timing_words(timing: TierTiming) -> str:
-    """`12h / 61m`: time to its alert state / to reset; `—` quiet; a trailing `*` when it told nobody (suppressed)."""
+    """`12h / 61m`: time to its alert state / to reset; `—` quiet; a trailing `*` when it told nobody (suppressed);
+    `at its rate` for a burn at exactly the tier's threshold, which may go either way (its times are noise)."""
+    if timing.expectation == "either":
+        return "at its rate"
     if timing.fired is None:
         return DASH
     told = "" if timing.notified is not None else "*"
