@@ -13,7 +13,7 @@ import pulumi
 
 from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration, Declare
+from monitors.common.declarations import AlertOf, Declaration, Declare
 from monitors.common.runbook import anchor
 from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
 from monitors.datadog.downtimes import downtime_args
@@ -28,7 +28,8 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
     out: dict[str, pulumi.Input[object]] = {}
     monitor_ids: dict[str, pulumi.Input[str]] = {}
     for signal, args in threshold_monitors(service, deployment).items():
-        monitor_ids[signal] = declare(Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, ("alerts", signal))).id
+        declaration = Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, ("alerts", signal), alert=AlertOf(signal))
+        monitor_ids[signal] = declare(declaration).id
     slo_ids: dict[str, pulumi.Input[str]] = {}
     for slo in service.slos:
         objective_args = slo_objective(service, deployment, slo)
@@ -40,10 +41,12 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         for tier in slo.burn_rate:
             monitor = burn_rate_monitor(service, deployment, slo, tier, slo_id)
             logical = f"{service.service}-{slo.name}-burn-{tier_key(tier)}"
-            declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long))))
+            tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
+            declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long)), alert=tier_of))
     for check in service.health_checks:
         test = synthetic_test(service, deployment, check)
-        ref = declare(Declaration("synthetic", f"{service.service}-health-{check.name}", test, None, ("health_checks", check.name)))
+        health = AlertOf(f"health.{check.name}")
+        ref = declare(Declaration("synthetic", f"{service.service}-health-{check.name}", test, None, ("health_checks", check.name), alert=health))
         out[f"synthetic{check.name.title().replace('-', '')}Id"] = ref.id
     for window in service.maintenance:
         if "datadog" in (window.backends or ("datadog",)):

@@ -6,9 +6,22 @@ from spec import Duration, Service
 
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Metric, percent
-from .datadog import Expression, single
+from .datadog import Expression, env_filter, single
 from .http import apm, apm_scope
-from .model import CloudWatchAlarm, DatadogGraph, DatadogMetric, Signal
+from .model import (
+    CloudWatchAlarm,
+    CloudWatchPublication,
+    DatadogGraph,
+    DatadogMetric,
+    DatadogPublication,
+    Drive,
+    Gauge,
+    PointOf,
+    Publication,
+    Series,
+    Signal,
+    Values,
+)
 from .words import DEPLOY, ESCALATE, FIRST
 
 _10M = Duration(600_000)
@@ -72,6 +85,7 @@ SIGNALS = (
             convert=percent,
             needs=(needs.ECS,),
         ),
+        drive=Drive("cpu"),
     ),
     Signal(
         name="memory",
@@ -102,5 +116,58 @@ SIGNALS = (
             convert=percent,
             needs=(needs.ECS,),
         ),
+        drive=Drive("memory"),
     ),
 )
+
+
+# ---- Replay: the series of the service's tasks, and what the vendors receive for them ----------------------------
+
+SERIES = (
+    Series(name="cpu", unit="percent", means="CPU used by the service's tasks, in percent of what they are given."),
+    Series(name="memory", unit="percent", means="Memory used by the service's tasks, in percent of their limit."),
+)
+MEMORY_LIMIT = 2 * 1024**3  # bytes: the task memory the replay's Datadog memory metrics report beside the usage
+
+
+def _percent_of(series: str, whole: float, complement: bool = False) -> PointOf:
+    """A gauge: the series' percent of `whole` (or what remains of it: idle CPU, free memory)."""
+
+    def point(values: Values, seconds: int) -> Gauge | None:
+        if series not in values:
+            return None
+        share = 100 - values[series] if complement else values[series]
+        return Gauge(whole * share / 100)
+
+    return point
+
+
+def _whole(series: str, whole: float) -> PointOf:
+    return lambda values, seconds: Gauge(whole) if series in values else None
+
+
+def published(scope: AwsScope) -> list[Publication]:
+    """ECS publishes CPUUtilization and MemoryUtilization per service every minute; the Datadog Agent reports Fargate
+    task metrics (percent CPU; memory usage and limit in bytes) or, on hosts, idle CPU and used and total memory."""
+    out: list[Publication] = []
+    targets = scope.targets
+    if targets.ecs_cluster is not None and targets.ecs_service is not None:
+        for series, metric in (("cpu", "CPUUtilization"), ("memory", "MemoryUtilization")):
+            found = _ecs(scope, metric)
+            out.append(CloudWatchPublication(found.namespace, found.name, found.dimensions, _percent_of(series, 100), (series,)))
+    source = scope.service.sources.datadog
+    if source is not None:
+        tags = (f"service:{source.apm_service}", env_filter(scope.environment))
+        if source.runtime == "fargate":
+            out += [
+                DatadogPublication("ecs.fargate.cpu.percent", tags, "gauge", _percent_of("cpu", 100), ("cpu",)),
+                DatadogPublication("ecs.fargate.mem.usage", tags, "gauge", _percent_of("memory", MEMORY_LIMIT), ("memory",)),
+                DatadogPublication("ecs.fargate.mem.limit", tags, "gauge", _whole("memory", MEMORY_LIMIT), ("memory",)),
+            ]
+        else:
+            out += [
+                DatadogPublication("system.cpu.idle", tags, "gauge", _percent_of("cpu", 100, complement=True), ("cpu",)),
+                DatadogPublication("system.mem.used", tags, "gauge", _percent_of("memory", MEMORY_LIMIT), ("memory",)),
+                DatadogPublication("system.mem.total", tags, "gauge", _whole("memory", MEMORY_LIMIT), ("memory",)),
+            ]
+    return out

@@ -8,7 +8,21 @@ from spec import Duration, Service
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Metric, count, percent
 from .datadog import Expression, aws_tag, single
-from .model import CloudWatchAlarm, DatadogGraph, DatadogMetric, Signal
+from .model import (
+    CloudWatchAlarm,
+    CloudWatchPublication,
+    DatadogGraph,
+    DatadogMetric,
+    DatadogPublication,
+    Drive,
+    Events,
+    Gauge,
+    PointOf,
+    Publication,
+    Series,
+    Signal,
+    Values,
+)
 from .words import DEPLOY, FIRST
 
 AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
@@ -84,6 +98,7 @@ SIGNALS = (
             convert=count,
             needs=(needs.RDS,),
         ),
+        drive=Drive("db_connections"),
     ),
     Signal(
         name="cache_hit_rate",
@@ -113,5 +128,55 @@ SIGNALS = (
             convert=percent,
             needs=(needs.ELASTICACHE,),
         ),
+        drive=Drive("cache_hit_rate"),
     ),
 )
+
+
+# ---- Replay: the series of the data stores, and what the vendors receive for them --------------------------------
+
+SERIES = (
+    Series(name="db_connections", unit="count", means="Open connections to the service's RDS database."),
+    Series(name="cache_hit_rate", unit="percent", means="Share of the ElastiCache cluster's lookups that hit."),
+)
+LOOKUPS_PER_SECOND = 100.0  # the cache traffic behind `cache_hit_rate`: Datadog counts hits and misses of it
+
+
+def _gauge(series: str) -> PointOf:
+    return lambda values, seconds: Gauge(values[series]) if series in values else None
+
+
+def _lookups(hit: bool) -> PointOf:
+    """Hits (or misses) of the nominal lookups in the step: the AWS integration's counts."""
+
+    def point(values: Values, seconds: int) -> Events | None:
+        if "cache_hit_rate" not in values:
+            return None
+        share = values["cache_hit_rate"] / 100
+        return Events(LOOKUPS_PER_SECOND * seconds * (share if hit else 1 - share))
+
+    return point
+
+
+def published(scope: AwsScope) -> list[Publication]:
+    """RDS and ElastiCache publish every minute to CloudWatch; Datadog's AWS integration crawls the same metrics,
+    tagged by lowercase identifiers (it is about 15 minutes late: the monitors' evaluation delay stands for that)."""
+    out: list[Publication] = []
+    service = scope.service
+    aws = service.sources.aws
+    if scope.targets.rds_instance is not None:
+        rds = _rds(scope)
+        out.append(CloudWatchPublication(rds.namespace, rds.name, rds.dimensions, _gauge("db_connections"), ("db_connections",)))
+    if scope.targets.cache_cluster is not None:
+        cache = _cache(scope)
+        out.append(CloudWatchPublication(cache.namespace, cache.name, cache.dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)))
+    if aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str):
+        tag = f"dbinstanceidentifier:{aws_tag(aws.rds.instance)}"
+        out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",)))
+    if aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str):
+        tag = f"cacheclusterid:{aws_tag(aws.elasticache.cluster)}"
+        out += [
+            DatadogPublication("aws.elasticache.cache_hits", (tag,), "count", _lookups(hit=True), ("cache_hit_rate",)),
+            DatadogPublication("aws.elasticache.cache_misses", (tag,), "count", _lookups(hit=False), ("cache_hit_rate",)),
+        ]
+    return out

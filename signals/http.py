@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
 from typing import Optional
 
 import pulumi
 
 from spec import Duration, Service
+from spec.slos import LatencySli
 from spec.sources import DatadogSource
 
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Targets, count, per_period, percent, seconds
-from .datadog import Expression, aws_tag, single
-from .model import CloudWatchAlarm, CloudWatchGraph, DatadogGraph, DatadogMetric, Signal
+from .datadog import Expression, aws_tag, env_filter, single
+from .model import (
+    CloudWatchAlarm,
+    CloudWatchGraph,
+    CloudWatchPublication,
+    DatadogGraph,
+    DatadogMetric,
+    DatadogPublication,
+    Drive,
+    Events,
+    Gauge,
+    Point,
+    PointOf,
+    Publication,
+    Series,
+    Signal,
+    Spread,
+    Values,
+)
 from .words import DEPLOY, ESCALATE, FIRST
 
 ALB = "AWS/ApplicationELB"
@@ -22,6 +42,8 @@ _5M, _10M = Duration(300_000), Duration(600_000)
 # Latency and error ratios: 1-minute data, 3 of 5 so one spike does not page. No traffic means no latency and no
 # errors: not breaching.
 FAST = Evaluation(60, 5, 3, "notBreaching")
+# Traffic that drives hold steady beside the series they move (error shares, latencies): 1,200 requests a minute.
+NOMINAL_RPS = 20.0
 
 
 # ---- Datadog: APM trace metrics of the service's entry span ----------------------------------------------------
@@ -179,6 +201,7 @@ def _latency(percentile: str, watches: str) -> Signal:
             graph=CloudWatchGraph("latency p50 / p95 / p99", percentile),
             needs=(needs.LOAD_BALANCER,),
         ),
+        drive=Drive(f"latency_{percentile}", {"requests": NOMINAL_RPS}),
     )
 
 
@@ -212,6 +235,7 @@ SIGNALS = (
             convert=percent,
             needs=(needs.LOAD_BALANCER,),
         ),
+        drive=Drive("errors", {"requests": NOMINAL_RPS}),
     ),
     Signal(
         name="client_error_rate",
@@ -239,6 +263,7 @@ SIGNALS = (
             convert=percent,
             needs=(needs.LOAD_BALANCER,),
         ),
+        drive=Drive("client_errors", {"requests": NOMINAL_RPS}),
     ),
     _latency("p50", "The median response time: most requests are slow, not only a few."),
     _latency("p95", "The response time 95% of requests stay under."),
@@ -274,6 +299,7 @@ SIGNALS = (
             graph=CloudWatchGraph("throughput", per_second=True),
             needs=(needs.LOAD_BALANCER,),
         ),
+        drive=Drive("requests"),
     ),
     Signal(
         name="lb_error_rate",
@@ -305,6 +331,7 @@ SIGNALS = (
             convert=percent,
             needs=(needs.LOAD_BALANCER,),
         ),
+        drive=Drive("lb_errors", {"requests": NOMINAL_RPS}),
     ),
     Signal(
         name="unhealthy_targets",
@@ -335,5 +362,165 @@ SIGNALS = (
             convert=count,
             needs=(needs.LOAD_BALANCER, needs.TARGET_GROUP),
         ),
+        drive=Drive("unhealthy_targets"),
     ),
 )
+
+
+# ---- Replay: the series of an HTTP service, and what the vendors receive for them --------------------------------
+
+SERIES = (
+    Series(name="requests", unit="rate", means="Requests per second arriving at the service (at its load balancer when it has one)."),
+    Series(name="errors", unit="percent", means="Share of the requests reaching the service that it answers with a 5xx."),
+    Series(name="client_errors", unit="percent", means="Share of the requests reaching the service that it answers with a 4xx."),
+    Series(
+        name="lb_errors",
+        unit="percent",
+        means="Share of all requests the load balancer answers with a 5xx itself (no healthy target, a target that crashed "
+        "or timed out): they never reach the service, its traces or `RequestCount`.",
+    ),
+    Series(name="latency_p50", unit="duration", means="Median response time of the requests reaching the service."),
+    Series(name="latency_p95", unit="duration", means="95th percentile response time."),
+    Series(name="latency_p99", unit="duration", means="99th percentile response time."),
+    Series(
+        name="slow",
+        unit="percent",
+        means="Share of requests slower than the service's latency SLO threshold (`latency_below`; with several latency "
+        "SLOs, slower than the largest threshold while the rest stay within the smallest).",
+    ),
+    Series(name="unhealthy_targets", unit="count", means="Targets of the service's target group failing the load balancer's health check."),
+)
+_LATENCY_SERIES = ("latency_p50", "latency_p95", "latency_p99", "slow")
+_KNOTS = ((0.50, "latency_p50"), (0.95, "latency_p95"), (0.99, "latency_p99"))
+PERCENTILES = tuple(name for _, name in _KNOTS)  # in order: a scenario's latencies must not decrease along it
+
+
+def reaching(values: Values) -> Optional[float]:
+    """Requests per second that reach the service: those the load balancer does not answer itself."""
+    rps = values.get("requests")
+    return None if rps is None else rps * (1 - values.get("lb_errors", 0.0) / 100)
+
+
+def _share_of(base: Callable[[Values], Optional[float]], series: Optional[str], zero: bool) -> PointOf:
+    """Events per step: `base` per second (× the share `series` when given). ALB publishes a count only when it is
+    not zero; APM publishes a zero while requests flow (`zero`)."""
+
+    def point(values: Values, seconds: int) -> Optional[Point]:
+        rate = base(values)
+        if rate is None or (series is not None and series not in values):
+            return None
+        n = rate * seconds * (values[series] / 100 if series is not None else 1.0)
+        if n > 0 or (zero and rate > 0):
+            return Events(n)
+        return None
+
+    return point
+
+
+def latency_thresholds(service: Service) -> tuple[float, ...]:
+    """The latency SLOs' thresholds in seconds: what `slow` is slower than."""
+    return tuple(sorted(slo.sli.latency_below.seconds for slo in service.slos if isinstance(slo.sli, LatencySli)))
+
+
+def latency_spread(values: Values, weight: float, thresholds: tuple[float, ...]) -> Optional[Spread]:
+    """The response times of `weight` requests: the given percentiles hold exactly (nearest rank), and `slow` of them
+    are slower than every threshold while the rest stay within the smallest. A band without a percentile takes the
+    next given one's value; with only `slow`, fast requests take 100 ms (at most half the smallest threshold) and slow
+    ones twice the largest. Raises ValueError when the values contradict each other."""
+    knots = [(q, name, values[name]) for q, name in _KNOTS if name in values]
+    slow = values.get("slow")
+    if (not knots and slow is None) or weight <= 0:
+        return None
+    for (_, low_name, low), (_, high_name, high) in itertools.pairwise(knots):
+        if low > high:
+            raise ValueError(f"{low_name} ({_ms(low)}) is above {high_name} ({_ms(high)})")
+    cut, fast_limit, slow_limit = 1.0, math.inf, 0.0
+    if slow is not None:
+        if not thresholds:
+            raise ValueError("slow needs a latency SLO (slos: sli: {latency_below: ...}) to be slower than")
+        cut, fast_limit, slow_limit = 1 - slow / 100, thresholds[0], thresholds[-1]
+        for q, name, value in knots:
+            if q <= cut and value > fast_limit:
+                raise ValueError(f"{name} {_ms(value)} and slow {slow:g}%: more than {100 * (1 - q):g}% of requests would be slower than {_ms(fast_limit)}")
+            if q > cut and value <= slow_limit:
+                raise ValueError(f"{name} {_ms(value)} and slow {slow:g}%: fewer than {slow:g}% of requests would be slower than {_ms(slow_limit)}")
+    fast = min(0.1, fast_limit / 2)
+    spread: list[tuple[float, float]] = []
+    low = 0.0
+    for high in sorted({q for q, _, _ in knots} | ({cut} if 0 < cut < 1 else set()) | {1.0}):
+        above = [value for q, _, value in knots if q >= high]
+        value = above[0] if above else (knots[-1][2] if knots else fast)
+        if high <= cut and value > fast_limit:  # fast requests below a slow percentile: as fast as the band before
+            value = min(fast_limit, max(fast, spread[-1][0] if spread else fast))
+        if high > cut and value <= slow_limit:  # slow requests above the last percentile given
+            value = 2 * slow_limit
+        spread.append((value, weight * (high - low)))
+        low = high
+    return Spread(tuple(spread))
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:g}ms"
+
+
+def _latencies(service: Service) -> PointOf:
+    thresholds = latency_thresholds(service)
+
+    def point(values: Values, seconds: int) -> Optional[Point]:
+        rate = reaching(values)
+        return latency_spread(values, rate * seconds, thresholds) if rate is not None else None
+
+    return point
+
+
+def _gauge(series: str) -> PointOf:
+    return lambda values, seconds: Gauge(values[series]) if series in values else None
+
+
+def _apm_tags(service: Service, environment: str, *extra: str) -> tuple[str, ...]:
+    source = apm(service)
+    return (f"service:{source.apm_service}", env_filter(environment), *extra)
+
+
+def published(scope: AwsScope) -> list[Publication]:
+    """What CloudWatch (the ALB's metrics, every minute) and Datadog (APM trace metrics of the entry span; the AWS
+    integration's ALB metrics) receive for the series above."""
+    service = scope.service
+    out: list[Publication] = []
+    dims = alb_dimensions(scope.targets)
+    lb_errors = _share_of(lambda values: values.get("requests"), "lb_errors", zero=False)
+    if dims is not None:
+        lb_only = {"LoadBalancer": dims["LoadBalancer"]}
+        requests = _share_of(reaching, None, zero=False)
+        out += [
+            CloudWatchPublication(ALB, "RequestCount", dims, requests, ("requests",)),
+            CloudWatchPublication(ALB, "HTTPCode_Target_5XX_Count", dims, _share_of(reaching, "errors", zero=False), ("errors",)),
+            CloudWatchPublication(ALB, "HTTPCode_Target_4XX_Count", dims, _share_of(reaching, "client_errors", zero=False), ("client_errors",)),
+            CloudWatchPublication(ALB, "TargetResponseTime", dims, _latencies(service), _LATENCY_SERIES),
+            CloudWatchPublication(ALB, "HTTPCode_ELB_5XX_Count", lb_only, lb_errors, ("lb_errors",)),
+        ]
+        if scope.targets.target_group is not None:  # then the load balancer's own RequestCount is another metric
+            out.append(CloudWatchPublication(ALB, "RequestCount", lb_only, requests, ("requests",)))
+            out.append(CloudWatchPublication(ALB, "UnHealthyHostCount", dims, _gauge("unhealthy_targets"), ("unhealthy_targets",)))
+    source = service.sources.datadog
+    if source is not None:
+        trace, tags = f"trace.{source.span}", _apm_tags(service, scope.environment)
+        out += [
+            DatadogPublication(f"{trace}.hits", tags, "count", _share_of(reaching, None, zero=False), ("requests",)),
+            DatadogPublication(f"{trace}.errors", tags, "count", _share_of(reaching, "errors", zero=True), ("errors",)),
+            DatadogPublication(
+                f"{trace}.hits.by_http_status", (*tags, "http.status_class:4xx"), "count", _share_of(reaching, "client_errors", zero=False), ("client_errors",)
+            ),
+            DatadogPublication(trace, tags, "distribution", _latencies(service), _LATENCY_SERIES),
+        ]
+        aws = service.sources.aws
+        if aws is not None and isinstance(aws.load_balancer, str):  # the AWS integration tags by lowercase names
+            lb = f"loadbalancer:{aws_tag(aws.load_balancer)}"
+            out += [
+                DatadogPublication("aws.applicationelb.request_count", (lb,), "count", _share_of(reaching, None, zero=False), ("requests",)),
+                DatadogPublication("aws.applicationelb.httpcode_elb_5xx", (lb,), "count", lb_errors, ("lb_errors",)),
+            ]
+            if isinstance(aws.target_group, str):
+                tg = f"targetgroup:{aws_tag(aws.target_group)}"
+                out.append(DatadogPublication("aws.applicationelb.un_healthy_host_count", (lb, tg), "gauge", _gauge("unhealthy_targets"), ("unhealthy_targets",)))
+    return out

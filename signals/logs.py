@@ -5,8 +5,22 @@ from __future__ import annotations
 from spec import Duration, Service
 
 from .cloudwatch import AwsScope, Metric, per_period
+from .datadog import env_filter
 from .http import FAST, apm
-from .model import CloudWatchAlarm, CloudWatchGraph, DatadogLogs, Need, Signal
+from .model import (
+    CloudWatchAlarm,
+    CloudWatchGraph,
+    CloudWatchPublication,
+    DatadogLogs,
+    Drive,
+    Events,
+    LogPublication,
+    Need,
+    Publication,
+    Series,
+    Signal,
+    Values,
+)
 from .needs import DATADOG
 from .words import DEPLOY
 
@@ -60,5 +74,34 @@ SIGNALS = (
             graph=CloudWatchGraph("log lines by level", rows=_level_rows),
             needs=(ERROR_FILTER,),
         ),
+        drive=Drive("error_logs"),
     ),
 )
+
+
+# ---- Replay: the service's error log lines, and what the vendors receive for them --------------------------------
+
+SERIES = (Series(name="error_logs", unit="rate", means="Log lines at level `error` the service writes, per unit of time (`5/m`)."),)
+
+
+def _lines(values: Values, seconds: int) -> float | None:
+    return values["error_logs"] * seconds if "error_logs" in values else None
+
+
+def _counted(values: Values, seconds: int) -> Events | None:
+    """The metric filter counts 1 per matching line and publishes 0 while other lines arrive (its default value)."""
+    lines = _lines(values, seconds)
+    return Events(lines) if lines is not None else None
+
+
+def published(scope: AwsScope) -> list[Publication]:
+    """CloudWatch Logs' metric filter on the service's log group counts error lines into `<level>LogEvents`; Datadog
+    indexes the same lines (forwarded, or shipped by its agent) with their `status`."""
+    service = scope.service
+    out: list[Publication] = []
+    if ERROR_FILTER.holds(service):
+        metric = level_metric(scope, "error")
+        out.append(CloudWatchPublication(metric.namespace, metric.name, metric.dimensions, _counted, ("error_logs",)))
+    if service.sources.datadog is not None:
+        out.append(LogPublication(tuple(_error_search(service, env_filter(scope.environment)).split()), _lines, ("error_logs",)))
+    return out

@@ -3,13 +3,17 @@ each backend measures it — or why that backend cannot.
 
 Realisations are data plus one function each (the Datadog expression, the CloudWatch metric or metric math), so
 monitors, alarms, dashboards, vendor rules and docs all read the same definition and cannot drift apart.
+A signal's `drive`, and the series at the end of this module, are what the alert replay (vigil/replay) reads: the
+measurements a scenario sets, and what each vendor receives for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
+
+import pulumi
 
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Alerts, Direction, Quantity
@@ -135,6 +139,19 @@ DatadogRealisation = Union[DatadogMetric, DatadogLogs, Unmeasurable]
 CloudWatchRealisation = Union[CloudWatchAlarm, Unmeasurable]
 
 
+@dataclass(frozen=True)
+class Drive:
+    """How a scenario makes the alert signal take a value: `series` takes it (in the alert's own units: percent,
+    seconds, per second, a count), with `steady` series held beside it (the traffic an error share is a share of).
+    The standard replay's breaches and healthy runs are made of these."""
+
+    series: str
+    steady: Mapping[str, float] = field(default_factory=dict)
+
+    def values(self, value: float) -> dict[str, float]:
+        return {**self.steady, self.series: value}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Signal:
     """One alert signal. Its spec field (name, quantity, direction) is `spec.alerts.Alerts.<name>`."""
@@ -146,6 +163,7 @@ class Signal:
     steps: tuple[str, ...]  # what to do when it fires (the generated runbook section)
     datadog: DatadogRealisation
     cloudwatch: CloudWatchRealisation
+    drive: Optional[Drive] = None  # the series that move it (the replay); every signal has one (tests/signals)
 
     @property
     def direction(self) -> Direction:
@@ -157,3 +175,96 @@ class Signal:
     def missing(self, backend: Backend, service: Service) -> list[str]:
         """What `service` lacks for `backend` to measure this signal; empty when it can."""
         return self.on(backend).missing(service)
+
+
+# ---- Series: what an alert replay scenario sets, and what each vendor receives for it ----------------------------
+#
+# A scenario (docs/replay.md) gives each series a value per step: `requests: 20/s`, `errors: 2%`, `latency_p95: 120ms`,
+# `health.live: down`. A family module lists its `SERIES` (name, unit, meaning) and `published(scope)`: every metric,
+# log stream and probed URL the vendors receive for one service, each a function of the step's values. The replay
+# builds its vendor data from those alone, so no metric name is written outside the registry.
+
+SeriesUnit = Literal["rate", "percent", "duration", "count", "up"]
+# A step's values by series name, in canonical units: rate per second, percent (0-100), seconds, a number, up as 1.0
+# and down as 0.0. A series the scenario leaves out (or marks absent at that step) is missing from the mapping.
+Values = Mapping[str, float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Series:
+    """One measurement a scenario sets. `per_check`: one series per health check, named `<name>.<check>`."""
+
+    name: str
+    unit: SeriesUnit
+    means: str  # one sentence for docs/replay.md
+    per_check: bool = False
+
+
+@dataclass(frozen=True)
+class Events:
+    """Events counted in the step (a count metric's point; for CloudWatch a statistic set of ones, as ALB counts)."""
+
+    n: float
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """One value for the step (a gauge's point; a CloudWatch statistic set holding one value)."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Raw values with weights, e.g. request latencies: what percentiles and trimmed counts are computed from."""
+
+    values: tuple[tuple[float, float], ...]
+
+
+Point = Union[Events, Gauge, Spread]
+PointOf = Callable[[Values, int], Optional[Point]]  # (the step's values, its length in seconds) -> None: nothing received
+
+
+@dataclass(frozen=True)
+class CloudWatchPublication:
+    """A CloudWatch metric the service's resources publish, one point per step (ALB, ECS, RDS, ElastiCache and the
+    log metric filters publish every minute)."""
+
+    namespace: str
+    name: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    point: PointOf
+    shows: tuple[str, ...]  # the series it carries (docs); it may read others (requests weigh latencies)
+
+
+@dataclass(frozen=True)
+class DatadogPublication:
+    """A Datadog metric series: its tags (`key:value`, the env tag for the service's own metrics), its kind, its points."""
+
+    metric: str
+    tags: tuple[str, ...]
+    kind: Literal["count", "gauge", "distribution"]
+    point: PointOf
+    shows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LogPublication:
+    """Log lines Datadog indexes per step, with the attributes a log search matches (as `key:value` tags)."""
+
+    tags: tuple[str, ...]
+    lines: Callable[[Values, int], Optional[float]]
+    shows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProbePublication:
+    """What a request to a URL gets, per step (Route 53 checkers and Datadog synthetic tests request it); None: no
+    outcome is known, which a probe cannot be (scenarios give every step of a health series)."""
+
+    url: str
+    up: Callable[[Values], Optional[bool]]
+    shows: tuple[str, ...]
+
+
+Publication = Union[CloudWatchPublication, DatadogPublication, LogPublication, ProbePublication]

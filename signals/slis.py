@@ -7,9 +7,9 @@ metrics). The Datadog SLO objects themselves are built in monitors/datadog/slos.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 import pulumi
 
@@ -18,7 +18,7 @@ from spec.slos import CustomSli, LatencySli, Slo
 
 from . import needs
 from .cloudwatch import AwsScope, Metric, Ratio
-from .http import ALB, alb_dimensions
+from .http import ALB, NOMINAL_RPS, alb_dimensions
 from .model import Backend, Need, Unmeasurable
 
 
@@ -40,11 +40,17 @@ class CloudWatchSli:
         return [str(need) for need in self.needs(slo) if not need.holds(service)]
 
 
+# How a scenario sets series so the SLI's bad share is a given percent (the replay's standard burns); None: it cannot
+# (a custom SLI's queries are the user's own).
+SliDrive = Callable[[Slo, float], Mapping[str, float]]
+
+
 @dataclass(frozen=True)
 class SliKind:
     name: str
     datadog: Union[DatadogSli, Unmeasurable]
     cloudwatch: Union[CloudWatchSli, Unmeasurable]
+    drive: Optional[SliDrive] = None
 
     def missing(self, backend: Backend, service: Service, slo: Slo) -> list[str]:
         """What `service` lacks for `backend` to measure this SLO; empty when it can."""
@@ -90,6 +96,7 @@ SLIS: dict[str, SliKind] = {
             "availability",
             DatadogSli(needs=lambda _: (needs.DATADOG,)),
             CloudWatchSli(words=lambda _: "5xx ratio", error_share=_server_errors, needs=lambda _: (needs.LOAD_BALANCER,)),
+            drive=lambda slo, bad: {"requests": NOMINAL_RPS, "errors": bad},
         ),
         SliKind(
             "latency",
@@ -99,6 +106,7 @@ SLIS: dict[str, SliKind] = {
                 error_share=_slow_requests,
                 needs=lambda _: (needs.LOAD_BALANCER,),
             ),
+            drive=lambda slo, bad: {"requests": NOMINAL_RPS, "slow": bad},
         ),
         SliKind(
             "custom",

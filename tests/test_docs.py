@@ -211,3 +211,24 @@ def test_pages_document_any_resource_type_that_links_them(docs_input: DocsInput)
     assert "`api-slo-availability-1h`" in section("slo-availability")
     assert "`api-dashboard`" in page.split("## Dashboards", 1)[1].split("## Deployed resources", 1)[0]
     assert "`aws:MetricAlarm`" in section("cpu") and "no resource of the planned stacks links this section" in section("memory")
+
+
+def test_how_fast_it_pages_is_on_every_service_page_with_its_chart(generated: dict[str, str]) -> None:
+    pages = {path: text for path, text in generated.items() if path.startswith("docs/services/") and path.endswith(".md") and not path.endswith("README.md")}
+    for path, text in pages.items():
+        name = path.rsplit("/", 1)[1][: -len(".md")]
+        assert "## How fast it pages" in text
+        chart = generated.get(f"docs/services/{name}-paging.svg")
+        if chart is not None:
+            assert f"]({name}-paging.svg)" in text
+            assert chart.startswith("<?xml") and "<svg" in chart
+            assert "dc:date" not in chart and "Matplotlib v" not in chart  # no dates, no tool stamp: the same bytes each time
+            assert "total outage" in chart and "6× burn" in chart
+
+
+def test_the_chart_is_the_same_bytes_drawn_twice() -> None:
+    from vigil.docs.paging import Panel, Row, draw
+
+    panel = Panel("total outage", (Row("error_rate · Datadog", ((60, 3600),), ((60, "page"),)),), 3600, 7200, 60)
+    first, second = draw("api", [panel, panel]), draw("api", [panel, panel])
+    assert first == second and "error_rate · Datadog" in first

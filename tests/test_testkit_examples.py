@@ -61,3 +61,19 @@ def test_plan_a_changed_catalog(stack_plan, tmp_path):
 
     (logs,) = stack_plan("prod", catalog=catalog).select(type=LOG_GROUP, service="api")
     assert logs.inputs["retentionInDays"] == 60
+
+
+def test_every_service_pages_when_its_requests_fail(stack_plan):
+    # replay what the vendors would receive through the alerts the stack deploys (docs/replay.md):
+    # 20 requests a second, all of them failing after half an hour
+    plan = stack_plan("prod")
+    for service in plan.services():
+        if "error_rate" not in plan.alert_ids(service):
+            continue
+        result = plan.replay({
+            "service": service,
+            "step": "1m",
+            "series": {"requests": "20/s x60", "errors": "0% x30, 100% x30"},
+            "expect": [{"alert": "error_rate", "fires": "any", "by": "40m"}],
+        })
+        assert result.passed, result.report()

@@ -1,6 +1,7 @@
-"""`vigil`: validate, plan, stacks, schema, docs, diff and preview-summary.
+"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary and replay.
 
 Exit codes: validate/plan/stacks/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
+replay: 0 every expectation holds, 1 one failed, 2 an invalid scenario or spec (file:line), or a plan it cannot read.
 docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
 (including a base or head revision whose spec is invalid).
@@ -158,6 +159,47 @@ def _preview_summary(args: argparse.Namespace) -> int:
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
 
 
+def _replay(args: argparse.Namespace) -> int:
+    from .project import find_project
+    from .replay import ReplayError
+    from .replay.report import scenarios_json, scenarios_text, standard_json, standard_text
+    from .replay.scenario import load_scenario
+    from .replay.stack import DEFAULT_STACK, StackReplay, load_stack
+    from .replay.standard import standard
+
+    if args.standard == bool(args.files):
+        print("error: give scenario FILEs, or --standard", file=sys.stderr)
+        return EXIT_INVALID
+    if args.service and not args.standard:
+        print("error: --service goes with --standard (a scenario names its service)", file=sys.stderr)
+        return EXIT_INVALID
+    project = find_project()
+    stacks: dict[str, StackReplay] = {}
+
+    def stack(name: str) -> StackReplay:
+        if name not in stacks:
+            stacks[name] = load_stack(project, name, args.catalog)
+        return stacks[name]
+
+    try:
+        if args.standard:
+            target = stack(args.stack or DEFAULT_STACK)
+            names = [args.service] if args.service else sorted(target.services)
+            reports = [standard(target.service(name)) for name in names]
+            ok = all(r.ok for r in reports)
+            sys.stdout.write(json.dumps(standard_json(reports), indent=2) + "\n" if args.format == "json" else standard_text(reports))
+        else:
+            scenarios = [load_scenario(path) for path in args.files]
+            results = [stack(args.stack or s.stack or DEFAULT_STACK).replay(s) for s in scenarios]
+            ok = all(r.passed for r in results)
+            sys.stdout.write(json.dumps(scenarios_json(results), indent=2) + "\n" if args.format == "json" else scenarios_text(results))
+    except ReplayError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK if ok else EXIT_ERROR
+
+
 def _positive(text: str) -> int:
     value = int(text) if text.isdigit() else 0
     if value < 1:
@@ -168,7 +210,7 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
-        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary}"
+        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay}"
     )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
@@ -227,6 +269,17 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     preview.add_argument("--max-length", type=_positive, help="Markdown: at most this many characters (PR comments are limited)")
     preview.set_defaults(run=_preview_summary)
+
+    replay = verbs.add_parser(
+        "replay", help="replay scenarios (or the standard ones) through a stack's alerts (exit 0 all hold, 1 one failed, 2 invalid)"
+    )
+    replay.add_argument("files", nargs="*", type=Path, metavar="FILE", help="scenario files (docs/replay.md)")
+    replay.add_argument("--standard", action="store_true", help="every service's standard scenarios: breaches, healthy runs, outages, SLO burns")
+    replay.add_argument("--stack", help="stack to replay (default: the scenario's own, else dev)")
+    replay.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
+    replay.add_argument("--service", help="with --standard: only this service")
+    replay.add_argument("--format", choices=("text", "json"), default="text")
+    replay.set_defaults(run=_replay)
     return root
 
 

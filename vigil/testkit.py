@@ -14,14 +14,21 @@ Without pytest: `from vigil.testkit import stack_plan; plan = stack_plan("prod")
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .engine import Plan, PlannedResource
+from spec import SpecErrors
+
+from .engine import SERVICE_COMPONENT, Plan, PlannedResource
 from .planning import plan_stack
 from .project import find_project
+from .replay.scenario import Scenario
 from .routing import heard_through, is_alarm, is_monitor, notified
+
+if TYPE_CHECKING:
+    from .replay.stack import ScenarioResult, StackReplay
 
 
 def _number(value: Any) -> Optional[float]:
@@ -59,6 +66,8 @@ def _tags(resource: PlannedResource) -> set[str]:
 @dataclass(frozen=True)
 class PlanView:
     plan: Plan
+    project: Optional[Path] = None  # where the plan came from: what plan.replay() reads the stack and catalog from
+    catalog: Optional[Path] = None
 
     @property
     def stack(self) -> str:
@@ -124,10 +133,39 @@ class PlanView:
         """Tags as `key:value` strings, whether the resource takes a list (Datadog) or a map (AWS)."""
         return _tags(resource)
 
+    def services(self) -> list[str]:
+        """The services the stack monitors."""
+        return sorted(r.name for r in self.plan.resources if r.type == SERVICE_COMPONENT)
+
+    def alert_ids(self, service: str) -> list[str]:
+        """The alert ids a scenario may name for the service (docs/replay.md): `error_rate`, `health.live`,
+        `slo.availability.page`, `service_unhealthy`, ..."""
+        return self._replay.service(service).index.ids()
+
+    def replay(self, scenario: Union[str, Path, Mapping[str, Any], Scenario]) -> ScenarioResult:
+        """Replay a scenario through this plan's alerts (docs/replay.md): a scenario file, a mapping written like one,
+        or a parsed Scenario. `.passed`, `.failures` (each `.line()`), `.report()`, `.outcomes` (each with `.first`, when
+        it fired as expected) and `.timelines` (every alert resource's states and notifications)."""
+        from .replay.scenario import load_scenario, scenario_of
+
+        if isinstance(scenario, (str, Path)):
+            scenario = load_scenario(Path(scenario))
+        elif not isinstance(scenario, Scenario):
+            scenario = scenario_of(scenario)
+        if scenario.stack is not None and scenario.stack != self.stack:
+            raise SpecErrors([scenario.problem(("stack",), f"the scenario is for stack {scenario.stack}; this plan is stack {self.stack}")])
+        return self._replay.replay(scenario)
+
+    @functools.cached_property
+    def _replay(self) -> StackReplay:
+        from .replay.stack import load_stack
+
+        return load_stack(self.project or find_project(), self.stack, self.catalog, plan=self.plan)
+
 
 @functools.cache
 def _cached(project: Path, stack: str, catalog: Optional[Path]) -> PlanView:
-    return PlanView(plan_stack(project, stack, catalog))
+    return PlanView(plan_stack(project, stack, catalog), project, catalog)
 
 
 def stack_plan(stack: str, catalog: Optional[Path] = None, project: Optional[Path] = None) -> PlanView:

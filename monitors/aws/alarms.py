@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url
 from signals import REGISTRY
 from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio
@@ -131,5 +131,5 @@ def threshold_alarms(
                 alarm_tags(service, deployment, severity),
             )
             path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)
-            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path))
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf(signal, level=level)))
     return out

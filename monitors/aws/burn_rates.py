@@ -15,7 +15,7 @@ import pulumi
 
 from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
 from signals.cloudwatch import AwsScope, Evaluation
 from signals.model import Unmeasurable
@@ -25,7 +25,7 @@ from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
 from .alarms import alarm_tags, describe, metric_alarm_args
-from .composites import alarm_rule, composite_alarm_args
+from .composites import SUPPRESSOR_EXTENSION_SECONDS, alarm_rule, composite_alarm_args
 from .names import aws_name, logical
 from .topics import notify
 
@@ -43,6 +43,13 @@ def error_ratio_threshold(slo: Slo, tier: BurnRateTier) -> float:
 def window_evaluation(window: Duration) -> Evaluation:
     """The whole window is one period; no traffic is no error."""
     return Evaluation(math.ceil(window.seconds), 1, 1, "notBreaching")
+
+
+def quiet_after(tier: BurnRateTier) -> int:
+    """How long a tier stays quiet after the faster tier that suppressed it recovers: until its own short window has
+    let go of the burn (the faster tier resets first, its short window being shorter), at least the composites'
+    usual extension. Any less and it pages about a burn that has ended (tests/replay/scenarios/tier-pages-after-recovery.yaml)."""
+    return max(SUPPRESSOR_EXTENSION_SECONDS, math.ceil(tier.short.seconds))
 
 
 def burn_rate_declarations(
@@ -84,7 +91,8 @@ def burn_rate_declarations(
                     [],  # the tier's composite notifies
                     alarm_tags(service, deployment, None),
                 )
-                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo)))
+                part = AlertOf(f"slo.{slo.name}", tier=str(tier.long), window=kind)
+                windows.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), alert=part))
             out += windows
             name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
             what = (
@@ -99,9 +107,11 @@ def burn_rate_declarations(
                 notify(topics, tier.severity),
                 alarm_tags(service, deployment, tier.severity),
                 suppressor=faster,
+                extension=quiet_after(tier),
             )
             depends = tuple(w.logical for w in windows) + ((faster_logical,) if faster_logical else ())
             composite_logical = logical(service, "slo", slo.name, str(tier.long))
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends))
+            tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends, alert=tier_of))
             faster, faster_logical = name, composite_logical
     return out

@@ -9,14 +9,15 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
 from spec import Service
 
 from .alarms import alarm_tags, describe
 from .names import aws_name, logical
 
-# A faster tier gets this long to reach ALARM before a slower one acts, and keeps it quiet this long after.
+# A faster tier gets this long to reach ALARM before a slower one acts, and keeps it quiet at least this long after
+# (a burn-rate tier keeps it quiet until the slower tier's short window has let go of the burn: burn_rates.py).
 SUPPRESSOR_WAIT_SECONDS = 300
 SUPPRESSOR_EXTENSION_SECONDS = 900
 
@@ -33,6 +34,7 @@ def composite_alarm_args(
     actions: Sequence[pulumi.Input[str]],
     tags: dict[str, str],
     suppressor: Optional[str] = None,
+    extension: int = SUPPRESSOR_EXTENSION_SECONDS,
 ) -> aws.cloudwatch.CompositeAlarmArgs:
     return aws.cloudwatch.CompositeAlarmArgs(
         alarm_name=name,
@@ -41,7 +43,7 @@ def composite_alarm_args(
         alarm_actions=list(actions),
         ok_actions=list(actions),
         actions_suppressor=aws.cloudwatch.CompositeAlarmActionsSuppressorArgs(
-            alarm=suppressor, wait_period=SUPPRESSOR_WAIT_SECONDS, extension_period=SUPPRESSOR_EXTENSION_SECONDS
+            alarm=suppressor, wait_period=SUPPRESSOR_WAIT_SECONDS, extension_period=extension
         )
         if suppressor
         else None,
@@ -67,4 +69,4 @@ def service_unhealthy(
         alarm_tags(service, deployment, None),
     )
     depends = tuple(d.logical for d in here)
-    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends)
+    return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends, alert=AlertOf("service_unhealthy"))

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from monitors.common.context import Deployment
-from monitors.common.declarations import Declaration
+from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
 from signals.cloudwatch import Evaluation, Metric
 from spec import Service
@@ -82,4 +82,7 @@ def health_alarm(
         notify(topics, check.severity),
         alarm_tags(service, deployment, check.severity),
     )
-    return Declaration("metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name))
+    return Declaration(
+        "metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name),
+        alert=AlertOf(f"health.{check.name}"),
+    )

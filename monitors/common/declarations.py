@@ -45,6 +45,20 @@ NAME_ARGUMENT: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class AlertOf:
+    """The spec alert a declaration realises, for tools that reason per alert rather than per resource (the alert
+    replay's ids, docs/replay.md): a signal (`error_rate`), `health.<check>`, `slo.<name>` or `service_unhealthy`.
+    `level`: the one level an alarm watches (critical, warning); None: all of the alert's (a Datadog monitor holds
+    both). `tier`: a burn-rate tier, by its long window (`1h`). `window`: long or short, the silent window alarms of a
+    CloudWatch tier. Not part of any resource: plans are unchanged by it."""
+
+    id: str
+    level: Optional[str] = None
+    tier: Optional[str] = None
+    window: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Declaration:
     kind: Kind
     logical: str  # Pulumi logical name, unique in the stack
@@ -53,6 +67,7 @@ class Declaration:
     path: PathKey  # where in the service spec it comes from (violations point there)
     depends_on: tuple[str, ...] = ()  # logical names that must exist first (alarms a composite names)
     document: Any = None  # the structured form of a serialised argument (a dashboard body), for the rules
+    alert: Optional[AlertOf] = None  # the spec alert it realises (monitors and alarms)
 
     @property
     def name(self) -> Optional[str]:

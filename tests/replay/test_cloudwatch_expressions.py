@@ -4,7 +4,7 @@ arithmetic, a point that divides by zero is dropped, a time stamp where no input
 import pytest
 
 from vigil.replay import ReplayError
-from vigil.replay.cloudwatch.expressions import evaluate, parse, references
+from vigil.replay.cloudwatch.expressions import evaluate, evaluate_columns, parse, references
 
 
 def test_the_error_ratio_expression() -> None:
@@ -29,3 +29,13 @@ def test_precedence_unary_minus_power_and_parentheses() -> None:
 def test_what_the_replay_does_not_implement_is_an_error(text: str) -> None:
     with pytest.raises(ReplayError, match="metric math"):
         parse(text)
+
+
+@pytest.mark.parametrize("text", ["100*m1/m2", "100*m1/(m1+m2)", "-m1 - m2 * 2", "m1 ^ 0.5 + m2", "(m1 - m2) / (m2 - 3)", "42"])
+def test_a_whole_column_evaluates_like_each_time_stamp(text: str) -> None:
+    """Alarms evaluate their metric math over every minute at once: the same values as row by row."""
+    values: list[float | None] = [None, 0.0, 1.0, 3.0, -4.0, 1200.0, 0.25]
+    m1 = [a for a in values for _ in values]
+    m2 = [b for _ in values for b in values]
+    node = parse(text)
+    assert evaluate_columns(node, {"m1": m1, "m2": m2}, len(m1)) == [evaluate(node, {"m1": a, "m2": b}) for a, b in zip(m1, m2, strict=True)]

@@ -1,5 +1,7 @@
 """CloudWatch statistics of a period, on hand-computed values (Statistics-definitions.html)."""
 
+from typing import Optional
+
 import pytest
 
 from vigil.replay import Distribution, ReplayError, Sample
@@ -66,3 +68,17 @@ def test_percentiles_need_raw_values_unless_the_set_holds_one_value() -> None:
 def test_unknown_or_malformed_statistics_are_errors(text: str) -> None:
     with pytest.raises(ReplayError):
         stat(text)
+
+
+@pytest.mark.parametrize("text", ["TC(0.05:)", "TC(:0.05)", "TC(0.02:0.08)", "TS(0.05:)", "TM(0.02:0.08)", "PR(:0.05)", "PR(0.02:0.07)"])
+def test_absolute_bounds_over_a_window_add_up_point_by_point(text: str) -> None:
+    """Over a long period the trimmed statistics with absolute bounds come from running sums: the same numbers as
+    pooling every value of the period."""
+    points: list[Optional[Sample]] = [Sample.values((i / 1000 + j / 100, 1 + (i % 3)) for i in range(1, 30)) for j in range(10)]
+    points[4] = None  # an absent minute
+    series = Aggregates(points)
+    statistic = parse_statistic(text)
+    for window in (range(0, 10), range(2, 7), range(5, 6)):
+        present = [known for i in window if (p := points[i]) is not None and (known := p.values_known()) is not None]
+        pooled = statistic.of_values(Distribution.merge(present)) if present else None
+        assert statistic.of(series, window) == pytest.approx(pooled)

@@ -14,6 +14,7 @@ from typing import Optional
 from ..engine import Plan
 from .model import DocsInput, StackDocs
 from .oncall import render_index, render_oncall
+from .paging import how_fast
 from .service_page import render_service
 
 SERVICES_DIR = "docs/services"
@@ -36,7 +37,7 @@ def collect(
     plan = plan_for or (lambda stack: plan_checked(project_dir, loaded, by_stack[stack]))
     stacks = []
     for t in sorted(targets, key=lambda t: t.config.stack):
-        stacks.append(StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack), frozenset(s.service for s in t.services(loaded))))
+        stacks.append(StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack), frozenset(s.service for s in t.services(loaded)), t.settings.deployment(t.config.project, t.config.stack)))
         if progress is not None:
             progress(1, len(targets))
     return DocsInput(loaded, tuple(stacks))
@@ -44,7 +45,9 @@ def collect(
 
 def generate(inp: DocsInput) -> dict[str, str]:
     """Every generated file, by path relative to the project. Deterministic: same input, same bytes."""
-    files = {f"{SERVICES_DIR}/{name}.md": render_service(inp, name) for name in inp.service_names()}
+    paging = {name: how_fast(inp, name) for name in inp.service_names()}
+    files = {f"{SERVICES_DIR}/{name}.md": render_service(inp, name, paging[name]) for name in inp.service_names()}
+    files.update({f"{SERVICES_DIR}/{name}-paging.svg": found.chart for name, found in paging.items() if found.chart is not None})
     files[f"{SERVICES_DIR}/README.md"] = render_index(inp)
     files["docs/oncall.md"] = render_oncall(inp)
     return dict(sorted(files.items()))
@@ -53,7 +56,7 @@ def generate(inp: DocsInput) -> dict[str, str]:
 def _orphans(project_dir: Path, files: dict[str, str]) -> list[str]:
     """Generated service pages whose service is gone from the catalog."""
     folder = project_dir / SERVICES_DIR
-    found = sorted(f"{SERVICES_DIR}/{p.name}" for p in folder.glob("*.md")) if folder.is_dir() else []
+    found = sorted(f"{SERVICES_DIR}/{p.name}" for p in [*folder.glob("*.md"), *folder.glob("*-paging.svg")]) if folder.is_dir() else []
     return [path for path in found if path not in files]
 
 

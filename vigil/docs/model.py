@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from monitors.common.context import Deployment
 from spec import Catalog, Service
 from spec.service import Backend
 
@@ -22,6 +23,7 @@ class StackDocs:
     backends: tuple[Backend, ...]
     plan: Plan
     services: Optional[frozenset[str]] = None  # the services the stack deploys (monitoring:teams/services); None: all
+    deployment: Optional[Deployment] = None  # what the program deployed for (the replay of "How fast it pages")
 
     def deploys(self, service: str) -> bool:
         return self.services is None or service in self.services

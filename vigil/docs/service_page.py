@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..render.summary import short_type
 from ..routing import is_alerting
 from .alerts import alert_catalog
 from .health import health_catalog
 from .maintenance import maintenance_catalog, sentry_catalog
 from .model import DocsInput, doc_links
+from .paging import Paging, section
 from .sections import deployed_as, describe, per_environment, steps, who
 from .signals import COMPOSITE_STEPS
 from .slos import slo_catalog
@@ -61,7 +64,7 @@ def intro(inp: DocsInput, name: str) -> list[str]:
         "",
         f"Stacks documented: {stacks}. On-call procedures: [on-call](../oncall.md).",
         "",
-        "Contents: [Alert catalog](#alert-catalog) · [Service level objectives](#service-level-objectives) · "
+        "Contents: [Alert catalog](#alert-catalog) · [Service level objectives](#service-level-objectives) · [How fast it pages](#how-fast-it-pages) · "
         f"[Endpoints probed](#endpoints-probed) · {optional}"
         + ("[Composite alarm](#composite-alarm) · " if _has_rollup(inp, name) else "")
         + "[Logs](#logs) · [Dashboards](#dashboards) · [Deployed resources](#deployed-resources)",
@@ -169,11 +172,12 @@ def deployed_resources(inp: DocsInput, name: str) -> list[str]:
     return lines
 
 
-def render_service(inp: DocsInput, name: str) -> str:
+def render_service(inp: DocsInput, name: str, paging: Optional[Paging] = None) -> str:
     lines = [
         *intro(inp, name),
         *alert_catalog(inp, name),
         *slo_catalog(inp, name),
+        *(section(paging, name) if paging is not None else []),
         *health_catalog(inp, name),
         *sentry_catalog(inp, name),
         *maintenance_catalog(inp, name),

@@ -1,4 +1,5 @@
-"""The signal tables of the hand-written docs (docs/spec.md, docs/datadog.md, docs/cloudwatch.md), generated from
+"""The signal tables of the hand-written docs (docs/spec.md, docs/datadog.md, docs/cloudwatch.md, and the replay's
+series in docs/replay.md), generated from
 the registry by `vigil docs` between `<!-- signals:begin -->` and `<!-- signals:end -->`, so those docs list exactly
 the signals there are, each with the query and metric its monitor and alarm really use.
 
@@ -12,12 +13,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from signals import REGISTRY
+from signals import REGISTRY, SERIES, publications
 from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
-from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric, Unmeasurable
+from signals.model import CloudWatchAlarm, CloudWatchPublication, DatadogLogs, DatadogMetric, DatadogPublication, LogPublication, Publication, Unmeasurable
+from signals.slis import SLIS
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Alerts
+from spec.health import HealthCheck
 from spec.logs import Logs
+from spec.slos import LatencySli, Slo
 from spec.sources import AwsSource, DatadogSource, EcsSource, ElastiCacheSource, RdsSource, Sources
 
 from .words import table
@@ -122,10 +126,55 @@ def cloudwatch_table() -> list[str]:
     return table(["signal", "CloudWatch", "statistic", "period · M of N", "missing data", "threshold unit", "needs"], rows)
 
 
+UNIT_EXAMPLES = {"rate": "`20/s`, `5/m`", "percent": "`2%`", "duration": "`120ms`, `1s`", "count": "`40`", "up": "`up`, `down`"}
+
+
+def _published(found: list[Publication], key: str) -> tuple[str, str]:
+    """What CloudWatch and Datadog receive for one series, in words: metrics (dimensions or tags, kind), log lines,
+    probed URLs."""
+    cloudwatch: dict[str, None] = {}
+    datadog: dict[str, None] = {}
+    for p in found:
+        if key not in p.shows:
+            continue
+        if isinstance(p, CloudWatchPublication):
+            cloudwatch[f"`{p.namespace}` `{p.name}` ({'+'.join(p.dimensions) or 'no dimensions'})"] = None
+        elif isinstance(p, DatadogPublication):
+            datadog[f"`{p.metric}` {{{','.join(t.split(':')[0] for t in p.tags)}}} {p.kind}"] = None
+        elif isinstance(p, LogPublication):
+            datadog[f"log lines {{{', '.join(p.tags)}}}"] = None
+        else:
+            both = "the check's URL, as Route 53 and the synthetic test request it"
+            cloudwatch[both] = datadog[both] = None
+    return "<br>".join(cloudwatch) or "—", "<br>".join(datadog) or "—"
+
+
+def replay_table() -> list[str]:
+    """The replay's series (docs/replay.md): unit, meaning, what each vendor receives, which alerts it drives."""
+    check = [HealthCheck.model_construct(name="<check>", url="https://<host>/<path>", failure=None)]
+    found: list[Publication] = []
+    for runtime in ("fargate", "host"):  # the Datadog agent's metrics differ
+        service = _service(runtime).model_copy(update={"health_checks": check})
+        found += publications(AwsScope(service, resolve_targets(service.sources.aws, str), "<environment>"))
+    rows = []
+    for name, series in SERIES.items():
+        key = f"{name}.<check>" if series.per_check else name
+        cloudwatch, datadog = _published(found, key)
+        drives = [f"`{signal}`" for signal, s in REGISTRY.items() if s.drive is not None and s.drive.series == name]
+        drives += [f"SLO `{kind}` burns" for kind, sli in SLIS.items() if sli.drive is not None and name in sli.drive(_SLO, 1.0) and name != "requests"]
+        drives += ["its health check's alerts (`health.<check>`)"] if series.per_check else []
+        rows.append([f"`{key}`", UNIT_EXAMPLES[series.unit], series.means, cloudwatch, datadog, ", ".join(drives) or "—"])
+    return table(["series", "written as", "what it is", "CloudWatch receives", "Datadog receives", "moves"], rows)
+
+
+_SLO = Slo.model_construct(name="<slo>", sli=LatencySli.model_construct(latency_below=Duration(500)))
+
+
 TABLES: dict[str, Callable[[], list[str]]] = {
     "docs/spec.md": spec_table,
     "docs/datadog.md": datadog_table,
     "docs/cloudwatch.md": cloudwatch_table,
+    "docs/replay.md": replay_table,
 }
 
 

@@ -36,6 +36,14 @@ API
   (CloudWatch ALARM, Datadog Alert), `warning`, `recovery`, `ok`, `no_data`, `insufficient_data`. A notification is
   recorded only when someone is told: an alarm's actions for that state (SNS topics, by logical name), the
   `@handles` a monitor's message renders for it. A silent alarm (a burn-rate window) still has its `changes`.
+
+Scenarios (`vigil replay`, docs/replay.md) sit on top, in their own modules (they read the spec, the signal registry
+and the program's walks, which this package's import does not load):
+- `scenario.load_scenario(path)` / `scenario_of(mapping)`: a scenario file, checked (SpecErrors, file:line).
+- `stack.load_stack(project, stack, catalog=None, plan=None)`: a StackReplay; `.replay(scenario)` -> ScenarioResult;
+  `.service(name)` -> ServiceReplay (`.index` the alert ids, `.run(series, step, alerts, start)` the timelines).
+- `vendor.vendor_data(scope, steps)`: the registry's publications of a service as VendorData.
+- `standard.standard(service_replay)`: the standard scenarios, judged (StandardReport); `report`: text and JSON.
 """
 
 from .data import CloudWatchMetric, DatadogKind, Probe, VendorData

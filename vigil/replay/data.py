@@ -59,7 +59,7 @@ class LogSeries:
     """Log lines Datadog indexed per step, with the attributes a search can match (as `key:value` tags)."""
 
     tags: frozenset[str]
-    counts: tuple[Optional[int], ...]
+    counts: tuple[Optional[float], ...]  # expected lines per step (a replay scenario's rates need not be whole)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class VendorData:
             raise ReplayError(f"{metric}{{{','.join(sorted(tag_set))}}}: given twice")
         self.datadog.append(DatadogSeries(metric, tag_set, kind, tuple(points)))
 
-    def add_logs(self, tags: Iterable[str], counts: Sequence[Optional[int]]) -> None:
+    def add_logs(self, tags: Iterable[str], counts: Sequence[Optional[float]]) -> None:
         tag_set = frozenset(tags)
         self._fit(f"logs {{{','.join(sorted(tag_set))}}}", counts)
         self.logs.append(LogSeries(tag_set, tuple(counts)))

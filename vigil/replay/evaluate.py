@@ -4,7 +4,7 @@ metrics they read, composites after their inputs, SLO alerts on their SLOs."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional, TypeVar, Union
 
@@ -79,6 +79,35 @@ class CompiledPlan:
                 queries.update(terms(formula))
         urls = {c.url for c in self.health_checks} | {t.url for t in self.synthetics}
         return Reads(frozenset(metrics - derived), frozenset(queries), frozenset(logs), frozenset(urls))
+
+    def only(self, names: Iterable[str]) -> CompiledPlan:
+        """The same plan kept to the named alert resources and what they need: the alarms a composite reads (and its
+        suppressor), the monitors a composite monitor combines, the SLOs of SLO alerts. Replays of a few alerts then
+        cost only theirs."""
+        keep = set(names)
+        composites = {c.resource.name: c for c in self.composite_alarms}
+        dd_composites_by_name = {m.resource.name: m for m in self.monitors if isinstance(m, dd_composites.CompositeMonitor)}
+        pending = list(keep)
+        while pending:
+            name = pending.pop()
+            used: set[str] = set()
+            if name in composites:
+                used = composites[name].depends_on
+            elif name in dd_composites_by_name:
+                used = dd_composites.monitors_in(dd_composites_by_name[name].expr)
+            for other in used - keep:
+                keep.add(other)
+                pending.append(other)
+        monitors_kept = tuple(m for m in self.monitors if m.resource.name in keep)
+        slos_kept = {m.slo for m in monitors_kept if isinstance(m, slo_alerts.SloAlert)}
+        return CompiledPlan(
+            health_checks=self.health_checks,
+            metric_alarms=tuple(a for a in self.metric_alarms if a.resource.name in keep),
+            composite_alarms=tuple(c for c in self.composite_alarms if c.resource.name in keep),
+            slos={name: slo for name, slo in self.slos.items() if name in slos_kept},
+            monitors=monitors_kept,
+            synthetics=tuple(t for t in self.synthetics if t.resource.name in keep),
+        )
 
     def run(self, data: VendorData, start: Optional[int] = None, end: Optional[int] = None) -> dict[str, Timeline]:
         # The replay allocates many small objects and no reference cycles; with the Pulumi SDKs loaded, the cyclic

@@ -48,6 +48,7 @@ class Aggregates:
         self._present = running([1.0 if p is not None else 0.0 for p in points])
         self._count = running([p.count if p is not None else 0.0 for p in points])
         self._sum = running([p.sum if p is not None else 0.0 for p in points])
+        self._additive: dict[object, list[float]] = {}
 
     def present(self, window: range) -> int:
         """How many points the window holds."""
@@ -72,6 +73,25 @@ class Aggregates:
 
     def maximum(self, window: range) -> float:
         return self._maxes.query(window.start, window.stop)
+
+    def additive(self, key: object, of: Callable[[Sample], float], window: range) -> float:
+        """The sum over the window of a quantity that adds up point by point (`of` each present point), from running
+        sums computed once per `key`."""
+        sums = self.running(key, of)
+        return sums[window.stop] - sums[window.start] if window else 0.0
+
+    def running(self, key: object, of: Callable[[Sample], float]) -> list[float]:
+        """The running sums of `of` each present point (0 where absent), computed once per `key`."""
+        sums = self._additive.get(key)
+        if sums is None:
+            sums = running([of(p) if p is not None else 0.0 for p in self.points])
+            self._additive[key] = sums
+        return sums
+
+    @property
+    def prefixes(self) -> tuple[list[float], list[float], list[float]]:
+        """The running sums of presence, SampleCount and Sum: what window aggregates read."""
+        return self._present, self._count, self._sum
 
     def samples(self, window: range) -> list[Sample]:
         return [p for p in (self.points[i] for i in window) if p is not None]

@@ -184,6 +184,44 @@ def _compiled(node: Node, position: Mapping[str, int]) -> Callable[[Row], float]
     return lambda row: _power(left(row), right(row))
 
 
+def evaluate_columns(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
+    """The expression at every time stamp at once (the same values as `compile_expression` row by row): a time stamp
+    where no referenced id has a point has none; a division by zero drops the point."""
+    used = sorted(references(node))
+    values = _column(node, columns, length)
+    if not used:
+        return values
+    present = [any(v is not None for v in row) for row in zip(*(columns[u] for u in used), strict=True)]
+    return [v if keep else None for v, keep in zip(values, present, strict=True)]
+
+
+def _column(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
+    """One node over every time stamp; None where a division by zero (or a power without a real value) dropped it."""
+    if isinstance(node, Number):
+        return [node.value] * length
+    if isinstance(node, Ref):
+        return [v or 0.0 for v in columns[node.id]]
+    if isinstance(node, Negate):
+        return [None if v is None else -v for v in _column(node.operand, columns, length)]
+    left, right = _column(node.left, columns, length), _column(node.right, columns, length)
+    pairs = zip(left, right, strict=True)
+    if node.op == "+":
+        return [None if a is None or b is None else a + b for a, b in pairs]
+    if node.op == "-":
+        return [None if a is None or b is None else a - b for a, b in pairs]
+    if node.op == "*":
+        return [None if a is None or b is None else a * b for a, b in pairs]
+    if node.op == "/":
+        return [None if a is None or b is None or b == 0 else a / b for a, b in pairs]
+    out: list[Optional[float]] = []
+    for a, b in pairs:
+        try:
+            out.append(None if a is None or b is None else _power(a, b))
+        except _Dropped:
+            out.append(None)
+    return out
+
+
 def _divide(left: float, right: float) -> float:
     if right == 0:
         raise _Dropped

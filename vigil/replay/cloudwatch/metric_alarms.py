@@ -219,7 +219,10 @@ class _Values:
     def __init__(self, alarm: MetricAlarm, data: CloudWatchData, clock: Clock, first: int) -> None:
         self.alarm, self.data, self.clock, self.first = alarm, data, clock, first
         ends = range(first, clock.end + 1, MINUTE)
-        self.values: list[Optional[float]] = self._compute(ends)
+        # a period ending at or before the data's start holds no point: no value, nothing to compute
+        before = max(0, min(len(ends), (data.data.start - first) // MINUTE + 1))
+        nothing: list[Optional[float]] = [None] * before
+        self.values = nothing + self._compute(ends[before:])
         # with evaluateLowSampleCountPercentiles: ignore, each period's sample count and the count it needs
         self.counts: Optional[list[float]] = None
         self.needed = 0.0
@@ -241,10 +244,7 @@ class _Values:
             return self._stat(source, ends)
         columns: dict[str, list[Optional[float]]] = {qid: self._stat(stat, ends) for qid, stat in source.metrics.items()}
         for qid in _order(self.alarm.resource, source.expressions):
-            node = source.expressions[qid]
-            used = sorted(expressions.references(node))
-            function = expressions.compile_expression(node, used)
-            columns[qid] = [function(row) for row in zip(*(columns[u] for u in used), strict=True)]
+            columns[qid] = expressions.evaluate_columns(source.expressions[qid], columns, len(ends))
         return columns[source.returned]
 
 

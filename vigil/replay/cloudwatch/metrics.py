@@ -23,18 +23,29 @@ class CloudWatchData:
         self._aggregates: dict[CloudWatchMetric, Aggregates] = {}
         self._absent = Aggregates([None] * data.length)
         self._statistics: dict[tuple[object, ...], list[Optional[float]]] = {}
+        self._windows: dict[tuple[int, ...], list[range]] = {}
 
     def statistic(self, metric: CloudWatchMetric, statistic: Statistic, period: int, ends: range) -> list[Optional[float]]:
         """The statistic of each period `[end - period, end)` for each end (alarms sharing a metric share the work)."""
         key = (metric, statistic, period, ends.start, ends.stop, ends.step)
         found = self._statistics.get(key)
         if found is None:
-            series, window = self.series(metric), self.data.window
             try:
-                found = [statistic.of(series, window(e - period, e)) for e in ends]
+                found = statistic.over(self.series(metric), self.windows(period, ends))
             except ReplayError as exc:
                 raise ReplayError(f"{metric}: {exc.detail}") from None
             self._statistics[key] = found
+        return found
+
+    def windows(self, period: int, ends: range) -> list[range]:
+        """The grid's points of each period `[end - period, end)`, once per period and ends."""
+        key = (period, ends.start, ends.stop, ends.step)
+        found = self._windows.get(key)
+        if found is None:  # VendorData.window for each end, in one comprehension
+            start, step, length = self.data.start, self.data.step, self.data.length
+            found = [range(lo, hi if hi > lo else lo) for e in ends
+                     for lo, hi in ((max(0, -((start - e + period) // step)), min(length, (e - start) // step)),)]  # fmt: skip
+            self._windows[key] = found
         return found
 
     def series(self, metric: CloudWatchMetric) -> Aggregates:

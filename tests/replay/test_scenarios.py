@@ -1,0 +1,247 @@
+"""Scenarios: the file format and its errors (file:line, never a traceback), alert ids mapped to the plan's resources,
+series published through the registry, and `vigil replay` with its exit codes and formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from spec import SpecErrors
+from vigil.cli import main
+from vigil.replay import compile_plan
+from vigil.replay.expect import clock
+from vigil.replay.scenario import load_scenario, scenario_of
+from vigil.replay.stack import StackReplay, load_stack
+from vigil.replay.vendor import Steps, vendor_data
+from vigil.testkit import PlanView
+
+from .helpers import FIXTURE
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+MIN = 60
+
+
+@pytest.fixture(scope="module")
+def fixture_stack(stack_plan) -> StackReplay:  # type: ignore[no-untyped-def]
+    return load_stack(ROOT, "prod", FIXTURE, plan=stack_plan("prod", catalog=FIXTURE).plan)
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def errors_of(path: Path, stack: StackReplay) -> list[str]:
+    with pytest.raises(SpecErrors) as caught:
+        stack.replay(load_scenario(path, path.name))
+    return [str(e) for e in caught.value.errors]
+
+
+def test_the_issues_example_holds_on_both_backends(fixture_stack: StackReplay) -> None:
+    result = fixture_stack.replay(load_scenario(SCENARIOS / "outage.yaml", "outage.yaml"))
+    assert result.passed, result.report()
+    firsts = {(o.alert, o.backend): o.first for o in result.outcomes}
+    # Datadog: sum(last_5m) of 100 % errors passes 1 % in the first minute; CloudWatch: 3 of 5 one-minute periods
+    assert firsts[("error_rate", "datadog")] == 61 * MIN and firsts[("error_rate", "aws")] == 63 * MIN
+    # Route 53: failures at 60:00, 60:30, 61:00 (threshold 3) make minute 61 unhealthy; the alarm sees it at 62:00
+    assert firsts[("health.live", "aws")] == 62 * MIN
+    assert [o.backend for o in result.outcomes if o.alert == "health.live"] == ["aws"]  # backend: aws only
+    assert {o.backend for o in result.outcomes if o.alert == "latency_p95"} == {"datadog", "aws"}  # every backend
+
+
+def test_a_failed_expectation_is_one_line(fixture_stack: StackReplay, tmp_path: Path) -> None:
+    text = (SCENARIOS / "outage.yaml").read_text().replace("{alert: latency_p95, fires: never}", "{alert: latency_p95, fires: critical, by: 90m}")
+    result = fixture_stack.replay(load_scenario(write(tmp_path, text), "late.yaml"))
+    assert not result.passed
+    assert [o.line() for o in result.failures] == [
+        "FAIL late.yaml: latency_p95 on datadog: expected critical by 90m, got never",
+        "FAIL late.yaml: latency_p95 on aws: expected critical by 90m, got never",
+    ]
+
+
+def test_a_signal_left_out_is_absent_and_no_data_pages_where_the_monitor_says_so(fixture_stack: StackReplay) -> None:
+    result = fixture_stack.replay(load_scenario(SCENARIOS / "traffic-stops.yaml", "traffic-stops.yaml"))
+    assert result.passed, result.report()
+    throughput = {o.backend: o for o in result.outcomes if o.alert == "throughput_drop"}
+    # Datadog: no value once traffic stops; No Data after no_data_timeframe (20 minutes), to the page route
+    assert throughput["datadog"].first == 80 * MIN and "page at 80m (No Data)" in throughput["datadog"].got
+    # CloudWatch: 3 of 3 five-minute periods, missing ones breaching, each run judging the newest real points first
+    assert throughput["aws"].first is not None and 80 * MIN <= throughput["aws"].first <= 85 * MIN
+
+
+def test_a_step_coarser_than_a_minute_is_published_every_minute(fixture_stack: StackReplay) -> None:
+    api = fixture_stack.service("api")
+    data = vendor_data(api.scope, Steps({"requests": [20.0, 20.0], "errors": [0.0, 10.0]}, 300, 2))
+    assert data.step == 60 and data.length == 10
+    fine = scenario_of(
+        {"service": "api", "step": "1m", "series": {"requests": "20/s x60", "errors": "0% x30, 5% x30"}, "expect": [{"alert": "error_rate", "fires": "any"}]}
+    )
+    coarse = scenario_of(
+        {"service": "api", "step": "5m", "series": {"requests": "20/s x12", "errors": "0% x6, 5% x6"}, "expect": [{"alert": "error_rate", "fires": "any"}]}
+    )
+    assert [o.first for o in fixture_stack.replay(fine).outcomes] == [o.first for o in fixture_stack.replay(coarse).outcomes]
+
+
+def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> None:
+    index = fixture_stack.service("api").index
+    assert index.ids() == [
+        "cache_hit_rate", "cpu", "db_connections", "error_log_rate", "error_rate", "health.live", "health.ready", "latency_p95",
+        "memory", "service_unhealthy", "slo.availability", "slo.availability.page", "slo.availability.ticket", "slo.latency",
+        "slo.latency.page", "slo.latency.ticket", "throughput_drop",
+    ]  # fmt: skip
+    assert {(p.resource, p.backend) for p in index.select("error_rate")} == {
+        ("api-error-rate", "datadog"), ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"),
+    }  # fmt: skip
+    assert {p.resource for p in index.select("slo.availability.page", "aws")} == {"api-slo-availability-1h", "api-slo-availability-6h"}
+    assert {p.resource for p in index.select("slo.availability.ticket", "datadog")} == {"api-availability-burn-24h"}
+    assert index.resources(["slo.availability.ticket"]) >= {"api-slo-availability-1d-long", "api-slo-availability-1d-short"}
+    assert index.backends("service_unhealthy") == ("aws",)
+    assert {p.resource for p in index.parts} <= set(compile_plan(fixture_stack.plan).alerts)
+
+
+def test_only_keeps_what_the_alerts_need(fixture_stack: StackReplay) -> None:
+    api = fixture_stack.service("api")
+    kept = api.compiled.only(["api-slo-availability-6h", "api-availability-burn-1h"])
+    assert {a.resource.name for a in kept.metric_alarms} == {"api-slo-availability-6h-long", "api-slo-availability-6h-short",
+                                                             "api-slo-availability-1h-long", "api-slo-availability-1h-short"}  # fmt: skip
+    assert {c.resource.name for c in kept.composite_alarms} == {"api-slo-availability-6h", "api-slo-availability-1h"}  # its suppressor
+    assert list(kept.slos) == ["api-availability-slo"] and [m.resource.name for m in kept.monitors] == ["api-availability-burn-1h"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("expect:\n  - {alert: error_rates, fires: any}\n", "s.yaml:9:13: expect[0].alert: no alert 'error_rates' is deployed for api in stack prod; deployed: cache_hit_rate,"),
+        ("expect:\n  - {alert: service_unhealthy, fires: any, backend: datadog}\n", "s.yaml:9:53: expect[0].backend: 'service_unhealthy' is not deployed on datadog in stack prod (only: aws)"),
+        ("  health.gone: up x10\nexpect:\n  - {alert: cpu, fires: never}\n", "s.yaml:8:3: series.health.gone: api has no health check 'gone' (its checks: health.live, health.ready)"),
+        ("  latency_p50: 900ms x10\nexpect:\n  - {alert: cpu, fires: never}\n", "s.yaml:8:16: series.latency_p50: step 1: latency_p50 (900ms) is above latency_p95 (120ms)"),
+    ],
+)
+def test_a_scenario_that_does_not_fit_the_service_is_an_error_at_its_line(fixture_stack: StackReplay, tmp_path: Path, text: str, expected: str) -> None:
+    head = "service: api\nstack: prod\nstep: 1m\nseries:\n  requests: 20/s x10\n  errors: 0% x10\n  latency_p95: 120ms x10\n"
+    found = errors_of(write(tmp_path, head + text, "s.yaml"), fixture_stack)
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_a_malformed_scenario_lists_every_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "service: api\nstep: 5s\nseries:\n  requets: 20/s x10\n  errors: 0 x10\n  health.live: up x5, absent x5\nexpect:\n"
+                 "  - {alert: error_rate, fires: never, by: 3m}\n  - {alert: cpu, fires: sometimes, backend: gcp}\n")  # fmt: skip
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path, "bad.yaml")
+    assert [str(e) for e in caught.value.errors] == [
+        "bad.yaml:2:7: step: step 5s: at least 10s, and dividing a minute (10s, 20s, 30s) or whole minutes (1m, 5m)",
+        "bad.yaml:4:3: series.requets: unknown signal 'requets'; did you mean 'requests'? known: requests, errors, client_errors, lb_errors, "
+        "latency_p50, latency_p95, latency_p99, slow, unhealthy_targets, cpu, memory, db_connections, cache_hit_rate, error_logs, health.<check>",
+        "bad.yaml:5:11: series.errors: segment 1 ('0 x10'): expected a percentage with '%', between 0% and 100% (e.g. '1%', '99.9%'), got '0'",
+        "bad.yaml:6:16: series.health.live: segment 2 ('absent x5'): a health check is up or down at every step (absent is for metrics)",
+        "bad.yaml:8:5: expect[0]: 'by' does not go with 'fires: never' (never holds for the whole scenario)",
+        "bad.yaml:9:25: expect[1].fires: Input should be 'critical', 'warning', 'page', 'ticket', 'any' or 'never', got 'sometimes'",
+        "bad.yaml:9:45: expect[1].backend: Input should be 'aws' or 'datadog', got 'gcp'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("requests: 20/s x10\n  errors: 0% x9", "series.errors: 9 steps, where the longest series has 10"),
+        ("requests: 20/s x10, 20/s", "series.requests: segment 2"),
+        ("cpu: 50 x10", "expected a percentage"),
+        ("db_connections: 40 x10, ten x2", "segment 2 ('ten x2'): expected a number"),
+        ("requests: 20/s 10", "expected 'V xN'"),
+    ],
+)
+def test_series_values_keep_their_units(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, f"service: api\nstep: 1m\nseries:\n  {text}\nexpect:\n  - {{alert: cpu, fires: any}}\n")
+    if "segment 2" in expected and "ten" not in expected:
+        assert len(load_scenario(path).series["requests"]) == 11  # "20/s" alone is one step
+        return
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path)
+    assert expected in str(caught.value)
+
+
+def test_by_after_the_end_and_a_scenario_without_series_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(SpecErrors, match=re.escape("expect[0].by: 2h is after the scenario's end (10m)")):
+        load_scenario(write(tmp_path, "service: api\nstep: 1m\nseries:\n  requests: 20/s x10\nexpect:\n  - {alert: cpu, fires: any, by: 2h}\n"))
+    with pytest.raises(SpecErrors, match="no series"):
+        scenario_of({"service": "api", "step": "1m", "expect": [{"alert": "cpu", "fires": "any"}]})
+    with pytest.raises(SpecErrors, match=re.escape("scenario: expect: required key 'expect' is missing")):
+        scenario_of({"service": "api", "step": "1m", "series": {"requests": "20/s"}})
+
+
+def test_clock_words() -> None:
+    assert [clock(s) for s in (None, 0, 61, 75 * MIN, 125 * MIN, 26 * 3600 + 5 * 60, 50 * 3600)] == ["never", "0m", "1m 1s", "75m", "2h 5m", "26h 5m", "2d 2h"]
+
+
+# ---- the command line -----------------------------------------------------------------------------------------
+
+
+def test_replay_exits_0_when_every_expectation_holds(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["replay", str(SCENARIOS / "outage.yaml"), "--catalog", str(FIXTURE)]) == 0
+    out = capsys.readouterr().out
+    assert "ok   " in out and out.rstrip().endswith("1 scenario(s), 7 expectation(s) on their backends, 0 failed")
+
+
+def test_replay_exits_1_with_one_line_per_failure_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    path = write(tmp_path, (SCENARIOS / "outage.yaml").read_text().replace("fires: never", "fires: warning"))
+    assert main(["replay", str(path), "--catalog", str(FIXTURE), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["passed"] is False
+    failed = [o for s in document["scenarios"] for o in s["outcomes"] if not o["passed"]]
+    assert {(o["alert"], o["backend"], o["expected"], o["got"]) for o in failed} == {
+        ("latency_p95", "datadog", "warning", "never"), ("latency_p95", "aws", "warning", "never"),
+    }  # fmt: skip
+
+
+def test_replay_exits_2_on_an_invalid_scenario_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    path = write(tmp_path, "service: nobody\nstep: 1m\nseries:\n  requests: 20/s x5\nexpect:\n  - {alert: cpu, fires: any}\n", "nobody.yaml")
+    assert main(["replay", str(path), "--catalog", str(FIXTURE), "--stack", "prod"]) == 2
+    err = capsys.readouterr().err
+    assert "nobody.yaml:1:10: service: stack prod has no service 'nobody' (its services: api)" in err and "Traceback" not in err
+    assert main(["replay", "--catalog", str(FIXTURE)]) == 2  # neither files nor --standard
+    assert main(["replay", str(path), "--standard"]) == 2
+    assert main(["replay", str(path), "--service", "api"]) == 2
+
+
+def test_standard_replay_of_one_service(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["replay", "--standard", "--catalog", str(ROOT / "tests/fixtures/signals"), "--stack", "prod", "--service", "shop"]) == 0
+    out = capsys.readouterr().out
+    assert "shop on stack prod: 11 standard checks: 11 ok" in out
+    assert "ok    lb_error_rate on aws: breach at 4% (2× critical 2%)" in out
+
+
+def test_a_plan_view_replays_like_a_loaded_stack(stack_plan, fixture_stack: StackReplay) -> None:  # type: ignore[no-untyped-def]
+    view: PlanView = stack_plan("prod", catalog=FIXTURE)
+    result = view.replay(SCENARIOS / "outage.yaml")
+    assert result.passed and [o.first for o in result.outcomes] == [o.first for o in fixture_stack.replay(load_scenario(SCENARIOS / "outage.yaml")).outcomes]
+
+
+def test_a_slower_tier_does_not_page_after_the_outage_it_was_quiet_for(fixture_stack: StackReplay) -> None:
+    """The CloudWatch tiers' actions suppressor held the 6 h tier's page for 15 minutes after the 1 h tier recovered,
+    shorter than the 6 h tier's 30-minute short window: it paged twenty minutes after the outage ended."""
+    result = fixture_stack.replay(load_scenario(SCENARIOS / "tier-pages-after-recovery.yaml", "tier-pages-after-recovery.yaml"))
+    assert result.passed, result.report()
+    (aws,) = [o for o in result.outcomes if o.backend == "aws"]
+    assert [(f.at, f.resource) for f in aws.firings if f.route == "page"] == [(61 * MIN, "api-slo-availability-1h")]
+    assert result.timelines["api-slo-availability-6h"].entered("ALARM")  # in ALARM all along, told nobody
+
+
+def test_standard_replay_as_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["replay", "--standard", "--catalog", str(ROOT / "tests/fixtures/backends"), "--stack", "prod", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["passed"] is True and [s["service"] for s in document["services"]] == ["web", "worker"]
+    web = document["services"][0]
+    assert {c["status"] for c in web["checks"]} <= {"ok", "xfail"} and any(c["known"] for c in web["checks"])
+    tiers = {(t["tier"], t["backend"]): t["burns"] for t in web["tiers"]}
+    assert set(tiers) == {("1h", "datadog"), ("6h", "datadog"), ("1d", "datadog")}  # web is Datadog-only
+    assert tiers[("1h", "datadog")]["total"]["fired"] is not None and tiers[("1h", "datadog")]["0.5×"]["fired"] is None

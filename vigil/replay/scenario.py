@@ -1,0 +1,257 @@
+"""Replay scenarios: series of the registry's signals over time, and what the alerts must do (docs/replay.md).
+
+    service: api
+    stack: prod            # optional; --stack wins; default dev
+    step: 1m               # one value per step (>= 10s; divides a minute or is whole minutes)
+    series:                # "V xN" holds V for N steps; segments joined by commas; `absent` for no data
+      requests: 20/s x720
+      errors: 0% x60, 100% x660
+      health.live: up x60, down x660
+    expect:
+      - {alert: error_rate, fires: critical, by: 75m}
+      - {alert: latency_p95, fires: never}
+
+A file is read with the spec's YAML loader (every value keeps its line) and checked by pydantic models, so every
+problem is one line with file:line:column, the field path and what is allowed — the spec's own error format.
+Series names and units are the registry's (`signals.SERIES`); which alerts and checks exist is the service's, checked
+when the scenario meets its stack (vigil.replay.stack).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from signals import SERIES
+from signals.model import Series
+from spec import Duration, Percent, Rate
+from spec.base import SpecModel
+from spec.errors import SpecError, SpecErrors, format_path, from_validation_error
+from spec.grammar import NAME_PATTERN, STACK_PATTERN
+from spec.yaml_source import KEY, Location, PathKey, YamlProblem, read_documents
+
+from .timeline import Backend
+
+Fires = Literal["critical", "warning", "page", "ticket", "any", "never"]
+FIRES: tuple[Fires, ...] = ("critical", "warning", "page", "ticket", "any", "never")
+MIN_STEP = 10
+ABSENT = "absent"
+_SEGMENT = re.compile(r"^(?P<value>\S+)(?:\s+x(?P<count>[0-9]+))?$")
+_COUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+UNIT_WORDS = {
+    "rate": "a rate with a unit: /s, /m or /h (e.g. '20/s')",
+    "percent": "a percentage with '%' (e.g. '2%')",
+    "duration": "a duration with a unit: ms, s, m (e.g. '120ms')",
+    "count": "a number (e.g. '40')",
+    "up": "up or down",
+}
+
+
+class ExpectModel(SpecModel):
+    alert: str = Field(min_length=1, description="An alert id: error_rate, health.<check>, slo.<name>[.page|.ticket], service_unhealthy, ...")
+    fires: Fires = Field(description="critical | warning | page | ticket | any | never")
+    by: Optional[Duration] = Field(default=None, description="At or before this time from the start")
+    backend: Optional[Backend] = Field(default=None, description="Only this backend (datadog or aws); default: every backend deploying the alert")
+
+    @model_validator(mode="after")
+    def _by_never(self) -> ExpectModel:
+        if self.fires == "never" and self.by is not None:
+            raise ValueError("'by' does not go with 'fires: never' (never holds for the whole scenario)")
+        return self
+
+
+SeriesText = Union[str, int, float]
+
+
+class ScenarioModel(SpecModel):
+    service: str = Field(pattern=NAME_PATTERN, description="The service, as the catalog names it")
+    stack: Optional[str] = Field(default=None, pattern=STACK_PATTERN, description="Stack to replay (--stack wins; default dev)")
+    description: Optional[str] = None
+    step: Duration = Field(description="One value per step, at least 10s; it divides a minute or is whole minutes")
+    series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
+    expect: list[ExpectModel] = Field(min_length=1, description="What the alerts must do")
+
+    @field_validator("step")
+    @classmethod
+    def _step(cls, step: Duration) -> Duration:
+        seconds = step.ms / 1000
+        if seconds < MIN_STEP or not seconds.is_integer() or not (60 % seconds == 0 or seconds % 60 == 0):
+            raise ValueError(f"step {step}: at least {MIN_STEP}s, and dividing a minute (10s, 20s, 30s) or whole minutes (1m, 5m)")
+        return step
+
+
+@dataclass(frozen=True)
+class Expectation:
+    alert: str
+    fires: Fires
+    by: Optional[int]  # seconds from the start
+    backend: Optional[Backend]
+    index: int  # its position under `expect:` (errors point there)
+
+    def words(self) -> str:
+        """As written: `critical by 75m`, `never`, `any`."""
+        return self.fires + (f" by {Duration(self.by * 1000)}" if self.by is not None else "")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario, parsed: values per step in canonical units (None: absent at that step)."""
+
+    name: str  # the file, or a name given
+    service: str
+    stack: Optional[str]
+    step: int  # seconds
+    series: Mapping[str, tuple[Optional[float], ...]]
+    expect: tuple[Expectation, ...]
+    marks: Mapping[PathKey, Location] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        return max((len(v) for v in self.series.values()), default=0)
+
+    def problem(self, path: PathKey, message: str, at_key: bool = False) -> SpecError:
+        """A problem found after parsing, at the line it was written (the key's own line with `at_key`)."""
+        probe = (*path, KEY) if at_key else path
+        for cut in range(len(probe), -1, -1):
+            if probe[:cut] in self.marks:
+                return SpecError(self.marks[probe[:cut]], format_path(path), message)
+        return SpecError(None, f"{self.name}: {format_path(path)}", message)
+
+
+def series_of(name: str) -> Optional[Series]:
+    """The registry series a scenario key names: `requests`, or `health.<check>` for a per-check series."""
+    found = SERIES.get(name)
+    if found is not None and not found.per_check:
+        return found
+    head, dot, tail = name.partition(".")
+    per_check = SERIES.get(head)
+    if dot and per_check is not None and per_check.per_check and re.fullmatch(NAME_PATTERN, tail):
+        return per_check
+    return None
+
+
+def parse_value(text: str, unit: str) -> Optional[float]:
+    """One value in its series' unit, canonical: per second, percent, seconds, a number, 1/0 for up/down."""
+    if text == ABSENT:
+        if unit == "up":
+            raise ValueError("a health check is up or down at every step (absent is for metrics)")
+        return None
+    if unit == "up":
+        if text not in ("up", "down"):
+            raise ValueError(f"expected up or down, got {text!r}")
+        return 1.0 if text == "up" else 0.0
+    if unit == "count":
+        if not _COUNT.match(text):
+            raise ValueError(f"expected {UNIT_WORDS['count']}, got {text!r}")
+        return float(text)
+    if unit == "rate":
+        return float(Rate._validate(text).per_second)
+    if unit == "percent":
+        value = Percent._validate(text).value
+        return float(value)
+    return float(Duration._validate(text).seconds)
+
+
+def parse_series(text: str, unit: str) -> list[Optional[float]]:
+    """`0% x60, 100% x660`: each segment's value held for its count of steps (1 without `xN`)."""
+    out: list[Optional[float]] = []
+    for position, segment in enumerate(text.split(","), 1):
+        match = _SEGMENT.match(segment.strip())
+        where = f"segment {position} ({segment.strip()!r})"
+        if not match:
+            raise ValueError(f"{where}: expected 'V xN' (a value, then x and a count of steps), e.g. '20/s x60'")
+        count = int(match.group("count") or 1)
+        if count < 1:
+            raise ValueError(f"{where}: a segment lasts at least one step")
+        try:
+            value = parse_value(match.group("value"), unit)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        out += [value] * count
+    return out
+
+
+def _parsed_series(raw: Mapping[str, Any], draft: Scenario) -> tuple[dict[str, tuple[Optional[float], ...]], list[SpecError]]:
+    """Each series in canonical units, and the problems (unknown names, values not in the unit, lengths that differ)."""
+    errors: list[SpecError] = []
+    series: dict[str, tuple[Optional[float], ...]] = {}
+    for key, text in raw.items():
+        found = series_of(str(key))
+        if found is None:
+            known = [s.name if not s.per_check else f"{s.name}.<check>" for s in SERIES.values()]
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            errors.append(draft.problem(("series", key), f"unknown signal '{key}'; {hint}known: {', '.join(known)}", at_key=True))
+            continue
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            continue  # the model's own error says what is expected
+        try:
+            series[key] = tuple(parse_series(str(text), found.unit))
+        except ValueError as exc:
+            errors.append(draft.problem(("series", key), str(exc)))
+    lengths = {key: len(values) for key, values in series.items()}
+    longest = max(lengths.values(), default=0)
+    for key, steps in lengths.items():
+        if steps != longest:
+            errors.append(
+                draft.problem(("series", key), f"{steps} steps, where the longest series has {longest}: every series covers the whole scenario (`{ABSENT} xN` for no data)")
+            )
+    return series, errors
+
+
+def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scenario:
+    where = {path: (path, loc) for path, loc in marks.items()}
+    if not isinstance(data, dict):
+        raise SpecErrors([SpecError(marks.get(()), "", "expected a scenario: a mapping with service, step, series and expect")])
+    raw = data.get("series")
+    draft = Scenario(name, str(data.get("service")), None, 60, {}, (), marks)
+    series, errors = _parsed_series(raw if isinstance(raw, dict) else {}, draft)
+    try:
+        model = ScenarioModel.model_validate(data)
+    except ValidationError as exc:
+        found = from_validation_error(exc, data, ScenarioModel, where)
+        errors += found if marks else [SpecError(None, f"{name}: {e.path}", e.message) for e in found]
+        raise SpecErrors(errors) from None
+    if errors:
+        raise SpecErrors(errors)
+    expect = tuple(
+        Expectation(e.alert, e.fires, int(e.by.ms // 1000) if e.by is not None else None, e.backend, i) for i, e in enumerate(model.expect)
+    )
+    scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks)
+    if not series:
+        raise SpecErrors([scenario.problem(("series",), "no series: give at least one signal its values (a signal left out is absent)")])
+    end = scenario.length * scenario.step
+    late = [e for e in expect if e.by is not None and e.by > end]
+    if late:
+        shown = Duration(end * 1000)
+        raise SpecErrors([scenario.problem(("expect", e.index, "by"), f"{Duration((e.by or 0) * 1000)} is after the scenario's end ({shown})") for e in late])
+    return scenario
+
+
+def load_scenario(path: Path, display: Optional[str] = None) -> Scenario:
+    """Read and check a scenario file; every problem at once, each at its line (SpecErrors)."""
+    shown = display or str(path)
+    try:
+        documents = read_documents(path, shown)
+    except YamlProblem as problem:
+        raise SpecErrors([SpecError(problem.location, "", problem.message)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecErrors([SpecError(Location(shown, 1, 1), "", f"cannot read the scenario: {exc}")]) from None
+    if len(documents) != 1:
+        where = documents[1].marks.get(()) if len(documents) > 1 else Location(shown, 1, 1)
+        raise SpecErrors([SpecError(where, "", f"one scenario per file, found {len(documents)}")])
+    return _validated(documents[0].data, shown, documents[0].marks)
+
+
+def scenario_of(data: Mapping[str, Any], name: str = "scenario") -> Scenario:
+    """A scenario given as a mapping (the test kit's `plan.replay({...})`): the same checks, problems named by path."""
+    return _validated(dict(data), name, {})
+
+
+__all__ = ["FIRES", "Expectation", "Scenario", "load_scenario", "parse_series", "scenario_of", "series_of"]

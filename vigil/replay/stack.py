@@ -1,0 +1,209 @@
+"""A stack ready to replay: its plan, and per service the spec as the stack's environment sees it, where its signals
+are published (the registry), which plan resources realise each alert, and its alerts understood once.
+
+    stack = load_stack(project, "prod")                       # or load_stack(project, "prod", plan=view.plan)
+    result = stack.replay(load_scenario(Path("outage.yaml")))
+    result.passed, [o.line() for o in result.outcomes]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from monitors.common.context import Deployment
+from signals.cloudwatch import AwsScope, resolve_targets
+from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
+from spec import Service, SpecError, SpecErrors, load_catalog
+
+from ..engine import Plan, placeholder
+from .alerts import AlertIndex, alert_index
+from .data import CloudWatchMetric, VendorData
+from .errors import ReplayError
+from .evaluate import CompiledPlan, compile_plan
+from .expect import Outcome, alert_firings, judge
+from .scenario import Scenario, series_of
+from .timeline import Timeline
+from .vendor import SeriesProblem, Steps, check_steps, vendor_data
+
+DEFAULT_STACK = "dev"
+LOOKBACK = 90 * 60
+
+
+def shifted(timeline: Timeline, offset: int) -> Timeline:
+    """The same timeline with its times `offset` seconds earlier (a scenario's times start at its first step)."""
+    return Timeline(
+        timeline.resource,
+        timeline.type,
+        timeline.backend,
+        timeline.state_at(offset),
+        [(at - offset, state) for at, state in timeline.changes if at > offset],
+        [dataclasses.replace(n, at=n.at - offset) for n in timeline.notifications if n.at > offset],
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A scenario replayed: one outcome per expectation and backend, and every alert resource's timeline."""
+
+    scenario: Scenario
+    stack: str
+    outcomes: tuple[Outcome, ...]
+    timelines: Mapping[str, Timeline]
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    def report(self) -> str:
+        """One line per expectation and backend."""
+        return "\n".join(o.line() for o in self.outcomes)
+
+
+def _reading(compiled: CompiledPlan) -> Callable[[Publication], bool]:
+    """Whether the alerts of `compiled` read a publication: the rest need not be built."""
+    reads = compiled.reads()
+    metrics = {q.metric for q in reads.datadog}
+    checks = {c.url for c in compiled.health_checks}
+
+    def wanted(publication: Publication) -> bool:
+        if isinstance(publication, CloudWatchPublication):
+            return CloudWatchMetric.of(publication.namespace, publication.name, publication.dimensions) in reads.cloudwatch
+        if isinstance(publication, DatadogPublication):
+            return publication.metric in metrics
+        if isinstance(publication, LogPublication):
+            return bool(reads.logs)
+        return publication.url in reads.urls or publication.url in checks
+
+    return wanted
+
+
+class ServiceReplay:
+    """One service of a stack: replays series through its alerts."""
+
+    def __init__(self, service: Service, deployment: Deployment, plan: Plan) -> None:
+        self.service = service
+        self.deployment = deployment
+        self.stack = plan.stack
+        source = service.sources.aws
+        stack = source.from_stack if source is not None else None
+        # dimension values as the plan shows them: literal names, or the referenced stack's outputs as placeholders
+        self.scope = AwsScope(service, resolve_targets(source, lambda output: placeholder(str(stack), output)), deployment.environment)
+        resources = tuple(r for r in plan.resources if plan.service_of(r) == service.service)
+        self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, resources))
+        self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
+
+    def data(self, series: Mapping[str, Sequence[Optional[float]]], step: int, compiled: Optional[CompiledPlan] = None) -> VendorData:
+        """What the vendors receive for the series (only what `compiled`'s alerts read, when given)."""
+        length = max((len(v) for v in series.values()), default=0)
+        return vendor_data(self.scope, Steps(series, step, length), _reading(compiled) if compiled is not None else None)
+
+    def run(
+        self, series: Mapping[str, Sequence[Optional[float]]], step: int, alerts: Optional[Iterable[str]] = None, start: Optional[int] = None
+    ) -> dict[str, Timeline]:
+        """Timelines of the alerts' resources (every alert's when `alerts` is None), evaluated from `start` (seconds;
+        the data before it fills the windows)."""
+        compiled = self.compiled if alerts is None else self.compiled.only(self.index.resources(alerts))
+        return compiled.run(self.data(series, step, compiled), start=start)
+
+    def check(self, scenario: Scenario) -> None:
+        """The scenario against this service: its series name checks the service has, its alert ids are deployed
+        (on the backend asked for). SpecErrors, each at its line."""
+        errors: list[SpecError] = []
+        checks = {c.name for c in self.service.health_checks}
+        for key in scenario.series:
+            found = series_of(key)
+            if found is not None and found.per_check and key.partition(".")[2] not in checks:
+                known = ", ".join(f"{found.name}.{c}" for c in sorted(checks)) or "none"
+                errors.append(scenario.problem(("series", key), f"{self.service.service} has no health check '{key.partition('.')[2]}' (its checks: {known})", at_key=True))
+        ids = self.index.ids()
+        for e in scenario.expect:
+            if e.alert not in ids:
+                where = f"{self.service.service} in stack {self.stack}"
+                errors.append(scenario.problem(("expect", e.index, "alert"), f"no alert '{e.alert}' is deployed for {where}; deployed: {', '.join(ids) or 'none'}"))
+            elif e.backend is not None and e.backend not in self.index.backends(e.alert):
+                deployed = ", ".join(self.index.backends(e.alert))
+                errors.append(scenario.problem(("expect", e.index, "backend"), f"'{e.alert}' is not deployed on {e.backend} in stack {self.stack} (only: {deployed})"))
+        if errors:
+            raise SpecErrors(errors)
+
+    @property
+    def lookback(self) -> int:
+        """Seconds the alerts look back at most: the SLO tiers' long windows, and an hour for everything else (the
+        longest threshold window with its evaluation delay, no-data timeframes, CloudWatch's evaluation range)."""
+        return max([LOOKBACK, *(int(t.long.seconds) for slo in self.service.slos for t in slo.burn_rate)])
+
+    def replay(self, scenario: Scenario) -> ScenarioResult:
+        """The scenario's first values are taken to have held for as long as any alert looks back: alerts start
+        settled, as for a service that ran before the scenario starts, not one deployed at its first step."""
+        self.check(scenario)
+        before = -(-self.lookback // scenario.step)  # steps
+        series = {name: [values[0]] * before + list(values) for name, values in scenario.series.items()}
+        offset = before * scenario.step
+        try:
+            check_steps(self.scope, Steps(series, scenario.step, len(next(iter(series.values())))))
+            timelines = {
+                name: shifted(t, offset) for name, t in self.run(series, scenario.step, [e.alert for e in scenario.expect], start=offset).items()
+            }
+        except SeriesProblem as problem:
+            key = next((k for k in problem.series if k in scenario.series), next(iter(scenario.series)))
+            step = max(problem.index - before, 0)
+            raise SpecErrors([scenario.problem(("series", key), f"step {step + 1}: {problem.detail.split(': ', 1)[1]}")]) from None
+        outcomes = []
+        for e in scenario.expect:
+            for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
+                found = alert_firings(self.index.select(e.alert, backend), timelines)
+                outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found))
+        return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines)
+
+
+class StackReplay:
+    """A stack's plan and the services its environment holds."""
+
+    def __init__(self, plan: Plan, deployment: Deployment, services: Mapping[str, Service]) -> None:
+        self.plan = plan
+        self.deployment = deployment
+        self.services = dict(services)
+
+    @property
+    def stack(self) -> str:
+        return self.plan.stack
+
+    @functools.cache  # noqa: B019 - one per stack object, which lives as long as its users
+    def service(self, name: str) -> ServiceReplay:
+        found = self.services.get(name)
+        if found is None:
+            raise ReplayError(f"stack {self.stack} deploys no service '{name}' (its services: {', '.join(sorted(self.services)) or 'none'})")
+        return ServiceReplay(found, self.deployment, self.plan)
+
+    def replay(self, scenario: Scenario) -> ScenarioResult:
+        if scenario.service not in self.services:
+            known = ", ".join(sorted(self.services)) or "none"
+            raise SpecErrors([scenario.problem(("service",), f"stack {self.stack} has no service '{scenario.service}' (its services: {known})")])
+        return self.service(scenario.service).replay(scenario)
+
+
+def load_stack(project: Path, stack: str, catalog: Optional[Path] = None, plan: Optional[Plan] = None) -> StackReplay:
+    """The stack as `pulumi up` would deploy it: its config, the catalog its environment sees, its offline plan
+    (planned here unless given)."""
+    from ..planning import plan_stack
+    from ..project import stack_target
+
+    target = stack_target(project, stack, catalog)
+    settings = target.settings
+    if plan is None:
+        plan = plan_stack(project, stack, catalog)
+    loaded = load_catalog(settings.catalog, [settings.environment])
+    services = {s.service: s for s in loaded.for_environment(settings.environment)}
+    return StackReplay(plan, settings.deployment(target.config.project, target.config.stack), services)
+
+
+__all__ = ["DEFAULT_STACK", "ScenarioResult", "ServiceReplay", "StackReplay", "load_stack"]

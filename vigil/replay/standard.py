@@ -1,0 +1,575 @@
+"""The standard replay: from a service's spec, scenarios every deployed alert must pass, on each backend.
+
+- Every threshold alert: a **breach** (2× its critical threshold, or its warning when it has no critical; half of it for
+  alerts that fire below; percentages stay under 100 %) after a healthy warm-up must fire at that level within its
+  window plus delays and a minute of evaluation; a **healthy run** at half its lowest threshold (twice the highest for
+  alerts that fire below) must never fire. A critical breach on CloudWatch must also put `service_unhealthy` in ALARM
+  when that roll-up reads the alarm.
+- Every health check: an **outage** after a healthy warm-up must fire at the check's severity within its failure
+  threshold's probes plus the vendors' minute of evaluation.
+- Every SLO: constant **burns** of 0.5×, 1×, 3×, 6×, 14.4× and a total outage, each after a healthy warm-up as long as
+  the longest tier window, then a recovery. Per tier and backend: a tier whose burn-rate threshold is below the burn
+  must enter its alert state within long window × threshold ÷ burn (the Workbook's time to fire) plus slack, and
+  reset within its short window after the burn ends; a tier above the burn must stay quiet; a burn at exactly a
+  tier's threshold may go either way (both vendors compare with `>`, but the last digit of a ratio decides). A burn
+  that a page tier must catch pages someone in time, and pages once (one page per problem).
+
+The signals are set through the registry's drives (`Signal.drive`, `SliKind.drive`). A known issue that makes an
+expectation fail is recorded with it (`xfail`), strictly: should it pass, the report says so and fails, so the note
+goes when the issue is fixed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+from monitors.aws.health_checks import request_interval
+from monitors.datadog.slos import LATENCY_PERCENTILE
+from monitors.datadog.synthetics import RETRY_INTERVAL_MS
+from signals import REGISTRY
+from signals.http import PERCENTILES
+from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
+from signals.slis import sli
+from spec import Duration, Percent, Rate, Service
+from spec.alerts import Quantity, Threshold
+from spec.health import HealthCheck
+from spec.routes import Severity
+from spec.slos import BurnRateTier, LatencySli, Slo
+
+from .alerts import AlertPart
+from .clock import MINUTE
+from .expect import Firing, Outcome, alert_firings, clock, firings, judge
+from .scenario import Fires
+from .stack import ServiceReplay
+from .timeline import ALARM, DD_ALERT, Backend, Timeline
+
+SLACK = 2 * MINUTE  # evaluation every minute, and the minute a point takes to be complete
+QUIET_MINUTES = 15
+BURNS: tuple[Union[float, str], ...] = (0.5, 1.0, 3.0, 6.0, 14.4, "total")
+Status = Literal["ok", "FAIL", "xfail", "XPASS"]
+# Known issues, each named once: the checks they make fail carry its words.
+TIME_SLICE = (
+    "issue 12 (time-slice latency SLOs): Datadog's latency SLO counts 5-minute slices whose p"
+    f"{LATENCY_PERCENTILE.lstrip('p')} latency passes the threshold, so up to {100 - int(LATENCY_PERCENTILE.lstrip('p'))}% slow requests burn nothing and more burn every slice"
+)
+ONE_PAGE = "issue 12 (one page for one problem): on Datadog every page tier pages on its own for the same burn"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One standard expectation on one backend, and how it went."""
+
+    group: str  # threshold, health, slo
+    alert: str  # the alert id
+    backend: Backend
+    scenario: str  # what was replayed, e.g. "breach 2% (2× critical 1%)"
+    outcome: Outcome
+    xfail: Optional[str] = None
+
+    @property
+    def status(self) -> Status:
+        if self.xfail:
+            return "XPASS" if self.outcome.passed else "xfail"
+        return "ok" if self.outcome.passed else "FAIL"
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "xfail")
+
+    def line(self) -> str:
+        text = f"{self.status:<5} {self.alert} on {self.backend}: {self.scenario}: expected {self.outcome.expected}, got {self.outcome.got}"
+        return text + (f" [known: {self.xfail}]" if self.xfail else "")
+
+
+@dataclass(frozen=True)
+class TierTiming:
+    """A burn-rate tier on one backend under one burn: when it entered its alert state (from the burn's start),
+    whether and when it told someone, and when it reset (after the burn ended)."""
+
+    fired: Optional[int]
+    notified: Optional[int]
+    reset: Optional[int]
+    expectation: Literal["fires", "quiet", "either"]
+
+
+@dataclass(frozen=True)
+class TierReport:
+    slo: str
+    tier: str  # long window, the tier's identity
+    short: str
+    threshold: float  # burn rate
+    severity: Severity
+    backend: Backend
+    timings: dict[str, TierTiming] = field(default_factory=dict)  # by burn label
+
+    @property
+    def label(self) -> str:
+        return f"{self.tier}/{self.short} {self.threshold:g}× {self.severity}"
+
+
+@dataclass(frozen=True)
+class StandardReport:
+    """The standard replay of one service on one stack."""
+
+    service: str
+    stack: str
+    checks: tuple[Check, ...]
+    tiers: tuple[TierReport, ...]
+    burns: Mapping[str, tuple[str, float]]  # per SLO: burn label -> (label, burn rate) of its total outage
+    notes: tuple[str, ...] = ()  # what could not be replayed, and why
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for check in self.checks:
+            out[check.status] = out.get(check.status, 0) + 1
+        return out
+
+
+def burn_label(burn: Union[float, str]) -> str:
+    return "total" if burn == "total" else f"{burn:g}×"
+
+
+def value_of(quantity: Quantity) -> float:
+    """A spec threshold in the alert's units: percent, seconds, per second, a count."""
+    if isinstance(quantity, Percent):
+        return quantity.value
+    if isinstance(quantity, Duration):
+        return quantity.seconds
+    if isinstance(quantity, Rate):
+        return quantity.per_second
+    return float(quantity)
+
+
+def spoken(quantity: Quantity, value: float) -> str:
+    """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`."""
+    if isinstance(quantity, Percent):
+        return f"{value:g}%"
+    if isinstance(quantity, Duration):
+        return f"{value * 1000:g}ms"
+    if isinstance(quantity, Rate):
+        return f"{round(value * Rate.UNITS[quantity.unit], 6):g}/{quantity.unit}"
+    return f"{value:g}"
+
+
+def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
+    """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`."""
+    value = value_of(quantity)
+    if direction == "below":
+        return value / 2, "half"
+    if value == 0:
+        return 1.0, "the least above"
+    if isinstance(quantity, Percent) and 2 * value > 100:
+        return (value + 100) / 2, "halfway to 100% above"
+    return 2 * value, "2×"
+
+
+def healthy_value(quantity: Quantity, direction: str) -> float:
+    """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages)."""
+    value = value_of(quantity)
+    if direction == "above":
+        return value / 2
+    if isinstance(quantity, Percent) and 2 * value > 100:
+        return (value + 100) / 2
+    return 2 * value
+
+
+def _minutes(seconds: float) -> int:
+    return math.ceil(seconds / MINUTE)
+
+
+def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[Optional[float]]]:
+    """Series from phases of (values, minutes): a series absent from a phase is absent there."""
+    names = sorted({name for values, _ in parts for name in values})
+    return {name: [values.get(name) for values, minutes in parts for _ in range(minutes)] for name in names}
+
+
+# ---- threshold alerts ---------------------------------------------------------------------------------------------
+
+
+def threshold_bounds(service: Service, name: str, threshold: Threshold) -> dict[Backend, int]:
+    """Seconds within which a breach must fire on each backend: its window plus delays, plus a minute's evaluation."""
+    signal = REGISTRY[name]
+    out: dict[Backend, int] = {}
+    datadog = signal.datadog
+    if isinstance(datadog, (DatadogMetric, DatadogLogs)):
+        window = threshold.window or datadog.window
+        out["datadog"] = int(window.seconds) + (datadog.evaluation_delay or 0) + SLACK
+    cloudwatch = signal.cloudwatch
+    if isinstance(cloudwatch, CloudWatchAlarm):
+        evaluation = cloudwatch.evaluation.over(threshold.window)
+        out["aws"] = evaluation.period * evaluation.evaluation_periods + SLACK
+    return out
+
+
+def baseline(replay: ServiceReplay) -> dict[str, float]:
+    """The service healthy: every deployed alert's series at its healthy value (half its lowest threshold; twice the
+    highest for alerts that fire below), the series held steady beside them, every health check up."""
+    service, index = replay.service, replay.index
+    moved: dict[str, float] = {}
+    steady: dict[str, float] = {}
+    for name, threshold in service.alerts.items():
+        drive = REGISTRY[name].drive
+        if drive is None or not index.backends(name):
+            continue
+        moved.setdefault(drive.series, healthy_value(threshold.levels()[-1][1], REGISTRY[name].direction))
+        for series, value in drive.steady.items():
+            steady.setdefault(series, value)
+    values = {**steady, **moved}
+    values.update({f"health.{check.name}": 1.0 for check in service.health_checks})
+    return ordered(values)
+
+
+def ordered(values: Mapping[str, float]) -> dict[str, float]:
+    """Latency percentiles that do not decrease: a later one is raised to an earlier one."""
+    out = dict(values)
+    floor = 0.0
+    for name in PERCENTILES:
+        if name in out:
+            out[name] = floor = max(out[name], floor)
+    return out
+
+
+def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
+    """A breach per threshold alert, beside the rest of the service healthy; one healthy run for all of them."""
+    service, index = replay.service, replay.index
+    checks: list[Check] = []
+    notes: list[str] = []
+    healthy = baseline(replay)
+    calm_minutes = 0
+    judged: list[tuple[str, str]] = []  # (alert, healthy value in words) of the healthy run
+    for name, threshold in service.alerts.items():
+        backends = index.backends(name)
+        if not backends:
+            continue
+        signal = REGISTRY[name]
+        drive = signal.drive
+        if drive is None:  # it cannot be proven to fire: a failure, not a note
+            said = "no scenario: the registry says no series drives it (Signal.drive in signals/)"
+            for backend in backends:
+                outcome = Outcome(said, name, backend, "a breach and a healthy run", "none: not replayable", False, None, ())
+                checks.append(Check("threshold", name, backend, said, outcome))
+            continue
+        level, quantity = threshold.levels()[0]
+        fires: Fires = "critical" if level == "critical" else "warning"
+        breach, how = breach_value(quantity, signal.direction)
+        bounds = threshold_bounds(service, name, threshold)
+        warm = _minutes(max(bounds.values())) + 5
+        length = warm + _minutes(max(bounds.values())) + 5
+        calm_minutes = max(calm_minutes, length)
+        judged.append((name, spoken(quantity, healthy[drive.series])))
+        alerts = [name]
+        if level == "critical" and _rolls_up(replay, name):
+            alerts.append("service_unhealthy")
+        # judged from the end of the warm-up: every window is full of data then, as for a service running all along
+        start = warm * MINUTE
+        breached = ordered({**healthy, **drive.values(breach)})
+        timelines = replay.run(phases([(healthy, warm), (breached, length - warm)]), MINUTE, alerts, start)
+        said = f"breach at {spoken(quantity, breach)} ({how} {level} {quantity}) after {warm}m healthy"
+        for backend in backends:
+            by = start + bounds[backend]
+            found = alert_firings(index.select(name, backend), timelines)
+            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, fires, by, f"{fires} by {clock(by)}", found)))
+            if backend == "aws" and "service_unhealthy" in alerts:
+                found = alert_firings(index.select("service_unhealthy"), timelines)
+                outcome = judge(said, "service_unhealthy", backend, "any", by, f"any by {clock(by)}", [f for f in found if f.at >= start])
+                checks.append(Check("threshold", "service_unhealthy", backend, f"{name} {said}", outcome))
+    if judged:
+        checks += _healthy_run(replay, healthy, judged, calm_minutes)
+    return checks, notes
+
+
+def _healthy_run(replay: ServiceReplay, healthy: Mapping[str, float], judged: Sequence[tuple[str, str]], minutes: int) -> list[Check]:
+    """The whole service healthy (every alert at its healthy value at once), judged after a warm-up as long: nothing fires."""
+    index = replay.index
+    alerts = [name for name, _ in judged] + (["service_unhealthy"] if index.backends("service_unhealthy") else [])
+    timelines = replay.run(phases([(healthy, 2 * minutes)]), MINUTE, alerts, minutes * MINUTE)
+    checks: list[Check] = []
+    for name, value in [*judged, *(("service_unhealthy", "every alert healthy"),) * ("service_unhealthy" in alerts)]:
+        said = f"healthy at {value} for {minutes}m after as long a warm-up" if name != "service_unhealthy" else f"{value} for {minutes}m"
+        for backend in index.backends(name):
+            found = alert_firings(index.select(name, backend), timelines)
+            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, "never", None, "never", found)))
+    return checks
+
+
+def _rolls_up(replay: ServiceReplay, name: str) -> bool:
+    """Whether the roll-up reads the alert's critical alarm."""
+    rollups = {p.resource for p in replay.index.select("service_unhealthy")}
+    critical = {p.resource for p in replay.index.select(name, "aws") if p.routes.get("alert") == "page"}
+    return any(c.resource.name in rollups and c.depends_on & critical for c in replay.compiled.composite_alarms)
+
+
+# ---- health checks ------------------------------------------------------------------------------------------------
+
+
+def health_bounds(check: HealthCheck) -> dict[Backend, int]:
+    """Datadog: the failed probes in a row (`failure.consecutive` ticks) and their retries; Route 53: as many requests
+    at its request interval, the minute `HealthCheckStatus` is published for, and the alarm's minute."""
+    interval = int(check.interval.seconds)
+    retries = check.failure.retries * RETRY_INTERVAL_MS // 1000
+    route53 = request_interval(check)
+    return {
+        "datadog": check.failure.consecutive * interval + retries + SLACK,
+        "aws": (check.failure.consecutive + 1) * route53 + MINUTE + SLACK,
+    }
+
+
+def health_checks(replay: ServiceReplay) -> list[Check]:
+    checks: list[Check] = []
+    healthy = baseline(replay)
+    for check in replay.service.health_checks:
+        alert = f"health.{check.name}"
+        backends = replay.index.backends(alert)
+        if not backends:
+            continue
+        bounds = health_bounds(check)
+        warm = 10
+        length = warm + _minutes(max(bounds.values())) + 5
+        timelines = replay.run(phases([(healthy, warm), ({**healthy, alert: 0.0}, length - warm)]), MINUTE, [alert], warm * MINUTE)
+        fires: Fires = "critical" if check.severity == "page" else "warning"
+        said = f"outage after {warm}m up"
+        for backend in backends:
+            by = warm * MINUTE + bounds[backend]
+            found = alert_firings(replay.index.select(alert, backend), timelines)
+            checks.append(Check("health", alert, backend, said, judge(said, alert, backend, fires, by, f"{fires} by {clock(by)}", found)))
+    return checks
+
+
+# ---- SLO burn rates -----------------------------------------------------------------------------------------------
+
+
+def _entered(timeline: Timeline) -> list[int]:
+    return sorted(timeline.entered(ALARM) + timeline.entered(DD_ALERT))
+
+
+def _alerting(state: str) -> bool:
+    return state in (ALARM, DD_ALERT)
+
+
+def tier_timing(timeline: Timeline, part: AlertPart, begin: int, end: int, expectation: Literal["fires", "quiet", "either"]) -> TierTiming:
+    entries = [t for t in _entered(timeline) if t >= begin]
+    notified = [f.at for f in firings(part, timeline) if f.at >= begin]
+    reset: Optional[int] = None
+    if entries and not _alerting(timeline.current):
+        last_out = max(t for t, s in timeline.changes if not _alerting(s))
+        reset = last_out - end
+    return TierTiming(entries[0] - begin if entries else None, notified[0] - begin if notified else None, reset, expectation)
+
+
+def _effective(slo: Slo, backend: Backend, bad: float) -> Optional[float]:
+    """The bad share the deployed SLO sees, where it differs from the spec's: Datadog's latency SLO counts slices
+    whose percentile passes the threshold (all of them once more than 100 − p % of requests are slow, else none)."""
+    if backend == "datadog" and isinstance(slo.sli, LatencySli):
+        return 100.0 if bad > 100 - float(LATENCY_PERCENTILE.lstrip("p")) else 0.0
+    return None
+
+
+def _expectation(rate: float, threshold: float) -> Literal["fires", "quiet", "either"]:
+    if math.isclose(rate, threshold, rel_tol=1e-9):
+        return "either"
+    return "fires" if rate > threshold else "quiet"
+
+
+def slo_checks(replay: ServiceReplay) -> tuple[list[Check], list[TierReport], dict[str, tuple[str, float]], list[str]]:
+    service, index = replay.service, replay.index
+    checks: list[Check] = []
+    reports: list[TierReport] = []
+    totals: dict[str, tuple[str, float]] = {}
+    notes: list[str] = []
+    for slo in service.slos:
+        alert = f"slo.{slo.name}"
+        backends = index.backends(alert)
+        if not backends:
+            continue
+        drive = sli(slo).drive
+        if drive is None:
+            notes.append(f"{alert}: a {slo.sli_kind} SLI's good and bad events are the user's own queries: its burns are not replayed")
+            continue
+        budget = 100 - slo.objective.value
+        tiers = sorted(slo.burn_rate, key=lambda t: t.long.ms)
+        warm = _minutes(max(t.long.seconds for t in tiers)) + 10
+        total_rate = 100 / budget
+        totals[slo.name] = ("total", total_rate)
+        by_tier = {
+            (str(t.long), backend): TierReport(slo.name, str(t.long), str(t.short), t.burn_rate(slo.window), t.severity, backend)
+            for t in tiers
+            for backend in backends
+        }
+        for burn in BURNS:
+            rate = total_rate if burn == "total" else float(burn)
+            bad = min(100.0, rate * budget)
+            checks_here, timings = _burn(replay, slo, tiers, alert, backends, burn, rate, bad, warm, drive)
+            checks += checks_here
+            for key, timing in timings.items():
+                by_tier[key].timings[burn_label(burn)] = timing
+        reports += by_tier.values()
+    return checks, reports, totals, notes
+
+
+def _burn(
+    replay: ServiceReplay,
+    slo: Slo,
+    tiers: Sequence[BurnRateTier],
+    alert: str,
+    backends: Sequence[Backend],
+    burn: Union[float, str],
+    rate: float,
+    bad: float,
+    warm: int,
+    drive: object,
+) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
+    index = replay.index
+    assert callable(drive)
+    label = burn_label(burn)
+    if any(_expectation(rate, t.burn_rate(slo.window)) == "fires" for t in tiers):
+        # after a healthy warm-up as long as the longest window, long enough for every tier that must fire to fire
+        # (L x T / r) and for every other to have its long window inside the burn, then a recovery
+        lasts = [
+            t.long.seconds * t.burn_rate(slo.window) / rate + SLACK if _expectation(rate, t.burn_rate(slo.window)) == "fires" else t.long.seconds
+            for t in tiers
+        ]
+        burn_minutes = _minutes(max(lasts)) + 5
+        recovery = _minutes(max(t.short.seconds for t in tiers)) + 30
+        said = f"{label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
+    else:
+        # no tier may fire: a burn from the very start, so that every window, long or short, holds nothing but the
+        # burn (its worst case) from the first evaluation on; a quarter of an hour shows it (three 5-minute slices)
+        warm, recovery = 0, 0
+        burn_minutes = QUIET_MINUTES
+        said = f"{label} burn ({bad:g}% bad from the start, every window holding only the burn, for {clock(burn_minutes * MINUTE)})"
+    begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
+    series = phases([(drive(slo, 0.0), warm), (drive(slo, bad), burn_minutes), (drive(slo, 0.0), recovery)])
+    timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0))
+    checks: list[Check] = []
+    timings: dict[tuple[str, Backend], TierTiming] = {}
+    for backend in backends:
+        effective = _effective(slo, backend, bad)
+        seen_rate = rate if effective is None else effective / (100 - slo.objective.value)
+        for tier in tiers:
+            parts = [p for p in index.select(alert, backend) if p.tier == str(tier.long)]
+            if not parts:
+                continue
+            part = parts[0]
+            timeline = timelines[part.resource]
+            threshold = tier.burn_rate(slo.window)
+            expectation = _expectation(rate, threshold)
+            timing = tier_timing(timeline, part, begin, end, expectation)
+            timings[(str(tier.long), backend)] = timing
+            known = TIME_SLICE if effective is not None and _expectation(seen_rate, threshold) != expectation else None
+            name = f"{alert} {tier.long}/{tier.short} {threshold:g}×"
+            early = [t for t in _entered(timeline) if t < begin]
+            calm = judge(said, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
+            if early:
+                checks.append(Check("slo", name, backend, said, calm))
+            if expectation == "fires":
+                bound = int(tier.long.seconds * threshold / rate) + SLACK + (5 * MINUTE if effective is not None else 0)
+                fired = [Firing(begin + timing.fired, part.severity, "state", part.resource)] if timing.fired is not None else []
+                outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
+                checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
+                if timing.fired is not None:
+                    reset_bound = int(tier.short.seconds) + SLACK + (5 * MINUTE if effective is not None else 0)
+                    passed = timing.reset is not None and timing.reset <= reset_bound
+                    got = f"reset {clock(timing.reset)} after the burn" if timing.reset is not None else "still firing at the end"
+                    reset = Outcome(said, name, backend, f"reset within {clock(reset_bound)} after the burn", got, passed, timing.reset, ())
+                    checks.append(Check("slo", name, backend, said, reset, known))
+            elif expectation == "quiet":
+                found = [Firing(t, part.severity, "state", part.resource) for t in _entered(timeline) if t >= begin]
+                outcome = judge(said, name, backend, "never", None, "never", found)
+                checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
+        pages = [t for t in tiers if t.severity == "page" and _expectation(rate, t.burn_rate(slo.window)) == "fires"]
+        if pages:
+            # a tier's page may wait for a faster tier, its actions suppressor, to reach ALARM first (CloudWatch)
+            waits = _suppressor_waits(replay, alert, backend)
+            bound = min(int(t.long.seconds * t.burn_rate(slo.window) / rate) + waits.get(str(t.long), 0) for t in pages) + SLACK
+            found = alert_firings(index.select(f"{alert}.page", backend), timelines)
+            outcome = judge(said, f"{alert}.page", backend, "page", begin + bound, f"page by {clock(bound)} into the burn", [f for f in found if f.at >= begin])
+            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
+            # one page for one problem: tiers at the burn's exact threshold may add theirs, the others may not
+            sure = {p.resource for p in index.select(f"{alert}.page", backend) if any(str(t.long) == p.tier for t in pages)}
+            paged = [f for f in found if f.at >= begin and f.route == "page" and f.resource in sure]
+            words = ", ".join(f"{f.resource} at {clock(f.at - begin)}" for f in paged) or "none"
+            once = Outcome(said, f"{alert}.page", backend, "one page", f"{len(paged)} page(s): {words}", len(paged) <= 1, None, tuple(paged))
+            known_once = ONE_PAGE if backend == "datadog" and len(pages) > 1 else None
+            checks.append(Check("slo", f"{alert}.page", backend, said, once, known_once))
+    return checks, timings
+
+
+def _suppressor_waits(replay: ServiceReplay, alert: str, backend: Backend) -> dict[str, int]:
+    """Per tier, how long its actions may wait for its suppressor (the next faster tier) to reach ALARM."""
+    composites = {c.resource.name: c for c in replay.compiled.composite_alarms}
+    out: dict[str, int] = {}
+    for part in replay.index.select(alert, backend):
+        found = composites.get(part.resource)
+        if found is not None and found.suppressor is not None and part.tier is not None:
+            out[part.tier] = found.suppressor.wait
+    return out
+
+
+def _shifted(outcome: Outcome, begin: int, timing: TierTiming) -> Outcome:
+    """Times as from the burn's start."""
+    got = f"its alert state at {clock(timing.fired)}" if timing.fired is not None else "never"
+    if timing.fired is not None and timing.notified is None:
+        got += " (telling nobody: suppressed)"
+    return Outcome(outcome.scenario, outcome.alert, outcome.backend, outcome.expected, got, outcome.passed, outcome.first, outcome.firings)
+
+
+def _shifted_outcome(outcome: Outcome, begin: int) -> Outcome:
+    got = ", ".join(f"{f.route} at {clock(f.at - begin)} ({f.resource})" for f in outcome.firings) or "never"
+    return Outcome(outcome.scenario, outcome.alert, outcome.backend, outcome.expected, got, outcome.passed, outcome.first, outcome.firings)
+
+
+def standard(replay: ServiceReplay) -> StandardReport:
+    """Every standard scenario of the service, replayed and judged."""
+    thresholds, notes = threshold_checks(replay)
+    health = health_checks(replay)
+    slos, tiers, totals, slo_notes = slo_checks(replay)
+    return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, tuple(notes + slo_notes))
+
+
+# ---- incidents: the whole service under one problem (the docs' chart) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A service healthy for `begin` seconds, then under the problem until `end`, then healthy again."""
+
+    series: dict[str, list[Optional[float]]]
+    begin: int
+    end: int
+    words: str
+
+
+def incident(replay: ServiceReplay, burn: Union[float, str], minutes: int, after: int) -> Incident:
+    """The service healthy (every alert at its healthy value), then for `minutes`: a total outage (every request
+    answered 5xx, every health check down) or every SLO burning its budget `burn` times too fast; then `after`
+    minutes healthy again. The warm-up is as long as the longest SLO tier window, so every window holds the past."""
+    service = replay.service
+    healthy = {**baseline(replay)}
+    for slo in service.slos:  # healthy is no burn at all: half an error-rate threshold burns an SLO's budget
+        drive = sli(slo).drive
+        if drive is not None:
+            healthy.update(drive(slo, 0.0))
+    if "slow" in healthy:  # the slow share sets the latencies: the healthy percentiles could contradict it
+        healthy = {k: v for k, v in healthy.items() if k not in PERCENTILES}
+    windows = [t.long.seconds for slo in service.slos for t in slo.burn_rate]
+    warm = _minutes(max(windows, default=3600)) + 10
+    if burn == "total":
+        problem = {**healthy, "errors": 100.0, **{f"health.{c.name}": 0.0 for c in service.health_checks}}
+        words = "total outage: every request fails and every health check is down"
+    else:
+        problem = dict(healthy)
+        burning = [slo for slo in service.slos if sli(slo).drive is not None]
+        for slo in burning:
+            drive = sli(slo).drive
+            assert drive is not None
+            problem.update(drive(slo, float(burn) * (100 - slo.objective.value)))
+        words = f"{burn:g}× burn of every SLO: " + ", ".join(f"{slo.name} {float(burn) * (100 - slo.objective.value):g}% bad" for slo in burning)
+    series = phases([(healthy, warm), (problem, minutes), (healthy, after)])
+    return Incident(series, warm * MINUTE, (warm + minutes) * MINUTE, words)
