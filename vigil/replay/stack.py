@@ -202,7 +202,7 @@ def load_stack(project: Path, stack: str, catalog: Optional[Path] = None, plan: 
     if plan is None:
         plan = plan_stack(project, stack, catalog)
     loaded = load_catalog(settings.catalog, [settings.environment])
-    services = {s.service: s for s in loaded.for_environment(settings.environment)}
+    services = {s.service: s for s in target.services(loaded)}  # those the stack deploys (monitoring:teams/services)
     return StackReplay(plan, settings.deployment(target.config.project, target.config.stack), services)
 
 
