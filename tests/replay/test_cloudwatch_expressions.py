@@ -1,5 +1,6 @@
-"""Metric math as vigil's alarms use it (`100*m1/m2`), per using-metric-math.html: missing values are 0 in
-arithmetic, a point that divides by zero is dropped, a time stamp where no input has a point is absent."""
+"""Metric math as vigil's alarms use it (`100*m1/m2`, `IF(m2 >= 100, 100*m1/m2, 0)`), per using-metric-math.html:
+missing values are 0 in arithmetic, a point that divides by zero is dropped, a time stamp where no input has a point
+is absent; comparisons, AND/OR and IF as the page's tables show them."""
 
 import pytest
 
@@ -25,13 +26,19 @@ def test_precedence_unary_minus_power_and_parentheses() -> None:
     assert evaluate(parse("m1 ^ 0.5"), {"m1": -4}) is None  # no real value: dropped
 
 
-@pytest.mark.parametrize("text", ["FILL(m1, 0)", "IF(m1 > 1, m1, 0)", "m1 +", "(m1", "m1 m2", "100*M1"])
+@pytest.mark.parametrize("text", ["FILL(m1, 0)", "MAX([m1, m2])", "IF(m1)", "IF(m1, m2, m3, m4)", "m1 +", "(m1", "m1 m2", "100*M1"])
 def test_what_the_replay_does_not_implement_is_an_error(text: str) -> None:
     with pytest.raises(ReplayError, match="metric math"):
         parse(text)
 
 
-@pytest.mark.parametrize("text", ["100*m1/m2", "100*m1/(m1+m2)", "-m1 - m2 * 2", "m1 ^ 0.5 + m2", "(m1 - m2) / (m2 - 3)", "42"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "100*m1/m2", "100*m1/(m1+m2)", "-m1 - m2 * 2", "m1 ^ 0.5 + m2", "(m1 - m2) / (m2 - 3)", "42", "IF(m2 >= 100, 100*m1/m2, 0)",
+        "IF(m1, m2, m1 - m2)", "IF(m1 > 0 AND m2 < 1 || m1 == -4, 1 / m1)", "m1 != m2",
+    ],
+)  # fmt: skip
 def test_a_whole_column_evaluates_like_each_time_stamp(text: str) -> None:
     """Alarms evaluate their metric math over every minute at once: the same values as row by row."""
     values: list[float | None] = [None, 0.0, 1.0, 3.0, -4.0, 1200.0, 0.25]
@@ -39,3 +46,50 @@ def test_a_whole_column_evaluates_like_each_time_stamp(text: str) -> None:
     m2 = [b for _ in values for b in values]
     node = parse(text)
     assert evaluate_columns(node, {"m1": m1, "m2": m2}, len(m1)) == [evaluate(node, {"m1": a, "m2": b}) for a, b in zip(m1, m2, strict=True)]
+
+
+# The page's own tables (using-metric-math.html, "Comparison and logical operators" and "Using IF expressions"):
+# metric1 [30, 20, 0, 0] and metric2 [20, -, 20, -]; for IF, metric1 [1, 1, 0, 0, -], metric2 [30, -, 0, 0, 30],
+# metric3 [0, 0, 20, -, 20].
+COMPARED = {"metric1": [30.0, 20.0, 0.0, 0.0], "metric2": [20.0, None, 20.0, None]}
+BRANCHES = {"metric1": [1.0, 1.0, 0.0, 0.0, None], "metric2": [30.0, None, 0.0, 0.0, 30.0], "metric3": [0.0, 0.0, 20.0, None, 20.0]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("metric1 < metric2", [0, 0, 1, 0]),
+        ("metric1 >= 30", [1, 0, 0, 0]),
+        ("metric1 > 15 AND metric2 > 15", [1, 0, 0, 0]),
+        ("metric1 > 15 && metric2 > 15", [1, 0, 0, 0]),
+        ("metric1 > 25 OR metric2 > 15", [1, 0, 1, 0]),
+    ],
+)
+def test_comparisons_and_logical_operators_as_the_page_shows_them(text: str, expected: list[float]) -> None:
+    node = parse(text)
+    assert evaluate_columns(node, COMPARED, 4) == expected
+    assert [evaluate(node, {k: v[i] for k, v in COMPARED.items()}) for i in range(4)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IF(metric1, metric2, metric3)", [30, 0, 20, None, None]),
+        ("IF(metric1, 5, metric3)", [5, 5, 20, None, None]),
+        ("IF(metric1, metric2, 5)", [30, 0, 5, 5, None]),
+        ("IF(metric1, metric2)", [30, 0, None, None, None]),
+    ],
+)
+def test_if_as_the_page_shows_it(text: str, expected: list[float | None]) -> None:
+    node = parse(text)
+    assert evaluate_columns(node, BRANCHES, 5) == expected
+    assert [evaluate(node, {k: v[i] for k, v in BRANCHES.items()}) for i in range(5)] == expected
+
+
+def test_the_low_traffic_guard() -> None:
+    """vigil's guarded error ratio: a point only where there was traffic, 0 below the minimum, the ratio above it."""
+    guard = parse("IF(m2 >= 100, 100*m1/m2, 0)")
+    assert references(guard) == {"m1", "m2"}
+    assert evaluate(guard, {"m1": 1, "m2": 4}) == 0  # one error in a quiet minute: not a 25 % error rate
+    assert evaluate(guard, {"m1": 6, "m2": 1200}) == pytest.approx(0.5)
+    assert evaluate(guard, {"m1": None, "m2": None}) is None  # no traffic at all: no point, missing-data rules apply

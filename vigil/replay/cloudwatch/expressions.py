@@ -1,9 +1,13 @@
-"""CloudWatch metric math, the arithmetic part: numbers, metric ids, `+ - * / ^`, unary minus and parentheses.
+"""CloudWatch metric math as vigil's alarms write it: numbers, metric ids, `+ - * / ^`, unary minus, parentheses,
+the comparison operators `== != <= >= < >`, the logical `AND`/`&&` and `OR`/`||`, and `IF(condition, true, false)`.
 
 Per using-metric-math.html: missing values in a time series count as 0 in arithmetic; a point that would divide
 by zero is dropped. A time stamp exists in the result when any input has a point there, so an expression whose
-inputs are all absent is absent. Functions (`IF`, `FILL`, `METRICS`...) are refused with a clear error: the replay
-evaluates what it implements, nothing approximately.
+inputs are all absent is absent. Comparisons give 1 or 0 per time stamp, a missing value on one side counting as 0.
+`IF(c, a, b)`: where the condition has no point, no point; where it is true (not 0), `a` (0 where `a` has no point);
+where it is false, `b` — dropped where `b` has no point or is left out (the page's three tables are tests). Other
+functions (`FILL`, `METRICS`...) are refused with a clear error: the replay evaluates what it implements, nothing
+approximately.
 """
 
 from __future__ import annotations
@@ -15,7 +19,19 @@ from typing import Optional, Union
 
 from ..errors import ReplayError
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)|(?P<id>[a-z][A-Za-z0-9_]*)|(?P<function>[A-Z][A-Z0-9_]*)|(?P<op>[-+*/^()]))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)|(?P<id>[a-z][A-Za-z0-9_]*)|(?P<function>[A-Z][A-Z0-9_]*)"
+    r"|(?P<op>==|!=|<=|>=|&&|\|\||[-+*/^()<>,]))"
+)
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+}
+_LOGICAL = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR"}
 
 
 @dataclass(frozen=True)
@@ -35,12 +51,19 @@ class Negate:
 
 @dataclass(frozen=True)
 class Binary:
-    op: str
+    op: str  # + - * / ^, a comparison, AND or OR
     left: Node
     right: Node
 
 
-Node = Union[Number, Ref, Negate, Binary]
+@dataclass(frozen=True)
+class If:
+    condition: Node
+    true: Node
+    false: Optional[Node]  # left out: the point is dropped where the condition is false
+
+
+Node = Union[Number, Ref, Negate, Binary, If]
 
 
 class _Dropped(Exception):
@@ -60,14 +83,16 @@ class Parser:
                 raise ReplayError(f"metric math {text!r}: cannot read {text[position:].strip()[:20]!r}")
             kind = match.lastgroup or ""
             value = match.group(kind)
-            if kind == "function":
-                raise ReplayError(f"metric math {text!r}: the function {value} is not supported by the replay (arithmetic only)")
+            if kind == "function" and value in ("AND", "OR"):
+                kind = "op"
+            elif kind == "function" and value != "IF":
+                raise ReplayError(f"metric math {text!r}: the function {value} is not supported by the replay (arithmetic, comparisons, AND, OR and IF)")
             self.tokens.append((kind, value))
             position = match.end()
         self.position = 0
 
     def parse(self) -> Node:
-        node = self._sum()
+        node = self._or()
         if self.position != len(self.tokens):
             raise ReplayError(f"metric math {self.text!r}: unexpected {self.tokens[self.position][1]!r}")
         return node
@@ -81,6 +106,27 @@ class Parser:
         token = self.tokens[self.position]
         self.position += 1
         return token
+
+    def _or(self) -> Node:
+        node = self._and()
+        while _LOGICAL.get(self._peek() or "") == "OR":
+            self._take()
+            node = Binary("OR", node, self._and())
+        return node
+
+    def _and(self) -> Node:
+        node = self._comparison()
+        while _LOGICAL.get(self._peek() or "") == "AND":
+            self._take()
+            node = Binary("AND", node, self._comparison())
+        return node
+
+    def _comparison(self) -> Node:
+        node = self._sum()
+        while self._peek() in _COMPARISONS:
+            op = self._take()[1]
+            node = Binary(op, node, self._sum())
+        return node
 
     def _sum(self) -> Node:
         node = self._product()
@@ -115,12 +161,28 @@ class Parser:
             return Number(float(value))
         if kind == "id":
             return Ref(value)
+        if kind == "function":  # IF: the only function the tokenizer lets through
+            return self._if()
         if value == "(":
-            node = self._sum()
+            node = self._or()
             if self._take()[1] != ")":
                 raise ReplayError(f"metric math {self.text!r}: missing ')'")
             return node
         raise ReplayError(f"metric math {self.text!r}: unexpected {value!r}")
+
+
+    def _if(self) -> Node:
+        if self._take()[1] != "(":
+            raise ReplayError(f"metric math {self.text!r}: IF needs '('")
+        arguments = [self._or()]
+        while self._peek() == ",":
+            self._take()
+            arguments.append(self._or())
+        if self._take()[1] != ")":
+            raise ReplayError(f"metric math {self.text!r}: missing ')' after IF's arguments")
+        if len(arguments) not in (2, 3):
+            raise ReplayError(f"metric math {self.text!r}: IF takes a condition, a value if true and one if false, got {len(arguments)} arguments")
+        return If(arguments[0], arguments[1], arguments[2] if len(arguments) == 3 else None)
 
 
 def parse(text: str) -> Node:
@@ -134,6 +196,8 @@ def references(node: Node) -> set[str]:
         return references(node.operand)
     if isinstance(node, Binary):
         return references(node.left) | references(node.right)
+    if isinstance(node, If):
+        return references(node.condition) | references(node.true) | (references(node.false) if node.false is not None else set())
     return set()
 
 
@@ -172,7 +236,16 @@ def _compiled(node: Node, position: Mapping[str, int]) -> Callable[[Row], float]
     if isinstance(node, Negate):
         inner = _compiled(node.operand, position)
         return lambda row: -inner(row)
+    if isinstance(node, If):
+        return _compiled_if(node, position)
     left, right = _compiled(node.left, position), _compiled(node.right, position)
+    if node.op in _COMPARISONS:
+        compare = _COMPARISONS[node.op]
+        return lambda row: 1.0 if compare(left(row), right(row)) else 0.0
+    if node.op == "AND":
+        return lambda row: 1.0 if left(row) != 0 and right(row) != 0 else 0.0
+    if node.op == "OR":
+        return lambda row: 1.0 if left(row) != 0 or right(row) != 0 else 0.0
     if node.op == "+":
         return lambda row: left(row) + right(row)
     if node.op == "-":
@@ -182,6 +255,32 @@ def _compiled(node: Node, position: Mapping[str, int]) -> Callable[[Row], float]
     if node.op == "/":
         return lambda row: _divide(left(row), right(row))
     return lambda row: _power(left(row), right(row))
+
+
+def _present(node: Node, position: Mapping[str, int]) -> Callable[[Row], bool]:
+    """Whether a sub-expression has a point at the time stamp: a scalar always; else when any id it uses has one."""
+    used = [position[name] for name in sorted(references(node))]
+    if not used:
+        return lambda row: True
+    return lambda row: any(row[i] is not None for i in used)
+
+
+def _compiled_if(node: If, position: Mapping[str, int]) -> Callable[[Row], float]:
+    condition, true = _compiled(node.condition, position), _compiled(node.true, position)
+    has_condition = _present(node.condition, position)
+    false = _compiled(node.false, position) if node.false is not None else None
+    has_false = _present(node.false, position) if node.false is not None else None
+
+    def run(row: Row) -> float:
+        if not has_condition(row):
+            raise _Dropped
+        if condition(row) != 0:
+            return true(row)  # a missing value of the true branch counts as 0
+        if false is None or has_false is None or not has_false(row):
+            raise _Dropped
+        return false(row)
+
+    return run
 
 
 def evaluate_columns(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
@@ -203,8 +302,16 @@ def _column(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length
         return [v or 0.0 for v in columns[node.id]]
     if isinstance(node, Negate):
         return [None if v is None else -v for v in _column(node.operand, columns, length)]
+    if isinstance(node, If):
+        return _if_column(node, columns, length)
     left, right = _column(node.left, columns, length), _column(node.right, columns, length)
     pairs = zip(left, right, strict=True)
+    if node.op in _COMPARISONS:
+        compare = _COMPARISONS[node.op]
+        return [None if a is None or b is None else (1.0 if compare(a, b) else 0.0) for a, b in pairs]
+    if node.op in ("AND", "OR"):
+        both = node.op == "AND"
+        return [None if a is None or b is None else (1.0 if ((a != 0 and b != 0) if both else (a != 0 or b != 0)) else 0.0) for a, b in pairs]
     if node.op == "+":
         return [None if a is None or b is None else a + b for a, b in pairs]
     if node.op == "-":
@@ -219,6 +326,30 @@ def _column(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length
             out.append(None if a is None or b is None else _power(a, b))
         except _Dropped:
             out.append(None)
+    return out
+
+
+def _presence(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[bool]:
+    used = sorted(references(node))
+    if not used:
+        return [True] * length
+    return [any(v is not None for v in row) for row in zip(*(columns[u] for u in used), strict=True)]
+
+
+def _if_column(node: If, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
+    condition = _column(node.condition, columns, length)
+    has_condition = _presence(node.condition, columns, length)
+    true = _column(node.true, columns, length)
+    false = _column(node.false, columns, length) if node.false is not None else [None] * length
+    has_false = _presence(node.false, columns, length) if node.false is not None else [False] * length
+    out: list[Optional[float]] = []
+    for c, known, a, b, b_known in zip(condition, has_condition, true, false, has_false, strict=True):
+        if c is None or not known:
+            out.append(None)
+        elif c != 0:
+            out.append(a)
+        else:
+            out.append(b if b_known else None)
     return out
 
 
