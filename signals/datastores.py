@@ -172,11 +172,11 @@ def published(scope: AwsScope) -> list[Publication]:
         out.append(CloudWatchPublication(cache.namespace, cache.name, cache.dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)))
     if aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str):
         tag = f"dbinstanceidentifier:{aws_tag(aws.rds.instance)}"
-        out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",)))
+        out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",), AWS_DELAY))
     if aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str):
         tag = f"cacheclusterid:{aws_tag(aws.elasticache.cluster)}"
         out += [
-            DatadogPublication("aws.elasticache.cache_hits", (tag,), "count", _lookups(hit=True), ("cache_hit_rate",)),
-            DatadogPublication("aws.elasticache.cache_misses", (tag,), "count", _lookups(hit=False), ("cache_hit_rate",)),
+            DatadogPublication("aws.elasticache.cache_hits", (tag,), "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
+            DatadogPublication("aws.elasticache.cache_misses", (tag,), "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
         ]
     return out

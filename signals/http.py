@@ -517,10 +517,11 @@ def published(scope: AwsScope) -> list[Publication]:
         if aws is not None and isinstance(aws.load_balancer, str):  # the AWS integration tags by lowercase names
             lb = f"loadbalancer:{aws_tag(aws.load_balancer)}"
             out += [
-                DatadogPublication("aws.applicationelb.request_count", (lb,), "count", _share_of(reaching, None, zero=False), ("requests",)),
-                DatadogPublication("aws.applicationelb.httpcode_elb_5xx", (lb,), "count", lb_errors, ("lb_errors",)),
+                DatadogPublication("aws.applicationelb.request_count", (lb,), "count", _share_of(reaching, None, zero=False), ("requests",), AWS_DELAY),
+                DatadogPublication("aws.applicationelb.httpcode_elb_5xx", (lb,), "count", lb_errors, ("lb_errors",), AWS_DELAY),
             ]
             if isinstance(aws.target_group, str):
                 tg = f"targetgroup:{aws_tag(aws.target_group)}"
-                out.append(DatadogPublication("aws.applicationelb.un_healthy_host_count", (lb, tg), "gauge", _gauge("unhealthy_targets"), ("unhealthy_targets",)))
+                unhealthy = _gauge("unhealthy_targets")
+                out.append(DatadogPublication("aws.applicationelb.un_healthy_host_count", (lb, tg), "gauge", unhealthy, ("unhealthy_targets",), AWS_DELAY))
     return out

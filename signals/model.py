@@ -246,6 +246,7 @@ class DatadogPublication:
     kind: Literal["count", "gauge", "distribution"]
     point: PointOf
     shows: tuple[str, ...]
+    delay: int = 0  # seconds after its minute before Datadog has a point (the AWS integration's crawler: AWS_DELAY)
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,42 @@ def test_an_slo_whose_queries_are_not_counts_is_an_error() -> None:
     broken["inputs"]["query"]["numerator"] = "sum:trace.http.request.hits{service:api}.as_rate()"
     with pytest.raises(ReplayError, match=r"availability-slo.*as_count"):
         evaluate(plan(broken), VendorData(step=60, length=1))
+
+
+def test_a_settled_history_makes_the_error_budget_the_share_of_the_whole_timeframe() -> None:
+    """Scenarios start with the service as it had long been (VendorData.settled): a 30-day error budget then counts 30
+    days of traffic before the data, not only the data's 90 minutes."""
+    data = VendorData(step=60, length=90, settled=True)
+    data.add_datadog("trace.http.request.hits", APM, "count", [Sample.events(1000)] * 90)
+    data.add_datadog("trace.http.request.errors", APM, "count", [Sample.value(0.0)] * 60 + [Sample.value(1000.0)] * 30)
+    alert = slo_alert("budget", 'error_budget("${availability-slo.id}").over("30d") > 75', 75)
+    timeline = evaluate(plan(availability_slo(), alert), data)["budget"]
+    # the budget is 0.1 % of 30 days of 1000 requests a minute: 43 200 failed requests; a total outage spends 1000 a
+    # minute, over 75 % (32 400) after 33 minutes: from minute 60, at 93 min — past the data, so never here
+    assert timeline.changes == []
+    longer = VendorData(step=60, length=100, settled=True)
+    longer.add_datadog("trace.http.request.hits", APM, "count", [Sample.events(1000)] * 100)
+    longer.add_datadog("trace.http.request.errors", APM, "count", [Sample.value(0.0)] * 60 + [Sample.value(1000.0)] * 40)
+    assert evaluate(plan(availability_slo(), alert), longer)["budget"].entered(DD_ALERT) == [93 * MIN]
+
+
+def test_late_series_are_read_only_as_far_as_they_have_arrived() -> None:
+    """The AWS integration's counts reach Datadog 15 minutes late: an SLO window read at its end holds them only up to
+    15 minutes before. A load balancer answering everything itself (its 5xx, nothing reaches APM) burns the SLO only
+    once those counts arrive: the 1 h window passes 14.4x 15 minutes and a bit after the outage starts, and a short
+    window holds some of them only if it is longer than the delay."""
+    elb = "sum:aws.applicationelb.httpcode_elb_5xx{loadbalancer:app/api/1}.as_count()"
+    slo = availability_slo()
+    slo["inputs"]["query"] = {"numerator": f"{HITS} - {ERRORS}", "denominator": f"{HITS} + {elb}"}
+    minutes = 150
+    data = VendorData(step=60, length=minutes, settled=True)
+    data.add_datadog("trace.http.request.hits", APM, "count", [Sample.events(1000)] * 60 + [None] * 90)
+    data.add_datadog("trace.http.request.errors", APM, "count", [Sample.value(0.0)] * 60 + [None] * 90)
+    data.add_datadog("aws.applicationelb.httpcode_elb_5xx", ["loadbalancer:app/api/1"], "count", [None] * 60 + [Sample.events(1000)] * 90, delay=900)
+    timelines = evaluate(plan(slo, burn("1h", "5m", 14.4), burn("6h", "20m", 14.4)), data)
+    # 5 minutes hold nothing that has arrived (no APM traffic, no 5xx yet): no value, the state holds
+    assert timelines["burn-1h"].changes == []
+    # 20 minutes hold the 5xx of their first 5 minutes. At t the 6 h window holds 420 - t minutes of requests from
+    # before the outage and the k = t - 75 minutes of 5xx that have arrived: a share k / 345, over 1.44 % from k = 5
+    # (1.45 %), the 5xx of minute 64 arriving at 80 min
+    assert timelines["burn-6h"].entered(DD_ALERT) == [80 * MIN]

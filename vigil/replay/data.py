@@ -46,12 +46,15 @@ class CloudWatchMetric:
 
 @dataclass(frozen=True)
 class DatadogSeries:
-    """One Datadog timeseries: a metric name, its tags (`key:value`), its kind and its points."""
+    """One Datadog timeseries: a metric name, its tags (`key:value`), its kind and its points. `delay`: seconds after a
+    point's step ends before Datadog has it (the AWS integration's crawler: about 15 minutes); 0 for the Agent's and
+    APM's metrics, which arrive as they happen."""
 
     metric: str
     tags: frozenset[str]
     kind: DatadogKind
     points: Points
+    delay: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,16 @@ class ProbeSeries:
 
 @dataclass
 class VendorData:
-    """Everything the vendors received during a replay, on one time grid. Build it with the `add_*` methods."""
+    """Everything the vendors received during a replay, on one time grid. Build it with the `add_*` methods.
+
+    `settled`: the vendors received, before `start`, what they received at the first step, for as long as an SLO's
+    window looks back (an error-budget alert reads the SLO's whole 7, 30 or 90 days, which no scenario gives point by
+    point). The scenario and standard replays set it; the data then starts with the service as it had long been."""
 
     step: int
     length: int
     start: int = 0
+    settled: bool = False
     cloudwatch: dict[CloudWatchMetric, Points] = field(default_factory=dict)
     datadog: list[DatadogSeries] = field(default_factory=list)
     logs: list[LogSeries] = field(default_factory=list)
@@ -123,14 +131,16 @@ class VendorData:
             raise ReplayError(f"{metric}: given twice")
         self.cloudwatch[metric] = tuple(points)
 
-    def add_datadog(self, metric: str, tags: Iterable[str], kind: DatadogKind, points: Sequence[Optional[Sample]]) -> None:
+    def add_datadog(self, metric: str, tags: Iterable[str], kind: DatadogKind, points: Sequence[Optional[Sample]], delay: int = 0) -> None:
         if kind not in DATADOG_KINDS:
             raise ReplayError(f"{metric}: kind must be one of {', '.join(DATADOG_KINDS)}, got {kind!r}")
         tag_set = frozenset(tags)
         self._fit(f"{metric}{{{','.join(sorted(tag_set))}}}", points)
         if any(s.metric == metric and s.tags == tag_set for s in self.datadog):
             raise ReplayError(f"{metric}{{{','.join(sorted(tag_set))}}}: given twice")
-        self.datadog.append(DatadogSeries(metric, tag_set, kind, tuple(points)))
+        if delay < 0:
+            raise ReplayError(f"{metric}: a delay cannot be negative, got {delay} s")
+        self.datadog.append(DatadogSeries(metric, tag_set, kind, tuple(points), delay))
 
     def add_logs(self, tags: Iterable[str], counts: Sequence[Optional[float]]) -> None:
         tag_set = frozenset(tags)

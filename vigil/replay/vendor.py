@@ -85,7 +85,7 @@ def vendor_data(scope: AwsScope, steps: Steps, wanted: Optional[Wanted] = None) 
     keeps: what the alerts replayed read)."""
     grid = data_step(steps.step)
     repeat = steps.step // grid
-    data = VendorData(step=grid, length=steps.length * repeat)
+    data = VendorData(step=grid, length=steps.length * repeat, settled=True)
     runs = steps.runs()
     seen_urls: set[str] = set()
     for publication in publications(scope):
@@ -104,7 +104,7 @@ def vendor_data(scope: AwsScope, steps: Steps, wanted: Optional[Wanted] = None) 
         if isinstance(publication, CloudWatchPublication):
             data.add_cloudwatch(publication.namespace, publication.name, {k: str(v) for k, v in publication.dimensions.items()}, points)
         elif isinstance(publication, DatadogPublication):
-            data.add_datadog(publication.metric, publication.tags, publication.kind, points)
+            data.add_datadog(publication.metric, publication.tags, publication.kind, points, publication.delay)
         else:
             data.add_logs(publication.tags, [p.sum if p is not None else None for p in points])
     return data

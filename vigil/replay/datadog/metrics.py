@@ -11,8 +11,13 @@ A metric query selects every series of its metric whose tags include its scope, 
 Over a monitor's window (time aggregation), two paths as Datadog documents them: with at least one `.as_count()`,
 each query is summed over the window first and the formula applied to the sums (`sum` only); otherwise the formula
 is applied point by point and the time aggregation to the result. `percentile(last_5m):p95:...` is the percentile of
-every value the window holds. A formula with a query that has no point (at that time stamp, or in the whole window
-on the as_count path) has no value; a division by zero has no value.
+every value the window holds. A formula with a query that has no point at a time stamp has no value there; on the
+as_count path a count with no point in the window counts 0 beside the others' ("COUNT or RATE type metrics queried
+as_count() or as_rate() are always aligned as 0", dashboards/functions/interpolation), and a window where no query has
+a point has no value. A division by zero has no value.
+
+Late data: a series Datadog receives late (the AWS integration's, `DatadogSeries.delay`) holds at an evaluation only
+the points it has by then; a window read at `now` is cut, for that query, at `now − delay`.
 """
 
 from __future__ import annotations
@@ -98,6 +103,10 @@ class DatadogData:
                 out.append(_pooled(query.space, samples))
         return out
 
+    def delay(self, query: MetricQuery) -> int:
+        """Seconds Datadog receives the query's points late: the latest of its matching series."""
+        return max((s.delay for s in self.matching(query)), default=0)
+
     def aggregates(self, key: object, points: Sequence[Optional[float]]) -> Aggregates:
         """Window aggregates over a series of values (one sample per point), cached under `key`."""
         found = self._aggregates.get(key)
@@ -177,6 +186,7 @@ class WindowedFormula:
             if time_aggregation != "sum":
                 raise ReplayError(f"{time_aggregation}(...) with .as_count(): only sum is evaluated by Datadog")
             self.term_windows = [data.aggregates(q, data.points(q)) for q in self.queries]
+            self.delays = [data.delay(q) for q in self.queries]
             present = [any(data.points(q)[i] is not None for q in self.queries) for i in range(data.data.length)]
             self.presence = data.aggregates(("present", formula), [1.0 if p else None for p in present])
         elif time_aggregation == "percentile":
@@ -193,11 +203,30 @@ class WindowedFormula:
     def has_data(self, window: range) -> bool:
         return self.presence.present(window) > 0
 
+    def counts(self, window: range, now: int, before: int = 0) -> Optional[float]:
+        """The formula over its queries' sums (the as_count path) in `window` as Datadog has them at `now` (a late
+        query cut at `now − delay`), plus `before` steps held at each query's first point (VendorData.settled)."""
+        assert self.as_count, "counts() reads .as_count() formulas"
+        grid = self.data.data
+        sums: list[Optional[float]] = []
+        for terms_window, delay in zip(self.term_windows, self.delays, strict=True):
+            cut = window
+            if delay:
+                stop = min(window.stop, max(window.start, (now - delay - grid.start) // grid.step))
+                cut = range(window.start, stop)
+            first = terms_window.points[0] if before and terms_window.points else None
+            extra = before * first.sum if first is not None else 0.0
+            present = terms_window.present(cut) > 0 or first is not None
+            sums.append((terms_window.sum(cut) if cut else 0.0) + extra if present else None)
+        if all(s is None for s in sums):
+            return None
+        return self.function([0.0 if s is None else s for s in sums])  # counts are aligned as 0
+
     def value(self, window: range) -> Optional[float]:
         if not self.has_data(window):
             return None
-        if self.as_count:
-            return self.function([a.sum(window) if a.present(window) else None for a in self.term_windows])
+        if self.as_count:  # a count with no point in the window is aligned as 0 beside the others' (interpolation)
+            return self.function([a.sum(window) for a in self.term_windows])
         if self.aggregation == "percentile":
             assert self.percentile is not None
             pooled = [d for d in (self.pooled[i] for i in window) if d is not None]

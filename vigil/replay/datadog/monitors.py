@@ -153,7 +153,8 @@ def run_threshold_monitor(monitor: ThresholdMonitor, data: DatadogData, clock: C
     full: Optional[Callable[[int, int], bool]] = None
     if monitor.full_window and isinstance(source, WindowedFormula):
         full = _full_window(data.data, source.presence, _BUCKETS[query.unit])
-    return run_windowed(monitor, data.data, clock, source.value, source.has_data, full)
+    late = max((data.delay(q) for q in source.queries), default=0) if isinstance(source, WindowedFormula) else 0
+    return run_windowed(monitor, data.data, clock, source.value, source.has_data, full, max(0, late - monitor.delay))
 
 
 def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callable[[int, int], bool]:
@@ -186,12 +187,14 @@ def run_windowed(
     value: Callable[[range], Optional[float]],
     has_data: Callable[[range], bool],
     full: Optional[Callable[[int, int], bool]],
+    late: int = 0,
 ) -> Timeline:
+    """`late`: how much later than the evaluation delay the latest of its series arrives: the window holds nothing newer."""
     timeline = Timeline(monitor.resource.name, monitor.resource.type, "datadog", DD_OK)
     state, seen = DD_OK, False
     for t in clock.ticks(frequency(monitor.window)):
         end = t - monitor.delay
-        window = data.window(end - monitor.window, end)
+        window = data.window(end - monitor.window, end - late)
         seen = seen or has_data(window)
         if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
             new = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required

@@ -7,7 +7,9 @@ time_slice, burn_rate).
   its value fails the uptime condition (`comparator` `threshold`) and up otherwise — a slice without data is
   uptime. Error rate = down slices / slices. Derived (docs/replay.md): slices are aligned on the replay's start,
   a window counts the slices wholly inside it, and only slices since the replay's start (the SLO's data begins
-  there).
+  there) — unless the data is `settled`: a window reaching before the data then counts, before it, events (or slices)
+  as at the first step.
+- Late data (the AWS integration's): a window read at its end holds a late query's points only up to `end − delay`.
 
 Each query of a slice is aggregated over the slice as its kind suggests: a `pNN:` query is the percentile of every
 value of the slice, an `.as_count()` query its sum, any other the mean of its points.
@@ -157,17 +159,20 @@ class SloSeries:
         """Bad over all in `[begin, end)`; None when the window holds no event (no traffic, or no whole slice)."""
         sli = self.slo.sli
         grid = self.data.data
+        before = max(0, (grid.start - begin) // grid.step) if grid.settled else 0
         if isinstance(sli, MetricSli):
             window = grid.window(begin, end)
-            good, total = self.good.value(window), self.total.value(window)
-            if good is None or total is None or total <= 0:
+            good, total = self.good.counts(window, end, before), self.total.counts(window, end, before)
+            if total is None or total <= 0:
                 return None
-            return 1 - good / total
+            return 1 - (good or 0.0) / total  # no good event where there are events: every one failed
         first = max(0, -((grid.start - begin) // sli.slice))
         last = min(len(self.down) - 1, (end - grid.start) // sli.slice)
-        if last <= first:
+        early = max(0, (grid.start - begin) // sli.slice) if grid.settled and len(self.down) > 1 else 0
+        if last <= first and not early:
             return None
-        return (self.down[last] - self.down[first]) / (last - first)
+        down = self.down[last] - self.down[first] + early * (self.down[1] - self.down[0])
+        return down / (last - first + early)
 
 
 def _slice_value(data: DatadogData, formula: Formula, window: range) -> Optional[float]:
