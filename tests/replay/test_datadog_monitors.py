@@ -149,7 +149,8 @@ def test_log_alert_counts_lines_and_zero_is_a_value() -> None:
         ({"monitorThresholds": {"critical": "10", "criticalRecovery": "11"}}, "recovery threshold 11"),
         ({"monitorThresholds": {"critical": "10", "ok": "1"}}, "monitorThresholds.ok"),
         ({"type": "service check"}, "monitor type"),
-        ({"query": "avg(last_5m):avg:test.gauge{env:x} by {host} > 10"}, "grouping"),
+        ({"query": "avg(last_5m):avg:test.gauge{env:x} by {host} > 10"}, "needs notify_by"),
+        ({"notifyBies": ["*"]}, "notify_by on a query without grouping"),
     ],
 )
 def test_what_the_replay_does_not_understand_names_the_monitor(inputs: dict, message: str) -> None:
@@ -174,3 +175,23 @@ def test_a_window_reaching_before_the_data_is_not_full() -> None:
     timeline = evaluate(plan(monitor("m", query, 80, requireFullWindow=True)), gauge([90.0] * 20))["m"]
     assert timeline.entered(DD_ALERT) == [10 * MIN]
     assert evaluate(plan(monitor("m", query, 80)), gauge([90.0] * 20))["m"].entered(DD_ALERT) == [MIN]
+
+
+def test_a_multi_alert_notifying_as_a_simple_alert_follows_its_worst_group() -> None:
+    """`by {task_arn}` with notify_by ["*"] (the busiest task against its limit, as Datadog's own ECS Fargate monitors
+    do): one task hot is enough, while the average over tasks stays under the threshold."""
+    data = VendorData(step=60, length=30)
+    hot = [Sample.value(30.0)] * 10 + [Sample.value(95.0)] * 10 + [Sample.value(30.0)] * 10
+    data.add_datadog("cpu.usage", [*TAGS, "task_arn:a"], "gauge", hot)
+    data.add_datadog("cpu.usage", [*TAGS, "task_arn:b"], "gauge", [Sample.value(20.0)] * 30)
+    data.add_datadog("cpu.usage", [*TAGS, "task_arn:c"], "gauge", [Sample.value(20.0)] * 30)
+    data.add_datadog("cpu.limit", [*TAGS, "task_arn:a"], "gauge", [Sample.value(100.0)] * 30)
+    data.add_datadog("cpu.limit", [*TAGS, "task_arn:b"], "gauge", [Sample.value(100.0)] * 30)
+    data.add_datadog("cpu.limit", [*TAGS, "task_arn:c"], "gauge", [Sample.value(100.0)] * 30)
+    busiest = "avg(last_5m):100 * sum:cpu.usage{env:x} by {task_arn} / sum:cpu.limit{env:x} by {task_arn} > 80"
+    average = "avg(last_5m):100 * sum:cpu.usage{env:x} / sum:cpu.limit{env:x} > 80"
+    timelines = evaluate(plan(monitor("busiest", busiest, 80, notifyBies=["*"]), monitor("average", average, 80)), data)
+    # task a's 5-minute average passes 80 % at 14 min ((30 + 4 × 95) / 5 = 82), falls under it at 22 min (69)
+    assert timelines["busiest"].changes == [(14 * MIN, DD_ALERT), (22 * MIN, DD_OK)]
+    assert [n.level for n in timelines["busiest"].notifications] == ["alert", "recovery"]  # one notification, not one per task
+    assert timelines["average"].changes == []  # (95 + 20 + 20) / 300 = 45 %: one hot task averaged away

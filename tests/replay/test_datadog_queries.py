@@ -30,7 +30,8 @@ def test_percentile_parentheses_and_below() -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("avg(last_5m):avg:cpu{*} by {host} > 1", "grouping"),
+        ("avg(last_5m):avg:cpu{*} by {host} / avg:cpu{*} > 1", "grouped differently"),
+        ("avg(last_5m):avg:cpu{*} by {host,host} > 1", "distinct tag keys"),
         ("avg(last_5m):sum:hits{*}.as_count() > 1", "only with sum"),
         ("median(last_5m):avg:cpu{*} > 1", "time aggregation"),
         ("avg(last_5m):avg:cpu{!host:a} > 1", "plain key:value"),

@@ -8,12 +8,16 @@ the state holds — unless the first bucket has data and at most three are empty
 state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
 `no_data_timeframe` minutes (whether or not the window must be full). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
 evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
+
+A query grouped `by {key}` is a multi alert: each value of the key that the data holds (a task, a host) is evaluated
+on its own. With `notify_by: ["*"]` the monitor notifies as a simple alert (api/latest/monitors): its status is the most
+severe of its groups', and it notifies when that changes; per-group notifications are not replayed (refused).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -23,20 +27,21 @@ from ..data import VendorData
 from ..errors import ReplayError
 from ..plans import check_inputs
 from ..samples import Sample
-from ..timeline import DD_NO_DATA, DD_OK, Timeline
+from ..timeline import DD_ALERT, DD_NO_DATA, DD_OK, DD_WARN, Timeline
 from ..windows import Aggregates
 from .metrics import DatadogData, WindowedFormula
 from .notify import Notifier, notifier, optional_seconds
-from .queries import COMPARATORS, UNITS, MonitorQuery, parse_monitor_query
+from .queries import COMPARATORS, UNITS, Formula, MonitorQuery, grouping, parse_monitor_query, terms, within
 from .thresholds import Thresholds, monitor_thresholds
 
 TYPE = "datadog:index/monitor:Monitor"
 DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
 _METRIC_OPTIONS = (
     *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
-    "evaluationDelay", "requireFullWindow",
+    "evaluationDelay", "requireFullWindow", "notifyBies",
 )
-_LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o != "requireFullWindow")
+_LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o not in ("requireFullWindow", "notifyBies"))
+_SEVERITY = {DD_OK: 0, DD_NO_DATA: 1, DD_WARN: 2, DD_ALERT: 3}
 _BUCKETS = {"m": 60, "h": 600, "d": 3600, "w": 3600}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _LOG_QUERY = re.compile(
@@ -93,6 +98,7 @@ class ThresholdMonitor:
     full_window: bool
     no_data: Optional[int]  # seconds without data before No Data; None: never
     notifier: Notifier
+    by: tuple[str, ...] = ()  # a multi alert's grouping keys, notifying as a simple alert
 
     @property
     def window(self) -> int:
@@ -108,6 +114,12 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
         query: Union[MonitorQuery, LogQuery] = parse_log_query(text) if kind == "log alert" else parse_monitor_query(text)
     except ReplayError as exc:
         raise exc.about(resource.name) from None
+    by = grouping(query.formula) if isinstance(query, MonitorQuery) else ()
+    notify_by = inputs.get("notifyBies")
+    if by and list(notify_by or []) != ["*"]:
+        raise ReplayError(f"a query grouped by {{{','.join(by)}}} needs notify_by [\"*\"] (per-group notifications are not replayed)", resource.name)
+    if not by and notify_by:
+        raise ReplayError("notify_by on a query without grouping", resource.name)
     delay = optional_seconds(resource, inputs.get("evaluationDelay"), "evaluationDelay") or 0
     if not 0 <= delay <= 86400:
         raise ReplayError(f"evaluationDelay {delay} s is outside 0-86400", resource.name)
@@ -122,6 +134,7 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
         full_window=bool(inputs.get("requireFullWindow")),
         no_data=no_data,
         notifier=notifier(resource, inputs.get("message"), inputs),
+        by=by,
     )
 
 
@@ -145,16 +158,47 @@ class _LogCounts:
 
 def run_threshold_monitor(monitor: ThresholdMonitor, data: DatadogData, clock: Clock) -> Timeline:
     query = monitor.query
-    source: Union[WindowedFormula, _LogCounts]
+    if monitor.by:
+        assert isinstance(query, MonitorQuery)
+        groups = _groups(data, query.formula, monitor.by)
+        try:
+            states = [_states(monitor, data, clock, within(query.formula, g)) for g in groups]
+        except ReplayError as exc:
+            raise exc.about(monitor.resource.name) from None
+        worst = [max(column, key=_SEVERITY.__getitem__) for column in zip(*states, strict=True)] if states else [DD_OK] * len(clock.ticks(frequency(monitor.window)))
+        return _notified(monitor, clock, worst)
     try:
-        source = _LogCounts(data.data, query) if isinstance(query, LogQuery) else WindowedFormula(data, query.formula, query.time_aggregation)
+        formula = None if isinstance(query, LogQuery) else query.formula
+        return _notified(monitor, clock, _states(monitor, data, clock, formula))
     except ReplayError as exc:
         raise exc.about(monitor.resource.name) from None
+
+
+def _groups(data: DatadogData, formula: Formula, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every group the data holds: the `key:value` tags of each series a query matches, for the grouping keys."""
+    found: set[tuple[str, ...]] = set()
+    for query in terms(formula):
+        for series in data.matching(query):
+            values = {tag.partition(":")[0]: tag for tag in series.tags}
+            if all(k in values for k in keys):
+                found.add(tuple(values[k] for k in keys))
+    return sorted(found)
+
+
+def _states(monitor: ThresholdMonitor, data: DatadogData, clock: Clock, formula: Optional[Formula]) -> list[str]:
+    """The monitor's status after each of its runs, for one formula (or its log query when None)."""
+    query = monitor.query
+    source: Union[WindowedFormula, _LogCounts]
+    if isinstance(query, LogQuery):
+        source = _LogCounts(data.data, query)
+    else:
+        assert formula is not None
+        source = WindowedFormula(data, formula, query.time_aggregation)
     full: Optional[Callable[[int, int], bool]] = None
     if monitor.full_window and isinstance(source, WindowedFormula):
         full = _full_window(data.data, source.presence, _BUCKETS[query.unit])
     late = max((data.delay(q) for q in source.queries), default=0) if isinstance(source, WindowedFormula) else 0
-    return run_windowed(monitor, data.data, clock, source.value, source.has_data, full, max(0, late - monitor.delay))
+    return windowed_states(monitor, data.data, clock, source.value, source.has_data, full, max(0, late - monitor.delay))
 
 
 def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callable[[int, int], bool]:
@@ -180,7 +224,7 @@ def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callabl
     return full
 
 
-def run_windowed(
+def windowed_states(
     monitor: ThresholdMonitor,
     data: VendorData,
     clock: Clock,
@@ -188,21 +232,31 @@ def run_windowed(
     has_data: Callable[[range], bool],
     full: Optional[Callable[[int, int], bool]],
     late: int = 0,
-) -> Timeline:
-    """`late`: how much later than the evaluation delay the latest of its series arrives: the window holds nothing newer."""
-    timeline = Timeline(monitor.resource.name, monitor.resource.type, "datadog", DD_OK)
+) -> list[str]:
+    """The status after each run. `late`: how much later than the evaluation delay the latest of its series arrives:
+    the window holds nothing newer."""
+    out: list[str] = []
     state, seen = DD_OK, False
     for t in clock.ticks(frequency(monitor.window)):
         end = t - monitor.delay
         window = data.window(end - monitor.window, end - late)
         seen = seen or has_data(window)
         if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
-            new = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
+            state = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
         elif full is not None and not full(end - monitor.window, end):
-            new = state  # not a full window: this run is skipped
+            pass  # not a full window: this run is skipped
         else:
             found = value(window)
-            new = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
+            state = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
+        out.append(state)
+    return out
+
+
+def _notified(monitor: ThresholdMonitor, clock: Clock, states: Sequence[str]) -> Timeline:
+    """The timeline of a status run by run: a notification at each change, reminders while it lasts."""
+    timeline = Timeline(monitor.resource.name, monitor.resource.type, "datadog", DD_OK)
+    state = DD_OK
+    for t, new in zip(clock.ticks(frequency(monitor.window)), states, strict=True):
         if new != state:
             monitor.notifier.change(timeline, t, state, new)
             state = new

@@ -2,11 +2,12 @@
 
     <time aggregation>(last_<n><m|h|d|w>): <formula> <comparator> <threshold>
     formula: numbers, metric queries, + - * /, unary minus, parentheses
-    metric query: <space aggregation>:<metric>{<tag>,<tag>...}[.as_count()|.as_rate()]
+    metric query: <space aggregation>:<metric>{<tag>,<tag>...}[ by {<key>,...}][.as_count()|.as_rate()]
 
 Time aggregations: avg, sum, min, max, last, and percentile (distributions: the formula is then one `pNN:` query).
 Space aggregations: avg, sum, min, max, and pNN on distributions. A scope is `*` or `key:value` tags, all
-required. Anything else — grouping (`by {...}`), functions, rollups, negated or wildcard tags — is an error.
+required. `by {<key>,...}` groups a query per value of those tags (a multi alert: every query of the formula grouped
+alike). Anything else — functions, rollups, negated or wildcard tags — is an error.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ TIME_AGGREGATIONS = ("avg", "sum", "min", "max", "last", "percentile")
 COMPARATORS = (">", ">=", "<", "<=")
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _QUERY = re.compile(r"^\s*(?P<agg>[a-z]+)\(last_(?P<n>\d+)(?P<unit>[a-z]+)\)\s*:(?P<formula>.*?)\s*(?P<cmp>>=|<=|==|!=|>|<)\s*(?P<threshold>" + _NUMBER + r")\s*$", re.S)
-_METRIC = re.compile(r"(?P<space>[a-z]+\d*(?:\.\d+)?):(?P<metric>[A-Za-z][\w.]*)\{(?P<scope>[^}]*)\}(?P<modifiers>(?:\.[a-z_]+\([^)]*\))*)")
+_METRIC = re.compile(
+    r"(?P<space>[a-z]+\d*(?:\.\d+)?):(?P<metric>[A-Za-z][\w.]*)\{(?P<scope>[^}]*)\}(?:\s+by\s+\{(?P<by>[^}]*)\})?(?P<modifiers>(?:\.[a-z_]+\([^)]*\))*)"
+)
+_KEY = re.compile(r"^[A-Za-z][\w\-./]*$")
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<op>[-+*/()]))")
 _TAG = re.compile(r"^[A-Za-z][\w\-./:]*:[^\s,:*!][^\s,*!]*$")
 _PERCENTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
@@ -35,6 +39,11 @@ class MetricQuery:
     metric: str
     scope: frozenset[str]
     modifier: Optional[str]  # as_count, as_rate or None
+    by: tuple[str, ...] = ()  # grouping tag keys: one series per value (a multi alert)
+
+    def within(self, group: tuple[str, ...]) -> MetricQuery:
+        """The query for one group: its scope narrowed to those `key:value` tags, ungrouped."""
+        return MetricQuery(f"{self.text}[{','.join(group)}]", self.space, self.metric, self.scope | frozenset(group), self.modifier)
 
     @property
     def percentile(self) -> Optional[float]:
@@ -89,13 +98,18 @@ def parse_metric(text: str) -> MetricQuery:
     for tag in tags:
         if not _TAG.match(tag):
             raise ReplayError(f"{text}: the scope tag {tag!r} is not a plain key:value (negations, wildcards and bare tags are not supported)")
+    by: tuple[str, ...] = ()
+    if match.group("by") is not None:
+        by = tuple(k.strip() for k in match.group("by").split(","))
+        if not all(_KEY.match(k) for k in by) or len(set(by)) != len(by):
+            raise ReplayError(f"{text}: by {{{match.group('by')}}} must name distinct tag keys")
     found = re.findall(r"\.([a-z_]+)\(([^)]*)\)", modifiers)
     modifier: Optional[str] = None
     for name, argument in found:
         if name not in ("as_count", "as_rate") or argument.strip() or modifier:
             raise ReplayError(f"{text}: .{name}({argument}) is not supported (one .as_count() or .as_rate())")
         modifier = name
-    return MetricQuery(match.group(0), space, match.group("metric"), tags, modifier)
+    return MetricQuery(match.group(0), space, match.group("metric"), tags, modifier, by)
 
 
 class _FormulaParser:
@@ -104,8 +118,6 @@ class _FormulaParser:
     def __init__(self, text: str, named: Optional[dict[str, MetricQuery]] = None) -> None:
         self.text = text
         self.tokens: list[Union[str, Formula]] = []
-        if re.search(r"\bby\s*\{", text):
-            raise ReplayError(f"{text!r}: grouping (by {{...}}) is not supported")
         position = 0
         names = sorted(named or {}, key=len, reverse=True)
         while text[position:].strip():
@@ -186,6 +198,25 @@ def terms(formula: Formula) -> list[MetricQuery]:
     return []
 
 
+def grouping(formula: Formula) -> tuple[str, ...]:
+    """The tag keys the formula's queries are grouped by (every query alike, or none grouped)."""
+    found = {q.by for q in terms(formula)}
+    if len(found) > 1:
+        raise ReplayError(f"the queries are grouped differently ({'; '.join(sorted(','.join(b) or 'not grouped' for b in found))}): not supported")
+    return found.pop() if found else ()
+
+
+def within(formula: Formula, group: tuple[str, ...]) -> Formula:
+    """The formula for one group (`key:value` tags): each query narrowed to it."""
+    if isinstance(formula, Term):
+        return Term(formula.query.within(group))
+    if isinstance(formula, Negate):
+        return Negate(within(formula.operand, group))
+    if isinstance(formula, Binary):
+        return Binary(formula.op, within(formula.left, group), within(formula.right, group))
+    return formula
+
+
 def parse_monitor_query(text: str) -> MonitorQuery:
     match = _QUERY.match(text)
     if not match:
@@ -199,6 +230,7 @@ def parse_monitor_query(text: str) -> MonitorQuery:
     if comparator not in COMPARATORS:
         raise ReplayError(f"comparator {comparator!r} is not supported ({' '.join(COMPARATORS)})")
     formula = parse_formula(match.group("formula"))
+    grouping(formula)
     found = terms(formula)
     if not found:
         raise ReplayError(f"{text!r} queries no metric")

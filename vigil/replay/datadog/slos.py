@@ -68,6 +68,8 @@ def _count_formula(resource: PlannedResource, text: object, what: str) -> Formul
     except ReplayError as exc:
         raise exc.about(resource.name) from None
     queries = terms(formula)
+    if any(q.by for q in queries):
+        raise ReplayError(f"{what}: a metric SLO query grouped by tags is not supported", resource.name)
     if not queries or any(q.modifier != "as_count" for q in queries):
         raise ReplayError(f"{what}: a metric SLO sums counts: every query needs .as_count()", resource.name)
     return formula
