@@ -245,3 +245,18 @@ def test_standard_replay_as_json(capsys: pytest.CaptureFixture[str], monkeypatch
     tiers = {(t["tier"], t["backend"]): t["burns"] for t in web["tiers"]}
     assert set(tiers) == {("1h", "datadog"), ("6h", "datadog"), ("1d", "datadog")}  # web is Datadog-only
     assert tiers[("1h", "datadog")]["total"]["fired"] is not None and tiers[("1h", "datadog")]["0.5×"]["fired"] is None
+
+
+def test_times_counts_the_firings_at_that_level(fixture_stack: StackReplay, tmp_path: Path) -> None:
+    """`times: 1` is one page for one problem: CloudWatch's tiers page once for a 12-minute outage."""
+    text = (SCENARIOS / "tier-pages-after-recovery.yaml").read_text().replace(
+        "{alert: slo.availability.page, fires: page, by: 62m}", "{alert: slo.availability.page, fires: page, by: 62m, times: 1, backend: aws}"
+    )
+    result = fixture_stack.replay(load_scenario(write(tmp_path, text), "once.yaml"))
+    assert result.passed, result.report()
+    assert result.outcomes[0].expected == "page by 62m, once"
+    twice = text.replace("times: 1", "times: 2")
+    failed = fixture_stack.replay(load_scenario(write(tmp_path, twice), "twice.yaml"))
+    assert [o.line() for o in failed.outcomes] == ["FAIL twice.yaml: slo.availability.page on aws: expected page by 62m, 2 times, got page at 61m (ALARM); 1 firing(s)"]
+    with pytest.raises(SpecErrors, match="'times' does not go with 'fires: never'"):
+        load_scenario(write(tmp_path, text.replace("fires: page, by: 62m, times: 1", "fires: never, times: 1")), "never.yaml")

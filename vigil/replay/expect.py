@@ -92,12 +92,18 @@ class Outcome:
         return f"{mark} {self.scenario}: {self.alert} on {self.backend}: expected {self.expected}, got {self.got}"
 
 
-def judge(scenario: str, alert: str, backend: Backend, fires: Fires, by: Optional[int], expected: str, found: Sequence[Firing]) -> Outcome:
-    """Whether `found` meets `fires` (by `by`)."""
+def judge(
+    scenario: str, alert: str, backend: Backend, fires: Fires, by: Optional[int], expected: str, found: Sequence[Firing], times: Optional[int] = None
+) -> Outcome:
+    """Whether `found` meets `fires` (by `by`; exactly `times` firings at that level over the scenario, when given)."""
     if fires == "never":
         return Outcome(scenario, alert, backend, expected, fired_words(found), not found, None, tuple(found))
     route = ROUTE_OF[fires]
     matching = [f for f in found if route is None or f.route == route]
     first = matching[0].at if matching else None
     passed = first is not None and (by is None or first <= by)
-    return Outcome(scenario, alert, backend, expected, fired_words(found), passed, first, tuple(found))
+    got = fired_words(found)
+    if times is not None:
+        passed = passed and len(matching) == times
+        got += f"; {len(matching)} firing(s)" + (": " + ", ".join(f"{clock(f.at)} ({f.resource})" for f in matching) if len(matching) > 1 else "")
+    return Outcome(scenario, alert, backend, expected, got, passed, first, tuple(found))

@@ -24,9 +24,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, Strict, ValidationError, field_validator, model_validator
 
 from signals import SERIES
 from signals.model import Series
@@ -58,11 +58,16 @@ class ExpectModel(SpecModel):
     fires: Fires = Field(description="critical | warning | page | ticket | any | never")
     by: Optional[Duration] = Field(default=None, description="At or before this time from the start")
     backend: Optional[Backend] = Field(default=None, description="Only this backend (datadog or aws); default: every backend deploying the alert")
+    times: Optional[Annotated[int, Strict()]] = Field(
+        default=None, ge=1, description="Exactly this many firings at that level over the whole scenario (1: one page for one problem)"
+    )
 
     @model_validator(mode="after")
     def _by_never(self) -> ExpectModel:
         if self.fires == "never" and self.by is not None:
             raise ValueError("'by' does not go with 'fires: never' (never holds for the whole scenario)")
+        if self.fires == "never" and self.times is not None:
+            raise ValueError("'times' does not go with 'fires: never'")
         return self
 
 
@@ -93,10 +98,14 @@ class Expectation:
     by: Optional[int]  # seconds from the start
     backend: Optional[Backend]
     index: int  # its position under `expect:` (errors point there)
+    times: Optional[int] = None
 
     def words(self) -> str:
-        """As written: `critical by 75m`, `never`, `any`."""
-        return self.fires + (f" by {Duration(self.by * 1000)}" if self.by is not None else "")
+        """As written: `critical by 75m`, `never`, `any`, `page by 62m, once`."""
+        said = self.fires + (f" by {Duration(self.by * 1000)}" if self.by is not None else "")
+        if self.times is not None:
+            said += ", once" if self.times == 1 else f", {self.times} times"
+        return said
 
 
 @dataclass(frozen=True)
@@ -221,7 +230,7 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
     if errors:
         raise SpecErrors(errors)
     expect = tuple(
-        Expectation(e.alert, e.fires, int(e.by.ms // 1000) if e.by is not None else None, e.backend, i) for i, e in enumerate(model.expect)
+        Expectation(e.alert, e.fires, int(e.by.ms // 1000) if e.by is not None else None, e.backend, i, e.times) for i, e in enumerate(model.expect)
     )
     scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks)
     if not series:

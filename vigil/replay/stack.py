@@ -161,7 +161,7 @@ class ServiceReplay:
         for e in scenario.expect:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
                 found = alert_firings(self.index.select(e.alert, backend), timelines)
-                outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found))
+                outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found, e.times))
         return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines)
 
 
