@@ -18,6 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 # (scenario, fixture catalog, the item)
 CASES = [
+    ("latency-slo.yaml", "replay", 2),
     ("sliding-windows.yaml", "replay", 10),
 ]
 
