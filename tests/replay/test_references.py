@@ -21,6 +21,14 @@ CASES = [
     ("latency-slo.yaml", "replay", 2),
     ("sliding-windows.yaml", "replay", 10),
 ]
+# Scenarios committed before their fix: they fail until it lands (strict, so the mark goes with the fix).
+PENDING = {"lb-outage.yaml": "item 1: availability does not count the load balancer's own 5xx"}
+CASES += [(name, "replay", int(reason.split(":")[0].split()[1])) for name, reason in PENDING.items()]
+
+
+def _param(scenario: str, catalog: str, item: int) -> object:
+    marks = [pytest.mark.xfail(strict=True, reason=PENDING[scenario])] if scenario in PENDING else []
+    return pytest.param(scenario, catalog, item, marks=marks, id=f"item{item}-{scenario}")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +37,7 @@ def stacks(stack_plan) -> dict[str, StackReplay]:  # type: ignore[no-untyped-def
     return {c: load_stack(ROOT, "prod", FIXTURES / c, plan=stack_plan("prod", catalog=FIXTURES / c).plan) for c in catalogs}
 
 
-@pytest.mark.parametrize(("scenario", "catalog", "item"), CASES, ids=[f"item{item}-{name}" for name, _, item in CASES])
+@pytest.mark.parametrize(("scenario", "catalog", "item"), [_param(*case) for case in CASES])
 def test_the_scenario_holds(stacks: dict[str, StackReplay], scenario: str, catalog: str, item: int) -> None:
     result = stacks[catalog].replay(load_scenario(SCENARIOS / scenario, scenario))
     assert result.passed, result.report()
@@ -39,6 +47,8 @@ def test_vigil_replay_runs_them(capsys: pytest.CaptureFixture[str], monkeypatch:
     monkeypatch.chdir(ROOT)
     by_catalog: dict[str, list[str]] = {}
     for scenario, catalog, _ in CASES:
+        if scenario in PENDING:
+            continue
         by_catalog.setdefault(catalog, []).append(str(SCENARIOS / scenario))
     for catalog, files in sorted(by_catalog.items()):
         assert main(["replay", *files, "--catalog", str(FIXTURES / catalog)]) == 0, capsys.readouterr().out
