@@ -46,9 +46,8 @@ def _rows(source: Source, label: str) -> list[list[Any]]:
     if isinstance(source, Metric):
         return [_metric_row(source, label=label)]
     return [
-        _metric_row(source.numerator, id="m1", visible=False),
-        _metric_row(source.denominator, id="m2", visible=False),
-        [{"expression": source.expression, "label": label, "id": "e1"}],
+        *(_metric_row(metric, id=f"m{i}", visible=False) for i, metric in enumerate(source.metrics, 1)),
+        [{"expression": source.math, "label": label, "id": "e1"}],
     ]
 
 

@@ -75,24 +75,47 @@ class Metric:
 
 @dataclass(frozen=True)
 class Ratio:
-    """Metric math over two metrics (both summed over the period), e.g. `100*m1/m2`, a percentage."""
+    """Metric math over metrics summed over the period, e.g. `100*m1/m2`, a percentage: m1 the numerator, m2 the
+    denominator, m3... the `extra` metrics the expression also reads. `requests`: the expression counting the requests
+    the share is taken of (`m2`, `m1+m2`), which the low-traffic guard compares with `min_requests`: with it, the alarm
+    reads `IF(<requests> >= <min>, <expression>, 0)` — a share of too few requests is not breaching, and a period with no
+    request at all has no point."""
 
     numerator: Metric  # m1
     denominator: Metric  # m2
     expression: str = "100*m1/m2"
+    extra: tuple[Metric, ...] = ()  # m3, m4, ...
+    requests: Optional[str] = None
+    min_requests: int = 0
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        """m1, m2, m3... in order."""
+        return (self.numerator, self.denominator, *self.extra)
+
+    @property
+    def math(self) -> str:
+        """The expression the alarm evaluates: guarded when there is a minimum of requests."""
+        if self.min_requests and self.requests:
+            return f"IF({self.requests} >= {self.min_requests}, {self.expression}, 0)"
+        return self.expression
+
+    def guarded(self, min_requests: int) -> Ratio:
+        """The same ratio quiet below `min_requests` requests per period (unchanged when it counts no requests)."""
+        return replace(self, min_requests=min_requests) if self.requests else self
 
     @property
     def label(self) -> str:
         """The expression with metric names for ids (and extended statistics): `100*HTTPCode_Target_5XX_Count/RequestCount`."""
-        names = {f"m{i}": m.name + (f" {m.stat}" if m.extended else "") for i, m in enumerate((self.numerator, self.denominator), 1)}
-        return re.sub(r"\bm[12]\b", lambda m: names[m.group(0)], self.expression)
+        names = {f"m{i}": m.name + (f" {m.stat}" if m.extended else "") for i, m in enumerate(self.metrics, 1)}
+        return re.sub(r"\bm[0-9]+\b", lambda m: names[m.group(0)], self.math)
 
 
 Source = Union[Metric, Ratio]
 
 
 def metrics_of(source: Source) -> tuple[Metric, ...]:
-    return (source,) if isinstance(source, Metric) else (source.numerator, source.denominator)
+    return (source,) if isinstance(source, Metric) else source.metrics
 
 
 @dataclass(frozen=True)

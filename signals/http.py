@@ -95,16 +95,19 @@ def _alb_tags(service: Service, *keys: str) -> str:
     return ",".join(f"{key}:{aws_tag(values[key])}" for key in keys)
 
 
+def lb_errors(service: Service) -> str:
+    """The 5xx the load balancer answers itself (502, 503, 504), from Datadog's AWS integration (AWS_DELAY late)."""
+    return f"sum:aws.applicationelb.httpcode_elb_5xx{{{_alb_tags(service, 'loadbalancer')}}}.as_count()"
+
+
+def lb_requests(service: Service) -> str:
+    """Requests the load balancer passed to a target (RequestCount leaves out those refused before one was chosen)."""
+    return f"sum:aws.applicationelb.request_count{{{_alb_tags(service, 'loadbalancer')}}}.as_count()"
+
+
 def _lb_error_rate(service: Service, env: str) -> Expression:
     """5xx the load balancer itself answers, over every request it answered (target chosen or not)."""
-    scope = f"{{{_alb_tags(service, 'loadbalancer')}}}"
-    return Expression(
-        "100 * lb_errors / (requests + lb_errors)",
-        {
-            "lb_errors": f"sum:aws.applicationelb.httpcode_elb_5xx{scope}.as_count()",
-            "requests": f"sum:aws.applicationelb.request_count{scope}.as_count()",
-        },
-    )
+    return Expression("100 * lb_errors / (requests + lb_errors)", {"lb_errors": lb_errors(service), "requests": lb_requests(service)})
 
 
 def _unhealthy_targets(service: Service, env: str) -> Expression:

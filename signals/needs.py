@@ -38,3 +38,14 @@ RDS_NAME = named("sources.aws.rds.instance", lambda a: a.rds.instance if a.rds e
 CACHE_NAME = named("sources.aws.elasticache.cluster", lambda a: a.elasticache.cluster if a.elasticache else None)
 LOAD_BALANCER_NAME = named("sources.aws.load_balancer", lambda a: a.load_balancer)
 TARGET_GROUP_NAME = named("sources.aws.target_group", lambda a: a.target_group)
+
+
+def _named_if_given(service: Service) -> bool:
+    aws = _aws(service)
+    return aws is None or aws.load_balancer is None or isinstance(aws.load_balancer, str)
+
+
+# Datadog's availability SLI counts the load balancer's own 5xx where the service has one: its query names it.
+LOAD_BALANCER_NAME_IF_ANY = Need(
+    "sources.aws.load_balancer", _named_if_given, "written as a name when given (Datadog's availability counts the load balancer's own 5xx)"
+)

@@ -1,6 +1,6 @@
 """Service level indicators: how each backend counts an SLO's bad events, and what it needs of the spec.
 
-`availability`: requests answered with a 5xx. `latency`: requests slower than the SLO's `latency_below`.
+`availability`: requests answered with a 5xx — by the service, or by its load balancer when it has one. `latency`: requests slower than the SLO's `latency_below`.
 `custom`: the spec's own good/total queries, which are Datadog queries (CloudWatch custom SLIs come with custom
 metrics). The Datadog SLO objects themselves are built in monitors/datadog/slos.py from these pieces.
 """
@@ -18,13 +18,18 @@ from spec.slos import CustomSli, LatencySli, Slo
 
 from . import needs
 from .cloudwatch import AwsScope, Metric, Ratio
-from .http import ALB, NOMINAL_RPS, alb_dimensions
+from .http import ALB, AWS_DELAY, NOMINAL_RPS, alb_dimensions, apm, errors, hits, lb_errors
 from .model import Backend, Need, Unmeasurable
 
 
 @dataclass(frozen=True, kw_only=True)
 class DatadogSli:
     needs: Callable[[Slo], tuple[Need, ...]]
+    # a metric SLO's (good, total) count queries, for an environment filter; None: the SLO object is built otherwise
+    # (a latency SLO is time-sliced, a custom one takes the spec's queries)
+    counts: Optional[Callable[[Service, str], tuple[str, str]]] = None
+    # seconds its latest query reaches Datadog late (the AWS integration's): its burn-rate windows must allow for it
+    delay: Callable[[Service], int] = lambda service: 0
 
     def missing(self, service: Service, slo: Slo) -> list[str]:
         return [str(need) for need in self.needs(slo) if not need.holds(service)]
@@ -67,8 +72,35 @@ def _alb(scope: AwsScope) -> dict[str, pulumi.Input[str]]:
 
 
 def _server_errors(scope: AwsScope, slo: Slo) -> Ratio:
+    """5xx over all requests: the targets' own (m1 over RequestCount, m2) and those the load balancer answers itself
+    when targets crash, time out or are all unhealthy (HTTPCode_ELB_5XX_Count, m3). RequestCount leaves out requests
+    refused before a target was chosen, so m3 is added to both sides: `100*(m1+m3)/(m2+m3)`. The load balancer's own
+    codes have no TargetGroup dimension: behind a shared load balancer they count against every service on it (and a
+    502/504 after a target was chosen is in RequestCount too: that request counts twice in the total, a slight
+    understatement of the bad share)."""
     dims = _alb(scope)
-    return Ratio(Metric(ALB, "HTTPCode_Target_5XX_Count", dims, "Sum"), Metric(ALB, "RequestCount", dims, "Sum"))
+    lb = {"LoadBalancer": dims["LoadBalancer"]}
+    return Ratio(
+        Metric(ALB, "HTTPCode_Target_5XX_Count", dims, "Sum"),
+        Metric(ALB, "RequestCount", dims, "Sum"),
+        "100*(m1+m3)/(m2+m3)",
+        extra=(Metric(ALB, "HTTPCode_ELB_5XX_Count", lb, "Sum"),),
+        requests="m2+m3",
+    )
+
+
+def _counts_lb(service: Service) -> bool:
+    aws = service.sources.aws
+    return aws is not None and isinstance(aws.load_balancer, str)
+
+
+def _availability_counts(service: Service, env: str) -> tuple[str, str]:
+    """Good: the service's requests that did not fail (APM). Total: its requests, and the 5xx the load balancer
+    answers itself where it has one — those never reach the service's traces."""
+    source = apm(service)
+    good = f"{hits(source, env)} - {errors(source, env)}"
+    total = f"{hits(source, env)} + {lb_errors(service)}" if _counts_lb(service) else hits(source, env)
+    return good, total
 
 
 def _threshold(slo: Slo) -> LatencySli:
@@ -81,7 +113,7 @@ def _slow_requests(scope: AwsScope, slo: Slo) -> Ratio:
     over all requests."""
     dims = _alb(scope)
     slow = f"TC({_threshold(slo).latency_below.seconds:g}:)"
-    return Ratio(Metric(ALB, "TargetResponseTime", dims, slow), Metric(ALB, "RequestCount", dims, "Sum"))
+    return Ratio(Metric(ALB, "TargetResponseTime", dims, slow), Metric(ALB, "RequestCount", dims, "Sum"), requests="m2")
 
 
 def _custom_datadog(slo: Slo) -> tuple[Need, ...]:
@@ -94,7 +126,11 @@ SLIS: dict[str, SliKind] = {
     for kind in (
         SliKind(
             "availability",
-            DatadogSli(needs=lambda _: (needs.DATADOG,)),
+            DatadogSli(
+                needs=lambda _: (needs.DATADOG, needs.LOAD_BALANCER_NAME_IF_ANY),
+                counts=_availability_counts,
+                delay=lambda service: AWS_DELAY if _counts_lb(service) else 0,
+            ),
             CloudWatchSli(words=lambda _: "5xx ratio", error_share=_server_errors, needs=lambda _: (needs.LOAD_BALANCER,)),
             drive=lambda slo, bad: {"requests": NOMINAL_RPS, "errors": bad},
         ),

@@ -68,11 +68,11 @@ def metric_alarm_args(
     }
     if isinstance(source, Ratio):
         queries = [
-            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m1", metric=_query_metric(source.numerator, evaluation.period)),
-            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="m2", metric=_query_metric(source.denominator, evaluation.period)),
-            aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id="e1", expression=source.expression, label=source.label, return_data=True
+            *(
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(id=f"m{i}", metric=_query_metric(metric, evaluation.period))
+                for i, metric in enumerate(source.metrics, 1)
             ),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="e1", expression=source.math, label=source.label, return_data=True),
         ]
         return aws.cloudwatch.MetricAlarmArgs(metric_queries=queries, **common)  # type: ignore[arg-type]
     return aws.cloudwatch.MetricAlarmArgs(

@@ -15,7 +15,8 @@ import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from signals.datadog import env_filter
-from signals.http import errors, hits, latency
+from signals.http import latency
+from signals.model import Unmeasurable
 from signals.slis import sli
 from spec import Service
 from spec.slos import CustomSli, LatencySli, Slo
@@ -54,14 +55,12 @@ def slo_objective(service: Service, deployment: Deployment, slo: Slo) -> Optiona
         "warning_threshold": slo.warning.value if slo.warning else None,
         "tags": deployment.tag_list(service, f"slo:{slo.name}"),
     }
-    if slo.sli_kind == "availability":
-        assert source is not None
-        hits_query = hits(source, env)
+    counts = sli(slo).datadog
+    if slo.sli_kind == "availability" and not isinstance(counts, Unmeasurable) and counts.counts is not None:
+        good, total = counts.counts(service, env)
         return datadog.ServiceLevelObjectiveArgs(
             type="metric",
-            query=datadog.ServiceLevelObjectiveQueryArgs(
-                numerator=f"{hits_query} - {errors(source, env)}", denominator=hits_query
-            ),
+            query=datadog.ServiceLevelObjectiveQueryArgs(numerator=good, denominator=total),
             **common,  # type: ignore[arg-type]
         )
     if slo.sli_kind == "latency":

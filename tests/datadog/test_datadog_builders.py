@@ -151,7 +151,11 @@ def test_slos(api, prod) -> None:  # type: ignore[no-untyped-def]
     slos = {slo.name: slo_objective(api, prod, slo) for slo in api.slos}
     availability = slos["availability"]
     assert availability.type == "metric"
-    assert availability.query.denominator == "sum:trace.http.request.hits{service:api,env:prod}.as_count()"
+    # the requests that reached the service, and those the load balancer answered 5xx itself (issue 12 item 1)
+    assert availability.query.denominator == (
+        "sum:trace.http.request.hits{service:api,env:prod}.as_count() + "
+        "sum:aws.applicationelb.httpcode_elb_5xx{loadbalancer:app/api/50dc6c495c0c9188}.as_count()"
+    )
     assert availability.query.numerator == (
         "sum:trace.http.request.hits{service:api,env:prod}.as_count() - "
         "sum:trace.http.request.errors{service:api,env:prod}.as_count()"

@@ -153,7 +153,10 @@ def test_slos(prod_plan: PlanView) -> None:
     availability = prod_plan.one(type=SLO, name="api-availability-slo").inputs
     assert availability["type"] == "metric"
     assert availability["thresholds"] == [{"target": 99.9, "timeframe": "30d", "warning": 99.95}]
-    assert availability["query"]["denominator"] == "sum:trace.http.request.hits{service:api,env:prod}.as_count()"
+    assert availability["query"]["denominator"] == (
+        "sum:trace.http.request.hits{service:api,env:prod}.as_count() + "
+        "sum:aws.applicationelb.httpcode_elb_5xx{loadbalancer:app/api/50dc6c495c0c9188}.as_count()"
+    )
     latency = prod_plan.one(type=SLO, name="api-latency-slo").inputs
     assert latency["type"] == "time_slice" and latency["sliSpecification"]["timeSlice"]["threshold"] == 0.5
     assert {"service:api", "slo:latency"} <= prod_plan.tags(prod_plan.one(type=SLO, name="api-latency-slo"))
@@ -162,6 +165,8 @@ def test_slos(prod_plan: PlanView) -> None:
 @pytest.mark.parametrize("slo", ["availability", "latency"])
 def test_burn_rate_tiers_in_the_plan(prod_plan: PlanView, slo: str) -> None:
     expected = {"1h": ("5m", "14.4", PAGE), "6h": ("30m", "6", PAGE), "24h": ("2h", "3", TICKET)}
+    if slo == "availability":  # its load balancer's 5xx arrive 15 minutes late: short windows hold as much of them
+        expected = {"1h": ("20m", "14.4", PAGE), "6h": ("45m", "6", PAGE), "24h": ("135m", "3", TICKET)}
     for long, (short, rate, handle) in expected.items():
         inputs = monitor(prod_plan, f"api-{slo}-burn-{long}").inputs
         assert inputs["type"] == "slo alert"

@@ -65,6 +65,20 @@ def test_db_connections_without_rds_and_a_custom_sli_on_cloudwatch_are_errors(tm
     assert any("slos[0]" in e and "SLO checkout: CloudWatch cannot measure a custom SLI" in e and "backends: [datadog]" in e for e in errors), errors
 
 
+def test_datadogs_availability_names_the_load_balancer_it_counts_the_5xx_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Availability counts the load balancer's own 5xx on Datadog too (issue 12 item 1): its query names the load
+    balancer, which a stack output cannot be."""
+    code, errors = validate(
+        tmp_path,
+        capsys,
+        sources={"datadog": {"apm_service": "shop"}, "aws": {"from_stack": "org/infra/prod", "load_balancer": {"output": "albName"}}},
+        slos=[{"name": "availability", "objective": "99.9%", "window": "30d", "sli": "availability"}],
+    )
+    assert code == 2
+    (found,) = [e for e in errors if "slos[0]" in e]
+    assert "SLO availability: Datadog needs sources.aws.load_balancer written as a name when given" in found and "backends: [aws]" in found
+
+
 def test_leaving_the_backend_out_makes_it_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, errors = validate(
         tmp_path,

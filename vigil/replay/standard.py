@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
 
 from monitors.aws.health_checks import request_interval
+from monitors.datadog.burn_rates import short_window
 from monitors.datadog.slos import LATENCY_PERCENTILE
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
 from signals import REGISTRY
@@ -345,6 +346,11 @@ def health_checks(replay: ServiceReplay) -> list[Check]:
 # ---- SLO burn rates -----------------------------------------------------------------------------------------------
 
 
+def deployed_short(service: Service, slo: Slo, tier: BurnRateTier, backend: Backend) -> Duration:
+    """The tier's short window as the backend deploys it (Datadog lengthens it by the SLI's late data)."""
+    return short_window(service, slo, tier) if backend == "datadog" else tier.short
+
+
 def _entered(timeline: Timeline) -> list[int]:
     return sorted(timeline.entered(ALARM) + timeline.entered(DD_ALERT))
 
@@ -398,7 +404,7 @@ def slo_checks(replay: ServiceReplay) -> tuple[list[Check], list[TierReport], di
         total_rate = 100 / budget
         totals[slo.name] = ("total", total_rate)
         by_tier = {
-            (str(t.long), backend): TierReport(slo.name, str(t.long), str(t.short), t.burn_rate(slo.window), t.severity, backend)
+            (str(t.long), backend): TierReport(slo.name, str(t.long), str(deployed_short(service, slo, t, backend)), t.burn_rate(slo.window), t.severity, backend)
             for t in tiers
             for backend in backends
         }
@@ -436,7 +442,7 @@ def _burn(
             for t in tiers
         ]
         burn_minutes = _minutes(max(lasts)) + 5
-        recovery = _minutes(max(t.short.seconds for t in tiers)) + 30
+        recovery = _minutes(max(deployed_short(replay.service, slo, t, b).seconds for t in tiers for b in backends)) + 30
         said = f"{label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
     else:
         # no tier may fire: a burn from the very start, so that every window, long or short, holds nothing but the
@@ -463,7 +469,8 @@ def _burn(
             timing = tier_timing(timeline, part, begin, end, expectation)
             timings[(str(tier.long), backend)] = timing
             known = TIME_SLICE if effective is not None and _expectation(seen_rate, threshold) != expectation else None
-            name = f"{alert} {tier.long}/{tier.short} {threshold:g}×"
+            short = deployed_short(replay.service, slo, tier, backend)
+            name = f"{alert} {tier.long}/{short} {threshold:g}×"
             early = [t for t in _entered(timeline) if t < begin]
             calm = judge(said, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
             if early:
@@ -474,7 +481,7 @@ def _burn(
                 outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
                 checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
                 if timing.fired is not None:
-                    reset_bound = int(tier.short.seconds) + SLACK + (5 * MINUTE if effective is not None else 0)
+                    reset_bound = int(short.seconds) + SLACK + (5 * MINUTE if effective is not None else 0)
                     passed = timing.reset is not None and timing.reset <= reset_bound
                     got = f"reset {clock(timing.reset)} after the burn" if timing.reset is not None else "still firing at the end"
                     reset = Outcome(said, name, backend, f"reset within {clock(reset_bound)} after the burn", got, passed, timing.reset, ())
