@@ -26,6 +26,8 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
 
+import numpy
+
 from ..data import DatadogSeries, VendorData
 from ..errors import ReplayError
 from ..samples import Distribution, Sample
@@ -172,6 +174,24 @@ _OPERATIONS: dict[str, Callable[[float, float], Optional[float]]] = {
 }
 
 
+def _columns(formula: Formula, columns: Mapping[MetricQuery, numpy.ndarray], n: int) -> numpy.ndarray:
+    """The formula over whole columns of values (NaN where a division by zero leaves no value)."""
+    if isinstance(formula, Number):
+        return numpy.full(n, formula.value)
+    if isinstance(formula, Term):
+        return columns[formula.query].astype(float)
+    if isinstance(formula, Negate):
+        return -_columns(formula.operand, columns, n)
+    left, right = _columns(formula.left, columns, n), _columns(formula.right, columns, n)
+    if formula.op == "+":
+        return left + right
+    if formula.op == "-":
+        return left - right
+    if formula.op == "*":
+        return left * right
+    return numpy.where(right == 0, numpy.nan, left / numpy.where(right == 0, 1.0, right))
+
+
 class WindowedFormula:
     """A formula under a time aggregation, valued over any window of the grid."""
 
@@ -221,6 +241,64 @@ class WindowedFormula:
         if all(s is None for s in sums):
             return None
         return self.function([0.0 if s is None else s for s in sums])  # counts are aligned as 0
+
+    def counts_over(self, ends: Sequence[int], span: int) -> list[Optional[float]]:
+        """`counts` of the window `[end − span, end)` read at `end`, for every end at once (the settled history
+        before the data counting when the data is settled)."""
+        assert self.as_count, "counts_over() reads .as_count() formulas"
+        grid = self.data.data
+        start, step, length, settled = grid.start, grid.step, grid.length, grid.settled
+        if isinstance(ends, range) and ends.step == step and span % step == 0 and all(d % step == 0 for d in self.delays) and len(ends):
+            return self._counts_stepped(ends, span)
+        columns: list[list[Optional[float]]] = []
+        for aggregates, delay in zip(self.term_windows, self.delays, strict=True):
+            present, _, sums = aggregates.prefixes
+            first = aggregates.points[0] if aggregates.points else None
+            held = first.sum if first is not None else None
+            column: list[Optional[float]] = []
+            for end in ends:
+                begin = end - span
+                lo = max(0, -((start - begin) // step))
+                hi = min(length, (end - start) // step)
+                if delay:
+                    hi = min(hi, (end - delay - start) // step)
+                hi = max(lo, hi)
+                before = max(0, (start - begin) // step) if settled and held is not None else 0
+                if present[hi] - present[lo] > 0 or before:
+                    column.append(sums[hi] - sums[lo] + (before * held if before and held is not None else 0.0))
+                else:
+                    column.append(None)
+            columns.append(column)
+        out: list[Optional[float]] = []
+        function = self.function
+        for row in zip(*columns, strict=True):
+            out.append(None if all(v is None for v in row) else function([0.0 if v is None else v for v in row]))
+        return out
+
+    def _counts_stepped(self, ends: range, span: int) -> list[Optional[float]]:
+        """`counts_over` when the ends move one point at a time: every window's bounds move with them, so each query's
+        sums are differences of its running sums at two index arrays, and the formula is applied to whole columns (the
+        same values as window by window; a long error-budget window over days of data in one pass)."""
+        grid = self.data.data
+        start, step, length, settled = grid.start, grid.step, grid.length, grid.settled
+        k = numpy.arange(len(ends))
+        first_lo = -((start - (ends[0] - span)) // step)  # the first window's first point (negative: before the data)
+        lo = numpy.clip(first_lo + k, 0, length)
+        before = numpy.maximum(0, -(first_lo + k)) if settled else numpy.zeros(len(ends), dtype=int)
+        columns: dict[MetricQuery, numpy.ndarray] = {}
+        present_any = numpy.zeros(len(ends), dtype=bool)
+        for query, aggregates, delay in zip(self.queries, self.term_windows, self.delays, strict=True):
+            present, _, sums = (numpy.asarray(a) for a in aggregates.prefixes)
+            first_hi = (ends[0] - delay - start) // step
+            hi = numpy.maximum(lo, numpy.minimum(length, first_hi + k))
+            first = aggregates.points[0] if aggregates.points else None
+            held = float(first.sum) if first is not None and settled else 0.0
+            extra = before * held if first is not None and settled else numpy.zeros(len(ends))
+            present_any |= (present[hi] - present[lo] > 0) | ((before > 0) & (first is not None and settled))
+            columns[query] = sums[hi] - sums[lo] + extra  # a count with no point is aligned as 0
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            values = _columns(self.formula, columns, len(ends))
+        return [float(v) if keep and numpy.isfinite(v) else None for v, keep in zip(values.tolist(), present_any.tolist(), strict=True)]
 
     def value(self, window: range) -> Optional[float]:
         if not self.has_data(window):

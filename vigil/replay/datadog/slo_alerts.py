@@ -91,12 +91,13 @@ def run_slo_alert(alert: SloAlert, series: SloSeries, clock: Clock) -> Timeline:
     timeline = Timeline(alert.resource.name, alert.resource.type, "datadog", DD_OK)
     budget = series.slo.budget
     state = DD_OK
-    for t in clock.ticks():
-        long = series.error_rate(t - alert.long, t)
+    ticks = clock.ticks()
+    longs = series.error_rates(ticks, alert.long)
+    shorts = series.error_rates(ticks, alert.short) if alert.short is not None else longs
+    for t, long, short in zip(ticks, longs, shorts, strict=True):
         if alert.short is None:
             new = state if long is None else alert.thresholds.next(state, 100 * long / budget)
         else:
-            short = series.error_rate(t - alert.short, t)
             new = state if long is None or short is None else _burn_state(alert.thresholds, long / budget, short / budget)
         if new != state:
             alert.notifier.change(timeline, t, state, new)

@@ -17,9 +17,11 @@ value of the slice, an `.as_count()` query its sum, any other the mean of its po
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional, Union
+
+import numpy
 
 from ...engine import PlannedResource
 from ..errors import ReplayError
@@ -175,6 +177,26 @@ class SloSeries:
             return None
         down = self.down[last] - self.down[first] + early * (self.down[1] - self.down[0])
         return down / (last - first + early)
+
+
+    def error_rates(self, ends: Sequence[int], span: int) -> list[Optional[float]]:
+        """`error_rate(end − span, end)` for every end at once (a metric SLO's in one pass over its sums)."""
+        sli = self.slo.sli
+        if not isinstance(sli, MetricSli):
+            grid = self.data.data
+            end = numpy.asarray(ends)
+            begin = end - span
+            down = numpy.asarray(self.down)
+            first = numpy.maximum(0, -((grid.start - begin) // sli.slice))
+            last = numpy.minimum(len(self.down) - 1, (end - grid.start) // sli.slice)
+            early = numpy.maximum(0, (grid.start - begin) // sli.slice) if grid.settled and len(self.down) > 1 else numpy.zeros(len(end), dtype=int)
+            held = self.down[1] - self.down[0] if len(self.down) > 1 else 0.0
+            slices = numpy.maximum(last - first, 0) + early
+            bad = numpy.where(last > first, down[numpy.maximum(last, first)] - down[first], 0.0) + early * held
+            rows = zip(bad.tolist(), slices.tolist(), last.tolist(), first.tolist(), early.tolist(), strict=True)
+            return [float(b) / n if n > 0 and (hi > lo or e > 0) else None for b, n, hi, lo, e in rows]
+        goods, totals = self.good.counts_over(ends, span), self.total.counts_over(ends, span)
+        return [None if total is None or total <= 0 else 1 - (good or 0.0) / total for good, total in zip(goods, totals, strict=True)]
 
 
 def _slice_value(data: DatadogData, formula: Formula, window: range) -> Optional[float]:
