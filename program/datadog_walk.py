@@ -15,7 +15,7 @@ from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration, Declare
 from monitors.common.runbook import anchor
-from monitors.datadog.burn_rates import burn_rate_monitor, tier_key
+from monitors.datadog.burn_rates import tier_logical, tier_monitor
 from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
@@ -39,8 +39,8 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         slo_id = declare(Declaration("slo", f"{service.service}-{slo.name}-slo", objective_args, None, path)).id
         slo_ids[slo.name] = slo_id
         for tier in slo.burn_rate:
-            monitor = burn_rate_monitor(service, deployment, slo, tier, slo_id)
-            logical = f"{service.service}-{slo.name}-burn-{tier_key(tier)}"
+            monitor = tier_monitor(service, deployment, slo, tier, slo_id)
+            logical = tier_logical(service, slo, tier)
             tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
             declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long)), alert=tier_of))
     for check in service.health_checks:

@@ -56,6 +56,7 @@ class SliKind:
     datadog: Union[DatadogSli, Unmeasurable]
     cloudwatch: Union[CloudWatchSli, Unmeasurable]
     drive: Optional[SliDrive] = None
+    lb_drive: Optional[SliDrive] = None  # its bad events answered by the load balancer itself, where the SLI counts them
 
     def missing(self, backend: Backend, service: Service, slo: Slo) -> list[str]:
         """What `service` lacks for `backend` to measure this SLO; empty when it can."""
@@ -92,6 +93,12 @@ def _server_errors(scope: AwsScope, slo: Slo) -> Ratio:
 def _counts_lb(service: Service) -> bool:
     aws = service.sources.aws
     return aws is not None and isinstance(aws.load_balancer, str)
+
+
+def lb_counted(service: Service, slo: Slo) -> bool:
+    """Whether the SLO counts the load balancer's own 5xx: an availability SLO of a service behind a load balancer."""
+    aws = service.sources.aws
+    return sli(slo).lb_drive is not None and aws is not None and aws.load_balancer is not None
 
 
 def _availability_counts(service: Service, env: str) -> tuple[str, str]:
@@ -133,6 +140,7 @@ SLIS: dict[str, SliKind] = {
             ),
             CloudWatchSli(words=lambda _: "5xx ratio", error_share=_server_errors, needs=lambda _: (needs.LOAD_BALANCER,)),
             drive=lambda slo, bad: {"requests": NOMINAL_RPS, "errors": bad},
+            lb_drive=lambda slo, bad: {"requests": NOMINAL_RPS, "lb_errors": bad},
         ),
         SliKind(
             "latency",

@@ -60,7 +60,9 @@ def burn_rate_declarations(
     region: str,
 ) -> list[Declaration]:
     """Alarms and tier composites for every SLO CloudWatch can measure (signals/slis.py); fastest tier first, each
-    silencing the next slower."""
+    silencing the next slower. The faster of two tiers is the one that may spend the smaller share of the budget: under
+    any burn both see it fires first (after share × window ÷ burn). That is the order of their long windows for 7 and
+    30-day SLOs, but not for 90 days, where the 3d/6h tier (1×, 3.33 %) fires before the 24h/2h one (4.5×, 5 %)."""
     out: list[Declaration] = []
     for slo in service.slos:
         indicator = sli(slo).cloudwatch
@@ -69,7 +71,7 @@ def burn_rate_declarations(
         ratio, bad = indicator.error_share(scope, slo), indicator.words(slo)
         faster: str | None = None  # the next faster tier's composite: its alarm name and logical name
         faster_logical: str | None = None
-        for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms):
+        for tier in sorted(slo.burn_rate, key=lambda t: (t.budget.value, t.long.ms)):
             threshold = error_ratio_threshold(slo, tier)
             rate = tier.burn_rate(slo.window)
             section = anchor("slo", slo.name)
@@ -78,7 +80,7 @@ def burn_rate_declarations(
                 name = aws_name(service, deployment, "slo", slo.name, str(tier.long), kind)
                 what = (
                     f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective}: {bad} over {window} "
-                    f"above {threshold:g}% (burn rate {rate:g}, {tier.budget} of the {slo.window} budget in {tier.long}); "
+                    f"above {threshold:g}% (burn rate {rate:g}, {tier.share} of the {slo.window} budget in {tier.long}); "
                     f"{kind} window of the {tier.long} tier"
                 )
                 args = metric_alarm_args(
@@ -97,7 +99,7 @@ def burn_rate_declarations(
             name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
             what = (
                 f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective} over {slo.window}: "
-                f"burning {tier.budget} of the error budget within {tier.long} (burn rate {rate:g}, confirmed over "
+                f"burning {tier.share} of the error budget within {tier.long} (burn rate {rate:g}, confirmed over "
                 f"{tier.short}); {tier.severity}"
             )
             composite = composite_alarm_args(

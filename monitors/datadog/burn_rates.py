@@ -2,6 +2,14 @@
 
 A tier fires when the budget burns at least `budget × period ÷ long window` times too fast over both its
 long and short windows: 14.4 over 1h/5m, 6 over 6h/30m and 3 over 24h/2h for a 30-day SLO.
+
+Datadog looks back at most 48 hours at a burn rate (service_level_objectives/burn_rate). A slower tier — the SRE
+Workbook's 3d/6h at 1× — is watched by the SLO's error-budget alert instead (service_level_objectives/error_budget):
+`error_budget("<slo id>").over("30d") > 100`, the same 1× over the SLO's whole window. A share x of the window's
+budget spent is a burn of x/100 over the window, so 100 % is the one threshold that fires for exactly the burns the
+Workbook's tier fires for (any above 1×) and never while the SLO will be met (no tier below 1×); Datadog's own example
+of 75 % would ticket a steady 0.8× burn. The price of the 48-hour cap: it tickets once the window's budget is spent
+(a 2.5× burn after 12 days; the Workbook's tier after 28.8 hours on CloudWatch), and stays in Alert while it is.
 """
 
 from typing import Optional, Union
@@ -16,14 +24,30 @@ from signals.slis import DatadogSli, sli
 from spec import Duration, Service
 from spec.slos import BurnRateTier, Slo
 
-from .messages import burn_rate_message
+from .messages import burn_rate_message, error_budget_message
 from .numbers import number, window
 from .thresholds import priority, renotify_minutes
+
+BURN_RATE_LONGEST = Duration.parse("48h")  # Datadog's longest burn-rate long window
+# Percent of the window's budget spent at which the error-budget alert tickets: the 1× tier over the whole window.
+ERROR_BUDGET_SPENT = 100.0
 
 
 def tier_key(tier: BurnRateTier) -> str:
     """A tier's identity for names: its long window ('1h', '6h', '24h')."""
     return window(tier.long)
+
+
+def by_error_budget(tier: BurnRateTier) -> bool:
+    """Whether Datadog watches the tier with the SLO's error-budget alert: its long window is beyond 48 hours."""
+    return tier.long.ms > BURN_RATE_LONGEST.ms
+
+
+def tier_logical(service: Service, slo: Slo, tier: BurnRateTier) -> str:
+    """The tier's monitor's logical name: `<service>-<slo>-burn-<long>`, or `<service>-<slo>-error-budget`."""
+    if by_error_budget(tier):
+        return f"{service.service}-{slo.name}-error-budget"
+    return f"{service.service}-{slo.name}-burn-{tier_key(tier)}"
 
 
 def short_window(service: Service, slo: Slo, tier: BurnRateTier) -> Duration:
@@ -45,6 +69,37 @@ def burn_rate_query(slo_id: pulumi.Input[str], slo: Slo, tier: BurnRateTier, sho
     if isinstance(slo_id, str):
         return f'burn_rate("{slo_id}{tail}'
     return pulumi.Output.concat('burn_rate("', slo_id, tail)
+
+
+def error_budget_query(slo_id: pulumi.Input[str], slo: Slo) -> Union[str, pulumi.Output[str]]:
+    """`error_budget("<slo id>").over("30d") > 75`; a plain id gives a plain string."""
+    tail = f'").over("{window(slo.window)}") > {number(ERROR_BUDGET_SPENT)}'
+    if isinstance(slo_id, str):
+        return f'error_budget("{slo_id}{tail}'
+    return pulumi.Output.concat('error_budget("', slo_id, tail)
+
+
+def tier_monitor(service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]) -> datadog.MonitorArgs:
+    """The tier's monitor: a burn-rate alert, or the SLO's error-budget alert for a tier beyond 48 hours."""
+    if by_error_budget(tier):
+        return error_budget_monitor(service, deployment, slo, tier, slo_id)
+    return burn_rate_monitor(service, deployment, slo, tier, slo_id)
+
+
+def error_budget_monitor(service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]) -> datadog.MonitorArgs:
+    spent = number(ERROR_BUDGET_SPENT)
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: SLO {slo.name} error budget {spent}% spent over {window(slo.window)}",
+        type="slo alert",
+        query=error_budget_query(slo_id, slo),
+        message=error_budget_message(service, deployment, slo.name, str(slo.objective), spent, str(tier.long), tier.severity, anchor("slo", slo.name)),
+        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=spent),
+        priority=priority(tier.severity, deployment),
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{tier.severity}"),
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=renotify_minutes(tier.severity),
+    )
 
 
 def burn_rate_monitor(

@@ -114,6 +114,25 @@ def burn_rate_message(
     )
 
 
+def error_budget_message(
+    service: Service, deployment: Deployment, slo_name: str, objective: str, spent: str, tier: str, severity: Severity, section: str,
+) -> str:
+    """The error-budget alert: `{{value}}` is the share of the window's budget spent."""
+    handles = route_handles(service, severity)
+    head = (
+        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) has spent "
+        f"{{{{value}}}}% of its error budget, threshold {spent}% (Datadog's watch of the {tier} slow-burn tier)."
+    )
+    return "\n".join(
+        [
+            head,
+            block("is_alert", f"Error budget over {spent}% spent: {severity}.", handles),
+            block("is_recovery", f"Recovered: SLO {slo_name} has spent under {spent}% of its error budget.", handles),
+            links(service, deployment, section),
+        ]
+    )
+
+
 def synthetic_message(service: Service, deployment: Deployment, check_name: str, url: str, severity: Severity, section: str) -> str:
     handles = route_handles(service, severity)
     head = f"{service.service} ({deployment.environment}): health check {check_name} ({url}) is failing."

@@ -52,6 +52,7 @@ SLO_ALERT = re.compile(
     r'^burn_rate\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\)'
     r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
 )
+ERROR_BUDGET_ALERT = re.compile(r'^error_budget\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\) > (?P<n>\S+)$')
 BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
 
 
@@ -155,6 +156,8 @@ def monitor_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[st
     query, kind, thresholds = args.query, args.type, args.monitor_thresholds
     pattern = {"query alert": QUERY_ALERT, "log alert": LOG_ALERT, "slo alert": SLO_ALERT}.get(str(kind))
     match = pattern.fullmatch(str(query)) if pattern else None
+    if match is None and kind == "slo alert":
+        match = ERROR_BUDGET_ALERT.fullmatch(str(query))
     if pattern is None:
         out.setdefault("query", []).append(f"monitor type {kind!r} is not one vigil builds")
     elif match is None:
@@ -208,6 +211,26 @@ def burn_rate_problems(args: Args, slo: Slo) -> list[str]:
                 "lengthen the long window or lower the budget share (set the SLO's burn_rate tiers)"
             )
     return out
+
+
+def error_budget_problems(args: Args, slo: Slo) -> list[str]:
+    match = ERROR_BUDGET_ALERT.fullmatch(str(args.query))
+    if match is None:
+        return []  # a burn-rate alert, or monitor_problems reports the grammar
+    out = []
+    if match["over"] != str(slo.window):
+        out.append(f"the error-budget alert's timeframe {match['over']} must be the SLO's, {slo.window}")
+    if not number_problems(match["n"]) and not 0 < float(match["n"]) <= 100:
+        out.append(f"the share of the budget spent, {match['n']}%, must be above 0 and at most 100")
+    return out
+
+
+def beyond_burn_rates(slo: Slo) -> list[str]:
+    """Datadog watches one tier beyond its 48-hour burn-rate limit, with the SLO's error-budget alert."""
+    slow = [str(t.long) for t in slo.burn_rate if t.long.ms > BURN_LONG_WINDOW_MS[1]]
+    if len(slow) > 1:
+        return [f"Datadog looks back at most 48h at a burn rate and watches one slower tier, as the SLO's error-budget alert: got {', '.join(slow)}"]
+    return []
 
 
 def slo_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[str, list[str]]:
@@ -294,12 +317,14 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
         elif declaration.kind == "slo":
             slo = slos[str(path[1])]
+            _add(violations, (*path, "burn_rate"), [f"SLO {slo.name}: {m}" for m in beyond_burn_rates(slo)])
             for key, messages in slo_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
         elif declaration.kind == "monitor":  # a burn-rate tier: ("slos", name, "burn_rate", long)
             slo = slos[str(path[1])]
             tier = next(t for t in slo.burn_rate if str(t.long) == path[3])
             _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(args, slo)])
+            _add(violations, path, [f"SLO {slo.name} tier {tier.long}/{tier.short}: {m}" for m in error_budget_problems(args, slo)])
             for key, messages in monitor_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
             _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(args.message), links)])

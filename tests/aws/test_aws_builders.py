@@ -17,6 +17,7 @@ from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio, resolve_targ
 from spec import Duration
 from spec.health import HealthCheck
 from spec.routes import SnsSubscription
+from spec.slos import Slo
 from spec.sources import AwsSource
 
 TOPICS = {"page": "arn:page", "ticket": "arn:ticket"}
@@ -88,19 +89,32 @@ def test_no_aws_source_no_alarm() -> None:
 def test_burn_rate_thresholds_follow_the_workbook() -> None:
     slo = next(s for s in api().slos if s.name == "availability")
     tiers = sorted(slo.burn_rate, key=lambda t: t.long.ms)
-    assert [error_ratio_threshold(slo, t) for t in tiers] == pytest.approx([1.44, 0.6, 0.3])
+    assert [error_ratio_threshold(slo, t) for t in tiers] == pytest.approx([1.44, 0.6, 0.3, 0.1])  # 14.4x, 6x, 3x and 1x of 0.1 %
     assert window_evaluation(Duration.parse("1h")) == Evaluation(3600, 1, 1, "notBreaching")
 
 
 def test_faster_tier_suppresses_the_next_slower() -> None:
     declarations = burn_rate_declarations(api(), deployment(), scope(), TOPICS, "eu-west-1")
     composites = [d for d in declarations if d.kind == "composite_alarm" and "-availability-" in d.logical]
-    assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d"]
+    assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d", "api-slo-availability-3d"]
     assert composites[0].args.actions_suppressor is None
     assert composites[1].args.actions_suppressor.alarm == composites[0].name
     assert composites[2].args.actions_suppressor.alarm == composites[1].name
-    assert composites[2].args.alarm_actions == ["arn:ticket"]
+    assert composites[3].args.actions_suppressor.alarm == composites[2].name
+    assert composites[2].args.alarm_actions == composites[3].args.alarm_actions == ["arn:ticket"]
     assert composites[1].depends_on[-1] == composites[0].logical
+    # the 3d tier's hold lasts its own 6-hour short window after the 1d tier recovers
+    assert composites[3].args.actions_suppressor.extension_period == 6 * 3600
+
+
+def test_the_faster_tier_is_the_one_spending_the_smaller_share() -> None:
+    """On a 90-day SLO the 3d/6h tier (1x, 3.33 %) fires before the 24h/2h one (4.5x, 5 %) under any burn both see:
+    it suppresses it, not the other way round (else a 6x burn opens two tickets)."""
+    service = api().model_copy(update={"slos": [Slo.model_validate({"name": "quarter", "objective": "99.9%", "window": "90d", "sli": "availability"})]})
+    declarations = burn_rate_declarations(service, deployment(), scope(), TOPICS, "eu-west-1")
+    composites = [d for d in declarations if d.kind == "composite_alarm"]
+    assert [d.logical for d in composites] == ["api-slo-quarter-1h", "api-slo-quarter-6h", "api-slo-quarter-3d", "api-slo-quarter-1d"]
+    assert composites[3].args.actions_suppressor.alarm == composites[2].name
 
 
 def test_alarm_rule() -> None:

@@ -157,7 +157,7 @@ def test_composite_rules_name_alarms_that_exist_in_their_region(any_plan: PlanVi
         for r in any_plan.select(type=ALARM) + any_plan.select(type=COMPOSITE)
     }
     composites = any_plan.select(type=COMPOSITE)
-    assert len(composites) == 7  # three tiers for each SLO (availability, latency) and the roll-up
+    assert len(composites) == 9  # four tiers for each SLO (availability, latency) and the roll-up
     for composite in composites:
         named = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
         assert named, composite.name

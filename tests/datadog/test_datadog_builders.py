@@ -8,7 +8,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from dashboards.datadog import service_dashboard
 from monitors.common.burn_rates import max_burn_rate, tier_burn_rate, tier_error_ratio
-from monitors.datadog.burn_rates import burn_rate_monitor, burn_rate_query, tier_key
+from monitors.datadog.burn_rates import burn_rate_query, tier_key, tier_monitor
 from monitors.datadog.numbers import number, window
 from monitors.datadog.rules import template_problems
 from monitors.datadog.slos import slo_objective
@@ -27,16 +27,16 @@ def _slo(objective: str, window_: str) -> Slo:
 @pytest.mark.parametrize(
     ("objective", "period", "expected"),
     [
-        ("99.9%", "30d", [14.4, 6.0, 3.0]),
-        ("99%", "7d", [3.36, 1.4, 0.7]),
-        ("99.95%", "90d", [43.2, 18.0, 9.0]),
+        ("99.9%", "30d", [14.4, 6.0, 3.0, 1.0]),  # Datadog's recommendation for 30 days, and the Workbook's 3d at 1x
+        ("99%", "7d", [16.8, 5.6, 2.8, 1.0]),  # Datadog's for 7 days (10 %, 20 %, 40 %); 3/7 of the budget in 3 days
+        ("99.95%", "90d", [21.6, 10.8, 4.5, 1.0]),  # Datadog's for 90 days (1 %, 3 %, 5 %); 1/30 in 3 days
     ],
 )
 def test_burn_rate_tiers(objective: str, period: str, expected: list[float]) -> None:
     slo = _slo(objective, period)
     assert [tier_burn_rate(slo, tier) for tier in slo.burn_rate] == expected
-    assert [tier_key(t) for t in slo.burn_rate] == ["1h", "6h", "24h"]
-    assert [t.severity for t in slo.burn_rate] == ["page", "page", "ticket"]
+    assert [tier_key(t) for t in slo.burn_rate] == ["1h", "6h", "24h", "3d"]
+    assert [t.severity for t in slo.burn_rate] == ["page", "page", "ticket", "ticket"]
 
 
 def test_burn_rate_ceiling_and_error_ratio() -> None:
@@ -63,11 +63,14 @@ def test_burn_rate_query_with_plain_id_and_output() -> None:
 
 def test_burn_rate_monitor_routes_tiers(api, prod) -> None:  # type: ignore[no-untyped-def]
     slo = next(s for s in api.slos if s.name == "availability")
-    page, _, ticket = (burn_rate_monitor(api, prod, slo, t, "id") for t in slo.burn_rate)
+    page, _, ticket, budget = (tier_monitor(api, prod, slo, t, "id") for t in slo.burn_rate)
     assert page.type == "slo alert" and page.monitor_thresholds.critical == "14.4" and page.priority == "1"
     assert "@pagerduty-platform" in page.message and "@slack-platform-alerts" not in page.message
     assert ticket.monitor_thresholds.critical == "3" and ticket.priority == "3"
     assert "@slack-platform-alerts" in ticket.message and "@pagerduty-platform" not in ticket.message
+    # the 3d tier, beyond Datadog's 48 hours: the SLO's error-budget alert, the same 1x over the whole window
+    assert budget.query == 'error_budget("id").over("30d") > 100' and budget.monitor_thresholds.critical == "100"
+    assert budget.priority == "3" and "{{value}}% of its error budget" in budget.message and "@slack-platform-alerts" in budget.message
 
 
 def test_latency_threshold_converts_milliseconds_to_seconds(api, prod) -> None:  # type: ignore[no-untyped-def]

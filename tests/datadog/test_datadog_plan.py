@@ -37,9 +37,9 @@ def datadog_counts(plan: PlanView) -> dict[str, int]:
 
 
 def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
-    # 11 threshold monitors + 2 SLOs × 3 burn-rate tiers; dev drops the throughput alert.
-    assert datadog_counts(prod_plan) == {MONITOR: 17, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
-    assert datadog_counts(dev_plan) == {MONITOR: 16, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    # 11 threshold monitors + 2 SLOs × 4 tiers (3 burn-rate alerts and the error-budget alert); dev drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 19, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 18, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
 
 
 # -- the operations report's thresholds ---------------------------------------------------------------

@@ -187,9 +187,13 @@ def test_metric_slo_must_sum(edit: Any, prod: Deployment) -> None:
 # -- burn-rate windows and ceiling ------------------------------------------------------------------------
 
 
-def test_burn_rate_long_window_at_most_48h(edit: Any, prod: Deployment) -> None:
-    service = edit(lambda d: d["slos"][0].update(burn_rate=[{"long": "72h", "short": "6h", "budget": "10%", "severity": "ticket"}]))
-    assert found(check_datadog(service, prod), ("slos", "availability", "burn_rate", "3d"), "outside Datadog's 1h to 48h")
+def test_a_tier_beyond_48h_is_the_error_budget_alert_and_only_one_may_be(edit: Any, prod: Deployment) -> None:
+    """Datadog looks back at most 48 hours at a burn rate: one slower tier becomes the SLO's error-budget alert."""
+    slow = {"long": "72h", "short": "6h", "budget": "10%", "severity": "ticket"}
+    service = edit(lambda d: d["slos"][0].update(burn_rate=[slow]))
+    assert check_datadog(service, prod) == []
+    two = edit(lambda d: d["slos"][0].update(burn_rate=[slow, {"long": "5d", "short": "12h", "budget": "20%", "severity": "ticket"}]))
+    assert found(check_datadog(two, prod), ("slos", "availability", "burn_rate"), "watches one slower tier, as the SLO's error-budget alert: got 3d, 5d")
 
 
 def test_burn_rate_long_window_at_least_1h(edit: Any, prod: Deployment) -> None:
@@ -268,11 +272,11 @@ def test_validate_points_at_the_health_check_interval(tmp_path: Path, capsys: py
 def test_validate_points_at_a_burn_rate_tier(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT)
     old = "    sli: availability\n"
-    tier = "    burn_rate:\n      - {long: 72h, short: 6h, budget: 10%, severity: ticket}\n"
+    tier = "    burn_rate:\n      - {long: 49h, short: 6h, budget: 10%, severity: ticket}\n      - {long: 72h, short: 6h, budget: 10%, severity: ticket}\n"
     folder, line = _catalog_with(tmp_path, old, old + tier)
     assert main(["validate", "--catalog", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert re.search(rf"api\.yaml:{line + 2}:\d+: slos\[0\]\.burn_rate\[0\]: .*outside Datadog's 1h to 48h", err), err
+    assert re.search(rf"api\.yaml:{line + 2}:\d+: slos\[0\]\.burn_rate: .*watches one slower tier", err), err
 
 
 def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,31 +59,58 @@ def test_every_kind_of_check_is_there(fixture_report: StandardReport) -> None:
     scenarios = {c.scenario.split(" ")[0] for c in fixture_report.checks if c.alert == "error_rate"}
     assert scenarios == {"breach", "healthy"}
     tiers = {(t.slo, t.tier, t.backend) for t in fixture_report.tiers}
-    assert tiers == {(slo, tier, backend) for slo in ("availability", "latency") for tier in ("1h", "6h", "1d") for backend in ("datadog", "aws")}
+    assert tiers == {(slo, tier, backend) for slo in ("availability", "latency") for tier in ("1h", "6h", "1d", "3d") for backend in ("datadog", "aws")}
+    assert {c.scenario.split(" burn")[0] for c in fixture_report.checks if c.alert == "slo.availability.page"} >= {"1×", "total", "lb outage"}
 
 
-AVAILABILITY = {"1h": (3600, 300, 14.4), "6h": (21600, 1800, 6.0), "1d": (86400, 7200, 3.0)}  # long, short, burn rate
+# long, short, burn rate: the default tiers of a 30-day SLO (Datadog's recommendation and the Workbook's 3d/6h at 1x)
+AVAILABILITY = {"1h": (3600, 300, 14.4), "6h": (21600, 1800, 6.0), "1d": (86400, 7200, 3.0), "3d": (259200, 21600, 1.0)}
+DAY = 86400
 
 
 @pytest.mark.parametrize("backend", ["datadog", "aws"])
 def test_tiers_fire_and_reset_when_the_workbook_says(fixture_report: StandardReport, backend: str) -> None:
     """99.9 % over 30 days (tests/fixtures/replay): under a constant burn r a tier of threshold T fires once its long
     window holds enough of the burn, L x T / r after it starts, and resets once its short window lets go, within
-    S x (1 - T / r) after it ends — to the next minute, when both vendors evaluate (Alerting on SLOs, ch. 5)."""
+    S x (1 - T / r) after it ends — to the next minute, when both vendors evaluate (Alerting on SLOs, ch. 5). Datadog
+    watches the 3d tier with the error-budget alert: spent > 100 % of 30 days, after 30 d / r; it has no short window
+    and holds while the budget is spent."""
     rates = {"0.5×": 0.5, "1×": 1.0, "3×": 3.0, "6×": 6.0, "14.4×": 14.4, "total": 1000.0}
     for tier in (t for t in fixture_report.tiers if t.slo == "availability" and t.backend == backend):
-        long, _, threshold = AVAILABILITY[tier.tier]
-        short = Duration.parse(tier.short).seconds  # as deployed: Datadog's allow for the load balancer's late 5xx
+        long, short, threshold = AVAILABILITY[tier.tier]
+        budget = backend == "datadog" and tier.tier == "3d"
+        if budget:
+            long, threshold = 30 * DAY, 1.0
+            assert tier.label == "3d: error budget > 100% of 30d ticket"
+        elif backend == "datadog":
+            short = Duration.parse(tier.short).seconds  # as deployed: Datadog's allow for the load balancer's late 5xx
         for label, rate in rates.items():
             timing = tier.timings[label]
             if rate < threshold:
                 assert timing.fired is None and timing.expectation == "quiet", (tier.label, label)
             elif rate > threshold:
-                assert timing.fired is not None and timing.reset is not None, (tier.label, label)
+                assert timing.fired is not None, (tier.label, label)
                 assert long * threshold / rate <= timing.fired <= long * threshold / rate + MIN, (tier.label, label, timing)
+                if budget:
+                    assert timing.reset is None, (tier.label, label)  # in Alert while the window's budget is spent
+                    continue
+                assert timing.reset is not None, (tier.label, label)
                 assert short * (1 - threshold / rate) - MIN <= timing.reset <= short * (1 - threshold / rate) + MIN, (tier.label, label, timing)
             else:
                 assert timing.expectation == "either"
+
+
+def test_outages_page_within_the_fastest_tier_and_a_1x_burn_pages_nobody(fixture_report: StandardReport) -> None:
+    """A total outage and the load balancer answering every request itself page within the 1h tier's time (plus, on
+    Datadog, the 15 minutes its load balancer's 5xx arrive late); a 1x burn, which spends the budget exactly in the
+    window, pages nobody."""
+    checks = {(c.scenario.split(" burn")[0], c.backend, c.outcome.expected.split(" by ")[0]): c for c in fixture_report.checks if c.alert == "slo.availability.page"}
+    for backend in ("datadog", "aws"):
+        assert checks[("1×", backend, "never")].status == "ok"
+        for outage in ("total", "lb outage"):
+            paged = checks[(outage, backend, "page")]
+            assert paged.status == "ok" and "fastest page tier" in paged.outcome.expected, paged.line()
+    assert checks[("lb outage", "aws", "page")].outcome.first is not None
 
 
 def test_a_total_outage_pages_once_on_cloudwatch_and_every_page_tier_on_datadog(fixture_report: StandardReport) -> None:

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from spec import Service, SpecErrors, load_catalog
-from spec.slos import LatencySli
+from spec.slos import LatencySli, Slo
 
 from .helpers import service, write_catalog
 
@@ -108,7 +108,8 @@ def test_slos(web: Service) -> None:
     assert isinstance(by_name["latency"].sli, LatencySli) and by_name["latency"].sli_kind == "latency"
     assert by_name["checkout"].sli_kind == "custom" and len(by_name["checkout"].burn_rate) == 1
     rates = [t.burn_rate(by_name["availability"].window) for t in by_name["availability"].burn_rate]
-    assert rates == [14.4, 6.0, 3.0]  # SRE Workbook: 2 % in 1 h, 5 % in 6 h, 10 % in 24 h of a 30-day budget
+    # Datadog's recommendation for 30 days (2 % in 1 h, 5 % in 6 h, 10 % in 24 h) and the Workbook's 10 % in 3 days (1x)
+    assert rates == [14.4, 6.0, 3.0, 1.0]
 
 
 def test_logs_and_dashboards(web: Service) -> None:
@@ -194,3 +195,20 @@ def test_unknown_environment_requested(tmp_path: Path) -> None:
     catalog = load_catalog(write_catalog(tmp_path, service()), ["prod"])
     with pytest.raises(SpecErrors, match="unknown environment 'prd'; did you mean 'prod'"):
         catalog.for_environment("prd")
+
+
+@pytest.mark.parametrize(
+    ("window", "rates", "shares"),
+    [("7d", [16.8, 5.6, 2.8, 1.0], ["10%", "20%", "40%", "42.86%"]), ("90d", [21.6, 10.8, 4.5, 1.0], ["1%", "3%", "5%", "3.33%"])],
+)
+def test_default_tiers_come_from_the_slos_own_window(window: str, rates: list[float], shares: list[str]) -> None:
+    """Datadog's recommended tiers for 7 and 90-day targets, and the Workbook's 3d/6h at 1x: never below 1x."""
+    slo = Slo.model_validate({"name": "availability", "objective": "99.9%", "window": window, "sli": "availability"})
+    assert [t.burn_rate(slo.window) for t in slo.burn_rate] == rates
+    assert [t.share for t in slo.burn_rate] == shares
+
+
+def test_a_tier_below_1x_is_an_error_saying_how_to_fix_it() -> None:
+    tier = {"long": "24h", "short": "2h", "budget": "10%", "severity": "ticket"}
+    with pytest.raises(ValidationError, match=r"10% of the 7d budget in 1d is a 0\.7x burn, under 1x: it fires while the SLO will be met; give it at least 14\.29%"):
+        Slo.model_validate({"name": "availability", "objective": "99.9%", "window": "7d", "sli": "availability", "burn_rate": [tier]})

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Optional
 
 from monitors.common.runbook import anchor
+from monitors.datadog.burn_rates import BURN_RATE_LONGEST, ERROR_BUDGET_SPENT
 from spec import Service
 from spec.slos import BurnRateTier, CustomSli, LatencySli, Slo
 
@@ -36,11 +37,17 @@ def tier_words(slo: Slo, tier: BurnRateTier) -> str:
     ratio = rate * (1 - slo.objective.fraction) * 100
     verb = "Pages" if tier.severity == "page" else "Opens a ticket"
     lasts = duration_words(slo.window.seconds / rate) if rate > 0 else "forever"
-    return (
-        f"{verb} when {tier.budget} of the {slo.window} error budget is spent within {tier.long}: "
+    said = (
+        f"{verb} when {tier.share} of the {slo.window} error budget is spent within {tier.long}: "
         f"burn rate {number(rate)}, that is more than {number(ratio)}% of requests failing over the last {tier.long} "
         f"and still over the last {tier.short}. At that rate the whole budget lasts {lasts}."
     )
+    if tier.long.ms > BURN_RATE_LONGEST.ms:
+        said += (
+            f" Datadog, which looks back at most {BURN_RATE_LONGEST} at a burn rate, watches it with the SLO's error-budget alert: "
+            f"more than {number(ERROR_BUDGET_SPENT)}% of the {slo.window} budget spent (1x over the whole window)."
+        )
+    return said
 
 
 def _slo(name: str) -> Callable[[Service], Optional[Slo]]:

@@ -86,11 +86,11 @@ class AlertIndex:
         found = {p.backend for p in self.select(alert)}
         return tuple(b for b in BACKENDS if b in found)
 
-    def resources(self, alerts: Iterable[str]) -> set[str]:
-        """The resources behind alert ids, silent window alarms included (a tier's composite reads them)."""
+    def resources(self, alerts: Iterable[str], backend: Optional[Backend] = None) -> set[str]:
+        """The resources behind alert ids (on one backend), silent window alarms included (a tier's composite reads them)."""
         out: set[str] = set()
         for alert in alerts:
-            for part in self.select(alert):
+            for part in self.select(alert, backend):
                 out.add(part.resource)
                 out |= {p.resource for p in self.parts if p.alert == part.alert and p.tier == part.tier and p.backend == part.backend}
         return out

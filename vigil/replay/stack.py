@@ -27,7 +27,7 @@ from .errors import ReplayError
 from .evaluate import CompiledPlan, compile_plan
 from .expect import Outcome, alert_firings, judge
 from .scenario import Scenario, series_of
-from .timeline import Timeline
+from .timeline import Backend, Timeline
 from .vendor import SeriesProblem, Steps, check_steps, vendor_data
 
 DEFAULT_STACK = "dev"
@@ -107,11 +107,16 @@ class ServiceReplay:
         return vendor_data(self.scope, Steps(series, step, length), _reading(compiled) if compiled is not None else None)
 
     def run(
-        self, series: Mapping[str, Sequence[Optional[float]]], step: int, alerts: Optional[Iterable[str]] = None, start: Optional[int] = None
+        self,
+        series: Mapping[str, Sequence[Optional[float]]],
+        step: int,
+        alerts: Optional[Iterable[str]] = None,
+        start: Optional[int] = None,
+        backend: Optional[Backend] = None,
     ) -> dict[str, Timeline]:
-        """Timelines of the alerts' resources (every alert's when `alerts` is None), evaluated from `start` (seconds;
-        the data before it fills the windows)."""
-        compiled = self.compiled if alerts is None else self.compiled.only(self.index.resources(alerts))
+        """Timelines of the alerts' resources (every alert's when `alerts` is None; on one backend when given),
+        evaluated from `start` (seconds; the data before it fills the windows)."""
+        compiled = self.compiled if alerts is None else self.compiled.only(self.index.resources(alerts, backend))
         return compiled.run(self.data(series, step, compiled), start=start)
 
     def check(self, scenario: Scenario) -> None:

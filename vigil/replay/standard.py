@@ -27,20 +27,20 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
 
 from monitors.aws.health_checks import request_interval
-from monitors.datadog.burn_rates import short_window
+from monitors.datadog.burn_rates import ERROR_BUDGET_SPENT, by_error_budget, short_window
 from monitors.datadog.slos import LATENCY_PERCENTILE
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
 from signals import REGISTRY
 from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
-from signals.slis import sli
+from signals.slis import DatadogSli, SliDrive, lb_counted, sli
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity, Threshold
 from spec.health import HealthCheck
 from spec.routes import Severity
 from spec.slos import BurnRateTier, LatencySli, Slo
 
-from .alerts import AlertPart
+from .alerts import AlertIndex, AlertPart
 from .clock import MINUTE
 from .expect import Firing, Outcome, alert_firings, clock, firings, judge
 from .scenario import Fires
@@ -49,7 +49,7 @@ from .timeline import ALARM, DD_ALERT, Backend, Timeline
 
 SLACK = 2 * MINUTE  # evaluation every minute, and the minute a point takes to be complete
 QUIET_MINUTES = 15
-BURNS: tuple[Union[float, str], ...] = (0.5, 1.0, 3.0, 6.0, 14.4, "total")
+BURNS: tuple[Union[float, str], ...] = (0.5, 1.0, 3.0, 6.0, 14.4, "total", "lb")
 Status = Literal["ok", "FAIL", "xfail", "XPASS"]
 # Known issues, each named once: the checks they make fail carry its words.
 TIME_SLICE = (
@@ -105,10 +105,11 @@ class TierReport:
     severity: Severity
     backend: Backend
     timings: dict[str, TierTiming] = field(default_factory=dict)  # by burn label
+    how: str = ""  # as deployed, when it differs from the tier's own words (Datadog's error-budget alert)
 
     @property
     def label(self) -> str:
-        return f"{self.tier}/{self.short} {self.threshold:g}× {self.severity}"
+        return self.how or f"{self.tier}/{self.short} {self.threshold:g}× {self.severity}"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ class StandardReport:
 
 
 def burn_label(burn: Union[float, str]) -> str:
-    return "total" if burn == "total" else f"{burn:g}×"
+    if isinstance(burn, str):
+        return {"total": "total", "lb": "lb outage"}[burn]
+    return f"{burn:g}×"
 
 
 def value_of(quantity: Quantity) -> float:
@@ -346,6 +349,27 @@ def health_checks(replay: ServiceReplay) -> list[Check]:
 # ---- SLO burn rates -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Deployed:
+    """A tier as one backend deploys it: the window whose burn it compares, its short window (None: it has none and
+    holds while its window does — Datadog's error-budget alert for a tier beyond 48 hours), the burn rate it fires
+    above, and its words."""
+
+    long: float  # seconds
+    short: Optional[float]
+    threshold: float
+    label: str
+
+
+def deployed(service: Service, slo: Slo, tier: BurnRateTier, backend: Backend) -> Deployed:
+    rate = tier.burn_rate(slo.window)
+    if backend == "datadog" and by_error_budget(tier):
+        spent = ERROR_BUDGET_SPENT
+        return Deployed(slo.window.seconds, None, spent / 100, f"{tier.long}: error budget > {spent:g}% of {slo.window} {tier.severity}")
+    short = deployed_short(service, slo, tier, backend)
+    return Deployed(tier.long.seconds, short.seconds, rate, f"{tier.long}/{short} {rate:g}× {tier.severity}")
+
+
 def deployed_short(service: Service, slo: Slo, tier: BurnRateTier, backend: Backend) -> Duration:
     """The tier's short window as the backend deploys it (Datadog lengthens it by the SLI's late data)."""
     return short_window(service, slo, tier) if backend == "datadog" else tier.short
@@ -383,6 +407,36 @@ def _expectation(rate: float, threshold: float) -> Literal["fires", "quiet", "ei
     return "fires" if rate > threshold else "quiet"
 
 
+@dataclass(frozen=True)
+class Burn:
+    """One standard burn of an SLO: its label, its burn rate, the share of bad events, and the series that make it."""
+
+    label: str
+    rate: float
+    bad: float
+    values: SliDrive
+    late: Mapping[Backend, float]  # seconds its bad events reach each backend late (Datadog's load balancer 5xx)
+    outage: bool = False  # a total outage (of the service, or of its load balancer): pages within the fastest page tier
+
+
+def burns_of(service: Service, slo: Slo) -> list[Burn]:
+    """0.5×, 1×, 3×, 6×, 14.4×, a total outage, and — where availability counts the load balancer's own 5xx — the load
+    balancer answering every request itself."""
+    kind = sli(slo)
+    drive = kind.drive
+    if drive is None:
+        return []
+    budget = 100 - slo.objective.value
+    total = 100 / budget
+    out = [Burn(burn_label(b), float(b), min(100.0, float(b) * budget), drive, {}) for b in BURNS if not isinstance(b, str)]
+    out.append(Burn("total", total, 100.0, drive, {}, outage=True))
+    if kind.lb_drive is not None and lb_counted(service, slo):
+        indicator = kind.datadog
+        late = indicator.delay(service) if isinstance(indicator, DatadogSli) else 0
+        out.append(Burn(burn_label("lb"), total, 100.0, kind.lb_drive, {"datadog": late}, outage=True))
+    return out
+
+
 def slo_checks(replay: ServiceReplay) -> tuple[list[Check], list[TierReport], dict[str, tuple[str, float]], list[str]]:
     service, index = replay.service, replay.index
     checks: list[Check] = []
@@ -394,118 +448,166 @@ def slo_checks(replay: ServiceReplay) -> tuple[list[Check], list[TierReport], di
         backends = index.backends(alert)
         if not backends:
             continue
-        drive = sli(slo).drive
-        if drive is None:
+        if sli(slo).drive is None:
             notes.append(f"{alert}: a {slo.sli_kind} SLI's good and bad events are the user's own queries: its burns are not replayed")
             continue
-        budget = 100 - slo.objective.value
         tiers = sorted(slo.burn_rate, key=lambda t: t.long.ms)
-        warm = _minutes(max(t.long.seconds for t in tiers)) + 10
-        total_rate = 100 / budget
-        totals[slo.name] = ("total", total_rate)
-        by_tier = {
-            (str(t.long), backend): TierReport(slo.name, str(t.long), str(deployed_short(service, slo, t, backend)), t.burn_rate(slo.window), t.severity, backend)
-            for t in tiers
-            for backend in backends
-        }
-        for burn in BURNS:
-            rate = total_rate if burn == "total" else float(burn)
-            bad = min(100.0, rate * budget)
-            checks_here, timings = _burn(replay, slo, tiers, alert, backends, burn, rate, bad, warm, drive)
+        totals[slo.name] = ("total", 100 / (100 - slo.objective.value))
+        by_tier: dict[tuple[str, Backend], TierReport] = {}
+        for t in tiers:
+            for backend in backends:
+                found = deployed(service, slo, t, backend)
+                by_tier[(str(t.long), backend)] = TierReport(
+                    slo.name, str(t.long), str(deployed_short(service, slo, t, backend)), found.threshold, t.severity, backend, how=found.label
+                )
+        for burn in burns_of(service, slo):
+            checks_here, timings = _burn(replay, slo, tiers, alert, backends, burn)
             checks += checks_here
             for key, timing in timings.items():
-                by_tier[key].timings[burn_label(burn)] = timing
+                by_tier[key].timings[burn.label] = timing
         reports += by_tier.values()
     return checks, reports, totals, notes
 
 
-def _burn(
+def _burn(replay: ServiceReplay, slo: Slo, tiers: Sequence[BurnRateTier], alert: str, backends: Sequence[Backend], burn: Burn) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
+    """One burn, replayed on each backend for as long as its own tiers need: Datadog's error-budget alert watches the
+    whole window, and takes days to fire where the burn-rate tiers take hours."""
+    service = replay.service
+    plans = {(str(t.long), b): deployed(service, slo, t, b) for t in tiers for b in backends}
+    expect = {key: _expectation(burn.rate, d.threshold) for key, d in plans.items()}
+    checks: list[Check] = []
+    timings: dict[tuple[str, Backend], TierTiming] = {}
+    for backend in backends:
+        mine = {key: d for key, d in plans.items() if key[1] == backend}
+        checks_here, timings_here = _burn_on(replay, slo, tiers, alert, backend, burn, mine, expect)
+        checks += checks_here
+        timings.update(timings_here)
+    return checks, timings
+
+
+def _burn_on(
     replay: ServiceReplay,
     slo: Slo,
     tiers: Sequence[BurnRateTier],
     alert: str,
-    backends: Sequence[Backend],
-    burn: Union[float, str],
-    rate: float,
-    bad: float,
-    warm: int,
-    drive: object,
+    backend: Backend,
+    burn: Burn,
+    plans: Mapping[tuple[str, Backend], Deployed],
+    expect: Mapping[tuple[str, Backend], Literal["fires", "quiet", "either"]],
 ) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
     index = replay.index
-    assert callable(drive)
-    label = burn_label(burn)
-    if any(_expectation(rate, t.burn_rate(slo.window)) == "fires" for t in tiers):
+    rate, bad = burn.rate, burn.bad
+    late = burn.late.get(backend, 0)
+    windowed = [d for d in plans.values() if d.short is not None]
+    warm = _minutes(max(d.long for d in windowed)) + 10 if windowed else 10
+    if any(expect[key] == "fires" for key in plans):
         # after a healthy warm-up as long as the longest window, long enough for every tier that must fire to fire
-        # (L x T / r) and for every other to have its long window inside the burn, then a recovery
+        # (L x T / r, and the data's delay) and for every other to have its long window inside the burn, then a recovery
         lasts = [
-            t.long.seconds * t.burn_rate(slo.window) / rate + SLACK if _expectation(rate, t.burn_rate(slo.window)) == "fires" else t.long.seconds
-            for t in tiers
+            d.long * d.threshold / rate + late + SLACK if expect[key] == "fires" else (d.long if d.short is not None else 0)
+            for key, d in plans.items()
         ]
         burn_minutes = _minutes(max(lasts)) + 5
-        recovery = _minutes(max(deployed_short(replay.service, slo, t, b).seconds for t in tiers for b in backends)) + 30
-        said = f"{label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
+        recovery = _minutes(max((d.short or 0) for d in plans.values()) + late) + 30
+        said = f"{burn.label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
     else:
         # no tier may fire: a burn from the very start, so that every window, long or short, holds nothing but the
         # burn (its worst case) from the first evaluation on; a quarter of an hour shows it (three 5-minute slices)
         warm, recovery = 0, 0
         burn_minutes = QUIET_MINUTES
-        said = f"{label} burn ({bad:g}% bad from the start, every window holding only the burn, for {clock(burn_minutes * MINUTE)})"
+        said = f"{burn.label} burn ({bad:g}% bad from the start, every window holding only the burn, for {clock(burn_minutes * MINUTE)})"
     begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
-    series = phases([(drive(slo, 0.0), warm), (drive(slo, bad), burn_minutes), (drive(slo, 0.0), recovery)])
-    timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0))
+    series = phases([(burn.values(slo, 0.0), warm), (burn.values(slo, bad), burn_minutes), (burn.values(slo, 0.0), recovery)])
+    timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0), backend=backend)
     checks: list[Check] = []
     timings: dict[tuple[str, Backend], TierTiming] = {}
-    for backend in backends:
-        effective = _effective(slo, backend, bad)
-        seen_rate = rate if effective is None else effective / (100 - slo.objective.value)
-        for tier in tiers:
-            parts = [p for p in index.select(alert, backend) if p.tier == str(tier.long)]
-            if not parts:
-                continue
-            part = parts[0]
-            timeline = timelines[part.resource]
-            threshold = tier.burn_rate(slo.window)
-            expectation = _expectation(rate, threshold)
-            timing = tier_timing(timeline, part, begin, end, expectation)
-            timings[(str(tier.long), backend)] = timing
-            known = TIME_SLICE if effective is not None and _expectation(seen_rate, threshold) != expectation else None
-            short = deployed_short(replay.service, slo, tier, backend)
-            name = f"{alert} {tier.long}/{short} {threshold:g}×"
-            early = [t for t in _entered(timeline) if t < begin]
-            calm = judge(said, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
-            if early:
-                checks.append(Check("slo", name, backend, said, calm))
-            if expectation == "fires":
-                bound = int(tier.long.seconds * threshold / rate) + SLACK + (5 * MINUTE if effective is not None else 0)
-                fired = [Firing(begin + timing.fired, part.severity, "state", part.resource)] if timing.fired is not None else []
-                outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
-                checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
-                if timing.fired is not None:
-                    reset_bound = int(short.seconds) + SLACK + (5 * MINUTE if effective is not None else 0)
-                    passed = timing.reset is not None and timing.reset <= reset_bound
-                    got = f"reset {clock(timing.reset)} after the burn" if timing.reset is not None else "still firing at the end"
-                    reset = Outcome(said, name, backend, f"reset within {clock(reset_bound)} after the burn", got, passed, timing.reset, ())
-                    checks.append(Check("slo", name, backend, said, reset, known))
-            elif expectation == "quiet":
-                found = [Firing(t, part.severity, "state", part.resource) for t in _entered(timeline) if t >= begin]
-                outcome = judge(said, name, backend, "never", None, "never", found)
-                checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
-        pages = [t for t in tiers if t.severity == "page" and _expectation(rate, t.burn_rate(slo.window)) == "fires"]
-        if pages:
-            # a tier's page may wait for a faster tier, its actions suppressor, to reach ALARM first (CloudWatch)
-            waits = _suppressor_waits(replay, alert, backend)
-            bound = min(int(t.long.seconds * t.burn_rate(slo.window) / rate) + waits.get(str(t.long), 0) for t in pages) + SLACK
-            found = alert_firings(index.select(f"{alert}.page", backend), timelines)
-            outcome = judge(said, f"{alert}.page", backend, "page", begin + bound, f"page by {clock(bound)} into the burn", [f for f in found if f.at >= begin])
-            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
-            # one page for one problem: tiers at the burn's exact threshold may add theirs, the others may not
-            sure = {p.resource for p in index.select(f"{alert}.page", backend) if any(str(t.long) == p.tier for t in pages)}
-            paged = [f for f in found if f.at >= begin and f.route == "page" and f.resource in sure]
-            words = ", ".join(f"{f.resource} at {clock(f.at - begin)}" for f in paged) or "none"
-            once = Outcome(said, f"{alert}.page", backend, "one page", f"{len(paged)} page(s): {words}", len(paged) <= 1, None, tuple(paged))
-            known_once = ONE_PAGE if backend == "datadog" and len(pages) > 1 else None
-            checks.append(Check("slo", f"{alert}.page", backend, said, once, known_once))
+    effective = _effective(slo, backend, bad)
+    seen_rate = rate if effective is None else effective / (100 - slo.objective.value)
+    for tier in tiers:
+        parts = [p for p in index.select(alert, backend) if p.tier == str(tier.long)]
+        if not parts:
+            continue
+        part, plan = parts[0], plans[(str(tier.long), backend)]
+        timeline = timelines[part.resource]
+        expectation = expect[(str(tier.long), backend)]
+        timing = tier_timing(timeline, part, begin, end, expectation)
+        timings[(str(tier.long), backend)] = timing
+        known = TIME_SLICE if effective is not None and _expectation(seen_rate, plan.threshold) != expectation else None
+        name = f"{alert} {plan.label.rsplit(' ', 1)[0]}"
+        early = [t for t in _entered(timeline) if t < begin]
+        calm = judge(burn.label, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
+        if early:
+            checks.append(Check("slo", name, backend, said, calm))
+        if expectation == "fires":
+            bound = int(plan.long * plan.threshold / rate + late) + SLACK + (5 * MINUTE if effective is not None else 0)
+            fired = [Firing(begin + timing.fired, part.severity, "state", part.resource)] if timing.fired is not None else []
+            outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
+            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
+            if timing.fired is not None and plan.short is not None:
+                reset_bound = int(plan.short) + SLACK + (5 * MINUTE if effective is not None else 0)
+                passed = timing.reset is not None and timing.reset <= reset_bound
+                got = f"reset {clock(timing.reset)} after the burn" if timing.reset is not None else "still firing at the end"
+                reset = Outcome(said, name, backend, f"reset within {clock(reset_bound)} after the burn", got, passed, timing.reset, ())
+                checks.append(Check("slo", name, backend, said, reset, known))
+        elif expectation == "quiet":
+            found = [Firing(t, part.severity, "state", part.resource) for t in _entered(timeline) if t >= begin]
+            outcome = judge(said, name, backend, "never", None, "never", found)
+            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
+    sliced = effective is not None and any(
+        t.severity == "page" and _expectation(seen_rate, plans[(str(t.long), backend)].threshold) != expect[(str(t.long), backend)] for t in tiers
+    )
+    checks += _notifications(replay, slo, tiers, alert, backend, burn, plans, expect, timelines, said, begin, TIME_SLICE if sliced else None)
     return checks, timings
+
+
+def _notifications(
+    replay: ServiceReplay,
+    slo: Slo,
+    tiers: Sequence[BurnRateTier],
+    alert: str,
+    backend: Backend,
+    burn: Burn,
+    plans: Mapping[tuple[str, Backend], Deployed],
+    expect: Mapping[tuple[str, Backend], str],
+    timelines: Mapping[str, Timeline],
+    said: str,
+    begin: int,
+    known_slices: Optional[str] = None,
+) -> list[Check]:
+    """Whom the burn tells: a burn a page tier must catch pages in time (an outage within the fastest page tier's time,
+    plus the data's delay), and once; one a ticket tier must catch tickets once; any other pages nobody."""
+    index = replay.index
+    checks: list[Check] = []
+    late = burn.late.get(backend, 0)
+    fires = {sev: [t for t in tiers if t.severity == sev and expect[(str(t.long), backend)] == "fires"] for sev in ("page", "ticket")}
+    either = {str(t.long) for t in tiers if expect[(str(t.long), backend)] == "either"}
+    waits = _suppressor_waits(replay, alert, backend)
+    for severity in ("page", "ticket"):
+        found = [f for f in alert_firings(index.select(f"{alert}.{severity}", backend), timelines) if f.at >= begin]
+        told = [f for f in found if f.route == severity]
+        counted = [f for f in told if _tier_of(index, f.resource) not in either]  # a tier at the burn's exact rate may
+        if severity == "page" and not fires["page"]:
+            outcome = judge(said, f"{alert}.page", backend, "never", None, "never", counted)
+            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin), known_slices))
+            continue
+        if not fires[severity]:
+            continue
+        if severity == "page":
+            ranked = [(plans[(str(t.long), backend)], t) for t in fires["page"]]
+            bound = min(int(d.long * d.threshold / burn.rate) + waits.get(str(t.long), 0) for d, t in ranked) + int(late) + SLACK
+            what = "within the fastest page tier's time" if burn.outage else "in time"
+            outcome = judge(said, f"{alert}.page", backend, "page", begin + bound, f"page by {clock(bound)} into the burn ({what})", found)
+            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
+        # one page (one ticket) for one problem: a tier at the burn's exact rate may add its own, the others may not
+        words = ", ".join(f"{f.resource} at {clock(f.at - begin)}" for f in counted) or "none"
+        once = Outcome(said, f"{alert}.{severity}", backend, f"one {severity}", f"{len(counted)} {severity}(s): {words}", len(counted) <= 1, None, tuple(counted))
+        known = ONE_PAGE if backend == "datadog" and len(fires[severity]) > 1 else None
+        checks.append(Check("slo", f"{alert}.{severity}", backend, said, once, known))
+    return checks
+
+
+def _tier_of(index: AlertIndex, resource: str) -> Optional[str]:
+    return next((p.tier for p in index.parts if p.resource == resource), None)
 
 
 def _suppressor_waits(replay: ServiceReplay, alert: str, backend: Backend) -> dict[str, int]:
