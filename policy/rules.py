@@ -63,7 +63,7 @@ _NOT_ON_ALERT = re.compile(
     r"is_alert_to_warning|is_warning_to_alert|is_renotify)\}\}.*?\{\{/\1\}\}|\{\{\^is_alert\}\}.*?\{\{/is_alert\}\}",
     re.S,
 )
-_PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.[A-Za-z]+\}$")
+_PLACEHOLDER = re.compile(r"\$\{(?P<name>[^.}]+)\.[A-Za-z]+\}")
 
 
 @dataclass(frozen=True)
@@ -189,12 +189,16 @@ def severity(res: Resource) -> Optional[str]:
 # --- the policies ------------------------------------------------------------------------------------------------
 
 
+def is_composite_monitor(res: Resource) -> bool:
+    return res.type == MONITOR and res.props.get("type") == "composite"
+
+
 def routes_somewhere(res: Resource, org: Org) -> list[str]:
-    """Every alert routes somewhere: a monitor's message names a handle; an alarm has enabled alarm actions."""
-    if is_monitor(res.type) and not HANDLE.search(message_of(res)):
+    """Every alert routes somewhere: a synthetic test's or composite monitor's message names a handle (nothing can
+    use them to notify). A monitor without a handle may still be heard through a composite monitor, and an alarm
+    without actions through a composite alarm: that needs the whole stack (monitors_heard, alarms_heard below)."""
+    if (res.type == SYNTHETICS or is_composite_monitor(res)) and not HANDLE.search(message_of(res)):
         return [f"{res.name}: the monitor's message notifies nobody (no @handle)"]
-    # An alarm without actions may still be heard through a composite alarm: that needs the whole stack
-    # (alarms_heard below), so a lone resource check cannot flag it.
     return []
 
 
@@ -215,6 +219,8 @@ def prod_critical_pages(res: Resource, org: Org) -> list[str]:
         return []
     if is_monitor(res.type):
         handles = handles_on_alert(message_of(res))
+        if not HANDLE.search(message_of(res)) and not is_composite_monitor(res) and res.type != SYNTHETICS:
+            return []  # it tells nobody itself: the composite monitor that uses it pages (monitors_heard checks one does)
         if not any(re.search(org.page_handles, h) for h in handles):
             return [f"{res.name}: critical in production but notifies no paging handle on alert (got {', '.join(handles) or 'none'})"]
     if is_alarm(res.type):
@@ -301,6 +307,19 @@ def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
     ]
 
 
+def monitors_heard(resources: Sequence[Resource], org: Org) -> list[str]:
+    """Stack-wide: every monitor is heard — its message names a handle, or a composite monitor that names one uses it
+    (its query references the monitor: a Datadog burn-rate tier, one page for all the SLO's page tiers). A composite
+    monitor cannot be part of another, so one level of composites is all there is."""
+    composites = [r for r in resources if is_composite_monitor(r) and HANDLE.search(message_of(r))]
+    used = {name for r in composites for name in r.depends.get("query", [])}
+    return [
+        f"{r.name}: the monitor's message notifies nobody and no composite monitor that notifies uses it: nobody hears it"
+        for r in resources
+        if r.type == MONITOR and not is_composite_monitor(r) and not HANDLE.search(message_of(r)) and r.name not in used
+    ]
+
+
 @dataclass(frozen=True)
 class PolicyRule:
     name: str
@@ -309,7 +328,7 @@ class PolicyRule:
 
 
 RESOURCE_RULES: tuple[PolicyRule, ...] = (
-    PolicyRule("alerts-route-somewhere", "Every monitor and synthetic test notifies a handle (alarms: see alarms-heard).", routes_somewhere),
+    PolicyRule("alerts-route-somewhere", "Every synthetic test and composite monitor notifies a handle (monitors, alarms: see monitors-heard, alarms-heard).", routes_somewhere),
     PolicyRule("sentry-alerts-notify", "Every Sentry alert rule, and every trigger of one, has an action.", sentry_alerts_notify),
     PolicyRule("prod-critical-alerts-page", "Critical alerts in production notify the page route.", prod_critical_pages),
     PolicyRule("resources-tagged", "Every taggable resource is tagged with team, service and env.", tagged),
@@ -318,6 +337,7 @@ RESOURCE_RULES: tuple[PolicyRule, ...] = (
 )
 STACK_RULES = (
     ("alarms-heard", "Every alarm has actions or is heard through a composite alarm.", alarms_heard),
+    ("monitors-heard", "Every monitor names a handle or is heard through a composite monitor.", monitors_heard),
     ("alarm-topics-have-subscribers", "Every SNS topic an alarm notifies has a subscription.", alarm_topics_have_subscribers),
 )
 
@@ -332,10 +352,11 @@ def check_stack(resources: Sequence[Resource], org: Org = Org()) -> list[str]:
 
 
 def from_placeholders(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
-    """`depends` for an offline plan, whose references read `${<resource name>.<attribute>}`."""
+    """`depends` for an offline plan, whose references read `${<resource name>.<attribute>}` (a composite monitor's
+    query holds several: it depends on each, as CrossGuard's property dependencies say)."""
     out: dict[str, list[str]] = {}
     for key, value in inputs.items():
-        names = [m.group("name") for v in _seq(value) if isinstance(v, str) and (m := _PLACEHOLDER.match(v))]
+        names = [m.group("name") for v in _seq(value) if isinstance(v, str) for m in _PLACEHOLDER.finditer(v)]
         if names:
             out[key] = names
     return out

@@ -15,12 +15,14 @@ from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration, Declare
 from monitors.common.runbook import anchor
-from monitors.datadog.burn_rates import tier_logical, tier_monitor
+from monitors.datadog.burn_rates import composite_logical, composited, tier_logical, tier_monitor, tiers_composite
 from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitors
 from spec import Service
+from spec.routes import Severity
+from spec.slos import BurnRateTier
 
 
 def declare_service(service: Service, deployment: Deployment, declare: Declare) -> dict[str, pulumi.Input[object]]:
@@ -38,11 +40,21 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         path = ("slos", slo.name)
         slo_id = declare(Declaration("slo", f"{service.service}-{slo.name}-slo", objective_args, None, path)).id
         slo_ids[slo.name] = slo_id
+        composites = composited(slo)
+        members: dict[Severity, list[tuple[BurnRateTier, pulumi.Input[str]]]] = {}
         for tier in slo.burn_rate:
-            monitor = tier_monitor(service, deployment, slo, tier, slo_id)
+            through = composite_logical(service, slo, tier.severity) if tier.severity in composites else None
+            monitor = tier_monitor(service, deployment, slo, tier, slo_id, through)
             logical = tier_logical(service, slo, tier)
             tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
-            declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long)), alert=tier_of))
+            ref = declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long)), alert=tier_of))
+            members.setdefault(tier.severity, []).append((tier, ref.id))
+        for severity in composites:  # one page (one ticket) for one problem: a composite over the severity's tiers
+            ordered = sorted(members[severity], key=lambda m: m[0].long.ms)
+            args = tiers_composite(service, deployment, slo, severity, ordered)
+            depends = tuple(tier_logical(service, slo, t) for t, _ in ordered)
+            composite_of = AlertOf(f"slo.{slo.name}", level=severity)
+            declare(Declaration("monitor", composite_logical(service, slo, severity), args, None, (*path, "burn_rate"), depends, alert=composite_of))
     for check in service.health_checks:
         test = synthetic_test(service, deployment, check)
         health = AlertOf(f"health.{check.name}")

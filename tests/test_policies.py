@@ -38,8 +38,24 @@ def log_group(days: object = 90, env: str = "prod", **opts: object) -> Resource:
 
 
 def test_monitor_without_handle_routes_nowhere() -> None:
-    assert rules.routes_somewhere(monitor("CPU is high. Runbook: https://x"), ORG)
+    assert rules.monitors_heard([monitor("CPU is high. Runbook: https://x")], ORG)
+    assert rules.monitors_heard([monitor()], ORG) == []
+    quiet_composite = Resource(rules.MONITOR, "c", {"type": "composite", "query": "${m.id}", "message": "nobody. Runbook: https://x"})
+    assert rules.routes_somewhere(quiet_composite, ORG)  # nothing can use a composite monitor to notify
     assert rules.routes_somewhere(monitor(), ORG) == []
+
+
+def test_monitor_heard_through_a_composite_monitor_that_notifies() -> None:
+    """A Datadog burn-rate tier notifies nobody itself; the composite over its severity's tiers pages (one page for
+    one problem). CrossGuard gives the composite's query its property dependencies; offline plans, placeholders."""
+    quiet = Resource(rules.MONITOR, "burn-1h", {"message": "burning. Runbook: https://x", "tags": ["env:prod", "severity:page"], "priority": "1"})
+    query = "${burn-1h.id} || ${burn-6h.id}"
+    heard = Resource(rules.MONITOR, "page", {"type": "composite", "query": query, "message": PAGE_MSG}, depends=rules.from_placeholders({"query": query}))
+    assert heard.depends == {"query": ["burn-1h", "burn-6h"]}
+    assert rules.monitors_heard([quiet, heard], ORG) == []
+    assert rules.prod_critical_pages(quiet, ORG) == []  # it tells nobody itself: the composite pages (checked on it)
+    deaf = Resource(rules.MONITOR, "page", {"type": "composite", "query": query, "message": "nobody"}, depends=heard.depends)
+    assert [v.split(":")[0] for v in rules.monitors_heard([quiet, deaf], ORG)] == ["burn-1h"]
 
 
 def test_alarm_without_actions_or_disabled_is_heard_by_nobody() -> None:
@@ -176,7 +192,7 @@ def test_policy_pack_declares_every_rule_and_pins_its_requirements() -> None:
     main = (ROOT / "policy/__main__.py").read_text()
     assert "rules.RESOURCE_RULES" in main and "rules.STACK_RULES" in main
     names = [r.name for r in rules.RESOURCE_RULES] + [name for name, _, _ in rules.STACK_RULES]
-    assert len(set(names)) == len(names) == 8
+    assert len(set(names)) == len(names) == 9
     requirements = (ROOT / "policy/requirements.txt").read_text()
     assert "pulumi-policy==1.21.0" in requirements and "\npulumi==" in requirements
     assert "pulumi-policy" not in (ROOT / "requirements.txt").read_text()
@@ -248,6 +264,10 @@ def test_rules_and_routing_agree_on_who_is_notified(stack_plan, stack: str) -> N
     assert silent, "the stacks have burn-rate windows heard only through their composite"
     assert all(routing.heard_through(plan, r) for r in silent)
     assert rules.alarms_heard([as_policy_resource(r) for r in plan.resources if r.custom], ORG) == []
+    quiet = [r for r in monitors if not routing.notified(plan, r)]
+    assert quiet, "the stacks have Datadog burn-rate tiers heard only through their severity's composite monitor"
+    assert all(routing.heard_through(plan, r) for r in quiet)
+    assert rules.monitors_heard([as_policy_resource(r) for r in plan.resources if r.custom], ORG) == []
 
 
 def test_rules_and_routing_agree_on_which_alarms_are_heard() -> None:

@@ -115,7 +115,7 @@ def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
             assert plan.stack == "prod"
             assert stack_plan("prod") is plan  # cached for the session
             assert stack_plan.project == Path.cwd()  # the project found from the rootdir
-            assert plan.monitors() and all(plan.routes_of(m) for m in plan.monitors())
+            assert plan.monitors() and all(plan.routes_of(m) or plan.heard_through(m) for m in plan.monitors())
 
         def test_unknown_stack_fails(stack_plan):
             stack_plan("staging")

@@ -11,6 +11,7 @@ checks that the two agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Optional
 
 from monitors.datadog.messages import HANDLE  # the grammar the builders write handles in
@@ -154,6 +155,7 @@ def notified(
 
 
 _ALARM_REF = re.compile(r'ALARM\("([^"]+)"\)')
+_MONITOR_REF = re.compile(r"\$\{(?P<name>[^.}]+)\.(?:id|monitorId)\}")  # a composite monitor's query names its monitors
 
 
 def _alarm_name(resource: PlannedResource) -> str:
@@ -177,10 +179,25 @@ def _heard(plan: Plan) -> tuple[dict[str, set[str]], set[str]]:
     return inputs, heard
 
 
+def composite_users(plan: Plan, resource: PlannedResource, among: Optional[Iterable[PlannedResource]] = None) -> list[str]:
+    """The composite monitors (of `among`, default the whole plan) whose query names the monitor and that notify
+    someone: what a Datadog burn-rate tier is heard through (a composite monitor cannot be in another)."""
+    return sorted(
+        r.name
+        for r in (plan.resources if among is None else among)
+        if r.type == DATADOG_NOTIFYING[0] and r.inputs.get("type") == "composite"
+        and resource.name in _MONITOR_REF.findall(str(r.inputs.get("query", "")))
+        and notified(plan, r)
+    )
+
+
 def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
-    """For an alarm that notifies nobody itself: the alarms through which it is heard all the same — the heard
+    """For an alarm or monitor that notifies nobody itself: what it is heard through all the same — the heard
     composite alarms that use it (a burn-rate window), or, for a composite roll-up, its inputs when every one of
-    them is heard (so the roll-up never pages twice). Empty when nobody hears it."""
+    them is heard (so the roll-up never pages twice); for a monitor, the composite monitors that use it and notify
+    (a Datadog burn-rate tier: one page for all the SLO's page tiers). Empty when nobody hears it."""
+    if is_monitor(resource):
+        return composite_users(plan, resource)
     inputs, heard = _heard(plan)
     name = _alarm_name(resource)
     users = sorted(other for other in heard if name in inputs[other])

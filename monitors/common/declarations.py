@@ -48,7 +48,8 @@ NAME_ARGUMENT: dict[str, str] = {
 class AlertOf:
     """The spec alert a declaration realises, for tools that reason per alert rather than per resource (the alert
     replay's ids, docs/replay.md): a signal (`error_rate`), `health.<check>`, `slo.<name>` or `service_unhealthy`.
-    `level`: the one level an alarm watches (critical, warning); None: all of the alert's (a Datadog monitor holds
+    `level`: the one level an alarm watches (critical, warning), or for `slo.<name>` without a tier, the severity
+    (page, ticket) of the tiers a composite monitor notifies for; None: all of the alert's (a Datadog monitor holds
     both). `tier`: a burn-rate tier, by its long window (`1h`). `window`: long or short, the silent window alarms of a
     CloudWatch tier. Not part of any resource: plans are unchanged by it."""
 

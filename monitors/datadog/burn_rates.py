@@ -22,9 +22,10 @@ from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from signals.slis import DatadogSli, sli
 from spec import Duration, Service
+from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
-from .messages import burn_rate_message, error_budget_message
+from .messages import burn_rate_message, error_budget_message, tiers_message
 from .numbers import number, window
 from .thresholds import priority, renotify_minutes
 
@@ -79,20 +80,64 @@ def error_budget_query(slo_id: pulumi.Input[str], slo: Slo) -> Union[str, pulumi
     return pulumi.Output.concat('error_budget("', slo_id, tail)
 
 
-def tier_monitor(service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]) -> datadog.MonitorArgs:
-    """The tier's monitor: a burn-rate alert, or the SLO's error-budget alert for a tier beyond 48 hours."""
+def composite_logical(service: Service, slo: Slo, severity: Severity) -> str:
+    """The composite monitor over an SLO's tiers of one severity: `<service>-<slo>-page`, `<service>-<slo>-ticket`."""
+    return f"{service.service}-{slo.name}-{severity}"
+
+
+def composited(slo: Slo) -> dict[Severity, list[BurnRateTier]]:
+    """The SLO's tiers by severity, where a composite monitor notifies for them: one page for one problem, and one
+    ticket (a severity with one tier needs none: that tier notifies itself)."""
+    found: dict[Severity, list[BurnRateTier]] = {}
+    for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms):
+        found.setdefault(tier.severity, []).append(tier)
+    return {severity: tiers for severity, tiers in found.items() if len(tiers) > 1}
+
+
+def tier_monitor(
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str], through: Optional[str] = None
+) -> datadog.MonitorArgs:
+    """The tier's monitor: a burn-rate alert, or the SLO's error-budget alert for a tier beyond 48 hours. `through`:
+    the composite monitor that notifies for it (its own message then notifies nobody)."""
     if by_error_budget(tier):
-        return error_budget_monitor(service, deployment, slo, tier, slo_id)
-    return burn_rate_monitor(service, deployment, slo, tier, slo_id)
+        return error_budget_monitor(service, deployment, slo, tier, slo_id, through)
+    return burn_rate_monitor(service, deployment, slo, tier, slo_id, through)
 
 
-def error_budget_monitor(service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]) -> datadog.MonitorArgs:
+def tiers_composite(
+    service: Service, deployment: Deployment, slo: Slo, severity: Severity, members: list[tuple[BurnRateTier, pulumi.Input[str]]]
+) -> datadog.MonitorArgs:
+    """A composite monitor in alert while any of the SLO's tiers of one severity is (`a || b`, composite monitors:
+    the most severe of its monitors' statuses), which notifies for them: one page for one problem, one ticket."""
+    ids = [monitor_id for _, monitor_id in members]
+    query: Union[str, pulumi.Output[str]]
+    if all(isinstance(i, str) for i in ids):
+        query = " || ".join(str(i) for i in ids)
+    else:
+        query = pulumi.Output.all(*ids).apply(lambda found: " || ".join(str(i) for i in found))
+    words = [f"{window(t.long)}" + ("" if by_error_budget(t) else f"/{window(short_window(service, slo, t))}") for t, _ in members]
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: SLO {slo.name} {severity} tiers",
+        type="composite",
+        query=query,
+        message=tiers_message(service, deployment, slo.name, str(slo.objective), str(slo.window), severity, words, anchor("slo", slo.name)),
+        priority=priority(severity, deployment),
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{severity}"),
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=renotify_minutes(severity),
+    )
+
+
+def error_budget_monitor(
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str], through: Optional[str] = None
+) -> datadog.MonitorArgs:
     spent = number(ERROR_BUDGET_SPENT)
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: SLO {slo.name} error budget {spent}% spent over {window(slo.window)}",
         type="slo alert",
         query=error_budget_query(slo_id, slo),
-        message=error_budget_message(service, deployment, slo.name, str(slo.objective), spent, str(tier.long), tier.severity, anchor("slo", slo.name)),
+        message=error_budget_message(service, deployment, slo.name, str(slo.objective), spent, str(tier.long), tier.severity, anchor("slo", slo.name), through),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=spent),
         priority=priority(tier.severity, deployment),
         tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{tier.severity}"),
@@ -103,7 +148,7 @@ def error_budget_monitor(service: Service, deployment: Deployment, slo: Slo, tie
 
 
 def burn_rate_monitor(
-    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str]
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, slo_id: pulumi.Input[str], through: Optional[str] = None
 ) -> datadog.MonitorArgs:
     rate = number(tier_burn_rate(slo, tier))
     short = short_window(service, slo, tier)
@@ -113,7 +158,7 @@ def burn_rate_monitor(
         type="slo alert",
         query=burn_rate_query(slo_id, slo, tier, short),
         message=burn_rate_message(
-            service, deployment, slo.name, str(slo.objective), rate, windows, tier.severity, anchor("slo", slo.name)
+            service, deployment, slo.name, str(slo.objective), rate, windows, tier.severity, anchor("slo", slo.name), through
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
         priority=priority(tier.severity, deployment),

@@ -93,12 +93,21 @@ def threshold_message(
     return "\n".join(parts)
 
 
+def _told(service: Service, severity: Severity, through: Optional[str]) -> tuple[list[str], str]:
+    """Whom a tier tells, and how its alert block ends: its route's handles, or nobody when a composite over its
+    severity's tiers tells them, once for all (one page for one problem)."""
+    if through is None:
+        return route_handles(service, severity), f"{severity}."
+    return [], f"{severity}, told through the composite monitor {through} (one {severity} for all the SLO's {severity} tiers)."
+
+
 def burn_rate_message(
     service: Service, deployment: Deployment, slo_name: str, objective: str, rate: str, windows: str,
-    severity: Severity, section: str,
+    severity: Severity, section: str, through: Optional[str] = None,
 ) -> str:
-    """Burn-rate alerts have no {{value}}: Datadog gives the rate seen over each window instead."""
-    handles = route_handles(service, severity)
+    """Burn-rate alerts have no {{value}}: Datadog gives the rate seen over each window instead. `through`: the
+    composite monitor that notifies for the tier, which then notifies nobody itself."""
+    handles, told = _told(service, severity, through)
     observed = "{{long_window_burn_rate}}x (long window) and {{short_window_burn_rate}}x (short window)"
     head = (
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) "
@@ -107,7 +116,7 @@ def burn_rate_message(
     return "\n".join(
         [
             head,
-            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {severity}.", handles),
+            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {told}", handles),
             block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x.", handles),
             links(service, deployment, section),
         ]
@@ -116,9 +125,10 @@ def burn_rate_message(
 
 def error_budget_message(
     service: Service, deployment: Deployment, slo_name: str, objective: str, spent: str, tier: str, severity: Severity, section: str,
+    through: Optional[str] = None,
 ) -> str:
     """The error-budget alert: `{{value}}` is the share of the window's budget spent."""
-    handles = route_handles(service, severity)
+    handles, told = _told(service, severity, through)
     head = (
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) has spent "
         f"{{{{value}}}}% of its error budget, threshold {spent}% (Datadog's watch of the {tier} slow-burn tier)."
@@ -126,8 +136,27 @@ def error_budget_message(
     return "\n".join(
         [
             head,
-            block("is_alert", f"Error budget over {spent}% spent: {severity}.", handles),
+            block("is_alert", f"Error budget over {spent}% spent: {told}", handles),
             block("is_recovery", f"Recovered: SLO {slo_name} has spent under {spent}% of its error budget.", handles),
+            links(service, deployment, section),
+        ]
+    )
+
+
+def tiers_message(
+    service: Service, deployment: Deployment, slo_name: str, objective: str, window: str, severity: Severity, tiers: list[str], section: str,
+) -> str:
+    """The composite over an SLO's tiers of one severity: it notifies once, whichever of them fires."""
+    handles = route_handles(service, severity)
+    head = (
+        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {window}) burns its error budget: "
+        f"one of its {severity} tiers ({', '.join(tiers)}) is firing."
+    )
+    return "\n".join(
+        [
+            head,
+            block("is_alert", f"SLO {slo_name} error budget burning (tiers {', '.join(tiers)}): {severity}.", handles),
+            block("is_recovery", f"Recovered: no {severity} tier of SLO {slo_name} is firing.", handles),
             links(service, deployment, section),
         ]
     )

@@ -20,6 +20,7 @@ from spec.alerts import Alerts
 from spec.slos import Slo
 from spec.units import Duration
 
+from .burn_rates import composited
 from .downtimes import downtime_problems
 from .messages import HANDLE
 
@@ -52,6 +53,8 @@ SLO_ALERT = re.compile(
     r'^burn_rate\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\)'
     r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
 )
+COMPOSITE_TERM = re.compile(r"[A-Za-z0-9_\-]+")  # a monitor id (the placeholder's stand-in offline)
+COMPOSITE_MONITORS_MAX = 10
 ERROR_BUDGET_ALERT = re.compile(r'^error_budget\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\) > (?P<n>\S+)$')
 BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
 
@@ -129,10 +132,13 @@ def ordering_problems(op: str, thresholds: Any) -> list[str]:
     return out
 
 
-def message_problems(message: str, required_links: Iterable[str]) -> list[str]:
+def message_problems(message: str, required_links: Iterable[str], quiet: bool = False) -> list[str]:
+    """Blocks that balance, a handle (unless the monitor is `quiet`: a composite notifies for it), the links."""
     out = template_problems(message)
-    if not HANDLE.search(message):
+    if not quiet and not HANDLE.search(message):
         out.append("message notifies nobody: the route has no Datadog handle")
+    if quiet and HANDLE.search(message):
+        out.append("a tier a composite monitor notifies for must notify nobody itself (one page for one problem)")
     for link in required_links:
         if link not in message:
             out.append(f"message lacks the link {link}")
@@ -210,6 +216,19 @@ def burn_rate_problems(args: Args, slo: Slo) -> list[str]:
                 f"burn rate {match['n']} must be above 0 and at most 1/(1 − {slo.objective}) = {ceiling:g}: "
                 "lengthen the long window or lower the budget share (set the SLO's burn_rate tiers)"
             )
+    return out
+
+
+def composite_problems(args: Args, members: int) -> list[str]:
+    """A composite monitor: monitor ids joined by `||` (vigil's), at most 10 monitors (composite monitors)."""
+    out = []
+    terms = [t.strip() for t in str(args.query).split("||")]
+    if not all(COMPOSITE_TERM.fullmatch(t) for t in terms):
+        out.append(f"composite query {args.query!r} is not monitor ids joined by ||")
+    if members > COMPOSITE_MONITORS_MAX:
+        out.append(f"a composite monitor combines at most {COMPOSITE_MONITORS_MAX} monitors, got {members}")
+    if args.priority is not None:
+        out += priority_problems(args.priority)
     return out
 
 
@@ -320,6 +339,12 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             _add(violations, (*path, "burn_rate"), [f"SLO {slo.name}: {m}" for m in beyond_burn_rates(slo)])
             for key, messages in slo_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else (*path, key), [f"SLO {slo.name}: {m}" for m in messages])
+        elif declaration.kind == "monitor" and args.type == "composite":  # over an SLO's tiers: ("slos", name, "burn_rate")
+            slo = slos[str(path[1])]
+            severity = declaration.alert.level if declaration.alert is not None else "page"
+            _add(violations, path, [f"SLO {slo.name} {severity} tiers: {m}" for m in composite_problems(args, len(declaration.depends_on))])
+            _add(violations, ("tags",), tag_problems(t for t in args.tags or [] if t not in known))
+            _add(violations, ("routes", str(severity)), [f"SLO {slo.name} {severity} tiers: {m}" for m in message_problems(str(args.message), links)])
         elif declaration.kind == "monitor":  # a burn-rate tier: ("slos", name, "burn_rate", long)
             slo = slos[str(path[1])]
             tier = next(t for t in slo.burn_rate if str(t.long) == path[3])
@@ -327,7 +352,9 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             _add(violations, path, [f"SLO {slo.name} tier {tier.long}/{tier.short}: {m}" for m in error_budget_problems(args, slo)])
             for key, messages in monitor_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
-            _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in message_problems(str(args.message), links)])
+            quiet = tier.severity in composited(slo)  # a composite notifies for it: it notifies nobody itself
+            problems = message_problems(str(args.message), links, quiet=quiet)
+            _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in problems])
         elif declaration.kind == "synthetic":
             check_ = checks[str(path[1])]
             if check_.interval.ms % 1000:

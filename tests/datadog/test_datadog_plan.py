@@ -37,9 +37,10 @@ def datadog_counts(plan: PlanView) -> dict[str, int]:
 
 
 def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
-    # 11 threshold monitors + 2 SLOs × 4 tiers (3 burn-rate alerts and the error-budget alert); dev drops the throughput alert.
-    assert datadog_counts(prod_plan) == {MONITOR: 19, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
-    assert datadog_counts(dev_plan) == {MONITOR: 18, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    # 11 threshold monitors + 2 SLOs × (4 tiers — 3 burn-rate alerts and the error-budget alert — and a composite for
+    # each severity: one page, one ticket); dev drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 23, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 22, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
 
 
 # -- the operations report's thresholds ---------------------------------------------------------------
@@ -113,7 +114,24 @@ def test_other_report_signals(prod_plan: PlanView) -> None:
 
 
 def _notifiers(any_plan: PlanView) -> list[PlannedResource]:
-    return any_plan.select(type=MONITOR) + any_plan.select(type=SYNTHETIC)
+    """Every monitor and synthetic test that notifies itself: not the SLO tiers a composite monitor notifies for."""
+    quiet = {r.name for r in any_plan.select(type=MONITOR) if any_plan.heard_through(r)}
+    return [r for r in any_plan.select(type=MONITOR) + any_plan.select(type=SYNTHETIC) if r.name not in quiet]
+
+
+def test_slo_tiers_are_heard_through_one_composite_per_severity(any_plan: PlanView) -> None:
+    """One page for one problem: the SLO's page tiers notify nobody themselves; a composite monitor over them does
+    (the same for its ticket tiers)."""
+    for slo in ("availability", "latency"):
+        for severity, tiers in (("page", ["1h", "6h"]), ("ticket", ["24h"])):
+            composite = monitor(any_plan, f"api-{slo}-{severity}")
+            members = [f"api-{slo}-burn-{t}" for t in tiers] + ([f"api-{slo}-error-budget"] if severity == "ticket" else [])
+            assert composite.inputs["type"] == "composite"
+            assert composite.inputs["query"] == " || ".join(f"${{{m}.id}}" for m in members)
+            assert any_plan.routes_of(composite, "alert") == ([PAGE] if severity == "page" and any_plan.plan.stack == "prod" else [TICKET] if any_plan.plan.stack == "prod" else [DEV])
+            for member in members:
+                assert any_plan.routes_of(monitor(any_plan, member)) == []
+                assert any_plan.heard_through(monitor(any_plan, member)) == [composite.name]
 
 
 def test_every_monitor_has_routes_tags_and_runbook(any_plan: PlanView) -> None:
@@ -130,6 +148,8 @@ def test_every_monitor_has_routes_tags_and_runbook(any_plan: PlanView) -> None:
 def test_every_query_monitor_is_consistent(any_plan: PlanView) -> None:
     for resource in any_plan.select(type=MONITOR):
         inputs = resource.inputs
+        if inputs["type"] == "composite":
+            continue
         number = inputs["query"].rsplit(" ", 1)[1]
         assert number == inputs["monitorThresholds"]["critical"], resource.name
         assert inputs["includeTags"] is True and 1 <= int(inputs["priority"]) <= 5
@@ -174,7 +194,11 @@ def test_burn_rate_tiers_in_the_plan(prod_plan: PlanView, slo: str) -> None:
             f'burn_rate("${{api-{slo}-slo.id}}").over("30d").long_window("{long}").short_window("{short}") > {rate}'
         )
         assert inputs["monitorThresholds"] == {"critical": rate}
-        assert handle in block(inputs["message"], "is_alert")
+        severity = "page" if handle == PAGE else "ticket"  # notified through the severity's composite monitor
+        assert f"told through the composite monitor api-{slo}-{severity}" in block(inputs["message"], "is_alert")
+        assert handle in block(monitor(prod_plan, f"api-{slo}-{severity}").inputs["message"], "is_alert")
+    budget = monitor(prod_plan, f"api-{slo}-error-budget").inputs
+    assert budget["query"] == f'error_budget("${{api-{slo}-slo.id}}").over("30d") > 100' and budget["monitorThresholds"] == {"critical": "100"}
 
 
 # -- dashboard --------------------------------------------------------------------------------------------
@@ -233,7 +257,8 @@ def test_the_human_plan_summarises_every_datadog_type(prod_plan: PlanView) -> No
 
     lines = {r.name: summarise(r) for r in prod_plan.resources if r.type.startswith("datadog:")}
     assert lines["api-error-rate"][-1] == "notifies on alert: @pagerduty-platform; warning: @slack-platform-alerts"
-    assert lines["api-availability-burn-24h"][-1] == "notifies on alert: @slack-platform-alerts"
+    assert lines["api-availability-burn-24h"][-1] == "notifies: nobody"  # heard through api-availability-ticket
+    assert lines["api-availability-ticket"][-1] == "notifies on alert: @slack-platform-alerts"
     assert lines["api-latency-slo"][-1] == "good slice (300 s): p95:trace.http.request{service:api,env:prod} <= 0.5"
     assert lines["api-health-live"][0].startswith("api/http GET https://api.example.com/health/live: statusCode is 200")
     assert lines["api-dashboard"][0].startswith("api (prod): 13 widgets")

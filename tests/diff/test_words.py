@@ -26,8 +26,12 @@ def added(stack_plan) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def test_ticket_level_datadog_alerts_read_ticket(added: dict[str, str]) -> None:
     assert "svc · p50 latency · ticket at 200 ms, ticket recovery at 180 ms · ticket → @slack-web" in added["svc-latency-p50"]
-    assert "ticket at 3× · ticket → @slack-web" in added["svc-availability-burn-24h"]
-    assert "page at 14.4× · page → @pagerduty-web" in added["svc-availability-burn-1h"]
+    # the tiers notify nobody themselves: one composite per severity does (one page for one problem, one ticket)
+    assert "availability burn 24h · ticket at 3× " in added["svc-availability-burn-24h"] and "→" not in added["svc-availability-burn-24h"]
+    assert "availability burn 1h · page at 14.4× " in added["svc-availability-burn-1h"]
+    assert "availability error budget · ticket at 100% of the budget spent " in added["svc-availability-error-budget"]
+    assert "svc · availability · page → @pagerduty-web" in added["svc-availability-page"]
+    assert "svc · availability · ticket → @slack-web" in added["svc-availability-ticket"]
     assert "svc · health ready · ticket → @slack-web" in added["svc-health-ready"]
 
 

@@ -28,7 +28,7 @@ def test_every_alert_resource_of_the_product_plans_is_understood(any_plan: PlanV
 
 def test_every_alert_resource_of_the_fixture_plan_is_understood(fixture_plan: PlanView) -> None:
     compiled = compile_plan(fixture_plan)
-    assert len(compiled.alerts) == len(fixture_plan.monitors() + fixture_plan.alarms()) == 58  # 40 alarms (12 for the latency SLO), 16 monitors, 2 synthetic tests
+    assert len(compiled.alerts) == len(fixture_plan.monitors() + fixture_plan.alarms()) == 62  # 40 alarms (12 for the latency SLO), 20 monitors (a page and a ticket composite per SLO), 2 synthetic tests
     assert len(compiled.health_checks) == 2 and sorted(compiled.slos) == ["api-availability-slo", "api-latency-slo"]
 
 

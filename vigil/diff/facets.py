@@ -152,6 +152,8 @@ def unit(resource: dict[str, Any]) -> Optional[str]:
     if is_burn_rate(resource):
         return "×"
     query = str(inputs.get("query", ""))
+    if query.startswith("error_budget("):
+        return "% spent"  # the share of the SLO window's error budget spent
     if ".as_rate()" in query:
         return "per:1"
     window = LOG_WINDOW.search(query) if query.startswith("logs(") else None
@@ -191,6 +193,8 @@ def format_value(value: Any, unit_: Optional[str], suffix: Optional[str] = None)
         return f"{text}%"
     if unit_ == "×":
         return f"{text}×"
+    if unit_ == "% spent":
+        return f"{text}% of the budget spent"
     return text
 
 

@@ -9,7 +9,7 @@ from spec import Service
 
 from ..engine import PlannedResource
 from ..render.summary import short_type, summarise
-from ..routing import is_alerting, is_monitor, is_sentry_alert, notified
+from ..routing import composite_users, is_alerting, is_monitor, is_sentry_alert, notified
 from .model import DocsInput, StackDocs, doc_links
 from .words import DASH, code, table
 
@@ -49,13 +49,19 @@ def describe(resource: PlannedResource) -> str:
     return "<br>".join(code(line) for line in lines) or DASH
 
 
-def who(stack: StackDocs, resource: PlannedResource) -> str:
+def who(stack: StackDocs, resource: PlannedResource, neighbours: Optional[list[PlannedResource]] = None) -> str:
+    """Whom the resource notifies; a monitor that notifies nobody itself says which composite it is heard through
+    (among `neighbours`, its service's resources)."""
     if not (is_alerting(resource) or is_sentry_alert(resource)):
         return DASH
     def listed(targets: list[str]) -> str:
         return ", ".join(code(t) for t in targets) if targets else "**nobody**"
 
     everyone = notified(stack.plan, resource, protocol=True)
+    if not everyone and is_monitor(resource) and neighbours is not None:
+        through = composite_users(stack.plan, resource, neighbours)
+        if through:  # a Datadog burn-rate tier: the composite over its severity's tiers notifies for it
+            return "nobody itself; heard through " + ", ".join(code(t) for t in through)
     if is_monitor(resource):
         alert, warning = notified(stack.plan, resource, "alert"), notified(stack.plan, resource, "warning")
         if everyone and (alert != everyone or warning != everyone):
@@ -65,10 +71,12 @@ def who(stack: StackDocs, resource: PlannedResource) -> str:
 
 def deployed_as(inp: DocsInput, service: str, anchor: str) -> list[str]:
     """The resources of every stack whose message or description links this section."""
-    found = [(s, r) for s, r in inp.resources(service) if (service, anchor) in doc_links(r)]
+    every = list(inp.resources(service))
+    found = [(s, r) for s, r in every if (service, anchor) in doc_links(r)]
     if not found:
         return ["Deployed as: no resource of the planned stacks links this section."]
-    rows = [[code(s.stack), code(short_type(r.type)), code(r.name), describe(r), who(s, r)] for s, r in found]
+    mine = {s.stack: [r for t, r in every if t.stack == s.stack] for s, _ in found}
+    rows = [[code(s.stack), code(short_type(r.type)), code(r.name), describe(r), who(s, r, mine[s.stack])] for s, r in found]
     return ["Deployed as:", "", *table(["stack", "type", "name", "what it does", "notifies"], rows)]
 
 

@@ -167,7 +167,7 @@ def deployed_resources(inp: DocsInput, name: str) -> list[str]:
             sections = ", ".join(f"[{a}](#{a})" for svc, a in doc_links(r) if svc == name)
             if is_alerting(r) and not sections:
                 sections = "**none**"
-            rows.append([code(short_type(r.type)), code(r.name), describe(r), who(stack, r), sections or DASH])
+            rows.append([code(short_type(r.type)), code(r.name), describe(r), who(stack, r, resources), sections or DASH])
         lines += [*table(["type", "name", "what it does", "notifies", "doc section"], rows), ""]
     return lines
 

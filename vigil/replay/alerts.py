@@ -66,9 +66,13 @@ class AlertIndex:
         found: dict[str, None] = {}
         for part in self.parts:
             found[part.alert] = None
-            if part.tier is not None and part.window is None:
+            if part.alert.startswith("slo.") and part.window is None:
                 found[f"{part.alert}.{part.severity}"] = None
         return sorted(found)
+
+    def composite(self, alert: str, severity: str, backend: Backend) -> Optional[AlertPart]:
+        """The composite that notifies for an SLO's tiers of one severity on a backend (Datadog), if any."""
+        return next((p for p in self.select(f"{alert}.{severity}", backend) if p.tier is None), None)
 
     def select(self, alert: str, backend: Optional[Backend] = None) -> list[AlertPart]:
         """The judged parts of an alert id (every tier of `slo.<name>`; the tiers of one severity for `.page`)."""
@@ -103,6 +107,9 @@ def _part(service: Service, declaration: Declaration, backend: Backend, alert: A
     if alert.id.startswith("health."):
         check = next(c for c in service.health_checks if f"health.{c.name}" == alert.id)
         return AlertPart(name, backend, alert.id, {"alert": check.severity})
+    if alert.id.startswith("slo.") and alert.tier is None and alert.level in LEVEL_ROUTE.values():
+        # the composite over the SLO's tiers of one severity (Datadog): it notifies for them, once
+        return AlertPart(name, backend, alert.id, {"alert": alert.level})  # type: ignore[dict-item]  # a Severity, checked above
     if alert.id.startswith("slo."):
         slo = next(s for s in service.slos if f"slo.{s.name}" == alert.id)
         tier = next(t for t in slo.burn_rate if str(t.long) == alert.tier)

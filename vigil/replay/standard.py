@@ -12,7 +12,9 @@
   must enter its alert state within long window × threshold ÷ burn (the Workbook's time to fire) plus slack, and
   reset within its short window after the burn ends; a tier above the burn must stay quiet; a burn at exactly a
   tier's threshold may go either way (both vendors compare with `>`, but the last digit of a ratio decides). A burn
-  that a page tier must catch pages someone in time, and pages once (one page per problem).
+  that a page tier must catch pages someone in time — a total outage, and a load-balancer-only one where availability
+  counts the load balancer's 5xx, within the fastest page tier's time (plus the data's delay) — and pages once (one
+  page per problem); one a ticket tier must catch tickets once; any other (1×) pages nobody.
 
 The signals are set through the registry's drives (`Signal.drive`, `SliKind.drive`). A known issue that makes an
 expectation fail is recorded with it (`xfail`), strictly: should it pass, the report says so and fails, so the note
@@ -56,7 +58,6 @@ TIME_SLICE = (
     "issue 12 (time-slice latency SLOs): Datadog's latency SLO counts 5-minute slices whose p"
     f"{LATENCY_PERCENTILE.lstrip('p')} latency passes the threshold, so up to {100 - int(LATENCY_PERCENTILE.lstrip('p'))}% slow requests burn nothing and more burn every slice"
 )
-ONE_PAGE = "issue 12 (one page for one problem): on Datadog every page tier pages on its own for the same burn"
 
 
 @dataclass(frozen=True)
@@ -383,9 +384,22 @@ def _alerting(state: str) -> bool:
     return state in (ALARM, DD_ALERT)
 
 
-def tier_timing(timeline: Timeline, part: AlertPart, begin: int, end: int, expectation: Literal["fires", "quiet", "either"]) -> TierTiming:
+def tier_timing(
+    timeline: Timeline,
+    part: AlertPart,
+    begin: int,
+    end: int,
+    expectation: Literal["fires", "quiet", "either"],
+    through: Optional[tuple[AlertPart, Timeline]] = None,
+) -> TierTiming:
+    """`through`: the composite that notifies for the tier (Datadog): the tier told someone when the composite did
+    while the tier was in its alert state."""
     entries = [t for t in _entered(timeline) if t >= begin]
     notified = [f.at for f in firings(part, timeline) if f.at >= begin]
+    if through is not None:
+        composite, told = through
+        notified += [f.at for f in firings(composite, told) if f.at >= begin and _alerting(timeline.state_at(f.at))]
+        notified.sort()
     reset: Optional[int] = None
     if entries and not _alerting(timeline.current):
         last_out = max(t for t, s in timeline.changes if not _alerting(s))
@@ -530,7 +544,9 @@ def _burn_on(
         part, plan = parts[0], plans[(str(tier.long), backend)]
         timeline = timelines[part.resource]
         expectation = expect[(str(tier.long), backend)]
-        timing = tier_timing(timeline, part, begin, end, expectation)
+        composite = index.composite(alert, tier.severity, backend)
+        through = (composite, timelines[composite.resource]) if composite is not None else None
+        timing = tier_timing(timeline, part, begin, end, expectation, through)
         timings[(str(tier.long), backend)] = timing
         known = TIME_SLICE if effective is not None and _expectation(seen_rate, plan.threshold) != expectation else None
         name = f"{alert} {plan.label.rsplit(' ', 1)[0]}"
@@ -585,7 +601,7 @@ def _notifications(
     for severity in ("page", "ticket"):
         found = [f for f in alert_firings(index.select(f"{alert}.{severity}", backend), timelines) if f.at >= begin]
         told = [f for f in found if f.route == severity]
-        counted = [f for f in told if _tier_of(index, f.resource) not in either]  # a tier at the burn's exact rate may
+        counted = [f for f in told if not _at_its_rate(index, alert, severity, backend, f, either, timelines)]  # a tier at the burn's exact rate may
         if severity == "page" and not fires["page"]:
             outcome = judge(said, f"{alert}.page", backend, "never", None, "never", counted)
             checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin), known_slices))
@@ -601,13 +617,21 @@ def _notifications(
         # one page (one ticket) for one problem: a tier at the burn's exact rate may add its own, the others may not
         words = ", ".join(f"{f.resource} at {clock(f.at - begin)}" for f in counted) or "none"
         once = Outcome(said, f"{alert}.{severity}", backend, f"one {severity}", f"{len(counted)} {severity}(s): {words}", len(counted) <= 1, None, tuple(counted))
-        known = ONE_PAGE if backend == "datadog" and len(fires[severity]) > 1 else None
-        checks.append(Check("slo", f"{alert}.{severity}", backend, said, once, known))
+        checks.append(Check("slo", f"{alert}.{severity}", backend, said, once))
     return checks
 
 
-def _tier_of(index: AlertIndex, resource: str) -> Optional[str]:
-    return next((p.tier for p in index.parts if p.resource == resource), None)
+def _at_its_rate(
+    index: AlertIndex, alert: str, severity: str, backend: Backend, firing: Firing, either: set[str], timelines: Mapping[str, Timeline]
+) -> bool:
+    """Whether a firing comes only from tiers at the burn's exact rate (which may go either way): the tier's own, or
+    a composite's while none but such tiers is in its alert state."""
+    tier = next((p.tier for p in index.parts if p.resource == firing.resource), None)
+    if tier is not None:
+        return tier in either
+    tiers = [p for p in index.select(f"{alert}.{severity}", backend) if p.tier is not None]
+    alerting = {p.tier for p in tiers if _alerting(timelines[p.resource].state_at(firing.at))}
+    return bool(alerting) and alerting <= either
 
 
 def _suppressor_waits(replay: ServiceReplay, alert: str, backend: Backend) -> dict[str, int]:
