@@ -15,8 +15,8 @@ from typing import Literal, Optional, Union
 
 import pulumi
 
-from spec import Duration, Percent, Rate, Service
-from spec.alerts import Alerts, Direction, Quantity
+from spec import Duration, Rate, Service
+from spec.alerts import Alerts, Direction, Quantity, canonical
 from spec.dashboards import Section
 
 from .cloudwatch import AwsScope, Convert, Evaluation, Metric, Source, metrics_of
@@ -80,13 +80,7 @@ class DatadogMetric(_Realisation):
 
     def value(self, quantity: Quantity, window: Duration) -> float:
         """The number Datadog compares: percent, seconds, a count, or requests per second."""
-        if isinstance(quantity, Percent):
-            return quantity.value
-        if isinstance(quantity, Duration):
-            return quantity.seconds
-        if isinstance(quantity, Rate):
-            return quantity.per_second
-        return float(quantity)
+        return canonical(quantity)
 
     def metric_names(self, service: Service, env: str) -> tuple[str, ...]:
         return self.query(service, env).metric_names()

@@ -12,6 +12,17 @@ Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
 CountFromZero = Annotated[int, Strict(), Field(ge=0, description="A count, 0 or more (0 with 'above': any at all)")]
 Q = TypeVar("Q", Duration, Percent, Rate, Count, CountFromZero)
 Quantity = Union[Duration, Percent, Rate, int]  # any threshold value, as parsed
+
+
+def canonical(quantity: Quantity) -> float:
+    """A threshold as the alerts compare it by default: percent, seconds, per second, a count."""
+    if isinstance(quantity, Percent):
+        return quantity.value
+    if isinstance(quantity, Duration):
+        return quantity.seconds
+    if isinstance(quantity, Rate):
+        return quantity.per_second
+    return float(quantity)
 Direction = Literal["above", "below"]
 Level = Literal["critical", "warning"]
 __all__ = ["LEVEL_SEVERITY", "Alerts", "Threshold"]

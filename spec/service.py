@@ -1,14 +1,13 @@
 """One service: its identity, routes, sources, checks, alerts, SLOs, logs and dashboards."""
 
-import re
 from typing import Any, Literal, Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .alerts import Alerts
-from .base import SpecModel
+from .base import Overlaid, SpecModel
 from .dashboards import Dashboards
-from .grammar import NAME_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
+from .grammar import RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
 from .health import HealthCheck
 from .logs import Logs
 from .maintenance import MaintenanceWindow
@@ -133,18 +132,5 @@ class Service(SpecModel):
         return self
 
 
-class ServiceFile(Service):
+class ServiceFile(Service, Overlaid):
     """A service as written in a catalog file: the base, plus per-environment overlays merged over it."""
-
-    environments: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
-        description="Per-environment overlays, merged over the base (maps merge, lists replace, null removes)",
-    )
-
-    @field_validator("environments")
-    @classmethod
-    def _env_names(cls, envs: dict[str, Any]) -> dict[str, Any]:
-        for name in envs:
-            if not re.fullmatch(NAME_PATTERN, name):
-                raise ValueError(f"environment name {name!r} must match {NAME_PATTERN}")
-        return envs

@@ -34,7 +34,7 @@ from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.slis import sli
 from spec import Duration, Percent, Rate, Service
-from spec.alerts import Quantity, Threshold
+from spec.alerts import Quantity, Threshold, canonical
 from spec.health import HealthCheck
 from spec.routes import Severity
 from spec.slos import BurnRateTier, LatencySli, Slo
@@ -136,17 +136,6 @@ def burn_label(burn: Union[float, str]) -> str:
     return "total" if burn == "total" else f"{burn:g}×"
 
 
-def value_of(quantity: Quantity) -> float:
-    """A spec threshold in the alert's units: percent, seconds, per second, a count."""
-    if isinstance(quantity, Percent):
-        return quantity.value
-    if isinstance(quantity, Duration):
-        return quantity.seconds
-    if isinstance(quantity, Rate):
-        return quantity.per_second
-    return float(quantity)
-
-
 def spoken(quantity: Quantity, value: float) -> str:
     """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`."""
     if isinstance(quantity, Percent):
@@ -160,7 +149,7 @@ def spoken(quantity: Quantity, value: float) -> str:
 
 def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
     """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`."""
-    value = value_of(quantity)
+    value = canonical(quantity)
     if direction == "below":
         return value / 2, "half"
     if value == 0:
@@ -172,7 +161,7 @@ def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
 
 def healthy_value(quantity: Quantity, direction: str) -> float:
     """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages)."""
-    value = value_of(quantity)
+    value = canonical(quantity)
     if direction == "above":
         return value / 2
     if isinstance(quantity, Percent) and 2 * value > 100:
