@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from signals import REGISTRY
+from signals import service_signals
 from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.words import DEPLOY, ESCALATE
@@ -40,7 +40,7 @@ ANY_ENV = "env:<environment>"  # the monitors' env filter, written once for ever
 def datadog_measure(signal: str, service: Service, environment: str) -> Optional[str]:
     """The query the monitor evaluates (without its window and threshold; `env:<environment>` standing for the
     environment's own filter), or None when Datadog cannot measure it."""
-    realisation = REGISTRY[signal].datadog
+    realisation = service_signals(service)[signal].datadog
     env = ANY_ENV
     if isinstance(realisation, DatadogMetric) and not realisation.missing(service):
         return f"`{realisation.query(service, env).render()}`"
@@ -55,7 +55,7 @@ def _dimensions(metric: Metric) -> str:
 
 def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optional[str]:
     """The metric (or metric math) the alarm evaluates, or None when CloudWatch cannot measure it."""
-    realisation = REGISTRY[signal].cloudwatch
+    realisation = service_signals(service)[signal].cloudwatch
     if not isinstance(realisation, CloudWatchAlarm) or realisation.missing(service):
         return None
     source = service.sources.aws

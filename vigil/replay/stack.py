@@ -119,11 +119,19 @@ class ServiceReplay:
         (on the backend asked for). SpecErrors, each at its line."""
         errors: list[SpecError] = []
         checks = {c.name for c in self.service.health_checks}
+        custom = self.service.custom_alerts
         for key in scenario.series:
             found = series_of(key)
             if found is not None and found.per_check and key.partition(".")[2] not in checks:
                 known = ", ".join(f"{found.name}.{c}" for c in sorted(checks)) or "none"
                 errors.append(scenario.problem(("series", key), f"{self.service.service} has no health check '{key.partition('.')[2]}' (its checks: {known})", at_key=True))
+            if found is not None and found.per_alert:
+                alert = custom.get(key.partition(".")[2])
+                if alert is None:
+                    known = ", ".join(f"{found.name}.{c}" for c in sorted(custom)) or "none"
+                    errors.append(scenario.problem(("series", key), f"{self.service.service} has no custom alert '{key.partition('.')[2]}' (its custom alerts: {known})", at_key=True))
+                elif key in scenario.kinds and scenario.kinds[key] != alert.kind:
+                    errors.append(scenario.problem(("series", key), f"custom alert {key.partition('.')[2]} has thresholds of kind {alert.kind}: write its series so (got {scenario.kinds[key]})"))
         ids = self.index.ids()
         for e in scenario.expect:
             if e.alert not in ids:

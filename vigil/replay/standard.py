@@ -29,7 +29,7 @@ from typing import Literal, Optional, Union
 from monitors.aws.health_checks import request_interval
 from monitors.datadog.slos import LATENCY_PERCENTILE
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
-from signals import REGISTRY
+from signals import alert_signal, alert_signals
 from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.slis import sli
@@ -159,8 +159,12 @@ def spoken(quantity: Quantity, value: float) -> str:
 
 
 def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
-    """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`."""
+    """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`. A custom
+    alert's plain number may be zero or negative: it is breached by its size (at least 1) past it."""
     value = value_of(quantity)
+    if isinstance(quantity, float) and (value <= 0 or direction == "below"):
+        step = max(abs(value), 1.0)
+        return (value + step, f"{step:g} above") if direction == "above" else (value - step, f"{step:g} below")
     if direction == "below":
         return value / 2, "half"
     if value == 0:
@@ -171,8 +175,12 @@ def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
 
 
 def healthy_value(quantity: Quantity, direction: str) -> float:
-    """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages)."""
+    """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages); a custom
+    alert's plain number that may be zero or negative: its size (at least 1) on the healthy side."""
     value = value_of(quantity)
+    if isinstance(quantity, float) and (value <= 0 or direction == "below"):
+        step = max(abs(value), 1.0)
+        return value - step if direction == "above" else value + step
     if direction == "above":
         return value / 2
     if isinstance(quantity, Percent) and 2 * value > 100:
@@ -195,7 +203,9 @@ def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[O
 
 def threshold_bounds(service: Service, name: str, threshold: Threshold) -> dict[Backend, int]:
     """Seconds within which a breach must fire on each backend: its window plus delays, plus a minute's evaluation."""
-    signal = REGISTRY[name]
+    found = alert_signal(service, name)
+    assert found is not None, f"{name} is no alert of {service.service}"
+    signal = found.signal
     out: dict[Backend, int] = {}
     datadog = signal.datadog
     if isinstance(datadog, (DatadogMetric, DatadogLogs)):
@@ -214,11 +224,11 @@ def baseline(replay: ServiceReplay) -> dict[str, float]:
     service, index = replay.service, replay.index
     moved: dict[str, float] = {}
     steady: dict[str, float] = {}
-    for name, threshold in service.alerts.items():
-        drive = REGISTRY[name].drive
+    for alert in alert_signals(service):
+        name, threshold, drive = alert.key, alert.threshold, alert.signal.drive
         if drive is None or not index.backends(name):
             continue
-        moved.setdefault(drive.series, healthy_value(threshold.levels()[-1][1], REGISTRY[name].direction))
+        moved.setdefault(drive.series, healthy_value(threshold.levels()[-1][1], alert.signal.direction))
         for series, value in drive.steady.items():
             steady.setdefault(series, value)
     values = {**steady, **moved}
@@ -244,11 +254,11 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
     healthy = baseline(replay)
     calm_minutes = 0
     judged: list[tuple[str, str]] = []  # (alert, healthy value in words) of the healthy run
-    for name, threshold in service.alerts.items():
+    for alert in alert_signals(service):
+        name, threshold, signal = alert.key, alert.threshold, alert.signal
         backends = index.backends(name)
         if not backends:
             continue
-        signal = REGISTRY[name]
         drive = signal.drive
         if drive is None:  # it cannot be proven to fire: a failure, not a note
             said = "no scenario: the registry says no series drives it (Signal.drive in signals/)"
