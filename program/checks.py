@@ -19,6 +19,7 @@ from signals.model import Backend as MetricBackend
 from signals.slis import sli
 from spec import Service
 from spec.service import Backend
+from spec.slos import CustomSli
 
 from . import aws_walk, datadog_walk, sentry_walk
 
@@ -103,6 +104,15 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
             unmeasurable = {b for b in missing if isinstance(signal.on(b), Unmeasurable)}
             out.append(Violation(alert.path, _unmeasured(missing, unmeasurable, backends)))
     for slo in service.slos:
+        if isinstance(slo.sli, CustomSli) and "aws" in slo.sli.custom:  # the spec's grammar admits it; nothing reads it
+            out.append(
+                Violation(
+                    ("slos", slo.name, "sli", "custom", "aws"),
+                    f"SLO {slo.name}: a custom SLI counts good and total events with Datadog queries; CloudWatch has no custom "
+                    "SLI (its SLOs are availability and latency_below, from the load balancer): remove 'aws', and leave CloudWatch "
+                    "out for this service with backends: [datadog]",
+                )
+            )
         kind = sli(slo)
         missing = {b: needs for b in measuring if (needs := kind.missing(b, service, slo))}
         if missing:

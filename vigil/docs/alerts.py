@@ -59,11 +59,14 @@ def _window(signal: str) -> Cell:
     return get
 
 
-def _reminders(signal: str) -> Cell:
+def _reminders(inp: DocsInput, name: str, signal: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
         threshold = svc.threshold(signal)
         if threshold is None:
             return None
+        env = next(env for env, version in inp.versions(name) if version is svc)
+        if "datadog" not in inp.backends_of(svc, env):
+            return "none: a CloudWatch alarm notifies once per change of state"
         paging = threshold.severity(threshold.levels()[0][0]) == "page"
         return renotify_words(threshold.renotify, paging)
 
@@ -99,7 +102,7 @@ def _recovery(signal: str) -> Cell:
         threshold: Optional[Threshold] = svc.threshold(signal)
         if threshold is None:
             return None
-        return "told (Datadog's recovery, CloudWatch's OK actions)" if threshold.recovery else "**not told** (`recovery: false`)"
+        return "told" if threshold.recovery else "**not told** (`recovery: false`)"
 
     return get
 
@@ -172,7 +175,7 @@ def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
             ("evaluated over", _window(signal)),
             ("critical notifies", _route(signal, "critical")),
             ("warning notifies", _route(signal, "warning")),
-            ("reminders (Datadog)", _reminders(signal)),
+            ("reminders", _reminders(inp, name, signal)),
             ("no data", _no_data(inp, name, doc, signal)),
             ("recovery", _recovery(signal)),
         ],

@@ -98,6 +98,7 @@ class ServiceReplay:
         # dimension values as the plan shows them: literal names, or the referenced stack's outputs as placeholders
         self.scope = AwsScope(service, resolve_targets(source, lambda output: placeholder(str(stack), output)), deployment.environment)
         resources = tuple(r for r in plan.resources if plan.service_of(r) == service.service)
+        self.resources = resources  # every resource of the service in the plan (what is not replayed is said)
         self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, resources))
         self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
 

@@ -148,10 +148,12 @@ def value_of(quantity: Quantity) -> float:
 
 
 def spoken(quantity: Quantity, value: float) -> str:
-    """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`."""
+    """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`; a minute or more as a duration: `4h`."""
     if isinstance(quantity, Percent):
         return f"{value:g}%"
     if isinstance(quantity, Duration):
+        if value >= 60 and float(value * 1000).is_integer():
+            return str(Duration(int(value * 1000)))
         return f"{value * 1000:g}ms"
     if isinstance(quantity, Rate):
         return f"{round(value * Rate.UNITS[quantity.unit], 6):g}/{quantity.unit}"
@@ -535,12 +537,37 @@ def _shifted_outcome(outcome: Outcome, begin: int) -> Outcome:
     return Outcome(outcome.scenario, outcome.alert, outcome.backend, outcome.expected, got, outcome.passed, outcome.first, outcome.firings)
 
 
+# Deployed resources the replay has no evaluator for, by plan type: what each is, and why it is not replayed.
+NOT_REPLAYED: dict[str, tuple[str, str]] = {
+    "sentry:index/sentryIssueAlert:SentryIssueAlert": ("Sentry issue alerts", "the replay has no Sentry evaluator (Sentry alerts on its own issues, not on series)"),
+    "sentry:index/sentryMetricAlert:SentryMetricAlert": ("Sentry metric alerts", "the replay has no Sentry evaluator (Sentry counts its own error events)"),
+    "datadog:index/downtimeSchedule:DowntimeSchedule": (
+        "Datadog downtimes (maintenance windows)",
+        "standard scenarios carry no wall-clock time: monitors are replayed as if no window were active",
+    ),
+    "aws:cloudwatch/alarmMuteRule:AlarmMuteRule": (
+        "CloudWatch alarm mute rules (maintenance windows)",
+        "standard scenarios carry no wall-clock time: alarms are replayed as if no window were active",
+    ),
+}
+
+
+def not_replayed(replay: ServiceReplay) -> list[str]:
+    """Notes naming the deployed resources the standard replay does not replay, and why."""
+    found: dict[str, list[str]] = {}
+    for resource in replay.resources:
+        if resource.type in NOT_REPLAYED:
+            found.setdefault(resource.type, []).append(resource.name)
+    return [f"not replayed: {NOT_REPLAYED[kind][0]} ({', '.join(sorted(names))}): {NOT_REPLAYED[kind][1]}" for kind, names in found.items()]
+
+
 def standard(replay: ServiceReplay) -> StandardReport:
-    """Every standard scenario of the service, replayed and judged."""
+    """Every standard scenario of the service, replayed and judged; what it cannot replay is said in its notes."""
     thresholds, notes = threshold_checks(replay)
     health = health_checks(replay)
     slos, tiers, totals, slo_notes = slo_checks(replay)
-    return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, tuple(notes + slo_notes))
+    notes_all = tuple(notes + slo_notes + not_replayed(replay))
+    return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, notes_all)
 
 
 # ---- incidents: the whole service under one problem (the docs' chart) -----------------------------------------------
