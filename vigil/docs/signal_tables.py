@@ -102,6 +102,8 @@ def datadog_table() -> list[str]:
             continue
         delay = f"{realisation.evaluation_delay} s" if realisation.evaluation_delay else "—"
         no_data = "**alerts**" if realisation.notify_no_data else "ignored"
+        if isinstance(realisation, DatadogMetric) and realisation.resolve_after:
+            no_data += f"; resolves after {realisation.resolve_after} h without data"
         rows.append([f"`{name}`", _datadog_query(name), s.direction, str(realisation.window), no_data, delay, _needs(realisation)])
     return table(["signal", "query (`<comparator> <threshold>` follows)", "fires", "default window", "no data", "evaluation delay", "needs"], rows)
 
