@@ -23,6 +23,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -76,6 +77,11 @@ class ScenarioModel(SpecModel):
     stack: Optional[str] = Field(default=None, pattern=STACK_PATTERN, description="Stack to replay (--stack wins; default dev)")
     description: Optional[str] = None
     step: Duration = Field(description="One value per step, at least 10s; it divides a minute or is whole minutes")
+    start: Optional[str] = Field(
+        default=None,
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z$",
+        description="The wall-clock time of the first step, in UTC (2030-03-01T20:00Z): maintenance windows then apply",
+    )
     series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
     expect: list[ExpectModel] = Field(min_length=1, description="What the alerts must do")
 
@@ -113,6 +119,7 @@ class Scenario:
     expect: tuple[Expectation, ...]
     marks: Mapping[PathKey, Location] = field(default_factory=dict)
     kinds: Mapping[str, str] = field(default_factory=dict)  # a custom alert's series: the kind of value written (percent, ...)
+    start: Optional[datetime] = None  # the first step's wall-clock time (UTC): maintenance windows apply
 
     @property
     def length(self) -> int:
@@ -261,7 +268,8 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
     expect = tuple(
         Expectation(e.alert, e.fires, int(e.by.ms // 1000) if e.by is not None else None, e.backend, i) for i, e in enumerate(model.expect)
     )
-    scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks, kinds)
+    start = datetime.fromisoformat(model.start.replace("Z", "+00:00")) if model.start else None
+    scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks, kinds, start)
     if not series:
         raise SpecErrors([scenario.problem(("series",), "no series: give at least one signal its values (a signal left out is absent)")])
     end = scenario.length * scenario.step

@@ -543,11 +543,11 @@ NOT_REPLAYED: dict[str, tuple[str, str]] = {
     "sentry:index/sentryMetricAlert:SentryMetricAlert": ("Sentry metric alerts", "the replay has no Sentry evaluator (Sentry counts its own error events)"),
     "datadog:index/downtimeSchedule:DowntimeSchedule": (
         "Datadog downtimes (maintenance windows)",
-        "standard scenarios carry no wall-clock time: monitors are replayed as if no window were active",
+        "standard scenarios carry no wall-clock time: monitors are replayed as if no window were active (a scenario with a start replays them)",
     ),
     "aws:cloudwatch/alarmMuteRule:AlarmMuteRule": (
         "CloudWatch alarm mute rules (maintenance windows)",
-        "standard scenarios carry no wall-clock time: alarms are replayed as if no window were active",
+        "standard scenarios carry no wall-clock time: alarms are replayed as if no window were active (a scenario with a start replays them)",
     ),
 }
 
