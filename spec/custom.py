@@ -191,9 +191,9 @@ class CustomAlert(Threshold[CustomValue]):
 
     def _counts(self) -> None:
         """A rate counts events: Datadog sums a count over the window, CloudWatch sums (or counts samples) per period."""
-        if self.datadog is not None:
-            if self.datadog.aggregation not in (None, "sum") or self.datadog.time_aggregation not in (None, "sum"):
-                raise ValueError("a rate counts events: Datadog sums the count metric over the window (aggregation and time_aggregation sum, or left out)")
+        datadog = self.datadog
+        if datadog is not None and (datadog.aggregation not in (None, "sum") or datadog.time_aggregation not in (None, "sum")):
+            raise ValueError("a rate counts events: Datadog sums the count metric over the window (aggregation and time_aggregation sum, or left out)")
         if self.aws is not None and self.aws.statistic not in (None, "Sum", "SampleCount"):
             raise ValueError(f"aws.statistic {self.aws.statistic}: a rate counts events, with Sum (the default for a rate) or SampleCount")
 

@@ -4,8 +4,6 @@ notification behaviour; custom alerts too; teams and maintenance windows; every 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from monitors.common.runbook import anchor
