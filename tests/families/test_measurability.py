@@ -59,3 +59,25 @@ def test_vendor_rules_on_a_custom_alert_point_at_its_block(tmp_path: Path) -> No
     assert any("custom_alerts.orders_backlog.window: " in e and "evaluation window 7m is not one of Datadog's" in e for e in found), found
     assert any("custom_alerts.orders_backlog.aws: " in e and "statistic 'Median'" in e for e in found), found
     assert any("custom_alerts.orders_backlog.aws: " in e and "period 45 s is not allowed" in e for e in found), found
+
+
+def test_an_overlay_removes_or_changes_a_custom_alert(tmp_path: Path) -> None:
+    from spec import load_catalog
+
+    both = {**CUSTOM, "aws": {"namespace": "Shop", "metric": "Pending"}}
+    web = service(custom_alerts={"orders_backlog": both}, environments={"dev": {"custom_alerts": {"orders_backlog": None}}, "prod": {"custom_alerts": {"orders_backlog": {"critical": 900}}}})
+    catalog = load_catalog(project(tmp_path, {"web.yaml": web}) / "catalog", ["dev", "prod"])
+    assert catalog.services["dev"]["web"].custom_alerts == {}
+    assert catalog.services["prod"]["web"].custom_alerts["orders_backlog"].critical == 900.0
+
+
+def test_the_fixture_plans_keep_every_policy() -> None:
+    from policy import rules
+    from tests.teams.test_alert_routes import _policy_resource
+    from vigil.testkit import stack_plan
+
+    from .conftest import FAMILIES
+
+    for stack in ("dev", "prod"):
+        plan = stack_plan(stack, project=FAMILIES)
+        assert rules.check_stack([_policy_resource(r) for r in plan.resources if r.custom]) == [], stack
