@@ -28,8 +28,8 @@ def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTime
     for name in signals:
         threshold = service.threshold(name)
         realisation = known[name].datadog
-        if threshold is None or not isinstance(realisation, DatadogMetric):
-            continue
+        if threshold is None or not isinstance(realisation, DatadogMetric) or realisation.counts_window:
+            continue  # a count compared per window has no line on a graph of counts per interval
         for level, quantity in threshold.levels():
             value = number(realisation.value(quantity, threshold.window or realisation.window))
             out.append(
