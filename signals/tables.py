@@ -73,7 +73,7 @@ def _by_operation(scope: AwsScope, name: str, operation: str) -> Metric:
 def _total(name: str) -> Callable[[AwsScope], Math]:
     def source(scope: AwsScope) -> Math:
         metrics = tuple(_by_operation(scope, name, operation) for operation in OPERATIONS)
-        return Math(metrics, "+".join(f"m{i}" for i in range(1, len(metrics) + 1)), f"{name} (every operation)")
+        return Math(metrics, "+".join(f"m{i}" for i in range(1, len(metrics) + 1)), name)
 
     return source
 

@@ -49,10 +49,6 @@ def datadog_measure(signal: str, service: Service, environment: str) -> Optional
     return None
 
 
-def _dimensions(metric: Metric) -> str:
-    return ", ".join(f"{key}=`{value}`" for key, value in metric.dimensions.items())
-
-
 def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optional[str]:
     """The metric (or metric math) the alarm evaluates, or None when CloudWatch cannot measure it."""
     realisation = service_signals(service)[signal].cloudwatch
@@ -67,5 +63,8 @@ def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optio
         what = f"`{found.name}` ({found.stat})"
     else:
         what = f"`{found.label}` ({', '.join(sorted({m.stat for m in metrics}))} per period)"
-    where = _dimensions(metrics[0])
-    return f"`{metrics[0].namespace}` {what}" + (f" of {where}" if where else "")
+    shared = {key: value for key, value in metrics[0].dimensions.items() if all(m.dimensions.get(key) == value for m in metrics)}
+    varying = sorted({key for m in metrics for key in m.dimensions} - set(shared))
+    where = ", ".join(f"{key}=`{value}`" for key, value in shared.items())
+    over = "".join(f", summed over {len({str(m.dimensions.get(key)) for m in metrics})} `{key}` values" for key in varying)
+    return f"`{metrics[0].namespace}` {what}" + (f" of {where}" if where else "") + over
