@@ -116,6 +116,13 @@ class DatadogCustomMetric(SpecModel):
     )
 
 
+    @model_validator(mode="after")
+    def _env(self) -> DatadogCustomMetric:
+        if self.env_tag and "env" in self.tags:
+            raise ValueError("tag env is added by vigil (env:<environment>): remove it, or set env_tag: false to scope by tags alone")
+        return self
+
+
 class CloudWatchCustomMetric(SpecModel):
     """Where the metric lives in CloudWatch: one metric, a statistic (or percentile) per period."""
 

@@ -50,6 +50,8 @@ DATADOG_METRIC_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 CLOUDWATCH_NAMESPACE_PATTERN = r"^[^:\s][^:]{0,254}$"
 CLOUDWATCH_METRIC_PATTERN = r"^\S.{0,254}$"
 CLOUDWATCH_DIMENSION_PATTERN = r"^\S.{0,254}$"
+# A wall-clock time in UTC, to the minute or second (a replay scenario's start).
+UTC_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z$"
 # Pulumi stack references (`org/project/stack`) and output names read from them.
 STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
@@ -94,6 +96,7 @@ PATTERN_HELP = {
     HTTP_API_PATTERN: "an HTTP API id: 10 lowercase letters and digits",
     API_STAGE_PATTERN: "a stage name: 1-128 letters, digits, '-' and '_'",
     DYNAMODB_TABLE_PATTERN: "a DynamoDB table name: 3-255 letters, digits, '_', '-' and '.'",
+    UTC_TIME_PATTERN: "a time in UTC such as 2030-03-01T20:00Z",
     CUSTOM_ALERT_PATTERN: "a custom alert name: 2-40 lowercase letters, digits and '_', starting with a letter",
     DATADOG_METRIC_PATTERN: "a Datadog metric name: lowercase letters, digits and '_', in dot-separated parts, starting with a letter (e.g. shop.orders.pending)",
     CLOUDWATCH_NAMESPACE_PATTERN: "a CloudWatch namespace: 1-255 characters, no ':'",

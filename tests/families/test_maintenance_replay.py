@@ -59,3 +59,17 @@ def test_mute_rules_match_their_cron_or_at_in_their_time_zone() -> None:
     assert mute_rule_intervals(monthly, datetime(2025, 2, 15, 22, tzinfo=UTC), HOUR) == [(30 * MIN, 90 * MIN)]
     once = {"rule": {"schedule": {"expression": "at(2030-03-01T22:00)", "duration": "PT4H", "timezone": "Europe/Berlin"}}}
     assert mute_rule_intervals(once, datetime(2030, 3, 1, 20, tzinfo=UTC), 6 * HOUR) == [(60 * MIN, 300 * MIN)]
+
+
+def test_a_start_that_is_no_utc_time_is_an_error_at_its_line(tmp_path: Path) -> None:
+    from spec import SpecErrors
+    from vigil.replay.scenario import load_scenario
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(SCENARIO.read_text().replace("start: 2025-01-12T00:00Z", "start: 2025-01-12 00:00"))
+    try:
+        load_scenario(path, "bad.yaml")
+    except SpecErrors as exc:
+        assert [str(e) for e in exc.errors] == ["bad.yaml:7:8: start: expected a time in UTC such as 2030-03-01T20:00Z, got '2025-01-12 00:00'"]
+    else:
+        raise AssertionError("a start without its zone was accepted")

@@ -34,7 +34,7 @@ from signals.model import Series
 from spec import Duration, Percent, Rate
 from spec.base import SpecModel
 from spec.errors import SpecError, SpecErrors, format_path, from_validation_error
-from spec.grammar import CUSTOM_ALERT_PATTERN, NAME_PATTERN, STACK_PATTERN
+from spec.grammar import CUSTOM_ALERT_PATTERN, NAME_PATTERN, STACK_PATTERN, UTC_TIME_PATTERN
 from spec.yaml_source import KEY, Location, PathKey, YamlProblem, read_documents
 
 from .timeline import Backend
@@ -79,7 +79,7 @@ class ScenarioModel(SpecModel):
     step: Duration = Field(description="One value per step, at least 10s; it divides a minute or is whole minutes")
     start: Optional[str] = Field(
         default=None,
-        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z$",
+        pattern=UTC_TIME_PATTERN,
         description="The wall-clock time of the first step, in UTC (2030-03-01T20:00Z): maintenance windows then apply",
     )
     series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
