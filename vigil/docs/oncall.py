@@ -20,7 +20,7 @@ def _counts(inp: DocsInput, name: str, env: str) -> str:
         return "—"
     counts = {"page": 0, "ticket": 0}
     own = 0
-    for _, threshold in svc.alerts.items():
+    for _, threshold in svc.threshold_alerts():
         for level, _ in threshold.levels():
             if threshold.own_route is not None:
                 own += 1

@@ -6,7 +6,8 @@ reads the window `[now − evaluation_delay − window, now − evaluation_delay
 is split in buckets (1 minute for a window in minutes, 10 minutes in hours, 1 hour in days) and a run is skipped —
 the state holds — unless the first bucket has data and at most three are empty. A run without a value keeps the
 state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
-`no_data_timeframe` minutes (whether or not the window must be full). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
+`no_data_timeframe` minutes (whether or not the window must be full), and with `timeout_h` a monitor in Alert or Warn
+resolves once no data has come for that many hours (monitors/configuration). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
 evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
 """
 
@@ -23,7 +24,7 @@ from ..data import VendorData
 from ..errors import ReplayError
 from ..plans import check_inputs
 from ..samples import Sample
-from ..timeline import DD_NO_DATA, DD_OK, Timeline
+from ..timeline import DD_ALERT, DD_NO_DATA, DD_OK, DD_WARN, Timeline
 from ..windows import Aggregates
 from .metrics import DatadogData, WindowedFormula
 from .notify import Notifier, notifier, optional_seconds
@@ -34,7 +35,7 @@ TYPE = "datadog:index/monitor:Monitor"
 DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
 _METRIC_OPTIONS = (
     *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
-    "evaluationDelay", "requireFullWindow",
+    "evaluationDelay", "requireFullWindow", "timeoutH",
 )
 _LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o != "requireFullWindow")
 _BUCKETS = {"m": 60, "h": 600, "d": 3600, "w": 3600}
@@ -93,6 +94,7 @@ class ThresholdMonitor:
     full_window: bool
     no_data: Optional[int]  # seconds without data before No Data; None: never
     notifier: Notifier
+    timeout: Optional[int] = None  # seconds without data after which a triggered monitor resolves (timeout_h); None: never
 
     @property
     def window(self) -> int:
@@ -114,7 +116,9 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
     no_data = None
     if inputs.get("notifyNoData"):
         no_data = optional_seconds(resource, inputs.get("noDataTimeframe"), "noDataTimeframe", 60) or 2 * query.window
+    timeout = optional_seconds(resource, inputs.get("timeoutH"), "timeoutH", 3600)
     return ThresholdMonitor(
+        timeout=timeout or None,
         resource=resource,
         query=query,
         thresholds=monitor_thresholds(resource, query.comparator, query.threshold),
@@ -195,6 +199,8 @@ def run_windowed(
         seen = seen or has_data(window)
         if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
             new = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
+        elif monitor.timeout is not None and state in (DD_ALERT, DD_WARN) and not has_data(data.window(end - monitor.timeout, end)):
+            new = DD_OK  # timeout_h: a triggered monitor without data for that long resolves
         elif full is not None and not full(end - monitor.window, end):
             new = state  # not a full window: this run is skipped
         else:
