@@ -114,10 +114,10 @@ def _route(signal: str, level: str) -> Cell:
             return None
         severity, route = svc.alert_route(signal, level)
         if threshold.own_route is not None:
-            return f"its own route: {route_words(route)}"
+            return f"its own route: {route_words(route, svc.backends)}"
         if severity != LEVEL_SEVERITY[level]:
-            return f"the {severity} route: {route_words(route)}"
-        return route_words(route)
+            return f"the {severity} route: {route_words(route, svc.backends)}"
+        return route_words(route, svc.backends)
 
     return get
 
