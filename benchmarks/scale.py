@@ -3,8 +3,8 @@
     python benchmarks/scale.py [--sizes 1,10,100,500] [--stack prod] [--budget 3600]
                                [--single-up-to 100] [--full-diff-up-to 100] [--team-size 50]
 
-For each N, a temporary copy of the project gets a catalog of N services (copies of catalog/api.yaml under
-distinct names, in teams of --team-size services) and becomes a git repository. Then, each in a fresh process:
+For each N, a temporary copy of the project gets a catalog of N services (copies of the reference service,
+tests/fixtures/reference/catalog/api.yaml, under distinct names, in teams of --team-size services) and becomes a git repository. Then, each in a fresh process:
 
 - plan: `_probe.py` plans the stack offline in chunks (the default), reporting time, CPU time, peak RSS and RSS
   growth while planning, and the in-process compare + summary time of a one-threshold change; up to
@@ -52,12 +52,17 @@ def copy_project(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
+# The reference service (a frozen copy of the operations report's), not the user's catalog: figures stay comparable
+# whatever the catalog holds.
+TEMPLATE = ROOT / "tests" / "fixtures" / "reference" / "catalog" / "api.yaml"
+
+
 def team_of(i: int, team_size: int) -> str:
     return f"team{(i - 1) // team_size:02d}"
 
 
 def write_catalog(project: Path, n: int, team_size: int = 50) -> None:
-    template = (ROOT / "catalog" / "api.yaml").read_text()
+    template = TEMPLATE.read_text()
     catalog = project / "catalog"
     catalog.mkdir(parents=True, exist_ok=True)
     for i in range(1, n + 1):

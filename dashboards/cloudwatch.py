@@ -19,8 +19,8 @@ from monitors.aws.metrics import Watched, watched
 from monitors.aws.names import aws_name
 from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
-from signals import REGISTRY
-from signals.cloudwatch import AwsScope, Metric, Source
+from signals import service_signals
+from signals.cloudwatch import AwsScope, Metric, Source, metrics_of
 from signals.model import CloudWatchAlarm, Unmeasurable
 from signals.slis import sli
 from spec import Service
@@ -45,10 +45,8 @@ def _metric_row(metric: Metric, **extra: Any) -> list[Any]:
 def _rows(source: Source, label: str) -> list[list[Any]]:
     if isinstance(source, Metric):
         return [_metric_row(source, label=label)]
-    return [
-        *(_metric_row(metric, id=f"m{i}", visible=False) for i, metric in enumerate(source.metrics, 1)),
-        [{"expression": source.math, "label": label, "id": "e1"}],
-    ]
+    rows = [_metric_row(metric, id=f"m{i}", visible=False) for i, metric in enumerate(metrics_of(source), 1)]
+    return [*rows, [{"expression": source.expression, "label": label, "id": "e1"}]]
 
 
 def _graph(title: str, region: str, rows: list[list[Any]], period: int, unit: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
@@ -67,7 +65,7 @@ def _graph(title: str, region: str, rows: list[list[Any]], period: int, unit: st
 
 
 def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[str, Any]]:
-    threshold = getattr(service.alerts, signal)
+    threshold = service.threshold(signal)
     if threshold is None:
         return []
     fitted = seen.over(threshold.window)
@@ -79,7 +77,7 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
 
 def _single(service: Service, region: str, signal: str, seen: Watched) -> dict[str, Any]:
     """A graph of its own: the alarm's metric (or math) over the alarm's fitted period, its thresholds as lines."""
-    threshold = getattr(service.alerts, signal)
+    threshold = service.threshold(signal)
     title = seen.graph.title or seen.title
     if seen.graph.per_second:  # a per-period count drawn as a rate, thresholds as rates too
         assert isinstance(seen.source, Metric)
@@ -115,7 +113,7 @@ def signal_widgets(scope: AwsScope, region: str, section: str) -> list[dict[str,
     service = scope.service
     placed: list[dict[str, Any] | str] = []  # a widget, or the title of a group drawn where its first member comes
     groups: dict[str, list[tuple[str, Watched]]] = {}
-    for name, signal in REGISTRY.items():
+    for name, signal in service_signals(service).items():
         realisation = signal.cloudwatch
         if signal.section != section or not isinstance(realisation, CloudWatchAlarm):
             continue

@@ -12,7 +12,7 @@ import pulumi_datadog as datadog
 from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
 from monitors.datadog.numbers import number, window
-from signals import REGISTRY
+from signals import service_signals
 from signals.datadog import DASHBOARD_ENV, Expression
 from signals.model import DatadogMetric
 from spec import Service
@@ -24,18 +24,19 @@ ENV = DASHBOARD_ENV
 def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]:
     """Horizontal lines at each alert threshold of the given signals, in the query's unit."""
     out = []
+    known = service_signals(service)
     for name in signals:
-        threshold = getattr(service.alerts, name)
-        realisation = REGISTRY[name].datadog
-        if threshold is None or not isinstance(realisation, DatadogMetric):
-            continue
+        threshold = service.threshold(name)
+        realisation = known[name].datadog
+        if threshold is None or not isinstance(realisation, DatadogMetric) or realisation.counts_window:
+            continue  # a count compared per window has no line on a graph of counts per interval
         for level, quantity in threshold.levels():
             value = number(realisation.value(quantity, threshold.window or realisation.window))
             out.append(
                 datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs(
                     value=f"y = {value}",
                     display_type=f"{'error' if level == 'critical' else 'warning'} dashed",
-                    label=f"{REGISTRY[name].title} {level} {quantity}",
+                    label=f"{known[name].title} {level} {quantity}",
                 )
             )
     return out
@@ -82,7 +83,7 @@ def monitor_summary(title: str, query: str) -> Widget:
 def signal_widgets(service: Service, section: str) -> list[Widget]:
     """The section's signals that Datadog can measure for the service, one graph per graph title, in the spec's order."""
     graphs: dict[str, list[tuple[str, DatadogMetric]]] = {}
-    for name, signal in REGISTRY.items():
+    for name, signal in service_signals(service).items():
         realisation = signal.datadog
         if signal.section == section and isinstance(realisation, DatadogMetric) and not realisation.missing(service):
             graphs.setdefault(realisation.graph.title, []).append((name, realisation))

@@ -73,7 +73,7 @@ def declare_service(
             severity: alert_topic_declarations(service, deployment, signal, severity, region, sns_kms_key, secret, declare)
             for severity in sorted({threshold.severity(level) for level, _ in threshold.levels()}, key=SEVERITIES.index)
         }
-        for signal, threshold in service.alerts.items()
+        for signal, threshold in service.threshold_alerts()
         if threshold.own_route is not None and threshold.own_route.sns and watched(signal, scope) is not None
     }
     for declaration in threshold_alarms(service, deployment, scope, topics, region, alert_topics):

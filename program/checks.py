@@ -12,13 +12,14 @@ from monitors.common.declarations import Declaration, Ref
 from monitors.common.rules import Violation
 from monitors.datadog import rules as datadog_rules
 from monitors.sentry import rules as sentry_rules
-from signals import REGISTRY
+from signals import alert_signals
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.model import BACKEND_NAMES, Unmeasurable
 from signals.model import Backend as MetricBackend
 from signals.slis import sli
 from spec import Service
 from spec.service import Backend
+from spec.slos import CustomSli
 
 from . import aws_walk, datadog_walk, sentry_walk
 
@@ -92,17 +93,26 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
     measuring: tuple[MetricBackend, ...] = tuple(b for b in ("datadog", "aws") if b in backends)  # Sentry measures no signal
     if not measuring:  # a Sentry-only service: its alerts, SLOs and checks would be dropped without a word
         only = "only Sentry monitors the service in this stack, and Sentry alerts on its issues and error count alone"
-        out += [Violation(("alerts", name), f"{only}: add datadog or aws to its backends") for name, _ in service.alerts.items()]
+        out += [Violation(alert.path, f"{only}: add datadog or aws to its backends") for alert in alert_signals(service)]
         out += [Violation(("slos", slo.name), f"SLO {slo.name}: {only}") for slo in service.slos]
         out += [Violation(("health_checks", check.name), f"health check {check.name}: {only}") for check in service.health_checks]
         return out
-    for name, _ in service.alerts.items():
-        signal = REGISTRY[name]
+    for alert in alert_signals(service):  # the spec's signals and its custom alerts alike
+        signal = alert.signal
         missing = {b: needs for b in measuring if (needs := signal.missing(b, service))}
         if missing:
             unmeasurable = {b for b in missing if isinstance(signal.on(b), Unmeasurable)}
-            out.append(Violation(("alerts", name), _unmeasured(missing, unmeasurable, backends)))
+            out.append(Violation(alert.path, _unmeasured(missing, unmeasurable, backends)))
     for slo in service.slos:
+        if isinstance(slo.sli, CustomSli) and "aws" in slo.sli.custom:  # the spec's grammar admits it; nothing reads it
+            out.append(
+                Violation(
+                    ("slos", slo.name, "sli", "custom", "aws"),
+                    f"SLO {slo.name}: a custom SLI counts good and total events with Datadog queries; CloudWatch has no custom "
+                    "SLI (its SLOs are availability and latency_below, from the load balancer): remove 'aws', and leave CloudWatch "
+                    "out for this service with backends: [datadog]",
+                )
+            )
         kind = sli(slo)
         missing = {b: needs for b in measuring if (needs := kind.missing(b, service, slo))}
         if missing:
@@ -111,13 +121,30 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
     return out
 
 
+def unique_names(declarations: list[Declaration]) -> list[Violation]:
+    """Logical names are unique per resource type in a stack (Pulumi's URNs): a custom alert's name may meet another
+    resource's (`<slo>-burn-1h`); said at the later declaration's spec line."""
+    seen: dict[tuple[str, str], Declaration] = {}
+    out: list[Violation] = []
+    for declaration in declarations:
+        key = (declaration.kind, declaration.logical)
+        if key in seen:
+            first = seen[key]
+            out.append(Violation(declaration.path, f"its {declaration.kind} would be named {declaration.logical}, as the one of {'.'.join(map(str, first.path))}: rename one"))
+        else:
+            seen[key] = declaration
+    return out
+
+
 def check_service(service: Service, deployment: Deployment) -> list[Violation]:
     violations = measurability(service, deployment)
     backends = deployment.backends_of(service)
     if "datadog" in backends:
-        violations += datadog_rules.check(service, deployment, recorded_datadog(service, deployment))
+        recorded = recorded_datadog(service, deployment)
+        violations += datadog_rules.check(service, deployment, recorded) + unique_names(recorded)
     if "aws" in backends:
-        violations += aws_rules.check(service, recorded_aws(service, deployment))
+        recorded = recorded_aws(service, deployment)
+        violations += aws_rules.check(service, recorded) + unique_names(recorded)
     if "sentry" in backends and service.sources.sentry is not None:
         violations += sentry_rules.check(service, recorded_sentry(service, deployment))
     return sorted(set(violations))

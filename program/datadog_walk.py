@@ -21,6 +21,7 @@ from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitors
 from spec import Service
+from spec.alerts import Alerts
 from spec.routes import Severity
 from spec.slos import BurnRateTier
 
@@ -30,7 +31,8 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
     out: dict[str, pulumi.Input[object]] = {}
     monitor_ids: dict[str, pulumi.Input[str]] = {}
     for signal, args in threshold_monitors(service, deployment).items():
-        declaration = Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, ("alerts", signal), alert=AlertOf(signal))
+        path = ("alerts", signal) if signal in Alerts.names() else ("custom_alerts", signal)
+        declaration = Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, path, alert=AlertOf(signal))
         monitor_ids[signal] = declare(declaration).id
     slo_ids: dict[str, pulumi.Input[str]] = {}
     for slo in service.slos:

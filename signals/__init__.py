@@ -8,13 +8,17 @@ all read them from here. Adding a signal: its spec field, one entry in its famil
 
 from __future__ import annotations
 
-from spec.alerts import Alerts
+from dataclasses import dataclass
+from typing import Optional
 
-from . import compute, datastores, health, http, logs
+from spec import Service
+from spec.alerts import Alerts, Threshold
+
+from . import compute, custom, datastores, functions, gateways, health, http, logs, queues, tables
 from .cloudwatch import AwsScope
 from .model import Backend, Publication, Series, Signal
 
-FAMILIES = (http, compute, datastores, logs, health)
+FAMILIES = (http, compute, datastores, logs, health, queues, functions, gateways, tables, custom)
 _DEFINED = {signal.name: signal for family in FAMILIES for signal in family.SIGNALS}
 # In the spec's order: the order monitors, alarms and docs sections come in.
 REGISTRY: dict[str, Signal] = {name: _DEFINED[name] for name in Alerts.names() if name in _DEFINED}
@@ -26,9 +30,51 @@ def signal(name: str) -> Signal:
     return REGISTRY[name]
 
 
+@dataclass(frozen=True)
+class AlertSignal:
+    """One threshold alert of a service with its signal: a registry signal under `alerts.<key>`, or a custom alert's own
+    under `custom_alerts.<key>`. Builders, rules, docs and the replay walk these, never the two spec maps apart."""
+
+    key: str  # the alert id: the signal's name or the custom alert's
+    signal: Signal
+    threshold: Threshold
+    path: tuple[str, str]  # where the spec writes it: ("alerts", key) or ("custom_alerts", key)
+
+
+def alert_signals(service: Service) -> list[AlertSignal]:
+    """Every threshold alert of the service, in a fixed order: the spec's signals, then custom alerts by name."""
+    out = [AlertSignal(name, REGISTRY[name], threshold, ("alerts", name)) for name, threshold in service.alerts.items()]
+    out += [AlertSignal(name, custom.custom_signal(name, alert), alert, ("custom_alerts", name)) for name, alert in service.custom_alerts.items()]
+    return out
+
+
+def alert_signal(service: Service, key: str) -> Optional[AlertSignal]:
+    """One threshold alert of the service by its id, or None when it has none of that name."""
+    return next((found for found in alert_signals(service) if found.key == key), None)
+
+
+def service_signals(service: Service) -> dict[str, Signal]:
+    """The registry's signals and the service's custom alerts' signals, by name (what its dashboards draw)."""
+    return {**REGISTRY, **{name: custom.custom_signal(name, alert) for name, alert in service.custom_alerts.items()}}
+
+
 def publications(scope: AwsScope) -> list[Publication]:
     """Everything the vendors receive for one service's series (metrics, log lines, probed URLs), every family's."""
     return [p for family in FAMILIES if hasattr(family, "published") for p in family.published(scope)]
 
 
-__all__ = ["FAMILIES", "REGISTRY", "SERIES", "Backend", "Publication", "Series", "Signal", "publications", "signal"]
+__all__ = [
+    "FAMILIES",
+    "REGISTRY",
+    "SERIES",
+    "AlertSignal",
+    "Backend",
+    "Publication",
+    "Series",
+    "Signal",
+    "alert_signal",
+    "alert_signals",
+    "publications",
+    "service_signals",
+    "signal",
+]

@@ -27,6 +27,13 @@ class Targets:
     ecs_service: Optional[pulumi.Input[str]] = None
     rds_instance: Optional[pulumi.Input[str]] = None
     cache_cluster: Optional[pulumi.Input[str]] = None
+    sqs_queue: Optional[pulumi.Input[str]] = None
+    dead_letter_queue: Optional[pulumi.Input[str]] = None
+    lambda_function: Optional[pulumi.Input[str]] = None
+    rest_api: Optional[pulumi.Input[str]] = None
+    http_api: Optional[pulumi.Input[str]] = None
+    api_stage: Optional[pulumi.Input[str]] = None
+    dynamodb_table: Optional[pulumi.Input[str]] = None
 
 
 def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.Input[str]]) -> Targets:
@@ -46,6 +53,13 @@ def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.In
         ecs_service=value(source.ecs.service) if source.ecs else None,
         rds_instance=value(source.rds.instance) if source.rds else None,
         cache_cluster=value(source.elasticache.cluster) if source.elasticache else None,
+        sqs_queue=value(source.sqs.queue) if source.sqs else None,
+        dead_letter_queue=value(source.sqs.dead_letter_queue) if source.sqs else None,
+        lambda_function=value(source.lambda_function.name) if source.lambda_function else None,
+        rest_api=value(source.api_gateway.rest_api) if source.api_gateway else None,
+        http_api=value(source.api_gateway.http_api) if source.api_gateway else None,
+        api_stage=value(source.api_gateway.stage) if source.api_gateway else None,
+        dynamodb_table=value(source.dynamodb.table) if source.dynamodb else None,
     )
 
 
@@ -111,7 +125,22 @@ class Ratio:
         return re.sub(r"\bm[0-9]+\b", lambda m: names[m.group(0)], self.math)
 
 
-Source = Union[Metric, Ratio]
+@dataclass(frozen=True)
+class Math:
+    """Metric math over any number of metrics (`m1`..`mN`, in order), e.g. `m1+m2+m3` or `100*m1/1000`; `label` says it
+    in words where the expression's ids would not."""
+
+    metrics: tuple[Metric, ...]
+    expression: str
+    label: str
+
+    @property
+    def math(self) -> str:
+        """The expression the alarm evaluates (as `Ratio.math`; never guarded)."""
+        return self.expression
+
+
+Source = Union[Metric, Ratio, Math]
 
 
 def metrics_of(source: Source) -> tuple[Metric, ...]:
@@ -143,6 +172,12 @@ Convert = Callable[[Quantity, int], float]
 def seconds(value: Quantity, _: int) -> float:
     assert isinstance(value, Duration)
     return value.seconds
+
+
+def milliseconds(value: Quantity, _: int) -> float:
+    """A duration compared with a metric CloudWatch receives in milliseconds (Lambda Duration, API Gateway Latency)."""
+    assert isinstance(value, Duration)
+    return value.seconds * 1000
 
 
 def percent(value: Quantity, _: int) -> float:

@@ -15,8 +15,8 @@ from typing import Literal, Optional, Union
 
 import pulumi
 
-from spec import Duration, Percent, Rate, Service
-from spec.alerts import Alerts, Direction, Quantity
+from spec import Duration, Rate, Service
+from spec.alerts import Alerts, Direction, Quantity, canonical
 from spec.dashboards import Section
 
 from .cloudwatch import AwsScope, Convert, Evaluation, Metric, Source, metrics_of
@@ -77,16 +77,19 @@ class DatadogMetric(_Realisation):
     notify_no_data: bool = False  # sparse signals (APM counts) have gaps that are not outages
     require_full_window: bool = False
     evaluation_delay: Optional[int] = None  # seconds Datadog waits for late data (AWS integration metrics)
+    # A rate is compared as the events counted over the window (a `sum(...)` of an `.as_count()` query) rather than
+    # per second: sparse counts (throttles, errors) publish nothing while nothing happens, which a per-second
+    # average over the window's points would not see.
+    counts_window: bool = False
+    # Hours without data after which Datadog resolves a triggered monitor (`timeout_h`): for counts a vendor publishes
+    # only while something fails, whose windows without data Datadog skips, holding the state.
+    resolve_after: Optional[int] = None
 
     def value(self, quantity: Quantity, window: Duration) -> float:
-        """The number Datadog compares: percent, seconds, a count, or requests per second."""
-        if isinstance(quantity, Percent):
-            return quantity.value
-        if isinstance(quantity, Duration):
-            return quantity.seconds
-        if isinstance(quantity, Rate):
-            return quantity.per_second
-        return float(quantity)
+        """The number Datadog compares: percent, seconds, a count, events per second (or per window)."""
+        if isinstance(quantity, Rate) and self.counts_window:
+            return quantity.per(window.seconds)
+        return canonical(quantity)
 
     def metric_names(self, service: Service, env: str) -> tuple[str, ...]:
         return self.query(service, env).metric_names()
@@ -164,10 +167,11 @@ class Signal:
     datadog: DatadogRealisation
     cloudwatch: CloudWatchRealisation
     drive: Optional[Drive] = None  # the series that move it (the replay); every signal has one (tests/signals)
+    fires: Optional[Direction] = None  # a custom alert's own direction; a registry signal's is its spec field's
 
     @property
     def direction(self) -> Direction:
-        return Alerts.direction(self.name)
+        return self.fires if self.fires is not None else Alerts.direction(self.name)
 
     def on(self, backend: Backend) -> Union[DatadogRealisation, CloudWatchRealisation]:
         return self.datadog if backend == "datadog" else self.cloudwatch
@@ -184,7 +188,7 @@ class Signal:
 # log stream and probed URL the vendors receive for one service, each a function of the step's values. The replay
 # builds its vendor data from those alone, so no metric name is written outside the registry.
 
-SeriesUnit = Literal["rate", "percent", "duration", "count", "up"]
+SeriesUnit = Literal["rate", "percent", "duration", "count", "up", "any"]  # any: a custom alert's, its thresholds' unit
 # A step's values by series name, in canonical units: rate per second, percent (0-100), seconds, a number, up as 1.0
 # and down as 0.0. A series the scenario leaves out (or marks absent at that step) is missing from the mapping.
 Values = Mapping[str, float]
@@ -192,12 +196,14 @@ Values = Mapping[str, float]
 
 @dataclass(frozen=True, kw_only=True)
 class Series:
-    """One measurement a scenario sets. `per_check`: one series per health check, named `<name>.<check>`."""
+    """One measurement a scenario sets. `per_check`: one series per health check, named `<name>.<check>`;
+    `per_alert`: one per custom alert, `<name>.<alert>`."""
 
     name: str
     unit: SeriesUnit
     means: str  # one sentence for docs/replay.md
     per_check: bool = False
+    per_alert: bool = False
 
 
 @dataclass(frozen=True)

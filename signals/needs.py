@@ -38,6 +38,30 @@ RDS_NAME = named("sources.aws.rds.instance", lambda a: a.rds.instance if a.rds e
 CACHE_NAME = named("sources.aws.elasticache.cluster", lambda a: a.elasticache.cluster if a.elasticache else None)
 LOAD_BALANCER_NAME = named("sources.aws.load_balancer", lambda a: a.load_balancer)
 TARGET_GROUP_NAME = named("sources.aws.target_group", lambda a: a.target_group)
+SQS = _present("sources.aws.sqs", lambda a: a.sqs)
+DEAD_LETTER_QUEUE = _present("sources.aws.sqs.dead_letter_queue", lambda a: a.sqs.dead_letter_queue if a.sqs else None)
+LAMBDA = _present("sources.aws.lambda_function", lambda a: a.lambda_function)
+API_GATEWAY = _present("sources.aws.api_gateway", lambda a: a.api_gateway)
+DYNAMODB = _present("sources.aws.dynamodb", lambda a: a.dynamodb)
+SQS_NAME = named("sources.aws.sqs.queue", lambda a: a.sqs.queue if a.sqs else None)
+DEAD_LETTER_QUEUE_NAME = named("sources.aws.sqs.dead_letter_queue", lambda a: a.sqs.dead_letter_queue if a.sqs else None)
+LAMBDA_NAME = named("sources.aws.lambda_function.name", lambda a: a.lambda_function.name if a.lambda_function else None)
+DYNAMODB_NAME = named("sources.aws.dynamodb.table", lambda a: a.dynamodb.table if a.dynamodb else None)
+
+
+def _api_named(aws: AwsSource) -> bool:
+    """The API (and its stage, when given) written as names."""
+    api = aws.api_gateway
+    if api is None:
+        return False
+    return isinstance(api.rest_api or api.http_api, str) and (api.stage is None or isinstance(api.stage, str))
+
+
+API_GATEWAY_NAME = Need(
+    "sources.aws.api_gateway",
+    lambda s: (aws := _aws(s)) is not None and _api_named(aws),
+    "written as names: its API and stage (Datadog queries cannot read stack outputs)",
+)
 
 
 def _named_if_given(service: Service) -> bool:

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union, g
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
 from .base import SpecModel
+from .notify import NO_DATA, RECOVERY, RENOTIFY, NoData, Renotify, renotify_minutes
 from .routes import LEVEL_SEVERITY, AlertRoute, Route, Severity, level_severity, own_route
 from .units import Duration, Percent, Rate
 
@@ -12,6 +13,17 @@ Count = Annotated[int, Strict(), Field(gt=0, description="A count, at least 1")]
 CountFromZero = Annotated[int, Strict(), Field(ge=0, description="A count, 0 or more (0 with 'above': any at all)")]
 Q = TypeVar("Q", Duration, Percent, Rate, Count, CountFromZero)
 Quantity = Union[Duration, Percent, Rate, int]  # any threshold value, as parsed
+
+
+def canonical(quantity: Quantity) -> float:
+    """A threshold as the alerts compare it by default: percent, seconds, per second, a count."""
+    if isinstance(quantity, Percent):
+        return quantity.value
+    if isinstance(quantity, Duration):
+        return quantity.seconds
+    if isinstance(quantity, Rate):
+        return quantity.per_second
+    return float(quantity)
 Direction = Literal["above", "below"]
 Level = Literal["critical", "warning"]
 __all__ = ["LEVEL_SEVERITY", "Alerts", "Threshold"]
@@ -23,6 +35,9 @@ class Threshold(SpecModel, Generic[Q]):
     critical: Optional[Q] = Field(default=None, description="Pages the page route")
     warning: Optional[Q] = Field(default=None, description="Tickets the ticket route")
     window: Optional[Duration] = Field(default=None, description="Evaluation window; a per-signal default when absent")
+    renotify: Optional[Renotify] = RENOTIFY
+    no_data: Optional[NoData] = NO_DATA
+    recovery: bool = RECOVERY
     priority: Optional[Annotated[int, Strict()]] = Field(
         default=None, description="Datadog monitor priority, 1 (highest) to 5; by default P1/P2 when paging, P3 for tickets"
     )
@@ -31,6 +46,8 @@ class Threshold(SpecModel, Generic[Q]):
         description="Whom this alert notifies instead of the service's routes: 'page' or 'ticket' (every level notifies that "
         "route), or targets of its own {datadog, sns, sentry} (every level notifies them, at its own severity)",
     )
+
+    _renotify = field_validator("renotify", mode="before")(renotify_minutes)
 
     @model_validator(mode="after")
     def _some(self) -> "Threshold[Q]":
@@ -82,6 +99,18 @@ class Alerts(SpecModel):
     error_log_rate: Optional[Threshold[Rate]] = alert("above", "Log lines at level error")
     lb_error_rate: Optional[Threshold[Percent]] = alert("above", "5xx responses the load balancer itself returns, over all requests")
     unhealthy_targets: Optional[Threshold[CountFromZero]] = alert("above", "Targets the load balancer counts unhealthy (0: any at all)")
+    # queues (SQS), functions (Lambda), gateways (API Gateway) and tables (DynamoDB): signals/queues.py, functions.py, ...
+    queue_backlog: Optional[Threshold[Count]] = alert("above", "Messages waiting in the SQS queue (a count)")
+    queue_age: Optional[Threshold[Duration]] = alert("above", "Age of the oldest message waiting in the SQS queue")
+    dead_letters: Optional[Threshold[CountFromZero]] = alert("above", "Messages in the dead-letter queue (0: any at all)")
+    function_error_rate: Optional[Threshold[Percent]] = alert("above", "Lambda invocations that fail, over all invocations")
+    function_throttles: Optional[Threshold[Rate]] = alert("above", "Lambda invocation requests throttled")
+    function_duration_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile Lambda duration")
+    function_concurrency: Optional[Threshold[Percent]] = alert("above", "Lambda concurrent executions over the function's concurrency limit")
+    gateway_error_rate: Optional[Threshold[Percent]] = alert("above", "API Gateway 5xx responses over all requests")
+    gateway_latency_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile API Gateway latency")
+    table_throttles: Optional[Threshold[Rate]] = alert("above", "DynamoDB requests throttled")
+    table_system_errors: Optional[Threshold[Rate]] = alert("above", "DynamoDB requests failing with an HTTP 500")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -6,8 +6,14 @@ from pydantic import Field, field_validator
 
 from .base import SpecModel
 
-Section = Literal["slos", "latency", "errors", "throughput", "resources", "database", "cache", "health", "alerts"]
-SECTIONS: tuple[Section, ...] = ("slos", "latency", "errors", "throughput", "resources", "database", "cache", "health", "alerts")
+Section = Literal[
+    "slos", "latency", "errors", "throughput", "resources", "database", "cache", "queues", "functions", "gateway", "tables", "custom",
+    "health", "alerts",
+]
+SECTIONS: tuple[Section, ...] = (
+    "slos", "latency", "errors", "throughput", "resources", "database", "cache", "queues", "functions", "gateway", "tables", "custom",
+    "health", "alerts",
+)
 
 
 class Dashboards(SpecModel):

@@ -31,6 +31,27 @@ AWS_REGION_PATTERN = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
 LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 TARGET_GROUP_PATTERN = r"^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 AWS_IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]{0,254}$"
+# SQS queue names: up to 80 letters, digits, '-' and '_'; a FIFO queue's ends in '.fifo' (CreateQueue, QueueName).
+SQS_QUEUE_PATTERN = r"^(?=.{1,80}$)[A-Za-z0-9_-]+(\.fifo)?$"
+# Lambda function names (not ARNs: CloudWatch's FunctionName dimension is the name), 1-64 characters.
+LAMBDA_FUNCTION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# API Gateway: a REST API's name as its ApiName dimension shows it (kept to what a Datadog tag can hold), an HTTP
+# API's id, a stage name.
+REST_API_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+HTTP_API_PATTERN = r"^[a-z0-9]{10}$"
+API_STAGE_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+# DynamoDB table names: 3-255 letters, digits, '_', '-' and '.'.
+DYNAMODB_TABLE_PATTERN = r"^[A-Za-z0-9_.-]{3,255}$"
+# Custom metric alerts: their names (keys of `custom_alerts`, in logical names and docs anchors), Datadog metric names
+# (as vigil's monitors query them: lowercase, dotted, at most 200 characters) and CloudWatch's metric grammar
+# (PutMetricAlarm: Namespace `[^:].*` of 1-255, MetricName and dimension names of 1-255).
+CUSTOM_ALERT_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+DATADOG_METRIC_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+CLOUDWATCH_NAMESPACE_PATTERN = r"^[^:\s][^:]{0,254}$"
+CLOUDWATCH_METRIC_PATTERN = r"^\S.{0,254}$"
+CLOUDWATCH_DIMENSION_PATTERN = r"^\S.{0,254}$"
+# A wall-clock time in UTC, to the minute or second (a replay scenario's start).
+UTC_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z$"
 # Pulumi stack references (`org/project/stack`) and output names read from them.
 STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
@@ -69,5 +90,17 @@ PATTERN_HELP = {
     SENTRY_SLUG_PATTERN: "a Sentry slug: lowercase letters, digits, '-' and '_', at most 50 characters",
     SENTRY_ENVIRONMENT_PATTERN: "a Sentry environment name: at most 64 characters, no spaces or slashes",
     HTTPS_URL_PATTERN: "an https:// URL (a port, if given, 1-65535)",
+    SQS_QUEUE_PATTERN: "an SQS queue name: up to 80 letters, digits, '-' and '_' (a FIFO queue's ending in '.fifo')",
+    LAMBDA_FUNCTION_PATTERN: "a Lambda function name (not an ARN): 1-64 letters, digits, '-' and '_'",
+    REST_API_PATTERN: "a REST API name: letters, digits, '_', '-' and '.', starting with a letter or digit",
+    HTTP_API_PATTERN: "an HTTP API id: 10 lowercase letters and digits",
+    API_STAGE_PATTERN: "a stage name: 1-128 letters, digits, '-' and '_'",
+    DYNAMODB_TABLE_PATTERN: "a DynamoDB table name: 3-255 letters, digits, '_', '-' and '.'",
+    UTC_TIME_PATTERN: "a time in UTC such as 2030-03-01T20:00Z",
+    CUSTOM_ALERT_PATTERN: "a custom alert name: 2-40 lowercase letters, digits and '_', starting with a letter",
+    DATADOG_METRIC_PATTERN: "a Datadog metric name: lowercase letters, digits and '_', in dot-separated parts, starting with a letter (e.g. shop.orders.pending)",
+    CLOUDWATCH_NAMESPACE_PATTERN: "a CloudWatch namespace: 1-255 characters, no ':'",
+    CLOUDWATCH_METRIC_PATTERN: "a CloudWatch metric name: 1-255 characters",
+    CLOUDWATCH_DIMENSION_PATTERN: "a CloudWatch dimension name: 1-255 characters",
     RUNBOOK_PATTERN: "an https:// URL (a port, if given, 1-65535) or a path under docs/ ending in .md",
 }

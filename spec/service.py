@@ -1,14 +1,14 @@
 """One service: its identity, routes, sources, checks, alerts, SLOs, logs and dashboards."""
 
-import re
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from .alerts import Alerts
-from .base import SpecModel
+from .alerts import Alerts, Threshold
+from .base import Overlaid, SpecModel
+from .custom import RESERVED_NAMES, RESERVED_PREFIXES, CustomAlert
 from .dashboards import Dashboards
-from .grammar import NAME_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
+from .grammar import CUSTOM_ALERT_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
 from .health import HealthCheck
 from .logs import Logs
 from .maintenance import MaintenanceWindow
@@ -44,6 +44,9 @@ class Service(SpecModel):
     sources: Sources = Field(default_factory=Sources)
     health_checks: list[HealthCheck] = Field(default_factory=list)
     alerts: Alerts = Field(default_factory=Alerts)
+    custom_alerts: dict[Annotated[str, StringConstraints(pattern=CUSTOM_ALERT_PATTERN)], CustomAlert] = Field(
+        default_factory=dict, description="Alerts on any metric, by name: its Datadog query and/or CloudWatch metric, and thresholds"
+    )
     slos: list[Slo] = Field(default_factory=list)
     logs: Logs
     dashboards: Dashboards = Field(default_factory=Dashboards)
@@ -61,6 +64,28 @@ class Service(SpecModel):
             if len(key) + 1 + len(value) > 200:
                 raise ValueError(f"tag {key}:{value} is longer than 200 characters")
         return dict(sorted(tags.items()))
+
+    @field_validator("custom_alerts")
+    @classmethod
+    def _custom_names(cls, custom: dict[str, CustomAlert]) -> dict[str, CustomAlert]:
+        for name in custom:
+            if name in Alerts.names():
+                raise ValueError(f"custom alert '{name}' is named like the alert alerts.{name}: give it another name")
+            if name in RESERVED_NAMES or name.startswith(RESERVED_PREFIXES):
+                reserved = ", ".join([*RESERVED_NAMES, *(f"{p}…" for p in RESERVED_PREFIXES)])
+                raise ValueError(f"custom alert '{name}': its name would collide with the service's other resources ({reserved})")
+        return dict(sorted(custom.items()))
+
+    def threshold(self, alert: str) -> Optional[Threshold]:
+        """A threshold alert by its key: a signal of `alerts`, or a custom alert's name."""
+        if alert in Alerts.names():
+            found: Optional[Threshold] = getattr(self.alerts, alert)
+            return found
+        return self.custom_alerts.get(alert)
+
+    def threshold_alerts(self) -> list[tuple[str, Threshold]]:
+        """Every threshold alert present: the signals of `alerts` in their fixed order, then custom alerts by name."""
+        return [*self.alerts.items(), *self.custom_alerts.items()]
 
     def monitored_by(self, stack_backends: tuple[Backend, ...]) -> tuple[Backend, ...]:
         """The backends that monitor this service in a stack deploying `stack_backends`: narrowed by `backends`."""
@@ -85,17 +110,19 @@ class Service(SpecModel):
     def alert_route(self, signal: str, level: str) -> tuple[Severity, Optional[Route]]:
         """Whom one level of an alert notifies: its severity (priority, roll-ups) and the route it reaches — the
         alert's own targets when it names them, else the service's route of that severity (maybe its team's)."""
-        threshold = getattr(self.alerts, signal)
+        threshold = self.threshold(signal)
+        assert threshold is not None, f"{signal} is no alert of {self.service}"
         severity = threshold.severity(level)
         return severity, threshold.own_route or self.routes.get(severity)
 
     def routes_used(self) -> dict[Severity, list[str]]:
         """Which parts of the spec notify each of the service's routes (alerts with targets of their own use none)."""
         used: dict[Severity, list[str]] = {"page": [], "ticket": []}
-        for name, threshold in self.alerts.items():
+        for name, threshold in self.threshold_alerts():
             if threshold.own_route is None:
+                where = "alerts" if name in Alerts.names() else "custom_alerts"
                 for level, _ in threshold.levels():
-                    used[threshold.severity(level)].append(f"alerts.{name}.{level}")
+                    used[threshold.severity(level)].append(f"{where}.{name}.{level}")
         for check in self.health_checks:
             used[check.severity].append(f"health_checks.{check.name}")
         for slo in self.slos:
@@ -115,7 +142,7 @@ class Service(SpecModel):
         """Every route its monitors and alarms may notify: the service's routes, then the alerts' own (Sentry's alerts
         read only the Sentry targets of theirs)."""
         found = [route for route in (self.routes.page, self.routes.ticket) if route is not None]
-        return found + [t.own_route for _, t in self.alerts.items() if t.own_route is not None]
+        return found + [t.own_route for _, t in self.threshold_alerts() if t.own_route is not None]
 
     @model_validator(mode="after")
     def _routes_defined(self, info: ValidationInfo) -> "Service":
@@ -133,18 +160,5 @@ class Service(SpecModel):
         return self
 
 
-class ServiceFile(Service):
+class ServiceFile(Service, Overlaid):
     """A service as written in a catalog file: the base, plus per-environment overlays merged over it."""
-
-    environments: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
-        description="Per-environment overlays, merged over the base (maps merge, lists replace, null removes)",
-    )
-
-    @field_validator("environments")
-    @classmethod
-    def _env_names(cls, envs: dict[str, Any]) -> dict[str, Any]:
-        for name in envs:
-            if not re.fullmatch(NAME_PATTERN, name):
-                raise ValueError(f"environment name {name!r} must match {NAME_PATTERN}")
-        return envs

@@ -7,20 +7,26 @@ so the application's infrastructure stack hands over its load balancer and clust
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, model_validator
 
 from .base import SpecModel
 from .grammar import (
+    API_STAGE_PATTERN,
     APM_SERVICE_PATTERN,
     AWS_IDENTIFIER_PATTERN,
     AWS_REGION_PATTERN,
+    DYNAMODB_TABLE_PATTERN,
     EXTERNAL_ID_PATTERN,
+    HTTP_API_PATTERN,
+    LAMBDA_FUNCTION_PATTERN,
     LOAD_BALANCER_PATTERN,
+    REST_API_PATTERN,
     ROLE_ARN_PATTERN,
     SENTRY_ENVIRONMENT_PATTERN,
     SENTRY_SLUG_PATTERN,
     SESSION_NAME_PATTERN,
     SPAN_PATTERN,
+    SQS_QUEUE_PATTERN,
     STACK_OUTPUT_PATTERN,
     STACK_PATTERN,
     TARGET_GROUP_PATTERN,
@@ -67,6 +73,12 @@ TargetGroup = _literal_or_output(TARGET_GROUP_PATTERN)
 AwsIdentifier = _literal_or_output(AWS_IDENTIFIER_PATTERN)
 RdsInstance = _literal_or_output(RDS_INSTANCE_PATTERN)
 CacheCluster = _literal_or_output(CACHE_CLUSTER_PATTERN)
+SqsQueue = _literal_or_output(SQS_QUEUE_PATTERN)
+LambdaFunction = _literal_or_output(LAMBDA_FUNCTION_PATTERN)
+RestApi = _literal_or_output(REST_API_PATTERN)
+HttpApi = _literal_or_output(HTTP_API_PATTERN)
+ApiStage = _literal_or_output(API_STAGE_PATTERN)
+DynamoDbTable = _literal_or_output(DYNAMODB_TABLE_PATTERN)
 
 
 class DatadogSource(SpecModel):
@@ -86,6 +98,46 @@ class RdsSource(SpecModel):
 
 class ElastiCacheSource(SpecModel):
     cluster: CacheCluster = Field(description="Cache cluster id, or {output: name}")  # type: ignore[valid-type]
+
+
+class SqsSource(SpecModel):
+    """The SQS queue the service consumes, and the dead-letter queue its failed messages land in."""
+
+    queue: SqsQueue = Field(description="Queue name (not URL), or {output: name}")  # type: ignore[valid-type]
+    dead_letter_queue: Optional[SqsQueue] = Field(default=None, description="Its dead-letter queue's name, or {output: name}")  # type: ignore[valid-type]
+
+
+LAMBDA_DEFAULT_CONCURRENCY = 1000  # the default concurrent executions quota of a Region (Lambda quotas)
+
+
+class LambdaSource(SpecModel):
+    """The service's Lambda function."""
+
+    name: LambdaFunction = Field(description="Function name (not ARN), or {output: name}")  # type: ignore[valid-type]
+    concurrency_limit: Annotated[int, Strict(), Field(ge=1, le=1_000_000)] = Field(
+        default=LAMBDA_DEFAULT_CONCURRENCY,
+        description="What its concurrency may reach: its reserved concurrency, else the Region's quota (1000 unless raised)",
+    )
+
+
+class ApiGatewaySource(SpecModel):
+    """The API Gateway API in front of the service: a REST API by name, or an HTTP API by id; optionally one stage."""
+
+    rest_api: Optional[RestApi] = Field(default=None, description="REST API name (CloudWatch's ApiName), or {output: name}")  # type: ignore[valid-type]
+    http_api: Optional[HttpApi] = Field(default=None, description="HTTP API id (CloudWatch's ApiId), or {output: name}")  # type: ignore[valid-type]
+    stage: Optional[ApiStage] = Field(default=None, description="Stage name; default: every stage of the API")  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _one_api(self) -> "ApiGatewaySource":
+        if (self.rest_api is None) == (self.http_api is None):
+            raise ValueError("give exactly one of 'rest_api' (a REST API's name) or 'http_api' (an HTTP API's id)")
+        return self
+
+
+class DynamoDbSource(SpecModel):
+    """A DynamoDB table the service owns."""
+
+    table: DynamoDbTable = Field(description="Table name, or {output: name}")  # type: ignore[valid-type]
 
 
 def partition_of(region: str) -> str:
@@ -127,6 +179,10 @@ class AwsSource(SpecModel):
     ecs: Optional[EcsSource] = None
     rds: Optional[RdsSource] = None
     elasticache: Optional[ElastiCacheSource] = None
+    sqs: Optional[SqsSource] = None
+    lambda_function: Optional[LambdaSource] = None
+    api_gateway: Optional[ApiGatewaySource] = None
+    dynamodb: Optional[DynamoDbSource] = None
 
     def stack_outputs(self) -> list[str]:
         """Names of the outputs read from `from_stack`, sorted."""
@@ -137,6 +193,14 @@ class AwsSource(SpecModel):
             values.append(self.rds.instance)
         if self.elasticache:
             values.append(self.elasticache.cluster)
+        if self.sqs:
+            values += [self.sqs.queue, self.sqs.dead_letter_queue]
+        if self.lambda_function:
+            values.append(self.lambda_function.name)
+        if self.api_gateway:
+            values += [self.api_gateway.rest_api, self.api_gateway.http_api, self.api_gateway.stage]
+        if self.dynamodb:
+            values.append(self.dynamodb.table)
         return sorted({v.output for v in values if isinstance(v, StackOutput)})
 
     @model_validator(mode="after")

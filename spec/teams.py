@@ -6,13 +6,12 @@ routes — the service's own `routes` override them per severity — and its tag
 Once a catalog declares any team, every service must name a declared one.
 """
 
-import re
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import Field, field_validator
 
-from .base import SpecModel
-from .grammar import NAME_PATTERN, RESERVED_TAG_KEYS, Name, TagKey, TagValue
+from .base import Overlaid, SpecModel
+from .grammar import RESERVED_TAG_KEYS, Name, TagKey, TagValue
 from .routes import Routes
 from .units import Duration
 
@@ -58,21 +57,8 @@ class Team(SpecModel):
         return steps
 
 
-class TeamFile(Team):
+class TeamFile(Team, Overlaid):
     """A team as written in a teams file: the base, plus per-environment overlays merged over it."""
-
-    environments: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
-        description="Per-environment overlays, merged over the base (maps merge, lists replace, null removes)",
-    )
-
-    @field_validator("environments")
-    @classmethod
-    def _env_names(cls, envs: dict[str, Any]) -> dict[str, Any]:
-        for name in envs:
-            if not re.fullmatch(NAME_PATTERN, name):
-                raise ValueError(f"environment name {name!r} must match {NAME_PATTERN}")
-        return envs
 
 
 class TeamsDocument(SpecModel):

@@ -31,3 +31,11 @@ def test_measured_from_follows_the_backends_of_each_environment(pages: dict[str,
     assert "- CloudWatch: `AWS/ECS` `CPUUtilization` (Average) of ClusterName=`prod`, ServiceName=`worker`" in worker
     assert "- Datadog (dev)" not in worker
     assert "## Composite alarm" in worker and "It notifies nobody itself" in worker
+
+
+def test_routes_name_only_the_targets_of_the_backends_that_monitor_the_service(pages: dict[str, str]) -> None:
+    oncall = pages["docs/oncall.md"]
+    rows = {line.split(" | ")[0] + " " + line.split(" | ")[1]: line for line in oncall.splitlines() if line.startswith("| [")}
+    assert "SNS" not in rows["| [web](services/web.md) dev"] and "SNS" not in rows["| [web](services/web.md) prod"]
+    assert "`@pagerduty-web`" not in rows["| [worker](services/worker.md) dev"]  # dev: CloudWatch only
+    assert "`@pagerduty-web`, SNS email web-oncall@example.com" in rows["| [worker](services/worker.md) prod"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Optional
 
 import pulumi
@@ -11,8 +12,8 @@ import pulumi_aws as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url
-from signals import REGISTRY
-from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio
+from signals import alert_signals
+from signals.cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, Source, metrics_of
 from spec import Service
 from spec.routes import Severity
 
@@ -21,6 +22,8 @@ from .names import aws_name, logical
 from .topics import notify
 
 COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
+# An alert's `no_data` as CloudWatch's treat_missing_data (spec/notify.py).
+TREAT_MISSING = {"alert": "breaching", "ok": "notBreaching", "keep": "ignore"}
 DESCRIPTION_MAX = 1024  # PutMetricAlarm AlarmDescription
 
 
@@ -46,14 +49,16 @@ def _query_metric(metric: Metric, period: int) -> aws.cloudwatch.MetricAlarmMetr
 def metric_alarm_args(
     name: str,
     description: str,
-    source: Metric | Ratio,
+    source: Source,
     evaluation: Evaluation,
     threshold: float,
     comparison: str,
     actions: Sequence[pulumi.Input[str]],
     tags: Mapping[str, str],
+    ok_actions: Optional[Sequence[pulumi.Input[str]]] = None,
 ) -> aws.cloudwatch.MetricAlarmArgs:
-    """A metric alarm on one metric (statistic or percentile) or on a `100*m1/m2` ratio."""
+    """A metric alarm on one metric (statistic or percentile), on a `100*m1/m2` ratio, or on metric math over several
+    metrics. OK actions are the alarm actions unless given (none: recoveries tell nobody)."""
     common = {
         "name": name,
         "alarm_description": description,
@@ -63,17 +68,15 @@ def metric_alarm_args(
         "datapoints_to_alarm": evaluation.datapoints,
         "treat_missing_data": evaluation.treat_missing_data,
         "alarm_actions": list(actions),
-        "ok_actions": list(actions),
+        "ok_actions": list(actions if ok_actions is None else ok_actions),
         "tags": dict(tags),
     }
-    if isinstance(source, Ratio):
+    if isinstance(source, (Ratio, Math)):
         queries = [
-            *(
-                aws.cloudwatch.MetricAlarmMetricQueryArgs(id=f"m{i}", metric=_query_metric(metric, evaluation.period))
-                for i, metric in enumerate(source.metrics, 1)
-            ),
-            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="e1", expression=source.math, label=source.label, return_data=True),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id=f"m{i}", metric=_query_metric(metric, evaluation.period))
+            for i, metric in enumerate(metrics_of(source), 1)
         ]
+        queries.append(aws.cloudwatch.MetricAlarmMetricQueryArgs(id="e1", expression=source.math, label=source.label, return_data=True))
         return aws.cloudwatch.MetricAlarmArgs(metric_queries=queries, **common)  # type: ignore[arg-type]
     return aws.cloudwatch.MetricAlarmArgs(
         namespace=source.namespace,
@@ -102,13 +105,14 @@ def threshold_alarms(
     """Warning and critical as separate alarms, so each level routes to its own topic: its severity's, or the topic of
     the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own."""
     out: list[Declaration] = []
-    for signal, threshold in service.alerts.items():
+    for alert in alert_signals(service):
+        signal, threshold = alert.key, alert.threshold
         seen = watched(signal, scope)
         if seen is None:
             continue
         seen = seen.over(threshold.window)
-        evaluation = seen.evaluation
-        direction = REGISTRY[signal].direction
+        evaluation = replace(seen.evaluation, treat_missing_data=TREAT_MISSING[threshold.no_data]) if threshold.no_data else seen.evaluation
+        direction = alert.signal.direction
         own = threshold.own_route is not None
         targets = (alert_topics or {}).get(signal, {}) if own else topics
         for level, value in threshold.levels():
@@ -120,6 +124,7 @@ def threshold_alarms(
                 f"({limit:g} {seen.unit}) in {evaluation.datapoints} of {evaluation.evaluation_periods} "
                 f"periods of {evaluation.period}s; {level}, routed to {'its own route (' + severity + ')' if own else severity}"
             )
+            actions = notify(targets, severity)
             args = metric_alarm_args(
                 name,
                 describe(service, deployment, what, anchor(signal)),
@@ -127,9 +132,14 @@ def threshold_alarms(
                 evaluation,
                 limit,
                 COMPARATOR[direction],
-                notify(targets, severity),
+                actions,
                 alarm_tags(service, deployment, severity),
+                ok_actions=None if threshold.recovery else [],
             )
-            path = ("alerts", signal, "window") if threshold.window is not None else ("alerts", signal, level)
+            where = alert.path
+            if where[0] == "custom_alerts":
+                path: tuple[str, ...] = (*where, "aws")
+            else:
+                path = (*where, "window") if threshold.window is not None else (*where, level)
             out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf(signal, level=level)))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from signals import REGISTRY
+from signals import service_signals
 from signals.cloudwatch import AwsScope, Convert, Evaluation, Source
 from signals.model import CloudWatchAlarm, CloudWatchGraph
 from spec import Duration
@@ -33,8 +33,12 @@ class Watched:
 
 
 def watched(signal: str, scope: AwsScope) -> Optional[Watched]:
-    """The CloudWatch side of one alert, or None when CloudWatch cannot measure it for this service."""
-    realisation = REGISTRY[signal].cloudwatch
+    """The CloudWatch side of one alert (a signal of `alerts` or a custom alert, by its id), or None when CloudWatch
+    cannot measure it for this service."""
+    found = service_signals(scope.service).get(signal)
+    if found is None:
+        return None
+    realisation = found.cloudwatch
     if not isinstance(realisation, CloudWatchAlarm) or realisation.missing(scope.service):
         return None
     return Watched(

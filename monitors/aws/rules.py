@@ -43,6 +43,18 @@ def period_problems(period: Any, window_periods: int = 1) -> list[str]:
     return out
 
 
+def dimension_problems(dimensions: Any) -> list[str]:
+    """Each dimension's name and value against the model's `Dimension` shape (lengths; a value read from another
+    stack is known only once deployed)."""
+    shape = L.shape("cloudwatch", "Dimension").members
+    out: list[str] = []
+    for name, value in (dimensions or {}).items():
+        out += _problems(L.length_problem("dimension name", str(name), shape["Name"]))
+        if isinstance(value, str):
+            out += _problems(L.length_problem(f"dimension {name} value", value, shape["Value"]))
+    return out
+
+
 def _stat_problem(stat: Any) -> Optional[str]:
     statistics = L.enum(L.member("cloudwatch", "PutMetricAlarm", "Statistic"))
     if stat in statistics or (isinstance(stat, str) and re.fullmatch(L.EXTENDED_STATISTIC_PATTERN, stat)):
@@ -94,6 +106,7 @@ def check_metric_alarm(args: Any) -> list[str]:
             L.length_problem("metric name", args.metric_name or "", put("MetricName")),
             L.count_problem("dimensions", args.dimensions, put("Dimensions")),
         )
+        out += dimension_problems(args.dimensions)
         out += period_problems(args.period, periods)
     return out
 
@@ -125,6 +138,7 @@ def _metric_math(args: Any, periods: int) -> list[str]:
                     out.append(f"expression {query.expression!r} names {name!r}, which is no query of this alarm")
         if query.metric is not None:
             out += _problems(_stat_problem(query.metric.stat))
+            out += dimension_problems(query.metric.dimensions)
             out += period_problems(query.metric.period, periods)
     return out
 
@@ -328,15 +342,16 @@ def check(service: Service, declarations: Iterable[Declaration]) -> list[Violati
     own: dict[str, list[str]] = {}  # alarms of alerts with a route of their own that has no SNS subscriber
     for d in declarations:
         if d.severity and not d.args.alarm_actions:
-            threshold = getattr(service.alerts, str(d.path[1]), None) if d.path[:1] == ("alerts",) and len(d.path) > 1 else None
+            threshold = service.threshold(str(d.path[1])) if d.path[:1] in (("alerts",), ("custom_alerts",)) and len(d.path) > 1 else None
             if threshold is not None and threshold.own_route is not None:
-                own.setdefault(str(d.path[1]), []).append(str(d.name))
+                own.setdefault(f"{d.path[0]}.{d.path[1]}", []).append(str(d.name))
             else:
                 silent.setdefault(d.severity, []).append(str(d.name))
-    for signal, names in sorted(own.items()):
+    for alert, names in sorted(own.items()):
+        where, signal = alert.split(".", 1)
         violations.append(
             Violation(
-                ("alerts", signal, "route"),
+                (where, signal, "route"),
                 f"CloudWatch alarms of this alert ({', '.join(names)}) notify its own route, which has no sns subscriber: add one, "
                 "or leave CloudWatch out with backends: [datadog]",
             )

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from spec import Service
+from spec.alerts import Alerts
 from spec.routes import Route, Severity, SnsSubscription
 
 from .names import aws_name, logical
@@ -111,7 +112,9 @@ def alert_topic_declarations(
 ) -> pulumi.Input[str]:
     """The topic of an alert with a route of its own, per severity its levels notify (so a paging level's topic is
     named for paging, as organisation policies read it): `api-cpu-page-topic`, AWS name `api-prod-cpu-page`."""
-    route = getattr(service.alerts, signal).own_route
+    threshold = service.threshold(signal)
+    assert threshold is not None, f"{signal} is no alert of {service.service}"
+    route = threshold.own_route
     name = logical(service, signal, severity, "topic")
     args = aws.sns.TopicArgs(
         name=aws_name(service, deployment, signal, severity),
@@ -119,7 +122,7 @@ def alert_topic_declarations(
         kms_master_key_id=kms_key,
         tags={**deployment.tags(service), "severity": severity, "alert": signal},
     )
-    path = ("alerts", signal, "route")
+    path = ("alerts" if signal in Alerts.names() else "custom_alerts", signal, "route")
     arn = declare(Declaration("topic", name, args, region, path)).arn
     _subscriptions(name, arn, route, region, path, secret, declare)
     return arn

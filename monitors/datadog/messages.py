@@ -57,9 +57,11 @@ def threshold_message(
     section: str,
     no_data: bool,
     own_route: Optional[Route] = None,
+    recovery: bool = True,
 ) -> str:
     """Message of a threshold monitor; `relation` is 'above' or 'below'. An alert with a route of its own notifies
-    its handles at every level; otherwise each level notifies the service's route of its severity."""
+    its handles at every level; otherwise each level notifies the service's route of its severity. Without `recovery`
+    the message has no recovery block: Datadog tells nobody when the alert recovers."""
 
     def handles_of(severity: Severity) -> list[str]:
         return list(own_route.datadog) if own_route is not None else route_handles(service, severity)
@@ -88,7 +90,8 @@ def threshold_message(
         told += [h for h in warning_handles if h not in told]
     if no_data:
         parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic.", alert_handles))
-    parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}.", told))
+    if recovery:
+        parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}.", told))
     parts.append(links(service, deployment, section))
     return "\n".join(parts)
 

@@ -15,8 +15,8 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from monitors.common.rules import PathKey, Violation
 from monitors.common.runbook import runbook_url
+from signals import alert_signal
 from spec import Service
-from spec.alerts import Alerts
 from spec.slos import Slo
 from spec.units import Duration
 
@@ -323,14 +323,17 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
     checks = {check.name: check for check in service.health_checks}
     for declaration in declarations:
         args, path = declaration.args, declaration.path
-        if declaration.kind == "monitor" and path[0] == "alerts":
+        if declaration.kind == "monitor" and path[0] in ("alerts", "custom_alerts"):
             name = str(path[1])
-            threshold = getattr(service.alerts, name)
+            found = alert_signal(service, name)
+            assert found is not None, f"{name} is no alert of {service.service}"
+            threshold = found.threshold
+            query_at = (*path, "datadog") if path[0] == "custom_alerts" else path  # a custom alert's query is its datadog block's
             for key, messages in monitor_problems(args, known).items():
                 if key == "critical" and threshold.critical is None:
                     key = "warning"  # a warning-only alert is the monitor's critical level
-                target = {"tags": ("tags",), "query": path, "window": (*path, "window")}.get(key, (*path, key))
-                _add(violations, target, [f"{Alerts.direction(name)} alert {name}: {m}" for m in messages])
+                target = {"tags": ("tags",), "query": query_at, "window": (*path, "window")}.get(key, (*path, key))
+                _add(violations, target, [f"{found.signal.direction} alert {name}: {m}" for m in messages])
             level = "critical" if threshold.critical is not None else "warning"
             target = (*path[:2], "route") if threshold.own_route is not None else ("routes", threshold.severity(level))
             _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])

@@ -10,11 +10,12 @@ import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
-from signals import REGISTRY
+from signals import alert_signal, alert_signals
 from signals.datadog import env_filter
 from signals.model import DatadogLogs, DatadogMetric, Unmeasurable
 from spec import Service
 from spec.alerts import Direction, Quantity, Threshold
+from spec.notify import NEVER, Renotify
 from spec.routes import Severity
 from spec.units import Duration
 
@@ -35,9 +36,21 @@ def priority(severity: Severity, deployment: Deployment, override: Optional[int]
     return "1" if deployment.production else "2"
 
 
-def renotify_minutes(severity: Severity) -> int:
-    """A page that stays unresolved is repeated every hour; a ticket is told once (0)."""
+def renotify_minutes(severity: Severity, renotify: Optional[Renotify] = None) -> int:
+    """The alert's own `renotify` (`never`: 0); by default a page that stays unresolved is repeated every hour, a
+    ticket is told once (0)."""
+    if isinstance(renotify, Duration):
+        return int(renotify.ms // 60_000)
+    if renotify == NEVER:
+        return 0
     return 60 if severity == "page" else 0
+
+
+def no_data_minutes(realisation: DatadogMonitorKind, threshold: Threshold, span: Duration) -> Optional[int]:
+    """Minutes of silence before No Data, when silence notifies: the alert's `no_data: alert`, or the signal's own
+    default (`ok` and `keep` turn it off); twice the window, at least 10 minutes."""
+    notifies = threshold.no_data == "alert" if threshold.no_data is not None else realisation.notify_no_data
+    return max(2 * span.ms // 60_000, 10) if notifies else None
 
 
 def recovery(realisation: DatadogMonitorKind, direction: Direction, value: float) -> Optional[float]:
@@ -65,11 +78,12 @@ def _recovery(realisation: DatadogMonitorKind, direction: Direction, level: Opti
     return number(found) if found is not None else None
 
 
-def threshold_monitor(
-    service: Service, deployment: Deployment, name: str, threshold: Threshold
-) -> Optional[datadog.MonitorArgs]:
-    """The monitor of one spec alert, or None when the service lacks what Datadog needs to measure it."""
-    signal = REGISTRY[name]
+def threshold_monitor(service: Service, deployment: Deployment, name: str, threshold: Threshold) -> Optional[datadog.MonitorArgs]:
+    """The monitor of one spec alert (a signal of `alerts` or a custom alert, by its id), or None when the service
+    lacks what Datadog needs to measure it."""
+    found = alert_signal(service, name)
+    assert found is not None, f"{name} is no alert of {service.service}"
+    signal = found.signal
     realisation = signal.datadog
     if isinstance(realisation, Unmeasurable) or realisation.missing(service):
         return None
@@ -79,43 +93,45 @@ def threshold_monitor(
     span = threshold.window or realisation.window
     evaluation = window(span)
     if threshold.critical is not None:
-        alert = _level(threshold.severity("critical"), threshold.critical, realisation, span)
+        level = _level(threshold.severity("critical"), threshold.critical, realisation, span)
         warning = _level(threshold.severity("warning"), threshold.warning, realisation, span) if threshold.warning is not None else None
     else:
         assert threshold.warning is not None  # a threshold has critical, warning or both
-        alert, warning = _level(threshold.severity("warning"), threshold.warning, realisation, span), None
+        level, warning = _level(threshold.severity("warning"), threshold.warning, realisation, span), None
     section = anchor(name)
+    no_data = no_data_minutes(realisation, threshold, span)
     comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: {signal.title}",
         type="log alert" if is_log else "query alert",
-        query=monitor_query(realisation, expression, evaluation, comparator, alert.value),
+        query=monitor_query(realisation, expression, evaluation, comparator, level.value),
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, alert, warning, section, realisation.notify_no_data,
-            threshold.own_route,
+            service, deployment, signal.title, realisation.unit, signal.direction, level, warning, section, no_data is not None,
+            threshold.own_route, threshold.recovery,
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
-            critical=alert.value,
-            critical_recovery=_recovery(realisation, signal.direction, alert),
+            critical=level.value,
+            critical_recovery=_recovery(realisation, signal.direction, level),
             warning=warning.value if warning else None,
             warning_recovery=_recovery(realisation, signal.direction, warning),
         ),
-        priority=priority(alert.severity, deployment, threshold.priority),
-        tags=deployment.tag_list(service, f"signal:{section}", f"severity:{alert.severity}"),
+        priority=priority(level.severity, deployment, threshold.priority),
+        tags=deployment.tag_list(service, f"signal:{section}", f"severity:{level.severity}"),
         include_tags=True,
-        notify_no_data=realisation.notify_no_data,
-        no_data_timeframe=max(2 * span.ms // 60_000, 10) if realisation.notify_no_data else None,
+        notify_no_data=no_data is not None,
+        no_data_timeframe=no_data,
         require_full_window=realisation.require_full_window if isinstance(realisation, DatadogMetric) else None,
-        renotify_interval=renotify_minutes(alert.severity),
+        renotify_interval=renotify_minutes(level.severity, threshold.renotify),
         evaluation_delay=realisation.evaluation_delay,
+        timeout_h=realisation.resolve_after if isinstance(realisation, DatadogMetric) else None,
     )
 
 
 def threshold_monitors(service: Service, deployment: Deployment) -> dict[str, datadog.MonitorArgs]:
-    """Every threshold monitor of the service, by signal name, in the spec's fixed order."""
+    """Every threshold monitor of the service, by alert id, in the spec's fixed order (custom alerts last)."""
     out: dict[str, datadog.MonitorArgs] = {}
-    for name, threshold in service.alerts.items():
-        args = threshold_monitor(service, deployment, name, threshold)
+    for alert in alert_signals(service):
+        args = threshold_monitor(service, deployment, alert.key, alert.threshold)
         if args is not None:
-            out[name] = args
+            out[alert.key] = args
     return out

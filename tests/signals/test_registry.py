@@ -37,6 +37,10 @@ FULL: dict[str, Any] = {
             "ecs": {"cluster": "prod", "service": "shop"},
             "rds": {"instance": "Shop-DB"},
             "elasticache": {"cluster": "shop-cache"},
+            "sqs": {"queue": "Shop-Orders", "dead_letter_queue": "shop-orders-dlq"},
+            "lambda_function": {"name": "shop-worker", "concurrency_limit": 200},
+            "api_gateway": {"rest_api": "shop-api", "stage": "prod"},
+            "dynamodb": {"table": "shop-orders"},
         },
     },
     "logs": {"retention": "30d", "metric_filters": ["error", "warn"]},
@@ -100,7 +104,13 @@ def test_datadog_cannot_query_a_name_read_from_a_stack_output() -> None:
     assert REGISTRY["db_connections"].missing("aws", from_stack) == []  # CloudWatch reads the output when deployed
 
 
-QUANTITY_UNITS = {Percent: ("%",), Duration: (" s",), Rate: (" req/s", " lines"), Count: (" connections",), CountFromZero: (" targets",)}
+QUANTITY_UNITS = {
+    Percent: ("%",),
+    Duration: (" s",),
+    Rate: (" req/s", " lines", " throttles", " requests"),
+    Count: (" connections", " messages"),
+    CountFromZero: (" targets", " messages"),
+}
 
 
 @pytest.mark.parametrize("runtime", ["fargate", "host"])
@@ -157,7 +167,8 @@ def test_the_hand_written_docs_list_every_signal_from_the_registry() -> None:
     for path, text in tables.items():
         region = text.split("<!-- signals:begin -->")[1].split("<!-- signals:end -->")[0]
         # docs/replay.md lists the replay's series (what a scenario sets), the others the alert signals
-        names = [f"{s.name}.<check>" if s.per_check else s.name for s in SERIES.values()] if path == "docs/replay.md" else list(REGISTRY)
+        series = [f"{s.name}.<check>" if s.per_check else f"{s.name}.<alert>" if s.per_alert else s.name for s in SERIES.values()]
+        names = series if path == "docs/replay.md" else list(REGISTRY)
         for name in names:
             assert f"| `{name}` |" in region, f"{path} lacks {name}"
     outdated = [path for path, text in tables.items() if (ROOT / path).read_text(encoding="utf-8") != text]

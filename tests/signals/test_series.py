@@ -33,7 +33,7 @@ def test_series_say_their_unit_and_meaning() -> None:
     assert SERIES, "the registry defines the replay's series"
     for name, series in SERIES.items():
         assert SERIES_NAME.match(name) and series.name == name
-        assert series.unit in ("rate", "percent", "duration", "count", "up")
+        assert series.unit in ("rate", "percent", "duration", "count", "up", "any")
         assert len(series.means) > 20
 
 
@@ -71,12 +71,13 @@ def _identity(p: Any) -> tuple[object, ...]:
 @pytest.mark.parametrize("runtime", ["fargate", "host"])
 def test_a_service_with_every_source_publishes_every_series_once(runtime: str) -> None:
     check = {"name": "live", "url": "https://shop.example.com:8443/health/live", "severity": "ticket"}
-    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}})
+    custom = {"fires": "above", "warning": 200, "datadog": {"metric": "shop.orders.pending"}, "aws": {"namespace": "Shop", "metric": "Pending"}}
+    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}}, custom_alerts={"orders_backlog": custom})
     found = publications(scope(svc))
     identities = [_identity(p) for p in found]
     assert len(identities) == len(set(identities)), "a metric is published twice"
     shown = {name for p in found for name in p.shows}
-    assert shown == {*SERIES, "health.live"} - {"health"}
+    assert shown == {*SERIES, "health.live", "custom.orders_backlog"} - {"health", "custom"}
     # Route 53 requests the endpoint by fqdn, port and path; the synthetic test by its URL: both are probed
     assert {p.url for p in found if isinstance(p, ProbePublication)} == {"https://shop.example.com:8443/health/live"}
     check["url"] = "https://shop.example.com:443/health/live"  # the default port, written: Route 53 leaves it out

@@ -1,13 +1,16 @@
-"""The alert catalog: one section per threshold signal, anchored by the signal's name ('error-rate', 'cpu', ...)."""
+"""The alert catalog: one section per threshold alert — the spec's signals, then custom alerts — anchored by its name
+('error-rate', 'cpu', 'orders-backlog', ...)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
 from monitors.common.runbook import anchor
-from signals import REGISTRY
+from signals import REGISTRY, service_signals
+from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric, Signal
 from spec import Service
-from spec.alerts import LEVEL_SEVERITY
+from spec.alerts import LEVEL_SEVERITY, Threshold
+from spec.notify import NO_DATA_WORDS, renotify_words
 
 from .model import DocsInput
 from .sections import Cell, deployed_as, per_environment, steps
@@ -17,30 +20,38 @@ from .words import code, route_words, table
 COMPARATOR = {"above": ">", "below": "<"}
 
 
-def title(signal: str) -> str:
+def signal_of(inp: DocsInput, name: str, alert: str) -> Signal:
+    """The alert's signal: the registry's, or a custom alert's own (from the last environment that has it)."""
+    if alert in REGISTRY:
+        return REGISTRY[alert]
+    versions = [svc for _, svc in inp.versions(name) if alert in svc.custom_alerts]
+    return service_signals(versions[-1])[alert]
+
+
+def title(signal: Signal) -> str:
     """The signal's title as a heading: 'p95 latency' → 'P95 latency'."""
-    words = REGISTRY[signal].title
+    words = signal.title
     return words[:1].upper() + words[1:]
 
 
 def signals_of(inp: DocsInput, name: str) -> list[str]:
-    """Alert names any environment of the service uses, in the spec's order."""
-    used = {signal for _, svc in inp.versions(name) for signal, _ in svc.alerts.items()}
-    return [s for s in REGISTRY if s in used]
+    """Alert ids any environment of the service uses: the spec's signals in their order, then custom alerts by name."""
+    used = {alert for _, svc in inp.versions(name) for alert, _ in svc.threshold_alerts()}
+    return [s for s in REGISTRY if s in used] + sorted(used - set(REGISTRY))
 
 
-def _threshold(signal: str, level: str) -> Cell:
+def _threshold(signal: str, level: str, direction: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
-        threshold = getattr(svc.alerts, signal, None)
+        threshold = svc.threshold(signal)
         value = getattr(threshold, level, None) if threshold is not None else None
-        return f"{COMPARATOR[REGISTRY[signal].direction]} {value}" if value is not None else None
+        return f"{COMPARATOR[direction]} {value}" if value is not None else None
 
     return get
 
 
 def _window(signal: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
-        threshold = getattr(svc.alerts, signal, None)
+        threshold = svc.threshold(signal)
         if threshold is None:
             return None
         return str(threshold.window) if threshold.window is not None else "default (see the deployed query)"
@@ -48,17 +59,65 @@ def _window(signal: str) -> Cell:
     return get
 
 
+def _reminders(inp: DocsInput, name: str, signal: str) -> Cell:
+    def get(svc: Service) -> Optional[str]:
+        threshold = svc.threshold(signal)
+        if threshold is None:
+            return None
+        env = next(env for env, version in inp.versions(name) if version is svc)
+        if "datadog" not in inp.backends_of(svc, env):
+            return "none: a CloudWatch alarm notifies once per change of state"
+        paging = threshold.severity(threshold.levels()[0][0]) == "page"
+        return renotify_words(threshold.renotify, paging)
+
+    return get
+
+
+def default_no_data(signal: Signal, svc: Service, backends: tuple[str, ...]) -> str:
+    """What silence does by default on the backends that measure the alert, as the signal's realisations say."""
+    said = []
+    datadog, cloudwatch = signal.datadog, signal.cloudwatch
+    if "datadog" in backends and isinstance(datadog, (DatadogMetric, DatadogLogs)) and not datadog.missing(svc):
+        said.append("Datadog notifies No Data" if datadog.notify_no_data else "Datadog sends no No Data")
+    if "aws" in backends and isinstance(cloudwatch, CloudWatchAlarm) and not cloudwatch.missing(svc):
+        said.append(f"CloudWatch treats missing data as {cloudwatch.evaluation.treat_missing_data}")
+    return "the signal's own: " + ("; ".join(said) or "—")
+
+
+def _no_data(inp: DocsInput, name: str, signal: Signal, alert: str) -> Cell:
+    def get(svc: Service) -> Optional[str]:
+        threshold = svc.threshold(alert)
+        if threshold is None:
+            return None
+        if threshold.no_data:
+            return f"{threshold.no_data}: {NO_DATA_WORDS[threshold.no_data]}"
+        env = next(env for env, version in inp.versions(name) if version is svc)
+        return default_no_data(signal, svc, tuple(inp.backends_of(svc, env)))
+
+    return get
+
+
+def _recovery(signal: str) -> Cell:
+    def get(svc: Service) -> Optional[str]:
+        threshold: Optional[Threshold] = svc.threshold(signal)
+        if threshold is None:
+            return None
+        return "told" if threshold.recovery else "**not told** (`recovery: false`)"
+
+    return get
+
+
 def _route(signal: str, level: str) -> Cell:
     def get(svc: Service) -> Optional[str]:
-        threshold = getattr(svc.alerts, signal, None)
+        threshold = svc.threshold(signal)
         if threshold is None or getattr(threshold, level) is None:
             return None
         severity, route = svc.alert_route(signal, level)
         if threshold.own_route is not None:
-            return f"its own route: {route_words(route)}"
+            return f"its own route: {route_words(route, svc.backends)}"
         if severity != LEVEL_SEVERITY[level]:
-            return f"the {severity} route: {route_words(route)}"
-        return route_words(route)
+            return f"the {severity} route: {route_words(route, svc.backends)}"
+        return route_words(route, svc.backends)
 
     return get
 
@@ -90,18 +149,20 @@ def overview(inp: DocsInput, name: str) -> list[str]:
         cells = []
         for env in envs:
             svc = inp.service(name, env)
-            threshold = getattr(svc.alerts, signal, None) if svc else None
+            threshold = svc.threshold(signal) if svc else None
             if threshold is None:
                 cells.append("off")
             else:
                 cells.append(" · ".join(str(v) if v is not None else "—" for v in (threshold.critical, threshold.warning)))
-        rows.append([f"[{title(signal)}](#{anchor(signal)})", f"{REGISTRY[signal].direction} threshold", *cells])
+        found = signal_of(inp, name, signal)
+        rows.append([f"[{title(found)}](#{anchor(signal)})", f"{found.direction} threshold", *cells])
     return table(header, rows)
 
 
 def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
-    doc = REGISTRY[signal]
-    lines = [f"### {anchor(signal)}", "", f"**{title(signal)}** ({code(signal)}): {doc.watches}", ""]
+    doc = signal_of(inp, name, signal)
+    kind = "custom alert" if signal not in REGISTRY else ""
+    lines = [f"### {anchor(signal)}", "", f"**{title(doc)}** ({code(signal)}{', ' + kind if kind else ''}): {doc.watches}", ""]
     sources = _sources(inp, name, signal)
     if sources:
         lines += ["Measured from:", "", *sources, ""]
@@ -109,11 +170,14 @@ def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
         inp,
         name,
         [
-            ("critical (pages)", _threshold(signal, "critical")),
-            ("warning (ticket)", _threshold(signal, "warning")),
+            ("critical (pages)", _threshold(signal, "critical", doc.direction)),
+            ("warning (ticket)", _threshold(signal, "warning", doc.direction)),
             ("evaluated over", _window(signal)),
             ("critical notifies", _route(signal, "critical")),
             ("warning notifies", _route(signal, "warning")),
+            ("reminders", _reminders(inp, name, signal)),
+            ("no data", _no_data(inp, name, doc, signal)),
+            ("recovery", _recovery(signal)),
         ],
     )
     lines += ["", *deployed_as(inp, name, anchor(signal)), "", *steps(doc.steps), ""]

@@ -34,7 +34,7 @@ def _effect(svc: Service, check: Optional[HealthCheck]) -> Optional[str]:
     if check is None:
         return None
     verb = "pages" if check.severity == "page" else "opens a ticket"
-    return f"{verb}: {route_words(svc.routes.get(check.severity))}"
+    return f"{verb}: {route_words(svc.routes.get(check.severity), svc.backends)}"
 
 
 def health_section(inp: DocsInput, service: str, name: str) -> list[str]:

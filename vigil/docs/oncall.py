@@ -20,7 +20,7 @@ def _counts(inp: DocsInput, name: str, env: str) -> str:
         return "—"
     counts = {"page": 0, "ticket": 0}
     own = 0
-    for _, threshold in svc.alerts.items():
+    for _, threshold in svc.threshold_alerts():
         for level, _ in threshold.levels():
             if threshold.own_route is not None:
                 own += 1
@@ -45,7 +45,7 @@ def _counts(inp: DocsInput, name: str, env: str) -> str:
 def _route_cell(inp: DocsInput, name: str, env: str, severity: Severity) -> str:
     svc = inp.service(name, env)
     assert svc is not None
-    words = route_words(svc.routes.get(severity))
+    words = route_words(svc.routes.get(severity), svc.backends)
     return f"{words} (the team's)" if inp.catalog.inherits_route(name, env, severity) else words
 
 

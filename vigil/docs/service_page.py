@@ -51,8 +51,8 @@ def intro(inp: DocsInput, name: str) -> list[str]:
             ("team", lambda s: s.team),
             ("runbook", lambda s: _runbook_link(s.runbook)),
             ("tags", lambda s: ", ".join(f"{k}:{v}" for k, v in s.tags.items()) or DASH),
-            ("page route (critical)", lambda s: route_words(s.routes.page)),
-            ("ticket route (warning)", lambda s: route_words(s.routes.ticket)),
+            ("page route (critical)", lambda s: route_words(s.routes.page, s.backends)),
+            ("ticket route (warning)", lambda s: route_words(s.routes.ticket, s.backends)),
         ],
     )
     optional = ""

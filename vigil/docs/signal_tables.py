@@ -22,7 +22,19 @@ from spec.alerts import Alerts
 from spec.health import HealthCheck
 from spec.logs import Logs
 from spec.slos import LatencySli, Slo
-from spec.sources import AwsSource, DatadogSource, EcsSource, ElastiCacheSource, RdsSource, Sources
+from spec.sources import (
+    LAMBDA_DEFAULT_CONCURRENCY,
+    ApiGatewaySource,
+    AwsSource,
+    DatadogSource,
+    DynamoDbSource,
+    EcsSource,
+    ElastiCacheSource,
+    LambdaSource,
+    RdsSource,
+    Sources,
+    SqsSource,
+)
 
 from .words import table
 
@@ -40,6 +52,10 @@ def _service(runtime: str = "fargate") -> Service:
         ecs=EcsSource.model_construct(cluster="<ecs_cluster>", service="<ecs_service>"),
         rds=RdsSource.model_construct(instance="<rds_instance>"),
         elasticache=ElastiCacheSource.model_construct(cluster="<cache_cluster>"),
+        sqs=SqsSource.model_construct(queue="<queue>", dead_letter_queue="<dead_letter_queue>"),
+        lambda_function=LambdaSource.model_construct(name="<function>", concurrency_limit=LAMBDA_DEFAULT_CONCURRENCY),
+        api_gateway=ApiGatewaySource.model_construct(rest_api="<rest_api>", http_api=None, stage="<stage>"),
+        dynamodb=DynamoDbSource.model_construct(table="<table>"),
     )
     datadog = DatadogSource.model_construct(apm_service="<apm_service>", span="<span>", runtime=runtime)
     logs = Logs.model_construct(metric_filters=["error", "warn"])
@@ -86,6 +102,8 @@ def datadog_table() -> list[str]:
             continue
         delay = f"{realisation.evaluation_delay} s" if realisation.evaluation_delay else "—"
         no_data = "**alerts**" if realisation.notify_no_data else "ignored"
+        if isinstance(realisation, DatadogMetric) and realisation.resolve_after:
+            no_data += f"; resolves after {realisation.resolve_after} h without data"
         rows.append([f"`{name}`", _datadog_query(name), s.direction, str(realisation.window), no_data, delay, _needs(realisation)])
     return table(["signal", "query (`<comparator> <threshold>` follows)", "fires", "default window", "no data", "evaluation delay", "needs"], rows)
 
@@ -126,7 +144,14 @@ def cloudwatch_table() -> list[str]:
     return table(["signal", "CloudWatch", "statistic", "period · M of N", "missing data", "threshold unit", "needs"], rows)
 
 
-UNIT_EXAMPLES = {"rate": "`20/s`, `5/m`", "percent": "`2%`", "duration": "`120ms`, `1s`", "count": "`40`", "up": "`up`, `down`"}
+UNIT_EXAMPLES = {
+    "rate": "`20/s`, `5/m`",
+    "percent": "`2%`",
+    "duration": "`120ms`, `1s`",
+    "count": "`40`",
+    "up": "`up`, `down`",
+    "any": "its thresholds' unit: `500`, `5%`, `800ms`, `20/m`",
+}
 
 
 def _published(found: list[Publication], key: str) -> tuple[str, str]:
@@ -158,11 +183,14 @@ def replay_table() -> list[str]:
         found += publications(AwsScope(service, resolve_targets(service.sources.aws, str), "<environment>"))
     rows = []
     for name, series in SERIES.items():
-        key = f"{name}.<check>" if series.per_check else name
+        key = f"{name}.<check>" if series.per_check else f"{name}.<alert>" if series.per_alert else name
         cloudwatch, datadog = _published(found, key)
+        if series.per_alert:
+            cloudwatch, datadog = "the alert's `aws` metric, in its own unit", "the alert's `datadog` metric, with its tags, in its own unit"
         drives = [f"`{signal}`" for signal, s in REGISTRY.items() if s.drive is not None and s.drive.series == name]
         drives += [f"SLO `{kind}` burns" for kind, sli in SLIS.items() if sli.drive is not None and name in sli.drive(_SLO, 1.0) and name != "requests"]
         drives += ["its health check's alerts (`health.<check>`)"] if series.per_check else []
+        drives += ["its custom alert (`<alert>`)"] if series.per_alert else []
         rows.append([f"`{key}`", UNIT_EXAMPLES[series.unit], series.means, cloudwatch, datadog, ", ".join(drives) or "—"])
     return table(["series", "written as", "what it is", "CloudWatch receives", "Datadog receives", "moves"], rows)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from signals import REGISTRY
+from signals import service_signals
 from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.words import DEPLOY, ESCALATE
@@ -40,7 +40,7 @@ ANY_ENV = "env:<environment>"  # the monitors' env filter, written once for ever
 def datadog_measure(signal: str, service: Service, environment: str) -> Optional[str]:
     """The query the monitor evaluates (without its window and threshold; `env:<environment>` standing for the
     environment's own filter), or None when Datadog cannot measure it."""
-    realisation = REGISTRY[signal].datadog
+    realisation = service_signals(service)[signal].datadog
     env = ANY_ENV
     if isinstance(realisation, DatadogMetric) and not realisation.missing(service):
         return f"`{realisation.query(service, env).render()}`"
@@ -49,13 +49,9 @@ def datadog_measure(signal: str, service: Service, environment: str) -> Optional
     return None
 
 
-def _dimensions(metric: Metric) -> str:
-    return ", ".join(f"{key}=`{value}`" for key, value in metric.dimensions.items())
-
-
 def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optional[str]:
     """The metric (or metric math) the alarm evaluates, or None when CloudWatch cannot measure it."""
-    realisation = REGISTRY[signal].cloudwatch
+    realisation = service_signals(service)[signal].cloudwatch
     if not isinstance(realisation, CloudWatchAlarm) or realisation.missing(service):
         return None
     source = service.sources.aws
@@ -67,5 +63,8 @@ def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optio
         what = f"`{found.name}` ({found.stat})"
     else:
         what = f"`{found.label}` ({', '.join(sorted({m.stat for m in metrics}))} per period)"
-    where = _dimensions(metrics[0])
-    return f"`{metrics[0].namespace}` {what}" + (f" of {where}" if where else "")
+    shared = {key: value for key, value in metrics[0].dimensions.items() if all(m.dimensions.get(key) == value for m in metrics)}
+    varying = sorted({key for m in metrics for key in m.dimensions} - set(shared))
+    where = ", ".join(f"{key}=`{value}`" for key, value in shared.items())
+    over = "".join(f", summed over {len({str(m.dimensions.get(key)) for m in metrics})} `{key}` values" for key in varying)
+    return f"`{metrics[0].namespace}` {what}" + (f" of {where}" if where else "") + over

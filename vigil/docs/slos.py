@@ -92,7 +92,7 @@ def _notifies(svc: Service, slo: Optional[Slo], severity: str) -> Optional[str]:
         return None
     if not any(t.severity == severity for t in slo.burn_rate):
         return DASH
-    return route_words(svc.routes.get(severity))  # type: ignore[arg-type]
+    return route_words(svc.routes.get(severity), svc.backends)  # type: ignore[arg-type]
 
 
 def slo_catalog(inp: DocsInput, service: str) -> list[str]:

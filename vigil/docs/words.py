@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Optional
 
 from spec.routes import Route
@@ -47,16 +47,18 @@ def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     return lines
 
 
-def route_words(route: Optional[Route]) -> str:
-    """Who a route reaches: Datadog handles, then SNS subscriptions (secret endpoints by their config key)."""
+def route_words(route: Optional[Route], backends: Optional[Collection[str]] = None) -> str:
+    """Who a route reaches: Datadog handles, then SNS subscriptions (secret endpoints by their config key), then Sentry
+    targets — only those of the `backends` that monitor the service (a service's own `backends`; None: all)."""
     if route is None:
         return "nobody (route not defined)"
-    targets = [code(h) for h in route.datadog]
-    for sub in route.sns:
+    uses = (lambda backend: True) if backends is None else (lambda backend: backend in backends)
+    targets = [code(h) for h in route.datadog] if uses("datadog") else []
+    for sub in route.sns if uses("aws") else []:
         where = sub.endpoint if sub.endpoint is not None else f"secret config {code('monitoring:' + str(sub.endpoint_secret))}"
         targets.append(f"SNS {sub.protocol} {where}")
-    targets += [f"Sentry {code(t.identity)}" for t in route.sentry]
-    return ", ".join(targets)
+    targets += [f"Sentry {code(t.identity)}" for t in route.sentry] if uses("sentry") else []
+    return ", ".join(targets) or "nobody"
 
 
 def github_slug(heading: str) -> str:

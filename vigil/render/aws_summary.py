@@ -4,7 +4,7 @@ comparator and unit, datapoints, and who is notified."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Optional
 
 COMPARATORS = {
     "GreaterThanThreshold": ">",
@@ -40,10 +40,32 @@ def _notified(inputs: dict[str, Any]) -> str:
     return f"notifies {who}{ok}"
 
 
+def _summed(queries: list[dict[str, Any]]) -> Optional[str]:
+    """Metric math summing one metric over the values of one dimension (`m1+m2+…`, DynamoDB's per-operation metrics):
+    `sum of ThrottledRequests[Sum, 60 s] over 13 Operation values {TableName=…}`."""
+    metrics = [q["metric"] for q in queries if q.get("metric")]
+    returned = next((q for q in queries if q.get("returnData")), {})
+    if len(metrics) < 3 or str(returned.get("expression", "")) != "+".join(q["id"] for q in queries if q.get("metric")):
+        return None
+    if len({(m.get("namespace"), m.get("metricName"), m.get("stat"), m.get("period")) for m in metrics}) != 1:
+        return None
+    dimensions = [m.get("dimensions") or {} for m in metrics]
+    varying = {key for d in dimensions for key in d if len({str(x.get(key)) for x in dimensions}) > 1}
+    if len(varying) != 1:
+        return None
+    key = varying.pop()
+    shared = {k: v for k, v in dimensions[0].items() if k != key}
+    first = metrics[0]
+    return f"sum of {first.get('metricName')}[{first.get('stat')}, {_number(first.get('period'))} s] over {len(metrics)} {key} values{_dimensions(shared)}"
+
+
 def _watched(inputs: dict[str, Any]) -> tuple[str, str]:
     """(what is watched, the unit of its threshold)."""
     queries = inputs.get("metricQueries")
     if queries:
+        summed = _summed(queries)
+        if summed is not None:
+            return summed, ""
         parts = {q["id"]: q for q in queries}
         returned: dict[str, Any] = next((q for q in queries if q.get("returnData")), {})
         expression = str(returned.get("expression", returned.get("id", "?")))

@@ -1,6 +1,6 @@
 """Alert ids: which plan resources realise each alert a scenario names, and whom each of them tells.
 
-The ids are the spec's: a threshold alert by its key (`error_rate`), `health.<check>`, `slo.<name>` (every tier),
+The ids are the spec's: a threshold alert by its key (`error_rate`, or a custom alert's name), `health.<check>`, `slo.<name>` (every tier),
 `slo.<name>.page` and `slo.<name>.ticket` (the tiers of that severity), `service_unhealthy`. The mapping comes from the
 program itself: the same walks `pulumi up` runs (program/*_walk.py, recorded with stand-ins as the rule checks do)
 say which spec alert every declaration realises (`Declaration.alert`), under the logical name the plan shows. No
@@ -23,7 +23,6 @@ from typing import Optional
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from program.checks import recorded_aws, recorded_datadog
-from signals import REGISTRY
 from spec import Service
 from spec.routes import Severity
 
@@ -114,9 +113,9 @@ def _part(service: Service, declaration: Declaration, backend: Backend, alert: A
         slo = next(s for s in service.slos if f"slo.{s.name}" == alert.id)
         tier = next(t for t in slo.burn_rate if str(t.long) == alert.tier)
         return AlertPart(name, backend, alert.id, {"alert": tier.severity}, tier=alert.tier, window=alert.window)
-    if alert.id not in REGISTRY:
+    threshold = service.threshold(alert.id)  # a signal of `alerts`, or a custom alert
+    if threshold is None:
         raise ReplayError(f"{declaration.logical} realises {alert.id!r}, which is no alert the replay knows")
-    threshold = getattr(service.alerts, alert.id)
     if alert.level is not None:  # an alarm per level
         return AlertPart(name, backend, alert.id, {"alert": LEVEL_ROUTE[alert.level]})
     top: Severity = "page" if threshold.critical is not None else "ticket"  # a monitor's Alert is its highest level

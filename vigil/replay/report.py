@@ -19,6 +19,11 @@ def scenarios_text(results: Sequence[ScenarioResult]) -> str:
     for result in results:
         scenario = result.scenario
         lines.append(f"{scenario.name}: {scenario.service} on stack {result.stack}")
+        for window in result.windows:
+            spans = ", ".join(f"{clock(max(begin, 0))} to {clock(end)}" for begin, end in window.intervals)
+            lines.append(f"  maintenance: {window.resource} ({window.backend}) mutes {len(window.targets)} alert resource(s) from {spans}")
+        if result.unplaced:
+            lines.append(f"  note: maintenance windows not applied ({', '.join(result.unplaced)}): the scenario gives no start (wall-clock time)")
         lines += [f"  {o.line()}" for o in result.outcomes]
     outcomes = [o for r in results for o in r.outcomes]
     failed = [o for o in outcomes if not o.passed]
@@ -48,6 +53,11 @@ def scenarios_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "stack": r.stack,
                 "passed": r.passed,
                 "outcomes": [_outcome(o) for o in r.outcomes],
+                "maintenance": [
+                    {"resource": w.resource, "backend": w.backend, "mutes": sorted(w.targets), "intervals": [list(i) for i in w.intervals]}
+                    for w in r.windows
+                ],
+                "maintenance_not_applied": list(r.unplaced),
             }
             for r in results
         ],

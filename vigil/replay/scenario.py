@@ -23,6 +23,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
@@ -33,7 +34,7 @@ from signals.model import Series
 from spec import Duration, Percent, Rate
 from spec.base import SpecModel
 from spec.errors import SpecError, SpecErrors, format_path, from_validation_error
-from spec.grammar import NAME_PATTERN, STACK_PATTERN
+from spec.grammar import CUSTOM_ALERT_PATTERN, NAME_PATTERN, STACK_PATTERN, UTC_TIME_PATTERN
 from spec.yaml_source import KEY, Location, PathKey, YamlProblem, read_documents
 
 from .timeline import Backend
@@ -44,12 +45,14 @@ MIN_STEP = 10
 ABSENT = "absent"
 _SEGMENT = re.compile(r"^(?P<value>\S+)(?:\s+x(?P<count>[0-9]+))?$")
 _COUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
 UNIT_WORDS = {
     "rate": "a rate with a unit: /s, /m or /h (e.g. '20/s')",
     "percent": "a percentage with '%' (e.g. '2%')",
     "duration": "a duration with a unit: ms, s, m (e.g. '120ms')",
     "count": "a number (e.g. '40')",
     "up": "up or down",
+    "any": "a value in its alert's thresholds' unit: a number (500), a percentage (5%), a duration (800ms) or a rate (20/m)",
 }
 
 
@@ -79,6 +82,11 @@ class ScenarioModel(SpecModel):
     stack: Optional[str] = Field(default=None, pattern=STACK_PATTERN, description="Stack to replay (--stack wins; default dev)")
     description: Optional[str] = None
     step: Duration = Field(description="One value per step, at least 10s; it divides a minute or is whole minutes")
+    start: Optional[str] = Field(
+        default=None,
+        pattern=UTC_TIME_PATTERN,
+        description="The wall-clock time of the first step, in UTC (2030-03-01T20:00Z): maintenance windows then apply",
+    )
     series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
     expect: list[ExpectModel] = Field(min_length=1, description="What the alerts must do")
 
@@ -119,6 +127,8 @@ class Scenario:
     series: Mapping[str, tuple[Optional[float], ...]]
     expect: tuple[Expectation, ...]
     marks: Mapping[PathKey, Location] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)  # a custom alert's series: the kind of value written (percent, ...)
+    start: Optional[datetime] = None  # the first step's wall-clock time (UTC): maintenance windows apply
 
     @property
     def length(self) -> int:
@@ -134,15 +144,28 @@ class Scenario:
 
 
 def series_of(name: str) -> Optional[Series]:
-    """The registry series a scenario key names: `requests`, or `health.<check>` for a per-check series."""
+    """The registry series a scenario key names: `requests`, `health.<check>` for a per-check series, or
+    `custom.<alert>` for a custom alert's."""
     found = SERIES.get(name)
-    if found is not None and not found.per_check:
+    if found is not None and not found.per_check and not found.per_alert:
         return found
     head, dot, tail = name.partition(".")
-    per_check = SERIES.get(head)
-    if dot and per_check is not None and per_check.per_check and re.fullmatch(NAME_PATTERN, tail):
-        return per_check
+    per = SERIES.get(head)
+    if dot and per is not None and per.per_check and re.fullmatch(NAME_PATTERN, tail):
+        return per
+    if dot and per is not None and per.per_alert and re.fullmatch(CUSTOM_ALERT_PATTERN, tail):
+        return per
     return None
+
+
+def kind_of_value(text: str) -> str:
+    """The kind of value a custom alert's series writes: percent, rate, duration or number (as thresholds are read)."""
+    for kind, quantity in (("percent", Percent), ("rate", Rate), ("duration", Duration)):
+        if re.fullmatch(quantity.pattern, text):
+            return kind
+    if _NUMBER.match(text):
+        return "number"
+    raise ValueError(f"expected {UNIT_WORDS['any']}, got {text!r}")
 
 
 def parse_value(text: str, unit: str) -> Optional[float]:
@@ -159,6 +182,9 @@ def parse_value(text: str, unit: str) -> Optional[float]:
         if not _COUNT.match(text):
             raise ValueError(f"expected {UNIT_WORDS['count']}, got {text!r}")
         return float(text)
+    if unit == "any":
+        kind = kind_of_value(text)
+        return float(text) if kind == "number" else parse_value(text, kind)
     if unit == "rate":
         return float(Rate._validate(text).per_second)
     if unit == "percent":
@@ -186,14 +212,29 @@ def parse_series(text: str, unit: str) -> list[Optional[float]]:
     return out
 
 
-def _parsed_series(raw: Mapping[str, Any], draft: Scenario) -> tuple[dict[str, tuple[Optional[float], ...]], list[SpecError]]:
-    """Each series in canonical units, and the problems (unknown names, values not in the unit, lengths that differ)."""
+def series_kind(text: str) -> Optional[str]:
+    """The one kind of value a custom alert's series holds (None: only `absent`); ValueError when segments differ."""
+    kinds = set()
+    for segment in text.split(","):
+        match = _SEGMENT.match(segment.strip())
+        if match and match.group("value") != ABSENT:
+            kinds.add(kind_of_value(match.group("value")))
+    if len(kinds) > 1:
+        raise ValueError(f"its values are of different kinds ({', '.join(sorted(kinds))}): write them all in its alert's thresholds' unit")
+    return kinds.pop() if kinds else None
+
+
+def _parsed_series(
+    raw: Mapping[str, Any], draft: Scenario, kinds: Optional[dict[str, str]] = None
+) -> tuple[dict[str, tuple[Optional[float], ...]], list[SpecError]]:
+    """Each series in canonical units, and the problems (unknown names, values not in the unit, lengths that differ).
+    A custom alert's series also records the kind of value it holds in `kinds`."""
     errors: list[SpecError] = []
     series: dict[str, tuple[Optional[float], ...]] = {}
     for key, text in raw.items():
         found = series_of(str(key))
         if found is None:
-            known = [s.name if not s.per_check else f"{s.name}.<check>" for s in SERIES.values()]
+            known = [f"{s.name}.<check>" if s.per_check else f"{s.name}.<alert>" if s.per_alert else s.name for s in SERIES.values()]
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             errors.append(draft.problem(("series", key), f"unknown signal '{key}'; {hint}known: {', '.join(known)}", at_key=True))
@@ -202,6 +243,9 @@ def _parsed_series(raw: Mapping[str, Any], draft: Scenario) -> tuple[dict[str, t
             continue  # the model's own error says what is expected
         try:
             series[key] = tuple(parse_series(str(text), found.unit))
+            kind = series_kind(str(text)) if found.per_alert else None
+            if kind is not None and kinds is not None:
+                kinds[key] = kind
         except ValueError as exc:
             errors.append(draft.problem(("series", key), str(exc)))
     lengths = {key: len(values) for key, values in series.items()}
@@ -220,7 +264,8 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
         raise SpecErrors([SpecError(marks.get(()), "", "expected a scenario: a mapping with service, step, series and expect")])
     raw = data.get("series")
     draft = Scenario(name, str(data.get("service")), None, 60, {}, (), marks)
-    series, errors = _parsed_series(raw if isinstance(raw, dict) else {}, draft)
+    kinds: dict[str, str] = {}
+    series, errors = _parsed_series(raw if isinstance(raw, dict) else {}, draft, kinds)
     try:
         model = ScenarioModel.model_validate(data)
     except ValidationError as exc:
@@ -232,7 +277,8 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
     expect = tuple(
         Expectation(e.alert, e.fires, int(e.by.ms // 1000) if e.by is not None else None, e.backend, i, e.times) for i, e in enumerate(model.expect)
     )
-    scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks)
+    start = datetime.fromisoformat(model.start.replace("Z", "+00:00")) if model.start else None
+    scenario = Scenario(name, model.service, model.stack, int(model.step.ms // 1000), series, expect, marks, kinds, start)
     if not series:
         raise SpecErrors([scenario.problem(("series",), "no series: give at least one signal its values (a signal left out is absent)")])
     end = scenario.length * scenario.step

@@ -26,6 +26,7 @@ from .data import CloudWatchMetric, VendorData
 from .errors import ReplayError
 from .evaluate import CompiledPlan, compile_plan
 from .expect import Outcome, alert_firings, judge
+from .maintenance import DOWNTIME, MUTE_RULE, Muting, mutings, silenced
 from .scenario import Scenario, series_of
 from .timeline import Backend, Timeline
 from .vendor import SeriesProblem, Steps, check_steps, vendor_data
@@ -48,12 +49,15 @@ def shifted(timeline: Timeline, offset: int) -> Timeline:
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """A scenario replayed: one outcome per expectation and backend, and every alert resource's timeline."""
+    """A scenario replayed: one outcome per expectation and backend, and every alert resource's timeline; the
+    maintenance windows that applied (with the scenario's `start`), and those that could not (without it)."""
 
     scenario: Scenario
     stack: str
     outcomes: tuple[Outcome, ...]
     timelines: Mapping[str, Timeline]
+    windows: tuple[Muting, ...] = ()
+    unplaced: tuple[str, ...] = ()  # the service's windows, when the scenario gives no wall-clock time
 
     @property
     def passed(self) -> bool:
@@ -98,6 +102,7 @@ class ServiceReplay:
         # dimension values as the plan shows them: literal names, or the referenced stack's outputs as placeholders
         self.scope = AwsScope(service, resolve_targets(source, lambda output: placeholder(str(stack), output)), deployment.environment)
         resources = tuple(r for r in plan.resources if plan.service_of(r) == service.service)
+        self.resources = resources  # every resource of the service in the plan (what is not replayed is said)
         self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, resources))
         self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
 
@@ -124,11 +129,19 @@ class ServiceReplay:
         (on the backend asked for). SpecErrors, each at its line."""
         errors: list[SpecError] = []
         checks = {c.name for c in self.service.health_checks}
+        custom = self.service.custom_alerts
         for key in scenario.series:
             found = series_of(key)
             if found is not None and found.per_check and key.partition(".")[2] not in checks:
                 known = ", ".join(f"{found.name}.{c}" for c in sorted(checks)) or "none"
                 errors.append(scenario.problem(("series", key), f"{self.service.service} has no health check '{key.partition('.')[2]}' (its checks: {known})", at_key=True))
+            if found is not None and found.per_alert:
+                alert = custom.get(key.partition(".")[2])
+                if alert is None:
+                    known = ", ".join(f"{found.name}.{c}" for c in sorted(custom)) or "none"
+                    errors.append(scenario.problem(("series", key), f"{self.service.service} has no custom alert '{key.partition('.')[2]}' (its custom alerts: {known})", at_key=True))
+                elif key in scenario.kinds and scenario.kinds[key] != alert.kind:
+                    errors.append(scenario.problem(("series", key), f"custom alert {key.partition('.')[2]} has thresholds of kind {alert.kind}: write its series so (got {scenario.kinds[key]})"))
         ids = self.index.ids()
         for e in scenario.expect:
             if e.alert not in ids:
@@ -162,12 +175,22 @@ class ServiceReplay:
             key = next((k for k in problem.series if k in scenario.series), next(iter(scenario.series)))
             step = max(problem.index - before, 0)
             raise SpecErrors([scenario.problem(("series", key), f"step {step + 1}: {problem.detail.split(': ', 1)[1]}")]) from None
+        windows: list[Muting] = []
+        unplaced = tuple(r.name for r in self.resources if r.type in (DOWNTIME, MUTE_RULE))
+        if scenario.start is not None:
+            try:
+                windows = [w for w in mutings(self.resources, scenario.start, scenario.length * scenario.step) if w.intervals]
+            except ReplayError as exc:
+                raise SpecErrors([scenario.problem(("start",), str(exc))]) from None
+            messages = {r.name: str(r.inputs.get("message") or "") for r in self.resources}
+            timelines = silenced(timelines, windows, messages)
+            unplaced = ()
         outcomes = []
         for e in scenario.expect:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
                 found = alert_firings(self.index.select(e.alert, backend), timelines)
                 outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found, e.times))
-        return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines)
+        return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines, tuple(windows), unplaced)
 
 
 class StackReplay:

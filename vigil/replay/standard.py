@@ -32,12 +32,12 @@ from monitors.aws.health_checks import request_interval
 from monitors.datadog.burn_rates import ERROR_BUDGET_SPENT, by_error_budget, short_window
 from monitors.datadog.slos import LATENCY_PERCENTILE
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
-from signals import REGISTRY
+from signals import alert_signal, alert_signals
 from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.slis import DatadogSli, SliDrive, lb_counted, sli
 from spec import Duration, Percent, Rate, Service
-from spec.alerts import Quantity, Threshold
+from spec.alerts import Quantity, Threshold, canonical
 from spec.health import HealthCheck
 from spec.routes import Severity
 from spec.slos import BurnRateTier, LatencySli, Slo
@@ -141,22 +141,13 @@ def burn_label(burn: Union[float, str]) -> str:
     return f"{burn:g}×"
 
 
-def value_of(quantity: Quantity) -> float:
-    """A spec threshold in the alert's units: percent, seconds, per second, a count."""
-    if isinstance(quantity, Percent):
-        return quantity.value
-    if isinstance(quantity, Duration):
-        return quantity.seconds
-    if isinstance(quantity, Rate):
-        return quantity.per_second
-    return float(quantity)
-
-
 def spoken(quantity: Quantity, value: float) -> str:
-    """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`."""
+    """A driven value as the spec writes its kind: `2%`, `1s`, `0.5/s`, `180`; a minute or more as a duration: `4h`."""
     if isinstance(quantity, Percent):
         return f"{value:g}%"
     if isinstance(quantity, Duration):
+        if value >= 60 and float(value * 1000).is_integer():
+            return str(Duration(int(value * 1000)))
         return f"{value * 1000:g}ms"
     if isinstance(quantity, Rate):
         return f"{round(value * Rate.UNITS[quantity.unit], 6):g}/{quantity.unit}"
@@ -164,8 +155,12 @@ def spoken(quantity: Quantity, value: float) -> str:
 
 
 def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
-    """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`."""
-    value = value_of(quantity)
+    """Twice the threshold (half, for alerts that fire below); percentages stay within 100 %; 1 for `above 0`. A custom
+    alert's plain number may be zero or negative: it is breached by its size (at least 1) past it."""
+    value = canonical(quantity)
+    if isinstance(quantity, float) and (value <= 0 or direction == "below"):
+        step = max(abs(value), 1.0)
+        return (value + step, f"{step:g} above") if direction == "above" else (value - step, f"{step:g} below")
     if direction == "below":
         return value / 2, "half"
     if value == 0:
@@ -176,8 +171,12 @@ def breach_value(quantity: Quantity, direction: str) -> tuple[float, str]:
 
 
 def healthy_value(quantity: Quantity, direction: str) -> float:
-    """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages)."""
-    value = value_of(quantity)
+    """Half the lowest threshold (twice the highest for alerts that fire below, within 100 % for percentages); a custom
+    alert's plain number that may be zero or negative: its size (at least 1) on the healthy side."""
+    value = canonical(quantity)
+    if isinstance(quantity, float) and (value <= 0 or direction == "below"):
+        step = max(abs(value), 1.0)
+        return value - step if direction == "above" else value + step
     if direction == "above":
         return value / 2
     if isinstance(quantity, Percent) and 2 * value > 100:
@@ -200,7 +199,9 @@ def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[O
 
 def threshold_bounds(service: Service, name: str, threshold: Threshold) -> dict[Backend, int]:
     """Seconds within which a breach must fire on each backend: its window plus delays, plus a minute's evaluation."""
-    signal = REGISTRY[name]
+    found = alert_signal(service, name)
+    assert found is not None, f"{name} is no alert of {service.service}"
+    signal = found.signal
     out: dict[Backend, int] = {}
     datadog = signal.datadog
     if isinstance(datadog, (DatadogMetric, DatadogLogs)):
@@ -219,11 +220,11 @@ def baseline(replay: ServiceReplay) -> dict[str, float]:
     service, index = replay.service, replay.index
     moved: dict[str, float] = {}
     steady: dict[str, float] = {}
-    for name, threshold in service.alerts.items():
-        drive = REGISTRY[name].drive
+    for alert in alert_signals(service):
+        name, threshold, drive = alert.key, alert.threshold, alert.signal.drive
         if drive is None or not index.backends(name):
             continue
-        moved.setdefault(drive.series, healthy_value(threshold.levels()[-1][1], REGISTRY[name].direction))
+        moved.setdefault(drive.series, healthy_value(threshold.levels()[-1][1], alert.signal.direction))
         for series, value in drive.steady.items():
             steady.setdefault(series, value)
     values = {**steady, **moved}
@@ -249,11 +250,11 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
     healthy = baseline(replay)
     calm_minutes = 0
     judged: list[tuple[str, str]] = []  # (alert, healthy value in words) of the healthy run
-    for name, threshold in service.alerts.items():
+    for alert in alert_signals(service):
+        name, threshold, signal = alert.key, alert.threshold, alert.signal
         backends = index.backends(name)
         if not backends:
             continue
-        signal = REGISTRY[name]
         drive = signal.drive
         if drive is None:  # it cannot be proven to fire: a failure, not a note
             said = "no scenario: the registry says no series drives it (Signal.drive in signals/)"
@@ -658,12 +659,37 @@ def _shifted_outcome(outcome: Outcome, begin: int) -> Outcome:
     return Outcome(outcome.scenario, outcome.alert, outcome.backend, outcome.expected, got, outcome.passed, outcome.first, outcome.firings)
 
 
+# Deployed resources the replay has no evaluator for, by plan type: what each is, and why it is not replayed.
+NOT_REPLAYED: dict[str, tuple[str, str]] = {
+    "sentry:index/sentryIssueAlert:SentryIssueAlert": ("Sentry issue alerts", "the replay has no Sentry evaluator (Sentry alerts on its own issues, not on series)"),
+    "sentry:index/sentryMetricAlert:SentryMetricAlert": ("Sentry metric alerts", "the replay has no Sentry evaluator (Sentry counts its own error events)"),
+    "datadog:index/downtimeSchedule:DowntimeSchedule": (
+        "Datadog downtimes (maintenance windows)",
+        "standard scenarios carry no wall-clock time: monitors are replayed as if no window were active (a scenario with a start replays them)",
+    ),
+    "aws:cloudwatch/alarmMuteRule:AlarmMuteRule": (
+        "CloudWatch alarm mute rules (maintenance windows)",
+        "standard scenarios carry no wall-clock time: alarms are replayed as if no window were active (a scenario with a start replays them)",
+    ),
+}
+
+
+def not_replayed(replay: ServiceReplay) -> list[str]:
+    """Notes naming the deployed resources the standard replay does not replay, and why."""
+    found: dict[str, list[str]] = {}
+    for resource in replay.resources:
+        if resource.type in NOT_REPLAYED:
+            found.setdefault(resource.type, []).append(resource.name)
+    return [f"not replayed: {NOT_REPLAYED[kind][0]} ({', '.join(sorted(names))}): {NOT_REPLAYED[kind][1]}" for kind, names in found.items()]
+
+
 def standard(replay: ServiceReplay) -> StandardReport:
-    """Every standard scenario of the service, replayed and judged."""
+    """Every standard scenario of the service, replayed and judged; what it cannot replay is said in its notes."""
     thresholds, notes = threshold_checks(replay)
     health = health_checks(replay)
     slos, tiers, totals, slo_notes = slo_checks(replay)
-    return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, tuple(notes + slo_notes))
+    notes_all = tuple(notes + slo_notes + not_replayed(replay))
+    return StandardReport(replay.service.service, replay.stack, tuple(thresholds + health + slos), tuple(tiers), totals, notes_all)
 
 
 # ---- incidents: the whole service under one problem (the docs' chart) -----------------------------------------------

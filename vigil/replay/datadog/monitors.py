@@ -6,7 +6,8 @@ reads the window `[now − evaluation_delay − window, now − evaluation_delay
 is split in buckets (1 minute for a window in minutes, 10 minutes in hours, 1 hour in days) and a run is skipped —
 the state holds — unless the first bucket has data and at most three are empty. A run without a value keeps the
 state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
-`no_data_timeframe` minutes (whether or not the window must be full). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
+`no_data_timeframe` minutes (whether or not the window must be full), and with `timeout_h` a monitor in Alert or Warn
+resolves once no data has come for that many hours (monitors/configuration). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
 evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
 
 A query grouped `by {key}` is a multi alert: each value of the key that the data holds (a task, a host) is evaluated
@@ -38,7 +39,7 @@ TYPE = "datadog:index/monitor:Monitor"
 DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
 _METRIC_OPTIONS = (
     *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
-    "evaluationDelay", "requireFullWindow", "notifyBies",
+    "evaluationDelay", "requireFullWindow", "notifyBies", "timeoutH",
 )
 _LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o not in ("requireFullWindow", "notifyBies"))
 _SEVERITY = {DD_OK: 0, DD_NO_DATA: 1, DD_WARN: 2, DD_ALERT: 3}
@@ -99,6 +100,7 @@ class ThresholdMonitor:
     no_data: Optional[int]  # seconds without data before No Data; None: never
     notifier: Notifier
     by: tuple[str, ...] = ()  # a multi alert's grouping keys, notifying as a simple alert
+    timeout: Optional[int] = None  # seconds without data after which a triggered monitor resolves (timeout_h); None: never
 
     @property
     def window(self) -> int:
@@ -126,7 +128,9 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
     no_data = None
     if inputs.get("notifyNoData"):
         no_data = optional_seconds(resource, inputs.get("noDataTimeframe"), "noDataTimeframe", 60) or 2 * query.window
+    timeout = optional_seconds(resource, inputs.get("timeoutH"), "timeoutH", 3600)
     return ThresholdMonitor(
+        timeout=timeout or None,
         resource=resource,
         query=query,
         thresholds=monitor_thresholds(resource, query.comparator, query.threshold),
@@ -243,6 +247,8 @@ def windowed_states(
         seen = seen or has_data(window)
         if monitor.no_data is not None and seen and not has_data(data.window(end - monitor.no_data, end)):
             state = DD_NO_DATA  # no data for the no-data timeframe, whether or not a full window is required
+        elif monitor.timeout is not None and state in (DD_ALERT, DD_WARN) and not has_data(data.window(end - monitor.timeout, end)):
+            state = DD_OK  # timeout_h: a triggered monitor without data for that long resolves
         elif full is not None and not full(end - monitor.window, end):
             pass  # not a full window: this run is skipped
         else:

@@ -1,0 +1,298 @@
+"""Functions: the service's Lambda function — its failed invocations, throttles, duration and concurrency.
+
+CloudWatch: `AWS/Lambda`, dimension `FunctionName` (every version and alias), every minute (Lambda developer guide,
+"Working with Lambda function metrics"): `Invocations`, `Errors` and `Throttles` (counts: Sum), `Duration` (milliseconds,
+with percentiles) and `ConcurrentExecutions` (Maximum shows how close it is to its limit). Datadog's AWS integration
+crawls them as `aws.lambda.invocations`, `.errors`, `.throttles` (counts), `aws.lambda.duration.p95` (a gauge, in
+milliseconds) and `aws.lambda.concurrent_executions.maximum`, tagged `functionname:<lowercase name>` (Datadog's AWS
+Lambda integration, its metrics list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spec import Duration, Service
+
+from . import needs
+from .cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, milliseconds, per_period, percent
+from .datadog import Expression, aws_tag
+from .model import (
+    CloudWatchAlarm,
+    CloudWatchPublication,
+    DatadogGraph,
+    DatadogMetric,
+    DatadogPublication,
+    Drive,
+    Events,
+    Gauge,
+    PointOf,
+    Publication,
+    Series,
+    Signal,
+    Values,
+)
+from .words import DEPLOY, ESCALATE, FIRST
+
+LAMBDA = "AWS/Lambda"
+AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
+_5M = Duration(300_000)
+FAST = Evaluation(60, 5, 3, "notBreaching")  # no invocations: no errors, no duration, no throttles
+NOMINAL_INVOCATIONS = 10.0  # per second: what drives hold steady beside an error share or a duration
+
+
+def _function(service: Service) -> str:
+    aws = service.sources.aws
+    assert aws is not None and aws.lambda_function is not None and isinstance(aws.lambda_function.name, str), "guarded by needs.LAMBDA_NAME"
+    return aws.lambda_function.name
+
+
+def limit(service: Service) -> int:
+    aws = service.sources.aws
+    assert aws is not None and aws.lambda_function is not None, "guarded by needs.LAMBDA"
+    return aws.lambda_function.concurrency_limit
+
+
+def _scope(service: Service) -> str:
+    return f"{{functionname:{aws_tag(_function(service))}}}"
+
+
+def _error_rate(service: Service, env: str) -> Expression:
+    scope = _scope(service)
+    return Expression(
+        "100 * errors / invocations",
+        {"errors": f"sum:aws.lambda.errors{scope}.as_count()", "invocations": f"sum:aws.lambda.invocations{scope}.as_count()"},
+    )
+
+
+def _throttles(service: Service, env: str) -> Expression:
+    return Expression("throttles", {"throttles": f"sum:aws.lambda.throttles{_scope(service)}.as_count()"})
+
+
+def _duration(service: Service, env: str) -> Expression:
+    """The integration's p95 is in milliseconds: in seconds, as every duration vigil compares."""
+    return Expression("duration / 1000", {"duration": f"avg:aws.lambda.duration.p95{_scope(service)}"})
+
+
+def _concurrency(service: Service, env: str) -> Expression:
+    return Expression(f"100 * concurrency / {limit(service)}", {"concurrency": f"max:aws.lambda.concurrent_executions.maximum{_scope(service)}"})
+
+
+def _metric(scope: AwsScope, name: str, stat: str) -> Metric:
+    function = scope.targets.lambda_function
+    assert function is not None, "guarded by needs.LAMBDA"
+    return Metric(LAMBDA, name, {"FunctionName": function}, stat)
+
+
+def _cw_error_rate(scope: AwsScope) -> Ratio:
+    return Ratio(_metric(scope, "Errors", "Sum"), _metric(scope, "Invocations", "Sum"))
+
+
+def _cw_concurrency(scope: AwsScope) -> Math:
+    cap = limit(scope.service)
+    return Math((_metric(scope, "ConcurrentExecutions", "Maximum"),), f"100*m1/{cap}", f"100*ConcurrentExecutions/{cap}")
+
+
+def _single(name: str, stat: str) -> Callable[[AwsScope], Metric]:
+    return lambda scope: _metric(scope, name, stat)
+
+
+SIGNALS = (
+    Signal(
+        name="function_error_rate",
+        title="function error rate",
+        section="functions",
+        watches="Invocations of the service's Lambda function that end in an error (its own exceptions, timeouts, runtime errors), as a share of all invocations.",
+        steps=(
+            FIRST,
+            DEPLOY,
+            "Read the function's error logs (its log group) at the time of the alert: one new exception usually explains it; timeouts show as `Task timed out`.",
+            "Check what it calls (databases, queues, APIs): their alerts and dashboards.",
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_error_rate,
+            aggregation="sum",
+            window=_5M,
+            unit="%",
+            graph=DatadogGraph("Function errors (%)", "errors"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LAMBDA_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="function error rate",
+            source=_cw_error_rate,
+            unit="%",
+            evaluation=FAST,
+            convert=percent,
+            needs=(needs.LAMBDA,),
+        ),
+        drive=Drive("function_errors", {"invocations": NOMINAL_INVOCATIONS}),
+    ),
+    Signal(
+        name="function_throttles",
+        title="function throttles",
+        section="functions",
+        watches="Invocation requests Lambda refused because the function had no concurrency left: callers got an error, or their events wait for a retry.",
+        steps=(
+            FIRST,
+            "Compare the function's concurrency with its limit (the concurrency graph): a reserved concurrency set too low, or the Region's quota shared with other functions?",
+            "Look for what raised the traffic or the duration (each invocation holds its concurrency longer).",
+            "Raise the reserved concurrency, or ask AWS for a higher quota, once the cause is known.",
+        ),
+        datadog=DatadogMetric(
+            query=_throttles,
+            aggregation="sum",
+            window=_5M,
+            unit=" throttles",
+            graph=DatadogGraph("Function throttles", "throttles"),
+            evaluation_delay=AWS_DELAY,
+            counts_window=True,
+            needs=(needs.DATADOG, needs.LAMBDA_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="function throttles",
+            source=_single("Throttles", "Sum"),
+            unit="throttles per period",
+            evaluation=FAST,
+            convert=per_period,
+            needs=(needs.LAMBDA,),
+        ),
+        drive=Drive("function_throttles"),
+    ),
+    Signal(
+        name="function_duration_p95",
+        title="function p95 duration",
+        section="functions",
+        watches="The time 95% of the function's invocations take: slow invocations hold concurrency longer, and reach the timeout.",
+        steps=(
+            FIRST,
+            "Compare with the function's timeout: invocations near it fail as timeouts.",
+            "Check what it waits for (database, downstream APIs) and cold starts (a new version, more concurrency).",
+            DEPLOY,
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_duration,
+            aggregation="avg",
+            window=_5M,
+            unit=" s",
+            graph=DatadogGraph("Function duration p95 (s)", "p95"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LAMBDA_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="function duration p95",
+            source=_single("Duration", "p95"),
+            unit="ms",
+            evaluation=FAST,
+            convert=milliseconds,
+            needs=(needs.LAMBDA,),
+        ),
+        drive=Drive("function_duration_p95", {"invocations": NOMINAL_INVOCATIONS}),
+    ),
+    Signal(
+        name="function_concurrency",
+        title="function concurrency",
+        section="functions",
+        watches="The function's concurrent executions in percent of its limit (`sources.aws.lambda_function.concurrency_limit`): at 100 %, Lambda throttles.",
+        steps=(
+            FIRST,
+            "Find what raised it: more traffic (callers, a queue's backlog) or longer invocations (the duration graph).",
+            "If it is the Region's quota, other functions share it: check which grew.",
+            "Raise the reserved concurrency or the quota, or slow the producers, before it reaches the limit.",
+        ),
+        datadog=DatadogMetric(
+            query=_concurrency,
+            aggregation="avg",
+            window=_5M,
+            unit="%",
+            graph=DatadogGraph("Function concurrency (% of limit)", "concurrency"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LAMBDA_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="function concurrency",
+            source=_cw_concurrency,
+            unit="%",
+            evaluation=FAST,
+            convert=percent,
+            needs=(needs.LAMBDA,),
+        ),
+        drive=Drive("function_concurrency"),
+    ),
+)
+
+
+# ---- Replay: the function's series, and what the vendors receive for them ----------------------------------------
+
+SERIES = (
+    Series(name="invocations", unit="rate", means="Invocations of the service's Lambda function per second (`10/s`)."),
+    Series(name="function_errors", unit="percent", means="Share of the function's invocations that end in an error."),
+    Series(name="function_throttles", unit="rate", means="Invocation requests of the function Lambda throttles, per unit of time."),
+    Series(name="function_duration_p95", unit="duration", means="The function's 95th percentile duration."),
+    Series(name="function_concurrency", unit="percent", means="The function's concurrent executions, in percent of its concurrency limit."),
+)
+
+
+def _invocations(values: Values, seconds: int) -> Events | None:
+    rate = values.get("invocations")
+    return Events(rate * seconds) if rate else None
+
+
+def _errors(values: Values, seconds: int) -> Events | None:
+    """Lambda publishes Errors beside every minute with invocations (a zero when none failed)."""
+    rate = values.get("invocations")
+    if not rate or "function_errors" not in values:
+        return None
+    return Events(rate * seconds * values["function_errors"] / 100)
+
+
+def _throttled(values: Values, seconds: int) -> Events | None:
+    rate = values.get("function_throttles")
+    return Events(rate * seconds) if rate else None  # nothing throttled: nothing published
+
+
+def _duration_ms(values: Values, seconds: int) -> Gauge | None:
+    if "function_duration_p95" not in values or not values.get("invocations"):
+        return None
+    return Gauge(values["function_duration_p95"] * 1000)
+
+
+def _concurrent(scope: AwsScope) -> PointOf:
+    cap = limit(scope.service)
+
+    def point(values: Values, seconds: int) -> Gauge | None:
+        return Gauge(values["function_concurrency"] * cap / 100) if "function_concurrency" in values else None
+
+    return point
+
+
+def published(scope: AwsScope) -> list[Publication]:
+    """Lambda publishes its function metrics every minute (the p95 duration is a statistic of the minute's invocations:
+    the replay gives it as the minute's one value); Datadog's AWS integration crawls them, tagged by the lowercase
+    function name."""
+    if scope.targets.lambda_function is None:
+        return []
+    out: list[Publication] = []
+    concurrent = _concurrent(scope)
+    for name, stat, point, shows in (
+        ("Invocations", "Sum", _invocations, ("invocations",)),
+        ("Errors", "Sum", _errors, ("function_errors",)),
+        ("Throttles", "Sum", _throttled, ("function_throttles",)),
+        ("Duration", "p95", _duration_ms, ("function_duration_p95",)),
+        ("ConcurrentExecutions", "Maximum", concurrent, ("function_concurrency",)),
+    ):
+        metric = _metric(scope, name, stat)
+        out.append(CloudWatchPublication(metric.namespace, metric.name, metric.dimensions, point, shows))
+    aws = scope.service.sources.aws
+    if aws is not None and aws.lambda_function is not None and isinstance(aws.lambda_function.name, str):
+        tag = (f"functionname:{aws_tag(aws.lambda_function.name)}",)
+        out += [
+            DatadogPublication("aws.lambda.invocations", tag, "count", _invocations, ("invocations",)),
+            DatadogPublication("aws.lambda.errors", tag, "count", _errors, ("function_errors",)),
+            DatadogPublication("aws.lambda.throttles", tag, "count", _throttled, ("function_throttles",)),
+            DatadogPublication("aws.lambda.duration.p95", tag, "gauge", _duration_ms, ("function_duration_p95",)),
+            DatadogPublication("aws.lambda.concurrent_executions.maximum", tag, "gauge", concurrent, ("function_concurrency",)),
+        ]
+    return out
