@@ -20,7 +20,7 @@ from spec import Service
 from spec.slos import Slo
 from spec.units import Duration
 
-from .burn_rates import composited
+from .burn_rates import composited, time_slice_problems
 from .downtimes import downtime_problems
 from .messages import HANDLE
 
@@ -353,6 +353,7 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             tier = next(t for t in slo.burn_rate if str(t.long) == path[3])
             _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(args, slo)])
             _add(violations, path, [f"SLO {slo.name} tier {tier.long}/{tier.short}: {m}" for m in error_budget_problems(args, slo)])
+            _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short} on Datadog: {m}" for m in time_slice_problems(slo, tier)])
             for key, messages in monitor_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
             quiet = tier.severity in composited(slo)  # a composite notifies for it: it notifies nobody itself
