@@ -19,7 +19,7 @@ from monitors.datadog.burn_rates import composite_logical, composited, tier_logi
 from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
-from monitors.datadog.thresholds import threshold_monitors
+from monitors.datadog.thresholds import guard_logicals, guarded_composite, threshold_monitors, traffic_monitor
 from spec import Service
 from spec.alerts import Alerts
 from spec.routes import Severity
@@ -34,6 +34,14 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         path = ("alerts", signal) if signal in Alerts.names() else ("custom_alerts", signal)
         declaration = Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, path, alert=AlertOf(signal))
         monitor_ids[signal] = declare(declaration).id
+        threshold = service.threshold(signal)
+        traffic = traffic_monitor(service, deployment, signal, threshold) if threshold is not None else None
+        if threshold is not None and traffic is not None:  # quiet at low traffic: a composite with its traffic notifies
+            traffic_name, composite_name = guard_logicals(service, signal)
+            traffic_id = declare(Declaration("monitor", traffic_name, traffic, None, ("min_requests", signal), alert=AlertOf(signal))).id
+            guarded = guarded_composite(service, deployment, signal, threshold, monitor_ids[signal], traffic_id)
+            reads = (declaration.logical, traffic_name)
+            declare(Declaration("monitor", composite_name, guarded, None, ("min_requests", signal), reads, alert=AlertOf(signal)))
     slo_ids: dict[str, pulumi.Input[str]] = {}
     for slo in service.slos:
         objective_args = slo_objective(service, deployment, slo)

@@ -84,6 +84,9 @@ class DatadogMetric(_Realisation):
     # Hours without data after which Datadog resolves a triggered monitor (`timeout_h`): for counts a vendor publishes
     # only while something fails, whose windows without data Datadog skips, holding the state.
     resolve_after: Optional[int] = None
+    # Low traffic: the query counting the requests a share is taken of (`.as_count()`, summed over the window), where
+    # the alert stays quiet below the service's `min_requests` (a composite with a monitor of it: monitors/datadog).
+    requests: Optional[Callable[[Service, str], str]] = None
 
     def value(self, quantity: Quantity, window: Duration) -> float:
         """The number Datadog compares: percent, seconds, a count, events per second (or per window)."""

@@ -18,6 +18,9 @@ from .sources import Sources
 
 Backend = Literal["datadog", "aws", "sentry"]
 BACKENDS: tuple[Backend, ...] = ("datadog", "aws", "sentry")
+# Low traffic: one failed request among a handful is a 20 % error rate. A window holding fewer requests than this does
+# not alert on its share of failures (issue 12 item 7): ten, so that one failure alone is at most a 10 % share.
+MIN_REQUESTS = 10
 # What a stack deploys when `monitoring:backends` is not set: Sentry is opt-in.
 DEFAULT_BACKENDS: tuple[Backend, ...] = ("datadog", "aws")
 
@@ -48,6 +51,11 @@ class Service(SpecModel):
         default_factory=dict, description="Alerts on any metric, by name: its Datadog query and/or CloudWatch metric, and thresholds"
     )
     slos: list[Slo] = Field(default_factory=list)
+    min_requests: Annotated[int, Field(ge=0, strict=True)] = Field(
+        default=MIN_REQUESTS,
+        description="Low traffic: the fewest requests a window must hold for its share of failed (or slow) requests to "
+        "alert — the error_rate alert's window and each SLO burn-rate window; 0 for none",
+    )
     logs: Logs
     dashboards: Dashboards = Field(default_factory=Dashboards)
     maintenance: list[MaintenanceWindow] = Field(

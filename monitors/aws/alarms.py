@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Optional
@@ -94,6 +95,15 @@ def alarm_tags(service: Service, deployment: Deployment, severity: Optional[Seve
     return {**tags, "severity": severity} if severity else tags
 
 
+def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation) -> Source:
+    """A ratio of requests quiet at low traffic: each period judged needs its share of the service's `min_requests` in
+    the window, ⌈min_requests ÷ periods⌉ (2 a minute for 10 in 5 one-minute periods), else it reads 0 — not breaching
+    (`IF(m2 >= 2, 100*m1/m2, 0)`). CloudWatch judges each period on its own (M of N), so the guard is per period."""
+    if not isinstance(source, Ratio) or not source.requests or not service.min_requests:
+        return source
+    return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods))
+
+
 def threshold_alarms(
     service: Service,
     deployment: Deployment,
@@ -128,7 +138,7 @@ def threshold_alarms(
             args = metric_alarm_args(
                 name,
                 describe(service, deployment, what, anchor(signal)),
-                seen.source,
+                low_traffic_guard(seen.source, service, evaluation),
                 evaluation,
                 limit,
                 COMPARATOR[direction],

@@ -86,7 +86,7 @@ def burn_rate_declarations(
                 args = metric_alarm_args(
                     name,
                     describe(service, deployment, what, section),
-                    ratio,
+                    ratio.guarded(service.min_requests),  # quiet unless the window holds min_requests (one period)
                     window_evaluation(window),
                     threshold,
                     "GreaterThanThreshold",

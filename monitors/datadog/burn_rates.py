@@ -12,12 +12,13 @@ of 75 % would ticket a steady 0.8× burn. The price of the 48-hour cap: it ticke
 (a 2.5× burn after 12 days; the Workbook's tier after 28.8 hours on CloudWatch), and stays in Alert while it is.
 """
 
+import math
 from typing import Optional, Union
 
 import pulumi
 import pulumi_datadog as datadog
 
-from monitors.common.burn_rates import tier_burn_rate
+from monitors.common.burn_rates import error_budget, tier_burn_rate
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from signals.slis import DatadogSli, sli
@@ -27,6 +28,7 @@ from spec.slos import BurnRateTier, Slo
 
 from .messages import burn_rate_message, error_budget_message, tiers_message
 from .numbers import number, window
+from .slos import time_slice
 from .thresholds import priority, renotify_minutes
 
 BURN_RATE_LONGEST = Duration.parse("48h")  # Datadog's longest burn-rate long window
@@ -55,10 +57,50 @@ def short_window(service: Service, slo: Slo, tier: BurnRateTier) -> Duration:
     """The tier's short window on Datadog: the spec's, lengthened by how late the SLI's latest query arrives. The
     availability of a service behind a load balancer counts the load balancer's own 5xx from the AWS integration, about
     15 minutes late (signals/slis.py): a 5-minute window would never hold one that has arrived, and the tier could not
-    fire during a load-balancer outage. 20 minutes hold 5 minutes of them, as the spec's 5 minutes mean."""
+    fire during a load-balancer outage. 20 minutes hold 5 minutes of them, as the spec's 5 minutes mean.
+
+    On a time-slice SLO, whole slices, and at least `slice_span` of them: a window of fewer slices reads 0 between the
+    slow slices of a burn at the tier's rate, and the tier resets, and pages again, in the middle of the burn. (Never as
+    long as the long window: a tier that would need it is refused, `time_slice_problems`.)"""
     indicator = sli(slo).datadog
     delay = indicator.delay(service) if isinstance(indicator, DatadogSli) else 0
-    return Duration(tier.short.ms + 1000 * delay)
+    short = tier.short.ms + 1000 * delay
+    slice_ = time_slice(slo)
+    if slice_ is None:
+        return Duration(short)
+    slices = max(-(-short // slice_.ms), slice_span(slo, tier), 1)
+    return Duration(min(slices, tier.long.ms // slice_.ms - 1) * slice_.ms)  # shorter than the long window, always
+
+
+def slice_span(slo: Slo, tier: BurnRateTier) -> int:
+    """How many slices a time-slice SLO's short window spans for a tier: the most for which one slow slice among them
+    still burns faster than the tier's rate, ⌈1 / (rate × budget)⌉ − 1. A burn at the tier's rate makes one slice in
+    1 / (rate × budget) slow, so so many slices hold a slow one while it lasts, and one is enough to confirm it (16 slices,
+    80 minutes, for 6× of a 1 % budget; 6, 30 minutes, for 14.4×). The burn rate over k slices can only be a multiple of
+    1 / (k × budget): a window that needed two slow slices (one more slice) would hold only burns twice the tier's."""
+    rate, budget = tier_burn_rate(slo, tier), error_budget(slo)
+    return max(math.ceil(round(1 / (rate * budget), 6)) - 1, 1)
+
+
+def time_slice_problems(slo: Slo, tier: BurnRateTier) -> list[str]:
+    """A tier a time-slice SLO cannot carry: the budget it lets be spent within its long window (share × budget × SLO
+    window) is less than one slice, so one slow slice already burns faster than its rate and any slow slice would fire
+    it, even under a 1× burn (2 % of a 99.9 % budget over 30 days is 52 seconds; a 5-minute slice is an 83× burn of 1 h)."""
+    slice_ = time_slice(slo)
+    if slice_ is None or by_error_budget(tier):
+        return []
+    budget = error_budget(slo)
+    allowance = tier.budget.fraction * budget * slo.window.ms
+    if allowance >= slice_.ms * (1 - 1e-9):
+        return []
+    share = 100 * slice_.ms / (budget * slo.window.ms)
+    objective = 100 * (1 - slice_.ms / (tier.budget.fraction * slo.window.ms))
+    return [
+        f"a time-slice SLO counts {window(slice_)} slices, and the tier lets {tier.share} of the {slo.window} budget "
+        f"({allowance / 60_000:.3g} minutes) be spent in {tier.long}: less than one slice, so any slow slice would fire it, "
+        f"a 1x burn too; give the tier a budget share of at least {math.ceil(share * 100) / 100:g}% or the SLO an objective "
+        f"of at most {math.floor(objective * 100) / 100:g}%"
+    ]
 
 
 def burn_rate_query(slo_id: pulumi.Input[str], slo: Slo, tier: BurnRateTier, short: Optional[Duration] = None) -> Union[str, pulumi.Output[str]]:

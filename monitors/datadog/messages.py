@@ -58,21 +58,32 @@ def threshold_message(
     no_data: bool,
     own_route: Optional[Route] = None,
     recovery: bool = True,
+    through: Optional[str] = None,
+    requests: Optional[int] = None,
 ) -> str:
     """Message of a threshold monitor; `relation` is 'above' or 'below'. An alert with a route of its own notifies
     its handles at every level; otherwise each level notifies the service's route of its severity. Without `recovery`
-    the message has no recovery block: Datadog tells nobody when the alert recovers."""
+    the message has no recovery block: Datadog tells nobody when the alert recovers. `through`: the composite monitor
+    that notifies for it (low traffic: the monitor itself tells nobody). `requests`: the message of that composite —
+    the alert over a window holding at least so many requests (a composite has no `{{value}}`)."""
 
     def handles_of(severity: Severity) -> list[str]:
+        if through is not None:
+            return []
         return list(own_route.datadog) if own_route is not None else route_handles(service, severity)
 
+    value = "" if requests is not None else f" {{{{value}}}}{unit}"
     head = f"{service.service} ({deployment.environment}): {title} is {{{{value}}}}{unit}, {relation} its threshold."
+    if requests is not None:
+        head = f"{service.service} ({deployment.environment}): {title} is {relation} its threshold, over at least {requests} requests."
+    if through is not None:
+        head += f" Tells nobody itself: the composite monitor {through} does while the window holds enough requests."
     parts = [head]
     alert_handles = handles_of(alert.severity)
     parts.append(
         block(
             "is_alert",
-            f"{title} {{{{value}}}}{unit} is {relation} {alert.described(unit)}: "
+            f"{title}{value} is {relation} {alert.described(unit)}: "
             f"{'page' if alert.severity == 'page' else 'ticket'}.",
             alert_handles,
         )
@@ -83,15 +94,17 @@ def threshold_message(
         parts.append(
             block(
                 "is_warning",
-                f"{title} {{{{value}}}}{unit} is {relation} the warning threshold {warning.described(unit)}: ticket.",
+                f"{title}{value} is {relation} the warning threshold {warning.described(unit)}: ticket.",
                 warning_handles,
             )
         )
         told += [h for h in warning_handles if h not in told]
     if no_data:
-        parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic.", alert_handles))
+        no_data_handles = alert_handles if through is None else (list(own_route.datadog) if own_route is not None else route_handles(service, alert.severity))
+        parts.append(block("is_no_data", f"No data for {title}: the service may receive no traffic.", no_data_handles))  # its own, guarded or not
     if recovery:
-        parts.append(block("is_recovery", f"Recovered: {title} is back to {{{{value}}}}{unit}.", told))
+        back = f"back to{value}" if value else f"back within its threshold, or the window holds fewer than {requests} requests"
+        parts.append(block("is_recovery", f"Recovered: {title} is {back}.", told))
     parts.append(links(service, deployment, section))
     return "\n".join(parts)
 

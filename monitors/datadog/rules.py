@@ -20,9 +20,10 @@ from spec import Service
 from spec.slos import Slo
 from spec.units import Duration
 
-from .burn_rates import composited
+from .burn_rates import composited, time_slice_problems
 from .downtimes import downtime_problems
 from .messages import HANDLE
+from .thresholds import requests_guard
 
 # The builders' ...Args type every field as a pulumi.Input (value, awaitable or Output); the builders fill them
 # with plain values, which is what the rules read.
@@ -219,6 +220,15 @@ def burn_rate_problems(args: Args, slo: Slo) -> list[str]:
     return out
 
 
+def guard_problems(args: Args, members: int) -> list[str]:
+    """The composite of an alert and its traffic monitor: two monitor ids joined by `&&`."""
+    terms = [t.strip() for t in str(args.query).split("&&")]
+    out = [] if len(terms) == members == 2 and all(COMPOSITE_TERM.fullmatch(t) for t in terms) else [f"composite query {args.query!r} is not two monitor ids joined by &&"]
+    if args.priority is not None:
+        out += priority_problems(args.priority)
+    return out
+
+
 def composite_problems(args: Args, members: int) -> list[str]:
     """A composite monitor: monitor ids joined by `||` (vigil's), at most 10 monitors (composite monitors)."""
     out = []
@@ -336,7 +346,21 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
                 _add(violations, target, [f"{found.signal.direction} alert {name}: {m}" for m in messages])
             level = "critical" if threshold.critical is not None else "warning"
             target = (*path[:2], "route") if threshold.own_route is not None else ("routes", threshold.severity(level))
-            _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links)])
+            quiet = requests_guard(service, name) is not None and threshold.no_data != "alert"  # its composite notifies
+            _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links, quiet=quiet)])
+        elif declaration.kind == "monitor" and path[0] == "min_requests":  # low traffic: a traffic monitor, or its composite
+            name = str(path[1])
+            if args.type == "composite":
+                problems = guard_problems(args, len(declaration.depends_on))
+                threshold_ = service.threshold(name)
+                assert threshold_ is not None
+                level = "critical" if threshold_.critical is not None else "warning"
+                target = ("alerts", name, "route") if threshold_.own_route is not None else ("routes", threshold_.severity(level))
+                _add(violations, target, [f"alert {name} over min_requests: {m}" for m in message_problems(str(args.message), links)])
+            else:
+                problems = [m for messages in monitor_problems(args, known).values() for m in messages]
+                _add(violations, ("min_requests",), [f"alert {name}'s traffic: {m}" for m in message_problems(str(args.message), links, quiet=True)])
+            _add(violations, ("min_requests",), [f"alert {name}'s traffic: {m}" for m in problems])
         elif declaration.kind == "slo":
             slo = slos[str(path[1])]
             _add(violations, (*path, "burn_rate"), [f"SLO {slo.name}: {m}" for m in beyond_burn_rates(slo)])
@@ -353,6 +377,7 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             tier = next(t for t in slo.burn_rate if str(t.long) == path[3])
             _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short}: {m}" for m in burn_rate_problems(args, slo)])
             _add(violations, path, [f"SLO {slo.name} tier {tier.long}/{tier.short}: {m}" for m in error_budget_problems(args, slo)])
+            _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short} on Datadog: {m}" for m in time_slice_problems(slo, tier)])
             for key, messages in monitor_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
             quiet = tier.severity in composited(slo)  # a composite notifies for it: it notifies nobody itself

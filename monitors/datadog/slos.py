@@ -18,13 +18,18 @@ from signals.datadog import env_filter
 from signals.http import latency
 from signals.model import Unmeasurable
 from signals.slis import sli
-from spec import Service
+from spec import Duration, Service
 from spec.slos import CustomSli, LatencySli, Slo
 
 from .numbers import number
 
 TIME_SLICE_SECONDS = 300
 LATENCY_PERCENTILE = "p95"
+
+
+def time_slice(slo: Slo) -> Optional[Duration]:
+    """The slice of the SLO on Datadog when it is a time-slice SLO (a latency SLI), else None."""
+    return Duration(1000 * TIME_SLICE_SECONDS) if isinstance(slo.sli, LatencySli) else None
 
 
 def _thresholds(slo: Slo) -> list[datadog.ServiceLevelObjectiveThresholdArgs]:

@@ -4,8 +4,10 @@ Datadog needs a critical threshold on every monitor, equal to the number in the 
 only a warning therefore becomes a monitor whose alert state opens a ticket (priority 3, ticket route).
 """
 
+from collections.abc import Callable
 from typing import Optional, Union
 
+import pulumi
 import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
@@ -19,7 +21,7 @@ from spec.notify import NEVER, Renotify
 from spec.routes import Severity
 from spec.units import Duration
 
-from .messages import Level, threshold_message
+from .messages import Level, links, threshold_message
 from .numbers import number, window
 
 DatadogMonitorKind = Union[DatadogMetric, DatadogLogs]
@@ -78,9 +80,98 @@ def _recovery(realisation: DatadogMonitorKind, direction: Direction, level: Opti
     return number(found) if found is not None else None
 
 
+def requests_guard(service: Service, name: str) -> Optional[Callable[[Service, str], str]]:
+    """The query counting the requests an alert's share is taken of, where it stays quiet below the service's
+    `min_requests` (issue 12 item 7): then a composite monitor `<alert> && <traffic>` notifies for it — Datadog's own
+    recipe for error rates at low traffic (composite monitor use cases, "Error rates"); None when unguarded."""
+    found = alert_signal(service, name)
+    realisation = found.signal.datadog if found is not None else None
+    if not isinstance(realisation, DatadogMetric) or realisation.requests is None or not service.min_requests or realisation.missing(service):
+        return None
+    return realisation.requests
+
+
+def guard_logicals(service: Service, name: str) -> tuple[str, str]:
+    """The traffic monitor and the composite of a guarded alert: `<service>-<anchor>-traffic`, `<service>-<anchor>-enough-traffic`."""
+    return f"{service.service}-{anchor(name)}-traffic", f"{service.service}-{anchor(name)}-enough-traffic"
+
+
+def traffic_monitor(service: Service, deployment: Deployment, name: str, threshold: Threshold) -> Optional[datadog.MonitorArgs]:
+    """In Alert while the alert's window holds at least `min_requests` requests: `sum(last_5m):<hits> >= 10`. It tells
+    nobody: the composite over it and the alert does."""
+    requests = requests_guard(service, name)
+    found = alert_signal(service, name)
+    if requests is None or found is None or not isinstance(found.signal.datadog, DatadogMetric):
+        return None
+    realisation = found.signal.datadog
+    span = threshold.window or realisation.window
+    section = anchor(name)
+    count = number(service.min_requests)
+    _, composite = guard_logicals(service, name)
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: requests for {found.signal.title}",
+        type="query alert",
+        query=f"sum(last_{window(span)}):{requests(service, env_filter(deployment.environment))} >= {count}",
+        message=(
+            f"{service.service} ({deployment.environment}): at least {count} requests in {window(span)}, enough for its "
+            f"{found.signal.title} to alert. Tells nobody itself: the composite monitor {composite} does.\n"
+            f"{links(service, deployment, section)}"
+        ),
+        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=count),
+        priority="5",  # it tells nobody: the lowest
+        require_full_window=False,  # as the error rate's own: a window with a point is judged
+        tags=deployment.tag_list(service, f"signal:{section}"),
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=0,
+    )
+
+
+def guarded_composite(
+    service: Service, deployment: Deployment, name: str, threshold: Threshold, alert_id: pulumi.Input[str], traffic_id: pulumi.Input[str]
+) -> datadog.MonitorArgs:
+    """`<alert> && <traffic>`: the alert's status while the window holds enough requests (the less severe of the two:
+    Alert, Warn or OK), OK otherwise — and it notifies the alert's routes for it (composite monitors)."""
+    args = threshold_monitor(service, deployment, name, threshold)
+    found = alert_signal(service, name)
+    assert args is not None and found is not None and isinstance(found.signal.datadog, DatadogMetric)
+    realisation, signal = found.signal.datadog, found.signal
+    span = threshold.window or realisation.window
+    levels = _levels(threshold, realisation, span)
+    query: Union[str, pulumi.Output[str]]
+    if isinstance(alert_id, str) and isinstance(traffic_id, str):
+        query = f"{alert_id} && {traffic_id}"
+    else:
+        query = pulumi.Output.all(alert_id, traffic_id).apply(lambda ids: f"{ids[0]} && {ids[1]}")
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: {signal.title} over at least {service.min_requests} requests",
+        type="composite",
+        query=query,
+        message=threshold_message(
+            service, deployment, signal.title, realisation.unit, signal.direction, levels[0], levels[1], anchor(name), False,
+            threshold.own_route, threshold.recovery, requests=service.min_requests,
+        ),
+        priority=args.priority,
+        tags=args.tags,
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=args.renotify_interval,
+    )
+
+
+def _levels(threshold: Threshold, realisation: DatadogMonitorKind, span: Duration) -> tuple[Level, Optional[Level]]:
+    if threshold.critical is not None:
+        level = _level(threshold.severity("critical"), threshold.critical, realisation, span)
+        warning = _level(threshold.severity("warning"), threshold.warning, realisation, span) if threshold.warning is not None else None
+        return level, warning
+    assert threshold.warning is not None  # a threshold has critical, warning or both
+    return _level(threshold.severity("warning"), threshold.warning, realisation, span), None
+
+
 def threshold_monitor(service: Service, deployment: Deployment, name: str, threshold: Threshold) -> Optional[datadog.MonitorArgs]:
     """The monitor of one spec alert (a signal of `alerts` or a custom alert, by its id), or None when the service
-    lacks what Datadog needs to measure it."""
+    lacks what Datadog needs to measure it. An alert quiet at low traffic (`requests_guard`) tells nobody itself: the
+    composite over it and its traffic monitor does."""
     found = alert_signal(service, name)
     assert found is not None, f"{name} is no alert of {service.service}"
     signal = found.signal
@@ -92,13 +183,9 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
     expression = realisation.search(service, env) if isinstance(realisation, DatadogLogs) else realisation.query(service, env).render()
     span = threshold.window or realisation.window
     evaluation = window(span)
-    if threshold.critical is not None:
-        level = _level(threshold.severity("critical"), threshold.critical, realisation, span)
-        warning = _level(threshold.severity("warning"), threshold.warning, realisation, span) if threshold.warning is not None else None
-    else:
-        assert threshold.warning is not None  # a threshold has critical, warning or both
-        level, warning = _level(threshold.severity("warning"), threshold.warning, realisation, span), None
+    level, warning = _levels(threshold, realisation, span)
     section = anchor(name)
+    through = guard_logicals(service, name)[1] if requests_guard(service, name) is not None else None
     no_data = no_data_minutes(realisation, threshold, span)
     comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
@@ -107,7 +194,7 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
         query=monitor_query(realisation, expression, evaluation, comparator, level.value),
         message=threshold_message(
             service, deployment, signal.title, realisation.unit, signal.direction, level, warning, section, no_data is not None,
-            threshold.own_route, threshold.recovery,
+            threshold.own_route, threshold.recovery, through=through,
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
             critical=level.value,

@@ -127,7 +127,7 @@ def test_every_message_has_balanced_blocks_and_links(api, prod) -> None:  # type
 
 
 def test_page_and_ticket_handles_sit_in_their_blocks(api, prod) -> None:  # type: ignore[no-untyped-def]
-    args = threshold_monitors(api, prod)["error_rate"]
+    args = threshold_monitors(api, prod)["latency_p95"]  # (error_rate notifies through its composite)
     alert = args.message.split("{{#is_alert}}")[1].split("{{/is_alert}}")[0]
     warning = args.message.split("{{#is_warning}}")[1].split("{{/is_warning}}")[0]
     assert "@pagerduty-platform" in alert and "@slack-platform-alerts" not in alert

@@ -38,9 +38,10 @@ def datadog_counts(plan: PlanView) -> dict[str, int]:
 
 def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
     # 11 threshold monitors + 2 SLOs × (4 tiers — 3 burn-rate alerts and the error-budget alert — and a composite for
-    # each severity: one page, one ticket); dev drops the throughput alert.
-    assert datadog_counts(prod_plan) == {MONITOR: 23, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
-    assert datadog_counts(dev_plan) == {MONITOR: 22, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    # each severity: one page, one ticket) + the error rate's traffic monitor and their composite (min_requests); dev
+    # drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 25, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 24, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
 
 
 # -- the operations report's thresholds ---------------------------------------------------------------
@@ -54,7 +55,11 @@ def test_error_rate_above_1_percent(prod_plan: PlanView) -> None:
         "sum:trace.http.request.hits{service:api,env:prod}.as_count() > 1"
     )
     assert inputs["monitorThresholds"]["critical"] == "1" and inputs["monitorThresholds"]["warning"] == "0.5"
-    assert PAGE in block(inputs["message"], "is_alert") and TICKET in block(inputs["message"], "is_warning")
+    # it tells nobody itself: the composite with its traffic (min_requests) pages and tickets for it
+    assert PAGE not in inputs["message"] and "api-error-rate-enough-traffic" in inputs["message"]
+    guarded = monitor(prod_plan, "api-error-rate-enough-traffic").inputs
+    assert guarded["query"] == "${api-error-rate.id} && ${api-error-rate-traffic.id}"
+    assert PAGE in block(guarded["message"], "is_alert") and TICKET in block(guarded["message"], "is_warning")
 
 
 def test_p95_above_500ms_in_seconds(prod_plan: PlanView) -> None:
@@ -156,7 +161,7 @@ def test_every_query_monitor_is_consistent(any_plan: PlanView) -> None:
         assert inputs["type"] in ("query alert", "log alert", "slo alert")
         if inputs["type"] == "query alert":
             assert f"env:{any_plan.plan.stack}" in inputs["query"] or "aws." in inputs["query"], resource.name
-        if inputs["type"] != "slo alert":
+        if inputs["type"] != "slo alert" and not resource.name.endswith("-traffic"):  # a request count: no hysteresis
             assert "criticalRecovery" in inputs["monitorThresholds"], resource.name
 
 
@@ -187,6 +192,9 @@ def test_burn_rate_tiers_in_the_plan(prod_plan: PlanView, slo: str) -> None:
     expected = {"1h": ("5m", "14.4", PAGE), "6h": ("30m", "6", PAGE), "24h": ("2h", "3", TICKET)}
     if slo == "availability":  # its load balancer's 5xx arrive 15 minutes late: short windows hold as much of them
         expected = {"1h": ("20m", "14.4", PAGE), "6h": ("45m", "6", PAGE), "24h": ("135m", "3", TICKET)}
+    if slo == "latency":  # a time-slice SLO (99 % of 5-minute slices): short windows of as many slices as a burn at the
+        # tier's rate spaces its slow slices apart, ceil(1 / (rate x 1 %)) - 1 (issue 12 item 6)
+        expected = {"1h": ("30m", "14.4", PAGE), "6h": ("80m", "6", PAGE), "24h": ("165m", "3", TICKET)}
     for long, (short, rate, handle) in expected.items():
         inputs = monitor(prod_plan, f"api-{slo}-burn-{long}").inputs
         assert inputs["type"] == "slo alert"
@@ -256,7 +264,8 @@ def test_the_human_plan_summarises_every_datadog_type(prod_plan: PlanView) -> No
     from vigil.render.summary import summarise
 
     lines = {r.name: summarise(r) for r in prod_plan.resources if r.type.startswith("datadog:")}
-    assert lines["api-error-rate"][-1] == "notifies on alert: @pagerduty-platform; warning: @slack-platform-alerts"
+    assert lines["api-error-rate"][-1] == "notifies: nobody"  # heard through api-error-rate-enough-traffic
+    assert lines["api-error-rate-enough-traffic"][-1] == "notifies on alert: @pagerduty-platform; warning: @slack-platform-alerts"
     assert lines["api-availability-burn-24h"][-1] == "notifies: nobody"  # heard through api-availability-ticket
     assert lines["api-availability-ticket"][-1] == "notifies on alert: @slack-platform-alerts"
     assert lines["api-latency-slo"][-1] == "good slice (300 s): p95:trace.http.request{service:api,env:prod} <= 0.5"

@@ -305,3 +305,31 @@ def test_log_search_terms_follow_the_tag_grammar(api: Service, prod: Deployment)
     source = replace(api.sources.datadog, apm_service="Api")
     broken = replace(api, sources=replace(api.sources, datadog=source))
     assert found(check_datadog(broken, prod), ("alerts", "error_log_rate"), "log search term 'service:Api'")
+
+
+# -- time-slice SLOs (issue 12 item 6) ---------------------------------------------------------------------
+
+
+def test_a_time_slice_tier_that_one_slice_would_fire_is_refused(edit: Any, prod: Deployment) -> None:
+    """Datadog's latency SLO counts 5-minute slices: 2 % of a 99.9 % 30-day budget is 52 seconds, and one slow slice is
+    an 83x burn of an hour — any slow slice (a 1x burn's too) would page. The tiers that let a slice or more be spent
+    pass, and their short windows span as many slices as a burn at their rate spaces its slow slices apart."""
+    service = edit(lambda d: d["slos"][1].update(objective="99.9%", warning=None))
+    violations = check_datadog(service, prod)
+    for long in ("1h", "6h", "1d"):
+        assert found(violations, ("slos", "latency", "burn_rate", long), "less than one slice, so any slow slice would fire it")
+    assert found(violations, ("slos", "latency", "burn_rate", "1h"), "a budget share of at least 11.58% or the SLO an objective of at most 99.42%")
+    assert [v for v in violations if "time-slice" not in v.message] == []
+    tiers = [{"long": "1h", "short": "5m", "budget": "12%", "severity": "page"}, {"long": "6h", "short": "30m", "budget": "20%", "severity": "page"}]
+    wider = edit(lambda d: d["slos"][1].update(objective="99.9%", warning=None, burn_rate=tiers))
+    assert check_datadog(wider, prod) == []
+
+
+def test_validate_points_at_a_time_slice_tier(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECT)
+    old = "    sli: {latency_below: 500ms}\n"
+    tier = "    burn_rate:\n      - {long: 1h, short: 5m, budget: 2%, severity: page}\n"
+    folder, line = _catalog_with(tmp_path, "    objective: 99%\n    window: 30d\n" + old, "    objective: 99.9%\n    window: 30d\n" + old + tier)
+    assert main(["validate", "--catalog", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"api\.yaml:{line + 4}:\d+: slos\[1\]\.burn_rate\[0\]: .*time-slice SLO counts 5m slices", err), err

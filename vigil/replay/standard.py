@@ -30,7 +30,7 @@ from typing import Literal, Optional, Union
 
 from monitors.aws.health_checks import request_interval
 from monitors.datadog.burn_rates import ERROR_BUDGET_SPENT, by_error_budget, short_window
-from monitors.datadog.slos import LATENCY_PERCENTILE
+from monitors.datadog.slos import time_slice
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
 from signals import alert_signal, alert_signals
 from signals.http import PERCENTILES
@@ -40,7 +40,7 @@ from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity, Threshold, canonical
 from spec.health import HealthCheck
 from spec.routes import Severity
-from spec.slos import BurnRateTier, LatencySli, Slo
+from spec.slos import BurnRateTier, Slo
 
 from .alerts import AlertIndex, AlertPart
 from .clock import MINUTE
@@ -53,13 +53,6 @@ SLACK = 2 * MINUTE  # evaluation every minute, and the minute a point takes to b
 QUIET_MINUTES = 15
 BURNS: tuple[Union[float, str], ...] = (0.5, 1.0, 3.0, 6.0, 14.4, "total", "lb")
 Status = Literal["ok", "FAIL", "xfail", "XPASS"]
-# Known issues, each named once: the checks they make fail carry its words.
-TIME_SLICE = (
-    "issue 12 (time-slice latency SLOs): Datadog's latency SLO counts 5-minute slices whose p"
-    f"{LATENCY_PERCENTILE.lstrip('p')} latency passes the threshold, so up to {100 - int(LATENCY_PERCENTILE.lstrip('p'))}% slow requests burn nothing and more burn every slice"
-)
-
-
 @dataclass(frozen=True)
 class Check:
     """One standard expectation on one backend, and how it went."""
@@ -408,12 +401,24 @@ def tier_timing(
     return TierTiming(entries[0] - begin if entries else None, notified[0] - begin if notified else None, reset, expectation)
 
 
-def _effective(slo: Slo, backend: Backend, bad: float) -> Optional[float]:
-    """The bad share the deployed SLO sees, where it differs from the spec's: Datadog's latency SLO counts slices
-    whose percentile passes the threshold (all of them once more than 100 − p % of requests are slow, else none)."""
-    if backend == "datadog" and isinstance(slo.sli, LatencySli):
-        return 100.0 if bad > 100 - float(LATENCY_PERCENTILE.lstrip("p")) else 0.0
-    return None
+def _slice_minutes(slo: Slo, backend: Backend) -> Optional[int]:
+    """The slice, in minutes, where the backend's SLO counts time slices (Datadog's latency SLO), else None."""
+    found = time_slice(slo) if backend == "datadog" else None
+    return int(found.seconds) // MINUTE if found is not None else None
+
+
+def sliced_burn(burn: Burn, slo: Slo, bad: float, minutes: int, slice_minutes: int) -> list[tuple[Mapping[str, float], int]]:
+    """A burn of a time-slice SLO: the share `bad` of its slices wholly bad (every request slow), spread evenly from the
+    first slice on — slice j is bad when ⌈(j + 1)·share⌉ > ⌈j·share⌉ — the others wholly good. Its time slices burn as
+    the requests do: a 6× burn of a 99 % SLO is 6 % of the slices, and 6 % of the requests. (A steady 6 % of slow
+    requests would make every slice's p95 slow: a 100× burn of slices.)"""
+    share = bad / 100
+    worst, best = burn.values(slo, 100.0), burn.values(slo, 0.0)
+    out: list[tuple[Mapping[str, float], int]] = []
+    for j in range(-(-minutes // slice_minutes)):
+        slow = math.ceil(round((j + 1) * share, 9)) > math.ceil(round(j * share, 9))
+        out.append((worst if slow else best, min(slice_minutes, minutes - j * slice_minutes)))
+    return out
 
 
 def _expectation(rate: float, threshold: float) -> Literal["fires", "quiet", "either"]:
@@ -514,17 +519,22 @@ def _burn_on(
     rate, bad = burn.rate, burn.bad
     late = burn.late.get(backend, 0)
     windowed = [d for d in plans.values() if d.short is not None]
+    slices = _slice_minutes(slo, backend)
     warm = _minutes(max(d.long for d in windowed)) + 10 if windowed else 10
-    if any(expect[key] == "fires" for key in plans):
+    if slices is not None:
+        warm = -(-warm // slices) * slices  # the burn starts with a slice
+    if any(expect[key] == "fires" for key in plans) or slices is not None:
         # after a healthy warm-up as long as the longest window, long enough for every tier that must fire to fire
-        # (L x T / r, and the data's delay) and for every other to have its long window inside the burn, then a recovery
+        # (L x T / r, and the data's delay) and for every other to have its long window inside the burn, then a recovery;
+        # a burn of time slices always so (its first slice is bad: a window holding only it reads every slice bad)
         lasts = [
             d.long * d.threshold / rate + late + SLACK if expect[key] == "fires" else (d.long if d.short is not None else 0)
             for key, d in plans.items()
         ]
         burn_minutes = _minutes(max(lasts)) + 5
         recovery = _minutes(max((d.short or 0) for d in plans.values()) + late) + 30
-        said = f"{burn.label} burn ({bad:g}% bad for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
+        spread = f" in {slices}-minute slices, each wholly bad or good" if slices is not None else ""
+        said = f"{burn.label} burn ({bad:g}% bad{spread} for {clock(burn_minutes * MINUTE)}, after {clock(warm * MINUTE)} healthy)"
     else:
         # no tier may fire: a burn from the very start, so that every window, long or short, holds nothing but the
         # burn (its worst case) from the first evaluation on; a quarter of an hour shows it (three 5-minute slices)
@@ -532,12 +542,13 @@ def _burn_on(
         burn_minutes = QUIET_MINUTES
         said = f"{burn.label} burn ({bad:g}% bad from the start, every window holding only the burn, for {clock(burn_minutes * MINUTE)})"
     begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
-    series = phases([(burn.values(slo, 0.0), warm), (burn.values(slo, bad), burn_minutes), (burn.values(slo, 0.0), recovery)])
+    burning = [(burn.values(slo, bad), burn_minutes)] if slices is None else sliced_burn(burn, slo, bad, burn_minutes, slices)
+    series = phases([(burn.values(slo, 0.0), warm), *burning, (burn.values(slo, 0.0), recovery)])
     timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0), backend=backend)
     checks: list[Check] = []
     timings: dict[tuple[str, Backend], TierTiming] = {}
-    effective = _effective(slo, backend, bad)
-    seen_rate = rate if effective is None else effective / (100 - slo.objective.value)
+    # slices quantise a burn: a window's count of bad slices moves a slice at a time, so two slices more either way
+    quantum = 2 * slices * MINUTE if slices is not None else 0
     for tier in tiers:
         parts = [p for p in index.select(alert, backend) if p.tier == str(tier.long)]
         if not parts:
@@ -549,31 +560,27 @@ def _burn_on(
         through = (composite, timelines[composite.resource]) if composite is not None else None
         timing = tier_timing(timeline, part, begin, end, expectation, through)
         timings[(str(tier.long), backend)] = timing
-        known = TIME_SLICE if effective is not None and _expectation(seen_rate, plan.threshold) != expectation else None
         name = f"{alert} {plan.label.rsplit(' ', 1)[0]}"
         early = [t for t in _entered(timeline) if t < begin]
         calm = judge(burn.label, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
         if early:
             checks.append(Check("slo", name, backend, said, calm))
         if expectation == "fires":
-            bound = int(plan.long * plan.threshold / rate + late) + SLACK + (5 * MINUTE if effective is not None else 0)
+            bound = int(plan.long * plan.threshold / rate + late) + SLACK + quantum
             fired = [Firing(begin + timing.fired, part.severity, "state", part.resource)] if timing.fired is not None else []
             outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
-            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
+            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing)))
             if timing.fired is not None and plan.short is not None:
-                reset_bound = int(plan.short) + SLACK + (5 * MINUTE if effective is not None else 0)
+                reset_bound = int(plan.short) + SLACK + quantum
                 passed = timing.reset is not None and timing.reset <= reset_bound
                 got = f"reset {clock(timing.reset)} after the burn" if timing.reset is not None else "still firing at the end"
                 reset = Outcome(said, name, backend, f"reset within {clock(reset_bound)} after the burn", got, passed, timing.reset, ())
-                checks.append(Check("slo", name, backend, said, reset, known))
+                checks.append(Check("slo", name, backend, said, reset))
         elif expectation == "quiet":
             found = [Firing(t, part.severity, "state", part.resource) for t in _entered(timeline) if t >= begin]
             outcome = judge(said, name, backend, "never", None, "never", found)
-            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing), known))
-    sliced = effective is not None and any(
-        t.severity == "page" and _expectation(seen_rate, plans[(str(t.long), backend)].threshold) != expect[(str(t.long), backend)] for t in tiers
-    )
-    checks += _notifications(replay, slo, tiers, alert, backend, burn, plans, expect, timelines, said, begin, TIME_SLICE if sliced else None)
+            checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing)))
+    checks += _notifications(replay, slo, tiers, alert, backend, burn, plans, expect, timelines, said, begin)
     return checks, timings
 
 
@@ -589,7 +596,6 @@ def _notifications(
     timelines: Mapping[str, Timeline],
     said: str,
     begin: int,
-    known_slices: Optional[str] = None,
 ) -> list[Check]:
     """Whom the burn tells: a burn a page tier must catch pages in time (an outage within the fastest page tier's time,
     plus the data's delay), and once; one a ticket tier must catch tickets once; any other pages nobody."""
@@ -605,7 +611,7 @@ def _notifications(
         counted = [f for f in told if not _at_its_rate(index, alert, severity, backend, f, either, timelines)]  # a tier at the burn's exact rate may
         if severity == "page" and not fires["page"]:
             outcome = judge(said, f"{alert}.page", backend, "never", None, "never", counted)
-            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin), known_slices))
+            checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
             continue
         if not fires[severity]:
             continue
