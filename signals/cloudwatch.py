@@ -165,6 +165,11 @@ class Evaluation:
         return replace(self, period=period, evaluation_periods=periods, datapoints=datapoints)
 
 
+# 3 of 5 one-minute periods; a period with nothing published is not breaching (no requests, invocations or
+# operations: nothing failed). The AWS services' own signals start from it.
+FAST = Evaluation(60, 5, 3, "notBreaching")
+
+
 # How a spec quantity becomes the alarm's number: (spec value, period in seconds) -> threshold.
 Convert = Callable[[Quantity, int], float]
 

@@ -31,6 +31,9 @@ class Expression:
         return tuple(dict.fromkeys(names))
 
 
+AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late (the evaluation delay)
+
+
 def single(query: str) -> Expression:
     return Expression("query", {"query": query})
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from spec import Duration, Service
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, milliseconds, per_period, percent
-from .datadog import Expression, aws_tag
+from .cloudwatch import FAST, AwsScope, Math, Metric, Ratio, milliseconds, per_period, percent
+from .datadog import AWS_DELAY, Expression, aws_tag
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -35,9 +35,7 @@ from .model import (
 from .words import DEPLOY, ESCALATE, FIRST
 
 LAMBDA = "AWS/Lambda"
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M = Duration(300_000)
-FAST = Evaluation(60, 5, 3, "notBreaching")  # no invocations: no errors, no duration, no throttles
 NOMINAL_INVOCATIONS = 10.0  # per second: what drives hold steady beside an error share or a duration
 
 

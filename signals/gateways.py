@@ -19,8 +19,8 @@ from spec import Duration, Service
 from spec.sources import ApiGatewaySource
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Targets, milliseconds, percent
-from .datadog import Expression, aws_tag
+from .cloudwatch import FAST, AwsScope, Metric, Ratio, Targets, milliseconds, percent
+from .datadog import AWS_DELAY, Expression, aws_tag
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -39,9 +39,7 @@ from .model import (
 from .words import DEPLOY, ESCALATE, FIRST
 
 GATEWAY = "AWS/ApiGateway"
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M = Duration(300_000)
-FAST = Evaluation(60, 5, 3, "notBreaching")  # no requests: no errors and no latency
 NOMINAL_RPS = 20.0  # requests a second the drives hold steady beside an error share or a latency
 
 

@@ -15,8 +15,8 @@ from spec.slos import LatencySli
 from spec.sources import DatadogSource
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Targets, count, per_period, percent, seconds
-from .datadog import Expression, aws_tag, env_filter, single
+from .cloudwatch import FAST, AwsScope, Evaluation, Metric, Ratio, Targets, count, per_period, percent, seconds
+from .datadog import AWS_DELAY, Expression, aws_tag, env_filter, single
 from .model import (
     CloudWatchAlarm,
     CloudWatchGraph,
@@ -38,11 +38,9 @@ from .model import (
 from .words import DEPLOY, ESCALATE, FIRST
 
 ALB = "AWS/ApplicationELB"
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M, _10M = Duration(300_000), Duration(600_000)
 # Latency and error ratios: 1-minute data, 3 of 5 so one spike does not page. No traffic means no latency and no
 # errors: not breaching.
-FAST = Evaluation(60, 5, 3, "notBreaching")
 # Traffic that drives hold steady beside the series they move (error shares, latencies): 1,200 requests a minute.
 NOMINAL_RPS = 20.0
 

@@ -14,7 +14,7 @@ from spec import Duration, Service
 
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Metric, count, seconds
-from .datadog import Expression, aws_tag, single
+from .datadog import AWS_DELAY, Expression, aws_tag, single
 from .model import (
     CloudWatchAlarm,
     CloudWatchGraph,
@@ -32,7 +32,6 @@ from .model import (
 from .words import DEPLOY, ESCALATE, FIRST
 
 SQS = "AWS/SQS"
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M, _10M = Duration(300_000), Duration(600_000)
 VISIBLE = "ApproximateNumberOfMessagesVisible"
 OLDEST = "ApproximateAgeOfOldestMessage"

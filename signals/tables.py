@@ -19,8 +19,8 @@ from typing import Optional
 from spec import Duration, Service
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Math, Metric, per_period
-from .datadog import Expression, aws_tag
+from .cloudwatch import FAST, AwsScope, Math, Metric, per_period
+from .datadog import AWS_DELAY, Expression, aws_tag
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -38,9 +38,7 @@ from .model import (
 from .words import DEPLOY, ESCALATE, FIRST
 
 DYNAMODB = "AWS/DynamoDB"
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _5M = Duration(300_000)
-FAST = Evaluation(60, 5, 3, "notBreaching")  # nothing published: nothing failed
 RESOLVE_HOURS = 1  # Datadog's timeout_h: a sparse count's alert resolves an hour after its last point
 # The Operation dimension's data-plane values (the guide's list, Streams' GetRecords aside): a table's total is their sum.
 OPERATIONS = (
