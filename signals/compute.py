@@ -8,7 +8,7 @@ from spec import Duration, Service
 
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Metric, percent
-from .datadog import Expression, env_filter, single
+from .datadog import Expression, env_filter
 from .http import apm, apm_scope
 from .model import (
     CloudWatchAlarm,
@@ -32,30 +32,44 @@ _10M = Duration(600_000)
 SUSTAINED = Evaluation(60, 10, 8, "missing")
 
 
+TASK_ARN = "task_arn"  # the tag the Datadog Agent gives each Fargate task's metrics
+HOST = "host"
+
+
 def _ecs(scope: AwsScope, name: str) -> Metric:
+    """The service's utilisation as ECS publishes it, one value per task: `Maximum` is the task with the highest use
+    (Amazon ECS service utilization metrics), where `Average` would average one hot task away."""
     targets = scope.targets
     assert targets.ecs_cluster is not None and targets.ecs_service is not None, "guarded by needs.ECS"
-    return Metric("AWS/ECS", name, {"ClusterName": targets.ecs_cluster, "ServiceName": targets.ecs_service}, "Average")
+    return Metric("AWS/ECS", name, {"ClusterName": targets.ecs_cluster, "ServiceName": targets.ecs_service}, "Maximum")
 
 
 def _cpu(service: Service, env: str) -> Expression:
-    """CPU in percent: Fargate's task CPU, or 100 − idle on hosts."""
-    source = apm(service)
-    scope = apm_scope(source, env)
-    if source.runtime == "fargate":
-        return single(f"avg:ecs.fargate.cpu.percent{scope}")
-    return Expression("100 - idle", {"idle": f"avg:system.cpu.idle{scope}"})
-
-
-def _memory(service: Service, env: str) -> Expression:
-    """Memory used over the limit, in percent (Fargate reports bytes for both)."""
+    """CPU in percent of what each task (host) is given, per task (host): on Fargate the task's CPU use over its task
+    limit, both in nanocores, as Datadog's recommended ECS Fargate monitor; 100 − idle on hosts."""
     source = apm(service)
     scope = apm_scope(source, env)
     if source.runtime == "fargate":
         return Expression(
-            "100 * usage / limit", {"usage": f"avg:ecs.fargate.mem.usage{scope}", "limit": f"avg:ecs.fargate.mem.limit{scope}"}
+            "100 * usage / limit",
+            {"usage": f"sum:ecs.fargate.cpu.usage{scope}", "limit": f"sum:ecs.fargate.cpu.task.limit{scope}"},
+            by=(TASK_ARN,),
         )
-    return Expression("100 * used / total", {"used": f"avg:system.mem.used{scope}", "total": f"avg:system.mem.total{scope}"})
+    return Expression("100 - idle", {"idle": f"avg:system.cpu.idle{scope}"}, by=(HOST,))
+
+
+def _memory(service: Service, env: str) -> Expression:
+    """Memory used over the limit, in percent, per task (host): on Fargate the task's containers' usage over its task
+    limit, in bytes, as Datadog's recommended ECS Fargate monitor."""
+    source = apm(service)
+    scope = apm_scope(source, env)
+    if source.runtime == "fargate":
+        return Expression(
+            "100 * usage / limit",
+            {"usage": f"sum:ecs.fargate.mem.usage{scope}", "limit": f"sum:ecs.fargate.mem.task.limit{scope}"},
+            by=(TASK_ARN,),
+        )
+    return Expression("100 * used / total", {"used": f"avg:system.mem.used{scope}", "total": f"avg:system.mem.total{scope}"}, by=(HOST,))
 
 
 SIGNALS = (
@@ -63,7 +77,7 @@ SIGNALS = (
         name="cpu",
         title="CPU",
         section="resources",
-        watches="CPU used by the service's tasks, in percent of what they are given.",
+        watches="CPU used by the service's busiest task (or host), in percent of what it is given: one hot task is not averaged away.",
         steps=(
             FIRST,
             "Compare with throughput: if traffic grew, scale out (raise the ECS service's desired count) and review autoscaling.",
@@ -94,7 +108,7 @@ SIGNALS = (
         name="memory",
         title="memory",
         section="resources",
-        watches="Memory used by the service's tasks over their limit; tasks are killed when they reach it.",
+        watches="Memory used by the service's busiest task (or host) over its limit; a task is killed when it reaches it.",
         steps=(
             FIRST,
             "A steady climb since the last deploy is a leak: roll back, or restart the tasks to buy time (force a new deployment).",
@@ -141,8 +155,8 @@ SERIES = (
     ),
 )
 TASKS = 3  # the replay's service runs three tasks of one size; the busiest is the first
-MEMORY_LIMIT = 2 * 1024**3  # bytes: the task memory the replay's Datadog memory metrics report beside the usage
-TASK_ARN = "task_arn"  # the tag the Datadog Agent gives each task's metrics on Fargate
+MEMORY_LIMIT = 2 * 1024**3  # bytes: each task's memory, as the Agent reports it beside the usage
+CPU_LIMIT = 10**9  # nanocores: each task's CPU (1 vCPU), as the Agent reports it beside the usage
 
 
 def task_arn(index: int) -> str:
@@ -209,11 +223,14 @@ def published(scope: AwsScope) -> list[Publication]:
             if source.runtime == "fargate":
                 mine = (*tags, f"{TASK_ARN}:{task_arn(task)}")
                 out += [
-                    DatadogPublication("ecs.fargate.cpu.percent", mine, "gauge", _task_percent_of("cpu", task, 100), ("cpu", "busiest_task_cpu")),
+                    DatadogPublication(
+                        "ecs.fargate.cpu.usage", mine, "gauge", _task_percent_of("cpu", task, CPU_LIMIT), ("cpu", "busiest_task_cpu")
+                    ),
+                    DatadogPublication("ecs.fargate.cpu.task.limit", mine, "gauge", _task_whole("cpu", task, CPU_LIMIT), ("cpu",)),
                     DatadogPublication(
                         "ecs.fargate.mem.usage", mine, "gauge", _task_percent_of("memory", task, MEMORY_LIMIT), ("memory", "busiest_task_memory")
                     ),
-                    DatadogPublication("ecs.fargate.mem.limit", mine, "gauge", _task_whole("memory", task, MEMORY_LIMIT), ("memory",)),
+                    DatadogPublication("ecs.fargate.mem.task.limit", mine, "gauge", _task_whole("memory", task, MEMORY_LIMIT), ("memory",)),
                 ]
             else:
                 mine = (*tags, f"host:replay-host-{task + 1}")

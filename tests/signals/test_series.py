@@ -116,7 +116,7 @@ def test_gauges_and_nominal_wholes() -> None:
     found = publications(scope(service()))
     assert _point("CPUUtilization", found, {"cpu": 42.0}) == Spread(((42.0, 1.0),) * 3)
     usage = _point("ecs.fargate.mem.usage", found, {"memory": 50.0}, DatadogPublication)
-    limit = _point("ecs.fargate.mem.limit", found, {"memory": 50.0}, DatadogPublication)
+    limit = _point("ecs.fargate.mem.task.limit", found, {"memory": 50.0}, DatadogPublication)
     assert usage.value / limit.value == 0.5
     host = publications(scope(service("host")))
     assert _point("system.cpu.idle", host, {"cpu": 30.0}, DatadogPublication) == Gauge(70.0)
@@ -129,7 +129,7 @@ def test_a_source_missing_publishes_nothing_for_it() -> None:
     bare = service(sources={"datadog": FULL["sources"]["datadog"]}, logs={"retention": "30d", "metric_filters": []})
     found = publications(scope(bare))
     assert not [p for p in found if isinstance(p, CloudWatchPublication)]
-    assert {p.metric for p in found if isinstance(p, DatadogPublication)} >= {"trace.web.request.hits", "ecs.fargate.cpu.percent"}
+    assert {p.metric for p in found if isinstance(p, DatadogPublication)} >= {"trace.web.request.hits", "ecs.fargate.cpu.usage"}
     assert not [p for p in found if isinstance(p, DatadogPublication) and p.metric.startswith("aws.")]
 
 
@@ -197,10 +197,12 @@ def test_one_task_runs_hot_while_the_others_hold_the_service_level() -> None:
     values = {"cpu": 30.0, "busiest_task_cpu": 90.0}
     ecs = _point("CPUUtilization", found, values)
     assert isinstance(ecs, Spread) and sorted(ecs.values) == [(30.0, 1.0), (30.0, 1.0), (90.0, 1.0)]
-    per_task = [p for p in found if isinstance(p, DatadogPublication) and p.metric == "ecs.fargate.cpu.percent"]
+    per_task = [p for p in found if isinstance(p, DatadogPublication) and p.metric == "ecs.fargate.cpu.usage"]
     arns = {t for p in per_task for t in p.tags if t.startswith("task_arn:")}
     assert len(per_task) == compute.TASKS == len(arns)
-    assert sorted(p.point(values, 60).value for p in per_task) == [30.0, 30.0, 90.0]  # type: ignore[union-attr]
+    limit = _point("ecs.fargate.cpu.task.limit", found, values, DatadogPublication)
+    used = [p.point(values, 60) for p in per_task]
+    assert sorted(100 * u.value / limit.value for u in used if isinstance(u, Gauge)) == [30.0, 30.0, 90.0]
     assert compute.task_values("cpu", {"cpu": 30.0}) == (30.0,) * compute.TASKS
     assert compute.task_values("memory", {}) is None
 
