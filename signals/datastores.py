@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
+import pulumi
+
 from spec import Duration, Service
 
 from . import needs
@@ -37,8 +41,10 @@ def _rds_instance(service: Service) -> str:
 
 def _cache_cluster(service: Service) -> str:
     aws = service.sources.aws
-    assert aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str), "guarded by needs.CACHE_NAME"
-    return aws.elasticache.cluster
+    assert aws is not None and aws.elasticache is not None, "guarded by needs.CACHE_NAME"
+    found = aws.elasticache.cluster or aws.elasticache.replication_group
+    assert isinstance(found, str), "guarded by needs.CACHE_NAME"
+    return found
 
 
 def _db_connections(service: Service, env: str) -> Expression:
@@ -158,25 +164,43 @@ def _lookups(hit: bool) -> PointOf:
     return point
 
 
+def _caches(scope: AwsScope) -> list[tuple[pulumi.Input[str], Optional[str]]]:
+    """The cache clusters ElastiCache publishes for: the one cluster, or each member of the replication group (a
+    member's metrics carry its own CacheClusterId), each with its replication group's id as written (None: none)."""
+    aws = scope.service.sources.aws
+    if aws is None or aws.elasticache is None:
+        return []
+    group = aws.elasticache.replication_group
+    if group is not None:
+        return [(member, group if isinstance(group, str) else None) for member in scope.targets.cache_members]
+    return [(scope.targets.cache_cluster, None)] if scope.targets.cache_cluster is not None else []
+
+
 def published(scope: AwsScope) -> list[Publication]:
     """RDS and ElastiCache publish every minute to CloudWatch; Datadog's AWS integration crawls the same metrics,
-    tagged by lowercase identifiers (it is about 15 minutes late: the monitors' evaluation delay stands for that)."""
+    tagged by lowercase identifiers (it is about 15 minutes late: the monitors' evaluation delay stands for that).
+    ElastiCache publishes per node and per cluster — a replication group's members each under their own CacheClusterId,
+    which Datadog tags `cacheclusterid` and `replication_group`."""
     out: list[Publication] = []
     service = scope.service
     aws = service.sources.aws
     if scope.targets.rds_instance is not None:
         rds = _rds(scope)
         out.append(CloudWatchPublication(rds.namespace, rds.name, rds.dimensions, _gauge("db_connections"), ("db_connections",)))
-    if scope.targets.cache_cluster is not None:
-        cache = _cache(scope)
-        out.append(CloudWatchPublication(cache.namespace, cache.name, cache.dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)))
+    for cluster, group in _caches(scope):
+        dimensions = {"CacheClusterId": cluster}
+        out += [
+            CloudWatchPublication("AWS/ElastiCache", "CacheHitRate", dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)),
+            CloudWatchPublication("AWS/ElastiCache", "CacheHits", dimensions, _lookups(hit=True), ("cache_hit_rate",)),
+            CloudWatchPublication("AWS/ElastiCache", "CacheMisses", dimensions, _lookups(hit=False), ("cache_hit_rate",)),
+        ]
+        if isinstance(cluster, str):
+            tags = (f"cacheclusterid:{aws_tag(cluster)}",) + ((f"replication_group:{aws_tag(group)}",) if group is not None else ())
+            out += [
+                DatadogPublication("aws.elasticache.cache_hits", tags, "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
+                DatadogPublication("aws.elasticache.cache_misses", tags, "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
+            ]
     if aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str):
         tag = f"dbinstanceidentifier:{aws_tag(aws.rds.instance)}"
         out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",), AWS_DELAY))
-    if aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str):
-        tag = f"cacheclusterid:{aws_tag(aws.elasticache.cluster)}"
-        out += [
-            DatadogPublication("aws.elasticache.cache_hits", (tag,), "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
-            DatadogPublication("aws.elasticache.cache_misses", (tag,), "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
-        ]
     return out

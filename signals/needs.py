@@ -35,7 +35,9 @@ ECS = _present("sources.aws.ecs", lambda a: a.ecs)
 RDS = _present("sources.aws.rds", lambda a: a.rds)
 ELASTICACHE = _present("sources.aws.elasticache", lambda a: a.elasticache)
 RDS_NAME = named("sources.aws.rds.instance", lambda a: a.rds.instance if a.rds else None)
-CACHE_NAME = named("sources.aws.elasticache.cluster", lambda a: a.elasticache.cluster if a.elasticache else None)
+CACHE_NAME = named(
+    "sources.aws.elasticache.cluster", lambda a: (a.elasticache.cluster or a.elasticache.replication_group) if a.elasticache else None
+)
 LOAD_BALANCER_NAME = named("sources.aws.load_balancer", lambda a: a.load_balancer)
 TARGET_GROUP_NAME = named("sources.aws.target_group", lambda a: a.target_group)
 SQS = _present("sources.aws.sqs", lambda a: a.sqs)

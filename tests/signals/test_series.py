@@ -214,3 +214,19 @@ def test_one_task_runs_hot_while_the_others_hold_the_service_level() -> None:
 def test_a_busiest_task_needs_the_others_below_it(values: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         compute.task_values("cpu", values)
+
+
+def test_a_replication_group_publishes_under_each_member() -> None:
+    """ElastiCache publishes per node and per cluster: a replication group's members each under their own CacheClusterId
+    (never the group's id), which Datadog's AWS integration tags `cacheclusterid` and `replication_group`."""
+    aws = {**FULL["sources"]["aws"], "elasticache": {"replication_group": "Sessions", "members": ["sessions-001", "sessions-002"]}}
+    found = publications(scope(service(sources={**FULL["sources"], "aws": aws})))
+    cloudwatch = [p for p in found if isinstance(p, CloudWatchPublication) and p.namespace == "AWS/ElastiCache"]
+    assert {(p.name, p.dimensions["CacheClusterId"]) for p in cloudwatch} == {
+        (name, member) for name in ("CacheHitRate", "CacheHits", "CacheMisses") for member in ("sessions-001", "sessions-002")
+    }
+    datadog = [p for p in found if isinstance(p, DatadogPublication) and p.metric.startswith("aws.elasticache.")]
+    assert {p.tags for p in datadog} == {
+        ("cacheclusterid:sessions-001", "replication_group:sessions"),
+        ("cacheclusterid:sessions-002", "replication_group:sessions"),
+    }
