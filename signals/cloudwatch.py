@@ -53,7 +53,7 @@ def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.In
         ecs_cluster=value(source.ecs.cluster) if source.ecs else None,
         ecs_service=value(source.ecs.service) if source.ecs else None,
         rds_instance=value(source.rds.instance) if source.rds else None,
-        cache_cluster=value(source.elasticache.cluster or source.elasticache.replication_group) if source.elasticache else None,
+        cache_cluster=value(source.elasticache.cluster) if source.elasticache else None,
         cache_members=tuple(v for m in source.elasticache.members or [] if (v := value(m)) is not None) if source.elasticache else (),
         sqs_queue=value(source.sqs.queue) if source.sqs else None,
         dead_letter_queue=value(source.sqs.dead_letter_queue) if source.sqs else None,

@@ -10,7 +10,7 @@ import pulumi
 from spec import Duration, Service
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Metric, count, percent
+from .cloudwatch import AwsScope, Evaluation, Math, Metric, Source, count, percent
 from .datadog import Expression, aws_tag, single
 from .model import (
     CloudWatchAlarm,
@@ -39,12 +39,17 @@ def _rds_instance(service: Service) -> str:
     return aws.rds.instance
 
 
-def _cache_cluster(service: Service) -> str:
+def _cache_scope(service: Service) -> str:
+    """The cache's tag as Datadog's AWS integration writes it: `cacheclusterid` of a cluster, or `replication_group`
+    (every member's metrics carry it, beside their own `cacheclusterid`)."""
     aws = service.sources.aws
     assert aws is not None and aws.elasticache is not None, "guarded by needs.CACHE_NAME"
-    found = aws.elasticache.cluster or aws.elasticache.replication_group
-    assert isinstance(found, str), "guarded by needs.CACHE_NAME"
-    return found
+    cluster, group = aws.elasticache.cluster, aws.elasticache.replication_group
+    if cluster is not None:
+        assert isinstance(cluster, str), "guarded by needs.CACHE_NAME"
+        return f"{{cacheclusterid:{aws_tag(cluster)}}}"
+    assert isinstance(group, str), "guarded by needs.REPLICATION_GROUP_NAME"
+    return f"{{replication_group:{aws_tag(group)}}}"
 
 
 def _db_connections(service: Service, env: str) -> Expression:
@@ -53,8 +58,8 @@ def _db_connections(service: Service, env: str) -> Expression:
 
 
 def _cache_hit_rate(service: Service, env: str) -> Expression:
-    """Cache hits over lookups, in percent."""
-    scope = f"{{cacheclusterid:{aws_tag(_cache_cluster(service))}}}"
+    """Cache hits over lookups, in percent: of the cluster, or summed over the replication group's members."""
+    scope = _cache_scope(service)
     return Expression(
         "100 * cache_hits / (cache_hits + cache_misses)",
         {
@@ -69,9 +74,23 @@ def _rds(scope: AwsScope) -> Metric:
     return Metric("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": scope.targets.rds_instance}, "Maximum")
 
 
-def _cache(scope: AwsScope) -> Metric:
-    assert scope.targets.cache_cluster is not None, "guarded by needs.ELASTICACHE"
-    return Metric("AWS/ElastiCache", "CacheHitRate", {"CacheClusterId": scope.targets.cache_cluster}, "Average")
+def _cache(scope: AwsScope) -> Source:
+    """The cluster's CacheHitRate; for a replication group, hits over lookups summed over its members (metric math:
+    ElastiCache publishes per member cluster only, and a member without lookups weighs nothing)."""
+    members = scope.targets.cache_members
+    if not members:
+        assert scope.targets.cache_cluster is not None, "guarded by needs.ELASTICACHE"
+        return Metric("AWS/ElastiCache", "CacheHitRate", {"CacheClusterId": scope.targets.cache_cluster}, "Average")
+    hits = [Metric("AWS/ElastiCache", "CacheHits", {"CacheClusterId": m}, "Sum") for m in members]
+    misses = [Metric("AWS/ElastiCache", "CacheMisses", {"CacheClusterId": m}, "Sum") for m in members]
+    n = len(members)
+    hit_ids = "+".join(f"m{i}" for i in range(1, n + 1))
+    all_ids = "+".join(f"m{i}" for i in range(1, 2 * n + 1))
+    return Math(
+        (*hits, *misses),
+        f"100*({hit_ids})/({all_ids})",
+        f"100*CacheHits/(CacheHits+CacheMisses) summed over {n} member cluster{'s' if n > 1 else ''}",
+    )
 
 
 SIGNALS = (
@@ -124,7 +143,7 @@ SIGNALS = (
             unit="%",
             graph=DatadogGraph("Cache hit rate (%)", "hit rate"),
             evaluation_delay=AWS_DELAY,
-            needs=(needs.DATADOG, needs.CACHE_NAME),
+            needs=(needs.DATADOG, needs.CACHE_NAME, needs.REPLICATION_GROUP_NAME),
         ),
         cloudwatch=CloudWatchAlarm(
             title="cache hit rate",
@@ -132,7 +151,7 @@ SIGNALS = (
             unit="%",
             evaluation=Evaluation(300, 3, 3, "notBreaching"),
             convert=percent,
-            needs=(needs.ELASTICACHE,),
+            needs=(needs.ELASTICACHE, needs.CACHE_MEMBERS),
         ),
         drive=Drive("cache_hit_rate"),
     ),
@@ -143,7 +162,7 @@ SIGNALS = (
 
 SERIES = (
     Series(name="db_connections", unit="count", means="Open connections to the service's RDS database."),
-    Series(name="cache_hit_rate", unit="percent", means="Share of the ElastiCache cluster's lookups that hit."),
+    Series(name="cache_hit_rate", unit="percent", means="Share of the ElastiCache cluster's (or each replication group member's) lookups that hit."),
 )
 LOOKUPS_PER_SECOND = 100.0  # the cache traffic behind `cache_hit_rate`: Datadog counts hits and misses of it
 

@@ -26,12 +26,11 @@ CASES = [
     ("one-page.yaml", "replay", 5),
     ("one-ticket.yaml", "replay", 5),
     ("busiest-task.yaml", "replay", 8),
+    ("replication-group.yaml", "caches", 9),
     ("sliding-windows.yaml", "replay", 10),
 ]
 # Scenarios committed before their fix: they fail until it lands (strict, so the mark goes with the fix).
-PENDING_CASES: list[tuple[str, str, int, str]] = [
-    ("replication-group.yaml", "caches", 9, "a replication group's id watched as a cache cluster's gets no data"),
-]
+PENDING_CASES: list[tuple[str, str, int, str]] = []
 PENDING = {name: f"item {item}: {reason}" for name, _, item, reason in PENDING_CASES}
 CASES += [(name, catalog, item) for name, catalog, item, _ in PENDING_CASES]
 
