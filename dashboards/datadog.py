@@ -53,7 +53,7 @@ def request(label: str, expression: Expression) -> datadog.DashboardWidgetTimese
                     name=name, query=query, data_source="metrics"
                 )
             )
-            for name, query in expression.terms.items()
+            for name, query in expression.queries().items()
         ],
     )
 

@@ -27,6 +27,7 @@ class Targets:
     ecs_service: Optional[pulumi.Input[str]] = None
     rds_instance: Optional[pulumi.Input[str]] = None
     cache_cluster: Optional[pulumi.Input[str]] = None
+    cache_members: tuple[pulumi.Input[str], ...] = ()  # a replication group's member clusters
     sqs_queue: Optional[pulumi.Input[str]] = None
     dead_letter_queue: Optional[pulumi.Input[str]] = None
     lambda_function: Optional[pulumi.Input[str]] = None
@@ -53,6 +54,7 @@ def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.In
         ecs_service=value(source.ecs.service) if source.ecs else None,
         rds_instance=value(source.rds.instance) if source.rds else None,
         cache_cluster=value(source.elasticache.cluster) if source.elasticache else None,
+        cache_members=tuple(v for m in source.elasticache.members or [] if (v := value(m)) is not None) if source.elasticache else (),
         sqs_queue=value(source.sqs.queue) if source.sqs else None,
         dead_letter_queue=value(source.sqs.dead_letter_queue) if source.sqs else None,
         lambda_function=value(source.lambda_function.name) if source.lambda_function else None,

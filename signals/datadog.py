@@ -14,16 +14,35 @@ from dataclasses import dataclass, field
 DASHBOARD_ENV = "$env"
 
 
+_TERM_SCOPE = re.compile(r"^(?P<head>[a-z0-9]+:[a-z][a-z0-9_.]*\{[^{}]*\})(?P<tail>.*)$")
+
+
 @dataclass(frozen=True)
 class Expression:
-    """A formula over named metric queries, e.g. `100 * errors / hits`."""
+    """A formula over named metric queries, e.g. `100 * errors / hits`. `by`: tag keys every query is grouped by —
+    a multi alert, each value of the keys (a task, a host) evaluated on its own, as Datadog's recommended ECS Fargate
+    monitors group by `task_arn`; monitors on it notify as one simple alert (`notify_by: ["*"]`)."""
 
     formula: str
     terms: dict[str, str] = field(default_factory=dict)
+    by: tuple[str, ...] = ()
+
+    def queries(self) -> dict[str, str]:
+        """Each named query as Datadog receives it: grouped `by {...}` (before `.as_count()`) when the expression is."""
+        if not self.by:
+            return dict(self.terms)
+        grouping = f" by {{{','.join(self.by)}}}"
+        out = {}
+        for name, query in self.terms.items():
+            match = _TERM_SCOPE.match(query)
+            assert match is not None, f"{query}: not <aggregation>:<metric>{{<scope>}}"
+            out[name] = f"{match.group('head')}{grouping}{match.group('tail')}"
+        return out
 
     def render(self) -> str:
         """The formula with each name replaced by its query: the monitor's form."""
-        return re.sub(r"\b[a-z_]+\b", lambda m: self.terms.get(m.group(0), m.group(0)), self.formula)
+        queries = self.queries()
+        return re.sub(r"\b[a-z_]+\b", lambda m: queries.get(m.group(0), m.group(0)), self.formula)
 
     def metric_names(self) -> tuple[str, ...]:
         """The Datadog metrics the expression reads, in order of first use."""

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
+import pulumi
+
 from spec import Duration, Service
 
 from . import needs
-from .cloudwatch import AwsScope, Evaluation, Metric, count, percent
+from .cloudwatch import AwsScope, Evaluation, Math, Metric, Source, count, percent
 from .datadog import Expression, aws_tag, single
 from .model import (
     CloudWatchAlarm,
@@ -35,10 +39,17 @@ def _rds_instance(service: Service) -> str:
     return aws.rds.instance
 
 
-def _cache_cluster(service: Service) -> str:
+def _cache_scope(service: Service) -> str:
+    """The cache's tag as Datadog's AWS integration writes it: `cacheclusterid` of a cluster, or `replication_group`
+    (every member's metrics carry it, beside their own `cacheclusterid`)."""
     aws = service.sources.aws
-    assert aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str), "guarded by needs.CACHE_NAME"
-    return aws.elasticache.cluster
+    assert aws is not None and aws.elasticache is not None, "guarded by needs.CACHE_NAME"
+    cluster, group = aws.elasticache.cluster, aws.elasticache.replication_group
+    if cluster is not None:
+        assert isinstance(cluster, str), "guarded by needs.CACHE_NAME"
+        return f"{{cacheclusterid:{aws_tag(cluster)}}}"
+    assert isinstance(group, str), "guarded by needs.REPLICATION_GROUP_NAME"
+    return f"{{replication_group:{aws_tag(group)}}}"
 
 
 def _db_connections(service: Service, env: str) -> Expression:
@@ -47,8 +58,8 @@ def _db_connections(service: Service, env: str) -> Expression:
 
 
 def _cache_hit_rate(service: Service, env: str) -> Expression:
-    """Cache hits over lookups, in percent."""
-    scope = f"{{cacheclusterid:{aws_tag(_cache_cluster(service))}}}"
+    """Cache hits over lookups, in percent: of the cluster, or summed over the replication group's members."""
+    scope = _cache_scope(service)
     return Expression(
         "100 * cache_hits / (cache_hits + cache_misses)",
         {
@@ -63,9 +74,23 @@ def _rds(scope: AwsScope) -> Metric:
     return Metric("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": scope.targets.rds_instance}, "Maximum")
 
 
-def _cache(scope: AwsScope) -> Metric:
-    assert scope.targets.cache_cluster is not None, "guarded by needs.ELASTICACHE"
-    return Metric("AWS/ElastiCache", "CacheHitRate", {"CacheClusterId": scope.targets.cache_cluster}, "Average")
+def _cache(scope: AwsScope) -> Source:
+    """The cluster's CacheHitRate; for a replication group, hits over lookups summed over its members (metric math:
+    ElastiCache publishes per member cluster only, and a member without lookups weighs nothing)."""
+    members = scope.targets.cache_members
+    if not members:
+        assert scope.targets.cache_cluster is not None, "guarded by needs.ELASTICACHE"
+        return Metric("AWS/ElastiCache", "CacheHitRate", {"CacheClusterId": scope.targets.cache_cluster}, "Average")
+    hits = [Metric("AWS/ElastiCache", "CacheHits", {"CacheClusterId": m}, "Sum") for m in members]
+    misses = [Metric("AWS/ElastiCache", "CacheMisses", {"CacheClusterId": m}, "Sum") for m in members]
+    n = len(members)
+    hit_ids = "+".join(f"m{i}" for i in range(1, n + 1))
+    all_ids = "+".join(f"m{i}" for i in range(1, 2 * n + 1))
+    return Math(
+        (*hits, *misses),
+        f"100*({hit_ids})/({all_ids})",
+        f"100*CacheHits/(CacheHits+CacheMisses) summed over {n} member cluster{'s' if n > 1 else ''}",
+    )
 
 
 SIGNALS = (
@@ -118,7 +143,7 @@ SIGNALS = (
             unit="%",
             graph=DatadogGraph("Cache hit rate (%)", "hit rate"),
             evaluation_delay=AWS_DELAY,
-            needs=(needs.DATADOG, needs.CACHE_NAME),
+            needs=(needs.DATADOG, needs.CACHE_NAME, needs.REPLICATION_GROUP_NAME),
         ),
         cloudwatch=CloudWatchAlarm(
             title="cache hit rate",
@@ -126,7 +151,7 @@ SIGNALS = (
             unit="%",
             evaluation=Evaluation(300, 3, 3, "notBreaching"),
             convert=percent,
-            needs=(needs.ELASTICACHE,),
+            needs=(needs.ELASTICACHE, needs.CACHE_MEMBERS),
         ),
         drive=Drive("cache_hit_rate"),
     ),
@@ -137,7 +162,7 @@ SIGNALS = (
 
 SERIES = (
     Series(name="db_connections", unit="count", means="Open connections to the service's RDS database."),
-    Series(name="cache_hit_rate", unit="percent", means="Share of the ElastiCache cluster's lookups that hit."),
+    Series(name="cache_hit_rate", unit="percent", means="Share of the ElastiCache cluster's (or each replication group member's) lookups that hit."),
 )
 LOOKUPS_PER_SECOND = 100.0  # the cache traffic behind `cache_hit_rate`: Datadog counts hits and misses of it
 
@@ -158,25 +183,43 @@ def _lookups(hit: bool) -> PointOf:
     return point
 
 
+def _caches(scope: AwsScope) -> list[tuple[pulumi.Input[str], Optional[str]]]:
+    """The cache clusters ElastiCache publishes for: the one cluster, or each member of the replication group (a
+    member's metrics carry its own CacheClusterId), each with its replication group's id as written (None: none)."""
+    aws = scope.service.sources.aws
+    if aws is None or aws.elasticache is None:
+        return []
+    group = aws.elasticache.replication_group
+    if group is not None:
+        return [(member, group if isinstance(group, str) else None) for member in scope.targets.cache_members]
+    return [(scope.targets.cache_cluster, None)] if scope.targets.cache_cluster is not None else []
+
+
 def published(scope: AwsScope) -> list[Publication]:
     """RDS and ElastiCache publish every minute to CloudWatch; Datadog's AWS integration crawls the same metrics,
-    tagged by lowercase identifiers (it is about 15 minutes late: the monitors' evaluation delay stands for that)."""
+    tagged by lowercase identifiers (it is about 15 minutes late: the monitors' evaluation delay stands for that).
+    ElastiCache publishes per node and per cluster — a replication group's members each under their own CacheClusterId,
+    which Datadog tags `cacheclusterid` and `replication_group`."""
     out: list[Publication] = []
     service = scope.service
     aws = service.sources.aws
     if scope.targets.rds_instance is not None:
         rds = _rds(scope)
         out.append(CloudWatchPublication(rds.namespace, rds.name, rds.dimensions, _gauge("db_connections"), ("db_connections",)))
-    if scope.targets.cache_cluster is not None:
-        cache = _cache(scope)
-        out.append(CloudWatchPublication(cache.namespace, cache.name, cache.dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)))
+    for cluster, group in _caches(scope):
+        dimensions = {"CacheClusterId": cluster}
+        out += [
+            CloudWatchPublication("AWS/ElastiCache", "CacheHitRate", dimensions, _gauge("cache_hit_rate"), ("cache_hit_rate",)),
+            CloudWatchPublication("AWS/ElastiCache", "CacheHits", dimensions, _lookups(hit=True), ("cache_hit_rate",)),
+            CloudWatchPublication("AWS/ElastiCache", "CacheMisses", dimensions, _lookups(hit=False), ("cache_hit_rate",)),
+        ]
+        if isinstance(cluster, str):
+            tags = (f"cacheclusterid:{aws_tag(cluster)}",) + ((f"replication_group:{aws_tag(group)}",) if group is not None else ())
+            out += [
+                DatadogPublication("aws.elasticache.cache_hits", tags, "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
+                DatadogPublication("aws.elasticache.cache_misses", tags, "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
+            ]
     if aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str):
         tag = f"dbinstanceidentifier:{aws_tag(aws.rds.instance)}"
         out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",), AWS_DELAY))
-    if aws is not None and aws.elasticache is not None and isinstance(aws.elasticache.cluster, str):
-        tag = f"cacheclusterid:{aws_tag(aws.elasticache.cluster)}"
-        out += [
-            DatadogPublication("aws.elasticache.cache_hits", (tag,), "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
-            DatadogPublication("aws.elasticache.cache_misses", (tag,), "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
-        ]
     return out

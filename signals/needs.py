@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from spec import Service
-from spec.sources import AwsSource
+from spec.sources import AwsSource, StackOutput
 
 from .model import Need
 
@@ -35,7 +35,26 @@ ECS = _present("sources.aws.ecs", lambda a: a.ecs)
 RDS = _present("sources.aws.rds", lambda a: a.rds)
 ELASTICACHE = _present("sources.aws.elasticache", lambda a: a.elasticache)
 RDS_NAME = named("sources.aws.rds.instance", lambda a: a.rds.instance if a.rds else None)
-CACHE_NAME = named("sources.aws.elasticache.cluster", lambda a: a.elasticache.cluster if a.elasticache else None)
+CACHE_NAME = Need(
+    "sources.aws.elasticache.cluster",
+    lambda s: (aws := _aws(s)) is not None
+    and aws.elasticache is not None
+    and (isinstance(aws.elasticache.cluster, str) or (aws.elasticache.cluster is None and aws.elasticache.replication_group is not None)),
+    "written as a name (Datadog queries cannot read stack outputs)",
+)
+REPLICATION_GROUP_NAME = Need(
+    "sources.aws.elasticache.replication_group",
+    lambda s: (aws := _aws(s)) is None or aws.elasticache is None or not isinstance(aws.elasticache.replication_group, StackOutput),
+    "written as a name (Datadog queries cannot read stack outputs)",
+)
+# ElastiCache publishes per node and per cluster (CacheClusterId), never per replication group: CloudWatch measures a
+# group through its members.
+CACHE_MEMBERS = Need(
+    "sources.aws.elasticache.members",
+    lambda s: (aws := _aws(s)) is None or aws.elasticache is None or aws.elasticache.replication_group is None or bool(aws.elasticache.members),
+    "(a replication group's member clusters: ElastiCache publishes CacheHits and CacheMisses per member's CacheClusterId, "
+    "never under the group's id)",
+)
 LOAD_BALANCER_NAME = named("sources.aws.load_balancer", lambda a: a.load_balancer)
 TARGET_GROUP_NAME = named("sources.aws.target_group", lambda a: a.target_group)
 SQS = _present("sources.aws.sqs", lambda a: a.sqs)

@@ -36,6 +36,11 @@ from .units import Duration, Rate
 
 RDS_INSTANCE_PATTERN = r"^[a-zA-Z][a-zA-Z0-9-]{0,62}$"
 CACHE_CLUSTER_PATTERN = r"^[a-zA-Z][a-zA-Z0-9-]{0,49}$"
+REPLICATION_GROUP_PATTERN = r"^[a-zA-Z][a-zA-Z0-9-]{0,39}$"
+# A replication group's hit rate is metric math over its members' CacheHits and CacheMisses: two metrics a member and
+# the expression, within the 20 queries a CloudWatch alarm may hold (PutMetricAlarm); 9 members is a primary and its 5
+# replicas with room to spare, or a few shards of a cluster-mode group.
+REPLICATION_GROUP_MEMBERS_MAX = 9
 
 
 class StackOutput(SpecModel):
@@ -73,6 +78,7 @@ TargetGroup = _literal_or_output(TARGET_GROUP_PATTERN)
 AwsIdentifier = _literal_or_output(AWS_IDENTIFIER_PATTERN)
 RdsInstance = _literal_or_output(RDS_INSTANCE_PATTERN)
 CacheCluster = _literal_or_output(CACHE_CLUSTER_PATTERN)
+ReplicationGroup = _literal_or_output(REPLICATION_GROUP_PATTERN)
 SqsQueue = _literal_or_output(SQS_QUEUE_PATTERN)
 LambdaFunction = _literal_or_output(LAMBDA_FUNCTION_PATTERN)
 RestApi = _literal_or_output(REST_API_PATTERN)
@@ -97,7 +103,32 @@ class RdsSource(SpecModel):
 
 
 class ElastiCacheSource(SpecModel):
-    cluster: CacheCluster = Field(description="Cache cluster id, or {output: name}")  # type: ignore[valid-type]
+    """One cache cluster by its id, or a Redis/Valkey replication group by its id and its member clusters' ids: ElastiCache
+    publishes its metrics per node and per cluster (CacheClusterId), never per replication group."""
+
+    cluster: Optional[CacheCluster] = Field(default=None, description="Cache cluster id (CacheClusterId), or {output: name}")  # type: ignore[valid-type]
+    replication_group: Optional[ReplicationGroup] = Field(  # type: ignore[valid-type]
+        default=None, description="Replication group id (Redis/Valkey), or {output: name}; its members are listed in `members`"
+    )
+    members: Optional[list[CacheCluster]] = Field(  # type: ignore[valid-type]
+        default=None,
+        min_length=1,
+        max_length=REPLICATION_GROUP_MEMBERS_MAX,
+        description="The replication group's member cluster ids (e.g. sessions-001, sessions-002), as CloudWatch's CacheClusterId",
+    )
+
+    @model_validator(mode="after")
+    def _one_cache(self) -> "ElastiCacheSource":
+        if (self.cluster is None) == (self.replication_group is None):
+            raise ValueError("give exactly one of 'cluster' (a cache cluster's id) or 'replication_group' (with its 'members')")
+        if self.members is not None and self.replication_group is None:
+            raise ValueError("'members' lists a replication group's member clusters: give 'replication_group', or watch one 'cluster'")
+        members: list[object] = list(self.members or [])
+        written = [m if isinstance(m, str) else f"{{output: {m.output}}}" for m in members if isinstance(m, (str, StackOutput))]
+        repeated = sorted({m for m in written if written.count(m) > 1})
+        if repeated:
+            raise ValueError(f"members {', '.join(repeated)} listed twice")
+        return self
 
 
 class SqsSource(SpecModel):
@@ -192,7 +223,7 @@ class AwsSource(SpecModel):
         if self.rds:
             values.append(self.rds.instance)
         if self.elasticache:
-            values.append(self.elasticache.cluster)
+            values += [self.elasticache.cluster, self.elasticache.replication_group, *(self.elasticache.members or [])]
         if self.sqs:
             values += [self.sqs.queue, self.sqs.dead_letter_queue]
         if self.lambda_function:

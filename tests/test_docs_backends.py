@@ -27,8 +27,8 @@ def test_a_datadog_only_service_page_shows_no_cloudwatch(pages: dict[str, str]) 
 
 def test_measured_from_follows_the_backends_of_each_environment(pages: dict[str, str]) -> None:
     worker = pages["docs/services/worker.md"]
-    assert "- Datadog (prod): `avg:ecs.fargate.cpu.percent{service:worker,env:<environment>}`" in worker
-    assert "- CloudWatch: `AWS/ECS` `CPUUtilization` (Average) of ClusterName=`prod`, ServiceName=`worker`" in worker
+    assert "- Datadog (prod): `100 * sum:ecs.fargate.cpu.usage{service:worker,env:<environment>} by {task_arn} / " in worker
+    assert "- CloudWatch: `AWS/ECS` `CPUUtilization` (Maximum) of ClusterName=`prod`, ServiceName=`worker`" in worker
     assert "- Datadog (dev)" not in worker
     assert "## Composite alarm" in worker and "It notifies nobody itself" in worker
 

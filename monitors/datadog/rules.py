@@ -44,7 +44,8 @@ BURN_LONG_WINDOW_MS = (3_600_000, 48 * 3_600_000)
 NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 
 METRIC_TERM = re.compile(
-    r"(?:avg|sum|min|max|p[0-9]{2}):[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\{(?P<scope>[^{}]*)\}(?:\.as_count\(\)|\.as_rate\(\))?"
+    r"(?:avg|sum|min|max|p[0-9]{2}):[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\{(?P<scope>[^{}]*)\}(?: by \{[a-z][a-z0-9_]*(?:,[a-z][a-z0-9_]*)*\})?"
+    r"(?:\.as_count\(\)|\.as_rate\(\))?"
 )
 QUERY_ALERT = re.compile(r"^(?P<agg>avg|sum|min|max|percentile)\(last_(?P<window>[0-9]+[mhd])\):(?P<expr>.+) (?P<op>>=|<=|>|<) (?P<n>\S+)$")
 LOG_ALERT = re.compile(

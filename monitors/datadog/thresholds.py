@@ -180,6 +180,7 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
         return None
     env = env_filter(deployment.environment)
     is_log = isinstance(realisation, DatadogLogs)
+    grouped = isinstance(realisation, DatadogMetric) and bool(realisation.query(service, env).by)
     expression = realisation.search(service, env) if isinstance(realisation, DatadogLogs) else realisation.query(service, env).render()
     span = threshold.window or realisation.window
     evaluation = window(span)
@@ -211,6 +212,8 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
         renotify_interval=renotify_minutes(level.severity, threshold.renotify),
         evaluation_delay=realisation.evaluation_delay,
         timeout_h=realisation.resolve_after if isinstance(realisation, DatadogMetric) else None,
+        # a multi alert (the busiest task or host) notifies as one simple alert: one page however many groups breach
+        notify_bies=["*"] if grouped else None,
     )
 
 

@@ -55,7 +55,8 @@ def test_dev_overlay_moves_p95(dev_plan: PlanView) -> None:
 )
 def test_report_cpu_and_memory_on_ecs(prod_plan: PlanView, name: str, metric: str, threshold: float, dimensions: dict) -> None:
     inputs = alarm(prod_plan, name)
-    assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == ("AWS/ECS", metric, "Average")
+    # Maximum: the task with the highest use (ECS service utilization metrics); Average would hide one hot task
+    assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == ("AWS/ECS", metric, "Maximum")
     assert inputs["threshold"] == threshold and inputs["dimensions"] == dimensions
     assert inputs["comparisonOperator"] == "GreaterThanThreshold"
 

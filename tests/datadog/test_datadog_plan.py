@@ -69,21 +69,32 @@ def test_p95_above_500ms_in_seconds(prod_plan: PlanView) -> None:
     assert PAGE in block(inputs["message"], "is_alert")
 
 
-def test_cpu_above_80_percent(prod_plan: PlanView) -> None:
+def test_cpu_above_80_percent_of_the_busiest_task(prod_plan: PlanView) -> None:
+    """Each task's CPU use over its own task limit (both nanocores), as Datadog's recommended ECS Fargate monitor; a
+    multi alert by task_arn notifying as one simple alert."""
     inputs = monitor(prod_plan, "api-cpu").inputs
-    assert inputs["query"] == "avg(last_10m):avg:ecs.fargate.cpu.percent{service:api,env:prod} > 80"
-    assert inputs["monitorThresholds"]["critical"] == "80"
+    assert inputs["query"] == (
+        "avg(last_10m):100 * sum:ecs.fargate.cpu.usage{service:api,env:prod} by {task_arn} / "
+        "sum:ecs.fargate.cpu.task.limit{service:api,env:prod} by {task_arn} > 80"
+    )
+    assert inputs["monitorThresholds"]["critical"] == "80" and inputs["notifyBies"] == ["*"]
     assert PAGE in block(inputs["message"], "is_alert")
 
 
-def test_memory_above_85_percent_of_the_limit(prod_plan: PlanView) -> None:
+def test_memory_above_85_percent_of_the_busiest_task_limit(prod_plan: PlanView) -> None:
     inputs = monitor(prod_plan, "api-memory").inputs
     assert inputs["query"] == (
-        "avg(last_10m):100 * avg:ecs.fargate.mem.usage{service:api,env:prod} / "
-        "avg:ecs.fargate.mem.limit{service:api,env:prod} > 85"
+        "avg(last_10m):100 * sum:ecs.fargate.mem.usage{service:api,env:prod} by {task_arn} / "
+        "sum:ecs.fargate.mem.task.limit{service:api,env:prod} by {task_arn} > 85"
     )
-    assert inputs["monitorThresholds"]["critical"] == "85"
+    assert inputs["monitorThresholds"]["critical"] == "85" and inputs["notifyBies"] == ["*"]
     assert PAGE in block(inputs["message"], "is_alert")
+
+
+def test_only_grouped_monitors_notify_by(prod_plan: PlanView) -> None:
+    for resource in prod_plan.monitors():
+        grouped = " by {" in str(resource.inputs.get("query", ""))
+        assert (resource.inputs.get("notifyBies") == ["*"]) == grouped, resource.name
 
 
 def test_health_check_failures(prod_plan: PlanView) -> None:
@@ -225,10 +236,13 @@ def test_dashboard(prod_plan: PlanView) -> None:
         for q in r["queries"]
     }
     # The widgets chart exactly what the monitors watch, with the template variable in place of the env.
-    for name in ("api-latency-p95", "api-cpu", "api-db-connections"):
+    for name in ("api-latency-p95", "api-db-connections"):
         query = monitor(prod_plan, name).inputs["query"]
         metric = re.search(r"\):(.*) [<>] ", query).group(1)  # type: ignore[union-attr]
         assert metric.replace("env:prod", "$env") in shown, name
+    # a formula's queries, grouped as the monitor groups them: one line per task
+    for query in re.findall(r"sum:[a-z.]+\{[^}]*\} by \{task_arn\}", monitor(prod_plan, "api-cpu").inputs["query"]):
+        assert query.replace("env:prod", "$env") in shown
 
 
 # -- environments -----------------------------------------------------------------------------------------

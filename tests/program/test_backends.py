@@ -51,6 +51,23 @@ def test_what_no_backend_in_use_can_measure_is_an_error_naming_what_is_missing(t
     assert "CloudWatch" not in by_path["alerts.cpu"] and "or leave Datadog out with backends: [aws]" in by_path["alerts.cpu"]
 
 
+def test_a_replication_group_is_measured_through_its_members_or_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ElastiCache publishes per member cluster, never under a replication group's id (issue 12 item 9): CloudWatch
+    needs the members; Datadog reads the group's `replication_group` tag, so it needs the group written as a name."""
+    alerts = {"cache_hit_rate": {"critical": "70%"}}
+    group = {"replication_group": {"output": "cacheGroup"}}
+    code, errors = validate(
+        tmp_path, capsys, sources={"datadog": {"apm_service": "shop"}, "aws": {"from_stack": "org/infra/prod", "elasticache": group}}, alerts=alerts
+    )
+    assert code == 2
+    (cache,) = [e for e in errors if "alerts.cache_hit_rate" in e]
+    assert "CloudWatch needs sources.aws.elasticache.members (a replication group's member clusters" in cache
+    assert "Datadog needs sources.aws.elasticache.replication_group written as a name" in cache
+    members = {"replication_group": "shop-cache", "members": ["shop-cache-001", "shop-cache-002"]}
+    code, errors = validate(tmp_path, capsys, sources={"datadog": {"apm_service": "shop"}, "aws": {"elasticache": members}}, alerts=alerts)
+    assert code == 0, errors
+
+
 def test_db_connections_without_rds_and_a_custom_sli_on_cloudwatch_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     custom = {"custom": {"datadog": {"good": "sum:a.good{x:y}.as_count()", "total": "sum:a.total{x:y}.as_count()"}}}
     code, errors = validate(

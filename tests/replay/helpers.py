@@ -61,9 +61,12 @@ def service_data(
     data.add_datadog("trace.http.request.hits", APM, "count", [Sample.events(n) if n else None for n in requests])
     data.add_datadog("trace.http.request.errors", APM, "count", [Sample.value(float(f)) if n else None for f, n in zip(failed, requests, strict=True)])
     data.add_datadog("trace.http.request", APM, "distribution", latencies)
-    data.add_datadog("ecs.fargate.cpu.percent", APM, "gauge", [Sample.value(cpu)] * minutes)
-    data.add_datadog("ecs.fargate.mem.usage", APM, "gauge", [Sample.value(memory * 1e7)] * minutes)
-    data.add_datadog("ecs.fargate.mem.limit", APM, "gauge", [Sample.value(100 * 1e7)] * minutes)
+    # each of two tasks alike, under its task_arn (the monitors group by it): nanocores and bytes over the task limit
+    for task in ("task_arn:task-1", "task_arn:task-2"):
+        data.add_datadog("ecs.fargate.cpu.usage", [*APM, task], "gauge", [Sample.value(cpu * 1e7)] * minutes)
+        data.add_datadog("ecs.fargate.cpu.task.limit", [*APM, task], "gauge", [Sample.value(100 * 1e7)] * minutes)
+        data.add_datadog("ecs.fargate.mem.usage", [*APM, task], "gauge", [Sample.value(memory * 1e7)] * minutes)
+        data.add_datadog("ecs.fargate.mem.task.limit", [*APM, task], "gauge", [Sample.value(100 * 1e7)] * minutes)
     data.add_datadog("aws.rds.database_connections", ["dbinstanceidentifier:api-db"], "gauge", [Sample.value(connections)] * minutes)
     hits = [hit_rate * 10] * minutes
     data.add_datadog("aws.elasticache.cache_hits", ["cacheclusterid:api-cache"], "count", [Sample.value(h) for h in hits])

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from signals import REGISTRY, SERIES, publications
+from signals import REGISTRY, SERIES, compute, publications
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.http import latency_spread
 from signals.model import CloudWatchPublication, DatadogPublication, Events, Gauge, LogPublication, ProbePublication, Spread
@@ -87,8 +87,10 @@ def test_a_service_with_every_source_publishes_every_series_once(runtime: str) -
 
 
 def _point(name: str, found: list[Any], values: dict[str, float], kind: type = CloudWatchPublication) -> Any:
-    (publication,) = [p for p in found if isinstance(p, kind) and (p.name if kind is CloudWatchPublication else p.metric) == name]
-    return publication.point(values, 60)
+    """The point of the one publication of that name (the first task's, for the Agent's per-task metrics)."""
+    named = [p for p in found if isinstance(p, kind) and (p.name if kind is CloudWatchPublication else p.metric) == name]
+    assert named and all(isinstance(p, DatadogPublication) for p in named[1:]), f"{name}: one publication, or one per task"
+    return named[0].point(values, 60)
 
 
 def test_alb_counts_are_absent_when_zero_and_apm_errors_are_zero_while_requests_flow() -> None:
@@ -112,9 +114,9 @@ def test_load_balancer_errors_never_reach_the_service() -> None:
 
 def test_gauges_and_nominal_wholes() -> None:
     found = publications(scope(service()))
-    assert _point("CPUUtilization", found, {"cpu": 42.0}) == Gauge(42.0)
+    assert _point("CPUUtilization", found, {"cpu": 42.0}) == Spread(((42.0, 1.0),) * 3)
     usage = _point("ecs.fargate.mem.usage", found, {"memory": 50.0}, DatadogPublication)
-    limit = _point("ecs.fargate.mem.limit", found, {"memory": 50.0}, DatadogPublication)
+    limit = _point("ecs.fargate.mem.task.limit", found, {"memory": 50.0}, DatadogPublication)
     assert usage.value / limit.value == 0.5
     host = publications(scope(service("host")))
     assert _point("system.cpu.idle", host, {"cpu": 30.0}, DatadogPublication) == Gauge(70.0)
@@ -127,7 +129,7 @@ def test_a_source_missing_publishes_nothing_for_it() -> None:
     bare = service(sources={"datadog": FULL["sources"]["datadog"]}, logs={"retention": "30d", "metric_filters": []})
     found = publications(scope(bare))
     assert not [p for p in found if isinstance(p, CloudWatchPublication)]
-    assert {p.metric for p in found if isinstance(p, DatadogPublication)} >= {"trace.web.request.hits", "ecs.fargate.cpu.percent"}
+    assert {p.metric for p in found if isinstance(p, DatadogPublication)} >= {"trace.web.request.hits", "ecs.fargate.cpu.usage"}
     assert not [p for p in found if isinstance(p, DatadogPublication) and p.metric.startswith("aws.")]
 
 
@@ -186,3 +188,45 @@ def test_slow_needs_a_latency_slo() -> None:
     with pytest.raises(ValueError, match="slow needs a latency SLO"):
         latency_spread({"slow": 3.0}, 100, ())
     assert latency_spread({}, 100, ()) is None and latency_spread({"latency_p95": 0.1}, 0, ()) is None
+
+
+def test_one_task_runs_hot_while_the_others_hold_the_service_level() -> None:
+    """`busiest_task_cpu` is one task's value beside the others' `cpu`: ECS publishes one utilisation per task (its
+    Average the service's, its Maximum the busiest task's); the Agent reports each task under its own task_arn."""
+    found = publications(scope(service()))
+    values = {"cpu": 30.0, "busiest_task_cpu": 90.0}
+    ecs = _point("CPUUtilization", found, values)
+    assert isinstance(ecs, Spread) and sorted(ecs.values) == [(30.0, 1.0), (30.0, 1.0), (90.0, 1.0)]
+    per_task = [p for p in found if isinstance(p, DatadogPublication) and p.metric == "ecs.fargate.cpu.usage"]
+    arns = {t for p in per_task for t in p.tags if t.startswith("task_arn:")}
+    assert len(per_task) == compute.TASKS == len(arns)
+    limit = _point("ecs.fargate.cpu.task.limit", found, values, DatadogPublication)
+    used = [p.point(values, 60) for p in per_task]
+    assert sorted(100 * u.value / limit.value for u in used if isinstance(u, Gauge)) == [30.0, 30.0, 90.0]
+    assert compute.task_values("cpu", {"cpu": 30.0}) == (30.0,) * compute.TASKS
+    assert compute.task_values("memory", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [({"busiest_task_cpu": 90.0}, "needs cpu"), ({"cpu": 60.0, "busiest_task_cpu": 50.0}, "is below cpu")],
+)
+def test_a_busiest_task_needs_the_others_below_it(values: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        compute.task_values("cpu", values)
+
+
+def test_a_replication_group_publishes_under_each_member() -> None:
+    """ElastiCache publishes per node and per cluster: a replication group's members each under their own CacheClusterId
+    (never the group's id), which Datadog's AWS integration tags `cacheclusterid` and `replication_group`."""
+    aws = {**FULL["sources"]["aws"], "elasticache": {"replication_group": "Sessions", "members": ["sessions-001", "sessions-002"]}}
+    found = publications(scope(service(sources={**FULL["sources"], "aws": aws})))
+    cloudwatch = [p for p in found if isinstance(p, CloudWatchPublication) and p.namespace == "AWS/ElastiCache"]
+    assert {(p.name, p.dimensions["CacheClusterId"]) for p in cloudwatch} == {
+        (name, member) for name in ("CacheHitRate", "CacheHits", "CacheMisses") for member in ("sessions-001", "sessions-002")
+    }
+    datadog = [p for p in found if isinstance(p, DatadogPublication) and p.metric.startswith("aws.elasticache.")]
+    assert {p.tags for p in datadog} == {
+        ("cacheclusterid:sessions-001", "replication_group:sessions"),
+        ("cacheclusterid:sessions-002", "replication_group:sessions"),
+    }
