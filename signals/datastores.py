@@ -11,7 +11,7 @@ from spec import Duration, Service
 
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Math, Metric, Source, count, percent
-from .datadog import Expression, aws_tag, single
+from .datadog import AWS_DELAY, Expression, aws_tag, single
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -29,7 +29,6 @@ from .model import (
 )
 from .words import DEPLOY, FIRST
 
-AWS_DELAY = 900  # seconds: Datadog's AWS-integration metrics arrive about 15 minutes late
 _10M, _15M = Duration(600_000), Duration(900_000)
 
 
