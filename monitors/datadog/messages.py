@@ -109,6 +109,11 @@ def threshold_message(
     return "\n".join(parts)
 
 
+def _alert_message(service: Service, deployment: Deployment, head: str, alerting: str, recovered: str, handles: list[str], section: str) -> str:
+    """The shape of every single-level message: what it watches, whom the alert tells, whom its recovery, the links."""
+    return "\n".join([head, block("is_alert", alerting, handles), block("is_recovery", recovered, handles), links(service, deployment, section)])
+
+
 def _told(service: Service, severity: Severity, through: Optional[str]) -> tuple[list[str], str]:
     """Whom a tier tells, and how its alert block ends: its route's handles, or nobody when a composite over its
     severity's tiers tells them, once for all (one page for one problem)."""
@@ -129,14 +134,8 @@ def burn_rate_message(
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) "
         f"burns its error budget at {observed}, threshold {rate}x over {windows}."
     )
-    return "\n".join(
-        [
-            head,
-            block("is_alert", f"Error budget burning faster than {rate}x over {windows}: {told}", handles),
-            block("is_recovery", f"Recovered: SLO {slo_name} burn rate is back under {rate}x.", handles),
-            links(service, deployment, section),
-        ]
-    )
+    alerting, recovered = f"Error budget burning faster than {rate}x over {windows}: {told}", f"Recovered: SLO {slo_name} burn rate is back under {rate}x."
+    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
 
 
 def error_budget_message(
@@ -149,14 +148,8 @@ def error_budget_message(
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) has spent "
         f"{{{{value}}}}% of its error budget, threshold {spent}% (Datadog's watch of the {tier} slow-burn tier)."
     )
-    return "\n".join(
-        [
-            head,
-            block("is_alert", f"Error budget over {spent}% spent: {told}", handles),
-            block("is_recovery", f"Recovered: SLO {slo_name} has spent under {spent}% of its error budget.", handles),
-            links(service, deployment, section),
-        ]
-    )
+    alerting, recovered = f"Error budget over {spent}% spent: {told}", f"Recovered: SLO {slo_name} has spent under {spent}% of its error budget."
+    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
 
 
 def tiers_message(
@@ -168,24 +161,12 @@ def tiers_message(
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {window}) burns its error budget: "
         f"one of its {severity} tiers ({', '.join(tiers)}) is firing."
     )
-    return "\n".join(
-        [
-            head,
-            block("is_alert", f"SLO {slo_name} error budget burning (tiers {', '.join(tiers)}): {severity}.", handles),
-            block("is_recovery", f"Recovered: no {severity} tier of SLO {slo_name} is firing.", handles),
-            links(service, deployment, section),
-        ]
-    )
+    alerting, recovered = f"SLO {slo_name} error budget burning (tiers {', '.join(tiers)}): {severity}.", f"Recovered: no {severity} tier of SLO {slo_name} is firing."
+    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
 
 
 def synthetic_message(service: Service, deployment: Deployment, check_name: str, url: str, severity: Severity, section: str) -> str:
     handles = route_handles(service, severity)
     head = f"{service.service} ({deployment.environment}): health check {check_name} ({url}) is failing."
-    return "\n".join(
-        [
-            head,
-            block("is_alert", f"{url} fails its status or response-time assertion: {severity}.", handles),
-            block("is_recovery", f"Recovered: {url} passes again.", handles),
-            links(service, deployment, section),
-        ]
-    )
+    alerting, recovered = f"{url} fails its status or response-time assertion: {severity}.", f"Recovered: {url} passes again."
+    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
