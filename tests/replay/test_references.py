@@ -27,12 +27,11 @@ CASES = [
     ("one-ticket.yaml", "replay", 5),
     ("time-slices.yaml", "replay", 6),
     ("low-traffic.yaml", "replay", 7),
+    ("low-traffic-slo.yaml", "replay", 7),
     ("sliding-windows.yaml", "replay", 10),
 ]
 # Scenarios committed before their fix: they fail until it lands (strict, so the mark goes with the fix).
-PENDING_CASES: list[tuple[str, str, int, str]] = [
-    ("low-traffic-slo.yaml", "replay", 7, "Datadog's SLO burn-rate tiers are not guarded by min_requests: one failure in a quiet hour pages"),
-]
+PENDING_CASES: list[tuple[str, str, int, str]] = []
 PENDING = {name: f"item {item}: {reason}" for name, _, item, reason in PENDING_CASES}
 CASES += [(name, catalog, item) for name, catalog, item, _ in PENDING_CASES]
 
