@@ -15,7 +15,17 @@ from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration, Declare
 from monitors.common.runbook import anchor
-from monitors.datadog.burn_rates import composite_logical, composited, tier_logical, tier_monitor, tiers_composite
+from monitors.datadog.burn_rates import (
+    composite_logical,
+    composited,
+    slo_traffic_monitor,
+    tier_logical,
+    tier_monitor,
+    tiers_composite,
+    traffic_logical,
+    traffic_window,
+    traffic_windows,
+)
 from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
@@ -50,7 +60,7 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
         path = ("slos", slo.name)
         slo_id = declare(Declaration("slo", f"{service.service}-{slo.name}-slo", objective_args, None, path)).id
         slo_ids[slo.name] = slo_id
-        composites = composited(slo)
+        composites = composited(service, slo)
         members: dict[Severity, list[tuple[BurnRateTier, pulumi.Input[str]]]] = {}
         for tier in slo.burn_rate:
             through = composite_logical(service, slo, tier.severity) if tier.severity in composites else None
@@ -59,10 +69,15 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
             tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))
             ref = declare(Declaration("monitor", logical, monitor, None, (*path, "burn_rate", str(tier.long)), alert=tier_of))
             members.setdefault(tier.severity, []).append((tier, ref.id))
+        requests: dict[str, pulumi.Input[str]] = {}  # low traffic: the requests in each tier's short window, by window
+        for span in traffic_windows(service, slo):
+            counting = slo_traffic_monitor(service, deployment, slo, span)
+            requests[span] = declare(Declaration("monitor", traffic_logical(service, slo, span), counting, None, ("min_requests", f"slo.{slo.name}"))).id
         for severity in composites:  # one page (one ticket) for one problem: a composite over the severity's tiers
             ordered = sorted(members[severity], key=lambda m: m[0].long.ms)
-            args = tiers_composite(service, deployment, slo, severity, ordered)
-            depends = tuple(tier_logical(service, slo, t) for t, _ in ordered)
+            args = tiers_composite(service, deployment, slo, severity, ordered, requests)
+            spans = dict.fromkeys(w for w in (traffic_window(service, slo, t) for t, _ in ordered) if w is not None)
+            depends = tuple(tier_logical(service, slo, t) for t, _ in ordered) + tuple(traffic_logical(service, slo, w) for w in spans)
             composite_of = AlertOf(f"slo.{slo.name}", level=severity)
             declare(Declaration("monitor", composite_logical(service, slo, severity), args, None, (*path, "burn_rate"), depends, alert=composite_of))
     for check in service.health_checks:

@@ -30,6 +30,10 @@ class DatadogSli:
     counts: Optional[Callable[[Service, str], tuple[str, str]]] = None
     # seconds its latest query reaches Datadog late (the AWS integration's): its burn-rate windows must allow for it
     delay: Callable[[Service], int] = lambda service: 0
+    # the count query of the requests its windows hold, for an environment filter: a burn-rate tier stays quiet while
+    # its window holds fewer than the service's `min_requests` (issue 12 item 7); None: its tiers are not guarded (a
+    # custom SLI counts the user's own events)
+    requests: Optional[Callable[[Service, str], str]] = None
 
     def missing(self, service: Service, slo: Slo) -> list[str]:
         return [str(need) for need in self.needs(slo) if not need.holds(service)]
@@ -137,6 +141,7 @@ SLIS: dict[str, SliKind] = {
                 needs=lambda _: (needs.DATADOG, needs.LOAD_BALANCER_NAME_IF_ANY),
                 counts=_availability_counts,
                 delay=lambda service: AWS_DELAY if _counts_lb(service) else 0,
+                requests=lambda service, env: _availability_counts(service, env)[1],
             ),
             CloudWatchSli(words=lambda _: "5xx ratio", error_share=_server_errors, needs=lambda _: (needs.LOAD_BALANCER,)),
             drive=lambda slo, bad: {"requests": NOMINAL_RPS, "errors": bad},
@@ -144,7 +149,8 @@ SLIS: dict[str, SliKind] = {
         ),
         SliKind(
             "latency",
-            DatadogSli(needs=lambda _: (needs.DATADOG,)),
+            # a time-slice SLO judges slices, but a slice of few requests is as unsure as a window of few: the same hits
+            DatadogSli(needs=lambda _: (needs.DATADOG,), requests=lambda service, env: hits(apm(service), env)),
             CloudWatchSli(
                 words=lambda slo: f"share slower than {_threshold(slo).latency_below}",
                 error_share=_slow_requests,

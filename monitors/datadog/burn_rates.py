@@ -10,9 +10,16 @@ budget spent is a burn of x/100 over the window, so 100 % is the one threshold t
 Workbook's tier fires for (any above 1×) and never while the SLO will be met (no tier below 1×); Datadog's own example
 of 75 % would ticket a steady 0.8× burn. The price of the 48-hour cap: it tickets once the window's budget is spent
 (a 2.5× burn after 12 days; the Workbook's tier after 28.8 hours on CloudWatch), and stays in Alert while it is.
+
+Low traffic (issue 12 item 7): a burn-rate tier counts only while its windows hold the service's `min_requests`, as each
+CloudWatch window alarm does (`IF(<requests> >= N, <share>, 0)`). An SLO alert cannot say so itself; a query alert
+counting the SLI's requests over the tier's short window (`<service>-<slo>-traffic-<window>`) joins it in the composite
+monitor of its severity: `(burn-1h && traffic-30m) || (burn-6h && traffic-1h)`. The short window lies within the long
+one, so holding N requests it holds N over the long window too: one monitor per tier is CloudWatch's rule for both.
 """
 
 import math
+from collections.abc import Mapping
 from typing import Optional, Union
 
 import pulumi
@@ -21,13 +28,14 @@ import pulumi_datadog as datadog
 from monitors.common.burn_rates import error_budget, tier_burn_rate
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from signals.datadog import env_filter
 from signals.slis import DatadogSli, sli
 from spec import Duration, Service
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
-from .messages import burn_rate_message, error_budget_message, tiers_message
-from .numbers import number, window
+from .messages import burn_rate_message, error_budget_message, links, tiers_message
+from .numbers import monitor_window, number, window
 from .slos import time_slice
 from .thresholds import priority, renotify_minutes
 
@@ -127,13 +135,69 @@ def composite_logical(service: Service, slo: Slo, severity: Severity) -> str:
     return f"{service.service}-{slo.name}-{severity}"
 
 
-def composited(slo: Slo) -> dict[Severity, list[BurnRateTier]]:
+def traffic_window(service: Service, slo: Slo, tier: BurnRateTier) -> Optional[str]:
+    """The window of the traffic monitor guarding a tier at low traffic: its short window on Datadog (`short_window`),
+    read over the shortest query-alert window at least as long (20m over 30m, 135m over 4h): never a shorter one, which
+    would hold fewer requests than the tier reads; a longer one makes the guard at most a little lenient. None when unguarded: `min_requests: 0`, an SLI
+    that counts no requests (custom), or the error-budget tier — it judges the SLO's whole window (30 days), whose
+    requests are no low-traffic question."""
+    indicator = sli(slo).datadog
+    if not service.min_requests or by_error_budget(tier) or not isinstance(indicator, DatadogSli) or indicator.requests is None:
+        return None
+    return monitor_window(short_window(service, slo, tier))
+
+
+def traffic_logical(service: Service, slo: Slo, span: str) -> str:
+    """A traffic monitor of an SLO's tiers, one per window: `<service>-<slo>-traffic-<window>`."""
+    return f"{service.service}-{slo.name}-traffic-{span}"
+
+
+def traffic_windows(service: Service, slo: Slo) -> list[str]:
+    """The SLO's traffic windows, shortest first: one monitor each, shared by the tiers that read it."""
+    found = {w for w in (traffic_window(service, slo, t) for t in slo.burn_rate) if w is not None}
+    return sorted(found, key=lambda w: Duration.parse(w).ms)
+
+
+def composited(service: Service, slo: Slo) -> dict[Severity, list[BurnRateTier]]:
     """The SLO's tiers by severity, where a composite monitor notifies for them: one page for one problem, and one
-    ticket (a severity with one tier needs none: that tier notifies itself)."""
+    ticket, and a tier counting only with enough traffic (`traffic_window`). A severity of one unguarded tier needs
+    none: that tier notifies itself."""
     found: dict[Severity, list[BurnRateTier]] = {}
     for tier in sorted(slo.burn_rate, key=lambda t: t.long.ms):
         found.setdefault(tier.severity, []).append(tier)
-    return {severity: tiers for severity, tiers in found.items() if len(tiers) > 1}
+    return {
+        severity: tiers
+        for severity, tiers in found.items()
+        if len(tiers) > 1 or any(traffic_window(service, slo, t) is not None for t in tiers)
+    }
+
+
+def slo_traffic_monitor(service: Service, deployment: Deployment, slo: Slo, span: str) -> datadog.MonitorArgs:
+    """In Alert while the window holds at least `min_requests` of the SLI's requests: `sum(last_30m):<hits> >= 10`. It
+    tells nobody: the composites over the SLO's tiers read it."""
+    indicator = sli(slo).datadog
+    assert isinstance(indicator, DatadogSli) and indicator.requests is not None, "traffic_window guards it"
+    count = number(service.min_requests)
+    readers = [composite_logical(service, slo, s) for s, tiers in composited(service, slo).items() if any(traffic_window(service, slo, t) == span for t in tiers)]
+    section = anchor("slo", slo.name)
+    return datadog.MonitorArgs(
+        name=f"[{deployment.environment}] {service.service}: requests for SLO {slo.name} over {span}",
+        type="query alert",
+        query=f"sum(last_{span}):{indicator.requests(service, env_filter(deployment.environment))} >= {count}",
+        message=(
+            f"{service.service} ({deployment.environment}): at least {count} requests in {span}, enough for the SLO "
+            f"{slo.name}'s burn-rate tiers over it to count. Tells nobody itself: "
+            f"{'the composite monitors ' + ' and '.join(readers) + ' do' if len(readers) > 1 else 'the composite monitor ' + ''.join(readers) + ' does'}."
+            f"\n{links(service, deployment, section)}"
+        ),
+        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=count),
+        priority="5",  # it tells nobody: the lowest
+        require_full_window=False,  # a window with a point is judged, as the burn rate's
+        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{section}"),
+        include_tags=True,
+        notify_no_data=False,
+        renotify_interval=0,
+    )
 
 
 def tier_monitor(
@@ -146,23 +210,50 @@ def tier_monitor(
     return burn_rate_monitor(service, deployment, slo, tier, slo_id, through)
 
 
+def composite_query(members: list[tuple[pulumi.Input[str], Optional[pulumi.Input[str]]]]) -> Union[str, pulumi.Output[str]]:
+    """`a || b`, with a guarded tier as `(a && traffic)`: its (tier id, traffic monitor id or None), in order."""
+
+    def render(ids: list[str]) -> str:
+        parts, at = [], 0
+        for _, traffic in members:
+            if traffic is None:
+                parts.append(ids[at])
+                at += 1
+            else:
+                parts.append(f"({ids[at]} && {ids[at + 1]})")
+                at += 2
+        return " || ".join(parts)
+
+    flat = [i for tier, traffic in members for i in (tier, traffic) if i is not None]
+    if all(isinstance(i, str) for i in flat):
+        return render([str(i) for i in flat])
+    return pulumi.Output.all(*flat).apply(lambda found: render([str(i) for i in found]))
+
+
 def tiers_composite(
-    service: Service, deployment: Deployment, slo: Slo, severity: Severity, members: list[tuple[BurnRateTier, pulumi.Input[str]]]
+    service: Service,
+    deployment: Deployment,
+    slo: Slo,
+    severity: Severity,
+    members: list[tuple[BurnRateTier, pulumi.Input[str]]],
+    traffic: Mapping[str, pulumi.Input[str]],
 ) -> datadog.MonitorArgs:
     """A composite monitor in alert while any of the SLO's tiers of one severity is (`a || b`, composite monitors:
-    the most severe of its monitors' statuses), which notifies for them: one page for one problem, one ticket."""
-    ids = [monitor_id for _, monitor_id in members]
-    query: Union[str, pulumi.Output[str]]
-    if all(isinstance(i, str) for i in ids):
-        query = " || ".join(str(i) for i in ids)
-    else:
-        query = pulumi.Output.all(*ids).apply(lambda found: " || ".join(str(i) for i in found))
+    the most severe of its monitors' statuses), which notifies for them: one page for one problem, one ticket. A tier
+    guarded at low traffic counts while its traffic monitor (`traffic`, by window) is in Alert: `(a && t) || b`."""
+    pairs: list[tuple[pulumi.Input[str], Optional[pulumi.Input[str]]]] = []
+    for tier, monitor_id in members:
+        span = traffic_window(service, slo, tier)
+        pairs.append((monitor_id, traffic[span] if span is not None else None))
     words = [f"{window(t.long)}" + ("" if by_error_budget(t) else f"/{window(short_window(service, slo, t))}") for t, _ in members]
+    guarded = service.min_requests if any(t is not None for _, t in pairs) else None
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: SLO {slo.name} {severity} tiers",
         type="composite",
-        query=query,
-        message=tiers_message(service, deployment, slo.name, str(slo.objective), str(slo.window), severity, words, anchor("slo", slo.name)),
+        query=composite_query(pairs),
+        message=tiers_message(
+            service, deployment, slo.name, str(slo.objective), str(slo.window), severity, words, anchor("slo", slo.name), guarded
+        ),
         priority=priority(severity, deployment),
         tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{severity}"),
         include_tags=True,

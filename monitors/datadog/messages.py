@@ -153,14 +153,25 @@ def error_budget_message(
 
 
 def tiers_message(
-    service: Service, deployment: Deployment, slo_name: str, objective: str, window: str, severity: Severity, tiers: list[str], section: str,
+    service: Service,
+    deployment: Deployment,
+    slo_name: str,
+    objective: str,
+    window: str,
+    severity: Severity,
+    tiers: list[str],
+    section: str,
+    requests: Optional[int] = None,
 ) -> str:
-    """The composite over an SLO's tiers of one severity: it notifies once, whichever of them fires."""
+    """The composite over an SLO's tiers of one severity: it notifies once, whichever of them fires. `requests`: the
+    burn-rate tiers count only while their short window holds so many requests (min_requests)."""
     handles = route_handles(service, severity)
     head = (
         f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {window}) burns its error budget: "
         f"one of its {severity} tiers ({', '.join(tiers)}) is firing."
     )
+    if requests:
+        head += f" A burn-rate tier counts while its short window holds at least {requests} requests."
     alerting, recovered = f"SLO {slo_name} error budget burning (tiers {', '.join(tiers)}): {severity}.", f"Recovered: no {severity} tier of SLO {slo_name} is firing."
     return _alert_message(service, deployment, head, alerting, recovered, handles, section)
 

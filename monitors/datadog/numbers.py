@@ -18,3 +18,16 @@ def window(duration: Duration) -> str:
     if duration.ms % 86_400_000 == 0:
         return f"{duration.ms // 86_400_000}d"
     return str(duration)
+
+
+# The evaluation windows of a query alert (rules.py checks monitors against them).
+MONITOR_WINDOWS = ("1m", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
+
+
+def monitor_window(duration: Duration) -> str:
+    """The shortest query-alert window at least as long as `duration` (a 20-minute window is read over 30 minutes;
+    135 minutes over 4 hours); the longest, a day, for anything longer."""
+    for candidate in MONITOR_WINDOWS:
+        if Duration.parse(candidate).ms >= duration.ms:
+            return candidate
+    return MONITOR_WINDOWS[-1]

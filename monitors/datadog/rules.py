@@ -23,6 +23,7 @@ from spec.units import Duration
 from .burn_rates import composited, time_slice_problems
 from .downtimes import downtime_problems
 from .messages import HANDLE
+from .numbers import MONITOR_WINDOWS
 from .thresholds import requests_guard
 
 # The builders' ...Args type every field as a pulumi.Input (value, awaitable or Output); the builders fill them
@@ -35,7 +36,6 @@ TAG = re.compile(r"^[a-z][a-z0-9_\-:./]*$")
 TAG_MAX = 200
 DASHBOARD_TAGS_MAX = 5
 PRIORITIES = range(1, 6)
-MONITOR_WINDOWS = ("1m", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
 LOG_WINDOWS = ("5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
 SLO_TIMEFRAMES = ("7d", "30d", "90d")
 TICK_EVERY = (30, 604_800)
@@ -231,13 +231,18 @@ def guard_problems(args: Args, members: int) -> list[str]:
 
 
 def composite_problems(args: Args, members: int) -> list[str]:
-    """A composite monitor: monitor ids joined by `||` (vigil's), at most 10 monitors (composite monitors)."""
+    """A composite monitor: monitor ids, or a tier and its traffic `(a && b)`, joined by `||` (vigil's), at most 10
+    monitors (composite monitors)."""
     out = []
     terms = [t.strip() for t in str(args.query).split("||")]
-    if not all(COMPOSITE_TERM.fullmatch(t) for t in terms):
-        out.append(f"composite query {args.query!r} is not monitor ids joined by ||")
+    guarded = [t[1:-1].split("&&") if t.startswith("(") and t.endswith(")") else [t] for t in terms]
+    if not all(len(g) <= 2 and all(COMPOSITE_TERM.fullmatch(i.strip()) for i in g) for g in guarded):
+        out.append(f"composite query {args.query!r} is not monitor ids, or a tier and its traffic (a && b), joined by ||")
     if members > COMPOSITE_MONITORS_MAX:
-        out.append(f"a composite monitor combines at most {COMPOSITE_MONITORS_MAX} monitors, got {members}")
+        out.append(
+            f"a composite monitor combines at most {COMPOSITE_MONITORS_MAX} monitors, got {members} (its tiers and their "
+            "traffic monitors, min_requests): fewer tiers of this severity, or min_requests: 0"
+        )
     if args.priority is not None:
         out += priority_problems(args.priority)
     return out
@@ -381,7 +386,7 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
             _add(violations, path, [f"SLO {slo.name} burn-rate tier {tier.long}/{tier.short} on Datadog: {m}" for m in time_slice_problems(slo, tier)])
             for key, messages in monitor_problems(args, known).items():
                 _add(violations, ("tags",) if key == "tags" else path, [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in messages])
-            quiet = tier.severity in composited(slo)  # a composite notifies for it: it notifies nobody itself
+            quiet = tier.severity in composited(service, slo)  # a composite notifies for it: it notifies nobody itself
             problems = message_problems(str(args.message), links, quiet=quiet)
             _add(violations, ("routes", tier.severity), [f"SLO {slo.name} burn-rate tier {tier.long}: {m}" for m in problems])
         elif declaration.kind == "synthetic":

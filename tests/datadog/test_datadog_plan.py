@@ -37,11 +37,11 @@ def datadog_counts(plan: PlanView) -> dict[str, int]:
 
 
 def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
-    # 11 threshold monitors + 2 SLOs × (4 tiers — 3 burn-rate alerts and the error-budget alert — and a composite for
-    # each severity: one page, one ticket) + the error rate's traffic monitor and their composite (min_requests); dev
-    # drops the throughput alert.
-    assert datadog_counts(prod_plan) == {MONITOR: 25, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
-    assert datadog_counts(dev_plan) == {MONITOR: 24, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    # 11 threshold monitors + 2 SLOs × (4 tiers — 3 burn-rate alerts and the error-budget alert — a composite for
+    # each severity: one page, one ticket — and a traffic monitor per burn-rate tier's short window, min_requests)
+    # + the error rate's traffic monitor and their composite (min_requests); dev drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 31, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 30, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
 
 
 # -- the operations report's thresholds ---------------------------------------------------------------
@@ -137,17 +137,39 @@ def _notifiers(any_plan: PlanView) -> list[PlannedResource]:
 
 def test_slo_tiers_are_heard_through_one_composite_per_severity(any_plan: PlanView) -> None:
     """One page for one problem: the SLO's page tiers notify nobody themselves; a composite monitor over them does
-    (the same for its ticket tiers)."""
+    (the same for its ticket tiers). A burn-rate tier counts while its short window holds min_requests: the traffic
+    monitor over it (Datadog's short windows: 1h/20m, 6h/45m, 24h/135m behind the load balancer; 1h/30m, 6h/80m,
+    24h/165m in whole slices), each read over the shortest query-alert window at least as long."""
+    traffic = {"availability": {"1h": "30m", "6h": "1h", "24h": "4h"}, "latency": {"1h": "30m", "6h": "2h", "24h": "4h"}}
     for slo in ("availability", "latency"):
         for severity, tiers in (("page", ["1h", "6h"]), ("ticket", ["24h"])):
             composite = monitor(any_plan, f"api-{slo}-{severity}")
-            members = [f"api-{slo}-burn-{t}" for t in tiers] + ([f"api-{slo}-error-budget"] if severity == "ticket" else [])
+            guarded = [(f"api-{slo}-burn-{t}", f"api-{slo}-traffic-{traffic[slo][t]}") for t in tiers]
+            members = [m for pair in guarded for m in pair] + ([f"api-{slo}-error-budget"] if severity == "ticket" else [])
+            terms = [f"(${{{tier}.id}} && ${{{count}.id}})" for tier, count in guarded] + ([f"${{api-{slo}-error-budget.id}}"] if severity == "ticket" else [])
             assert composite.inputs["type"] == "composite"
-            assert composite.inputs["query"] == " || ".join(f"${{{m}.id}}" for m in members)
+            assert composite.inputs["query"] == " || ".join(terms)
             assert any_plan.routes_of(composite, "alert") == ([PAGE] if severity == "page" and any_plan.plan.stack == "prod" else [TICKET] if any_plan.plan.stack == "prod" else [DEV])
             for member in members:
                 assert any_plan.routes_of(monitor(any_plan, member)) == []
-                assert any_plan.heard_through(monitor(any_plan, member)) == [composite.name]
+                assert composite.name in any_plan.heard_through(monitor(any_plan, member))
+            for tier, _ in guarded:
+                assert any_plan.heard_through(monitor(any_plan, tier)) == [composite.name]
+
+
+def test_slo_traffic_monitors_count_the_sli_requests(prod_plan: PlanView) -> None:
+    """A traffic monitor per short window, telling nobody: the availability SLI's requests (APM hits and the load
+    balancer's own 5xx), the latency SLO's hits."""
+    hits = "sum:trace.http.request.hits{service:api,env:prod}.as_count()"
+    availability = monitor(prod_plan, "api-availability-traffic-30m").inputs
+    assert availability["type"] == "query alert" and availability["query"].startswith(f"sum(last_30m):{hits} + sum:aws.applicationelb.httpcode_elb_5xx{{")
+    assert availability["query"].endswith(" >= 10") and availability["monitorThresholds"] == {"critical": "10"}
+    assert monitor(prod_plan, "api-latency-traffic-2h").inputs["query"] == f"sum(last_2h):{hits} >= 10"
+    for name in ("api-availability-traffic-30m", "api-latency-traffic-2h"):
+        assert prod_plan.routes_of(monitor(prod_plan, name)) == []
+    assert sorted(r.name for r in prod_plan.select(type=MONITOR) if "-traffic-" in r.name) == [
+        f"api-{slo}-traffic-{w}" for slo, windows in (("availability", ("1h", "30m", "4h")), ("latency", ("2h", "30m", "4h"))) for w in windows
+    ]
 
 
 def test_every_monitor_has_routes_tags_and_runbook(any_plan: PlanView) -> None:
@@ -172,7 +194,7 @@ def test_every_query_monitor_is_consistent(any_plan: PlanView) -> None:
         assert inputs["type"] in ("query alert", "log alert", "slo alert")
         if inputs["type"] == "query alert":
             assert f"env:{any_plan.plan.stack}" in inputs["query"] or "aws." in inputs["query"], resource.name
-        if inputs["type"] != "slo alert" and not resource.name.endswith("-traffic"):  # a request count: no hysteresis
+        if inputs["type"] != "slo alert" and not resource.name.endswith("-traffic") and "-traffic-" not in resource.name:  # a request count: no hysteresis
             assert "criticalRecovery" in inputs["monitorThresholds"], resource.name
 
 

@@ -71,3 +71,18 @@ def test_a_composite_of_a_composite_is_refused() -> None:
     inner = resource(MONITOR, "inner", {"name": "inner", "type": "composite", "query": "${a.id}", "message": ""}, provider="datadog")
     with pytest.raises(ReplayError, match="composites cannot use composites"):
         evaluate(plan(monitor("a", "avg(last_1m):avg:a{env:x} > 10", 10), inner, composite("${inner.id} && ${a.id}")), gauges([0], [0]))
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        ({"b1": DD_ALERT, "t1": DD_OK, "b6": DD_OK, "t6": DD_ALERT}, DD_OK),  # the fast tier burns, its window is too quiet
+        ({"b1": DD_ALERT, "t1": DD_ALERT, "b6": DD_OK, "t6": DD_OK}, DD_ALERT),
+        ({"b1": DD_OK, "t1": DD_OK, "b6": DD_ALERT, "t6": DD_ALERT}, DD_ALERT),
+        ({"b1": DD_ALERT, "t1": DD_OK, "b6": DD_ALERT, "t6": DD_OK}, DD_OK),
+    ],
+)
+def test_guarded_tiers_the_way_vigil_writes_them(states: dict[str, str], expected: str) -> None:
+    """vigil's SLO composites: each burn-rate tier with its traffic, `(b1 && t1) || (b6 && t6)` (parenthesised: Datadog
+    documents no precedence between && and ||)."""
+    assert status(_Parser("(${b1.id} && ${t1.id}) || (${b6.id} && ${t6.id})").parse(), states) == expected

@@ -27,6 +27,7 @@ CASES = [
     ("one-ticket.yaml", "replay", 5),
     ("time-slices.yaml", "replay", 6),
     ("low-traffic.yaml", "replay", 7),
+    ("low-traffic-slo.yaml", "replay", 7),
     ("busiest-task.yaml", "replay", 8),
     ("replication-group.yaml", "caches", 9),
     ("sliding-windows.yaml", "replay", 10),
