@@ -16,8 +16,8 @@ from spec import Service
 from .alarms import alarm_tags, describe
 from .names import aws_name, logical
 
-# A faster tier gets this long to reach ALARM before a slower one acts, and keeps it quiet at least this long after
-# (a burn-rate tier keeps it quiet until the slower tier's short window has let go of the burn: burn_rates.py).
+# An SLO's page gets this long to reach ALARM before its ticket acts, and keeps it quiet at least this long after (until
+# the slowest ticket tier's short window has let go of the burn: burn_rates.py).
 SUPPRESSOR_WAIT_SECONDS = 300
 SUPPRESSOR_EXTENSION_SECONDS = 900
 

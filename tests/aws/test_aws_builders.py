@@ -93,28 +93,41 @@ def test_burn_rate_thresholds_follow_the_workbook() -> None:
     assert window_evaluation(Duration.parse("1h")) == Evaluation(3600, 1, 1, "notBreaching")
 
 
-def test_faster_tier_suppresses_the_next_slower() -> None:
+def test_one_composite_per_severity_notifies_once_for_its_tiers() -> None:
+    """One page for one problem: the tiers of a severity notify nobody themselves, a composite over them (OR) does,
+    whichever fires first; the ticket's composite is held back while the page's is in ALARM."""
     declarations = burn_rate_declarations(api(), deployment(), scope(), TOPICS, "eu-west-1")
-    composites = [d for d in declarations if d.kind == "composite_alarm" and "-availability-" in d.logical]
-    assert [d.logical for d in composites] == ["api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-1d", "api-slo-availability-3d"]
-    assert composites[0].args.actions_suppressor is None
-    assert composites[1].args.actions_suppressor.alarm == composites[0].name
-    assert composites[2].args.actions_suppressor.alarm == composites[1].name
-    assert composites[3].args.actions_suppressor.alarm == composites[2].name
-    assert composites[2].args.alarm_actions == composites[3].args.alarm_actions == ["arn:ticket"]
-    assert composites[1].depends_on[-1] == composites[0].logical
-    # the 3d tier's hold lasts its own 6-hour short window after the 1d tier recovers
-    assert composites[3].args.actions_suppressor.extension_period == 6 * 3600
+    composites = {d.logical: d for d in declarations if d.kind == "composite_alarm" and "-availability-" in d.logical}
+    assert list(composites) == [
+        "api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-page",
+        "api-slo-availability-1d", "api-slo-availability-3d", "api-slo-availability-ticket",
+    ]  # fmt: skip
+    tiers = [composites[f"api-slo-availability-{t}"] for t in ("1h", "6h", "1d", "3d")]
+    assert all(t.args.alarm_actions == [] and t.args.actions_suppressor is None and t.severity is None for t in tiers)
+    page, ticket = composites["api-slo-availability-page"], composites["api-slo-availability-ticket"]
+    assert page.args.alarm_rule == f'ALARM("{tiers[0].name}") OR ALARM("{tiers[1].name}")'
+    assert page.args.alarm_actions == page.args.ok_actions == ["arn:page"] and page.args.actions_suppressor is None
+    assert ticket.args.alarm_rule == f'ALARM("{tiers[2].name}") OR ALARM("{tiers[3].name}")'
+    assert ticket.args.alarm_actions == ["arn:ticket"] and ticket.args.actions_suppressor.alarm == page.name
+    assert ticket.depends_on[-1] == page.logical
+    # the ticket stays quiet until the slowest ticket tier's 6-hour short window has let go of the burn
+    assert ticket.args.actions_suppressor.extension_period == 6 * 3600
 
 
-def test_the_faster_tier_is_the_one_spending_the_smaller_share() -> None:
-    """On a 90-day SLO the 3d/6h tier (1x, 3.33 %) fires before the 24h/2h one (4.5x, 5 %) under any burn both see:
-    it suppresses it, not the other way round (else a 6x burn opens two tickets)."""
-    service = api().model_copy(update={"slos": [Slo.model_validate({"name": "quarter", "objective": "99.9%", "window": "90d", "sli": "availability"})]})
+def test_a_severity_with_one_tier_notifies_from_the_tier() -> None:
+    """No composite for a lone tier: it notifies its route itself, and a lone ticket tier waits on the page's."""
+    slo = Slo.model_validate(
+        {"name": "quarter", "objective": "99.9%", "window": "90d", "sli": "availability",
+         "burn_rate": [{"long": "1h", "short": "5m", "budget": "1%", "severity": "page"},
+                       {"long": "3d", "short": "6h", "budget": "5%", "severity": "ticket"}]}
+    )  # fmt: skip
+    service = api().model_copy(update={"slos": [slo]})
     declarations = burn_rate_declarations(service, deployment(), scope(), TOPICS, "eu-west-1")
-    composites = [d for d in declarations if d.kind == "composite_alarm"]
-    assert [d.logical for d in composites] == ["api-slo-quarter-1h", "api-slo-quarter-6h", "api-slo-quarter-3d", "api-slo-quarter-1d"]
-    assert composites[3].args.actions_suppressor.alarm == composites[2].name
+    composites = {d.logical: d for d in declarations if d.kind == "composite_alarm"}
+    assert list(composites) == ["api-slo-quarter-1h", "api-slo-quarter-3d"]
+    page, ticket = composites["api-slo-quarter-1h"], composites["api-slo-quarter-3d"]
+    assert page.args.alarm_actions == ["arn:page"] and page.severity == "page"
+    assert ticket.args.alarm_actions == ["arn:ticket"] and ticket.args.actions_suppressor.alarm == page.name
 
 
 def test_alarm_rule() -> None:

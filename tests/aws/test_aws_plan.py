@@ -159,7 +159,7 @@ def test_composite_rules_name_alarms_that_exist_in_their_region(any_plan: PlanVi
         for r in any_plan.select(type=ALARM) + any_plan.select(type=COMPOSITE)
     }
     composites = any_plan.select(type=COMPOSITE)
-    assert len(composites) == 9  # four tiers for each SLO (availability, latency) and the roll-up
+    assert len(composites) == 13  # per SLO (availability, latency) four tiers and a page and a ticket composite; the roll-up
     for composite in composites:
         named = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
         assert named, composite.name
@@ -177,7 +177,11 @@ def test_burn_rate_tiers_join_long_and_short_windows(prod_plan: PlanView) -> Non
     assert long["threshold"] == short["threshold"] == pytest.approx(1.44)  # 14.4 × 0.1 %
     assert {q["metric"]["period"] for q in long["metricQueries"] if "metric" in q} == {3600}
     assert {q["metric"]["period"] for q in short["metricQueries"] if "metric" in q} == {300}
-    assert prod_plan.one(type=COMPOSITE, name="api-slo-availability-1d").inputs["alarmActions"] == ["${api-ticket-topic.arn}"]
+    assert tier["alarmActions"] == prod_plan.one(type=COMPOSITE, name="api-slo-availability-1d").inputs["alarmActions"] == []
+    assert prod_plan.one(type=COMPOSITE, name="api-slo-availability-ticket").inputs["alarmActions"] == ["${api-ticket-topic.arn}"]
+    page = prod_plan.one(type=COMPOSITE, name="api-slo-availability-page").inputs
+    assert page["alarmRule"] == 'ALARM("api-prod-slo-availability-1h") OR ALARM("api-prod-slo-availability-6h")'
+    assert page["alarmActions"] == ["${api-page-topic.arn}"]
 
 
 def test_service_unhealthy_covers_every_critical_alarm_of_its_region(prod_plan: PlanView) -> None:

@@ -98,12 +98,12 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
         ("api-error-rate", "datadog"), ("api-error-rate-traffic", "datadog"), ("api-error-rate-enough-traffic", "datadog"),
         ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"),
     }  # fmt: skip
-    assert {p.resource for p in index.select("slo.availability.page", "aws")} == {"api-slo-availability-1h", "api-slo-availability-6h"}
+    assert {p.resource for p in index.select("slo.availability.page", "aws")} == {"api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-page"}
     assert {p.resource for p in index.select("slo.availability.ticket", "datadog")} == {
         "api-availability-burn-24h", "api-availability-error-budget", "api-availability-ticket",
     }  # fmt: skip
     assert index.composite("slo.availability", "page", "datadog").resource == "api-availability-page"  # type: ignore[union-attr]
-    assert index.composite("slo.availability", "page", "aws") is None  # CloudWatch's tiers notify themselves
+    assert index.composite("slo.availability", "page", "aws").resource == "api-slo-availability-page"  # type: ignore[union-attr]
     assert index.resources(["slo.availability.ticket"]) >= {"api-slo-availability-1d-long", "api-slo-availability-1d-short"}
     assert index.backends("service_unhealthy") == ("aws",)
     assert {p.resource for p in index.parts} <= set(compile_plan(fixture_stack.plan).alerts)
@@ -111,10 +111,10 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
 
 def test_only_keeps_what_the_alerts_need(fixture_stack: StackReplay) -> None:
     api = fixture_stack.service("api")
-    kept = api.compiled.only(["api-slo-availability-6h", "api-availability-burn-1h"])
-    assert {a.resource.name for a in kept.metric_alarms} == {"api-slo-availability-6h-long", "api-slo-availability-6h-short",
-                                                             "api-slo-availability-1h-long", "api-slo-availability-1h-short"}  # fmt: skip
-    assert {c.resource.name for c in kept.composite_alarms} == {"api-slo-availability-6h", "api-slo-availability-1h"}  # its suppressor
+    kept = api.compiled.only(["api-slo-availability-ticket", "api-availability-burn-1h"])
+    windows = {f"api-slo-availability-{t}-{w}" for t in ("1h", "6h", "1d", "3d") for w in ("long", "short")}
+    assert {a.resource.name for a in kept.metric_alarms} == windows  # the ticket's tiers, and its suppressor's (the page's)
+    assert {c.resource.name for c in kept.composite_alarms} == {f"api-slo-availability-{t}" for t in ("1h", "6h", "1d", "3d", "page", "ticket")}
     assert list(kept.slos) == ["api-availability-slo"] and [m.resource.name for m in kept.monitors] == ["api-availability-burn-1h"]
 
 
@@ -234,12 +234,13 @@ def test_a_plan_view_replays_like_a_loaded_stack(stack_plan, fixture_stack: Stac
 
 def test_a_slower_tier_does_not_page_after_the_outage_it_was_quiet_for(fixture_stack: StackReplay) -> None:
     """The CloudWatch tiers' actions suppressor held the 6 h tier's page for 15 minutes after the 1 h tier recovered,
-    shorter than the 6 h tier's 30-minute short window: it paged twenty minutes after the outage ended."""
+    shorter than the 6 h tier's 30-minute short window: it paged twenty minutes after the outage ended. Now the page's
+    composite over both tiers stays in ALARM while either is: one page, and its recovery when both have let go."""
     result = fixture_stack.replay(load_scenario(SCENARIOS / "tier-pages-after-recovery.yaml", "tier-pages-after-recovery.yaml"))
     assert result.passed, result.report()
     (aws,) = [o for o in result.outcomes if o.backend == "aws"]
-    assert [(f.at, f.resource) for f in aws.firings if f.route == "page"] == [(61 * MIN, "api-slo-availability-1h")]
-    assert result.timelines["api-slo-availability-6h"].entered("ALARM")  # in ALARM all along, told nobody
+    assert [(f.at, f.resource) for f in aws.firings if f.route == "page"] == [(61 * MIN, "api-slo-availability-page")]
+    assert result.timelines["api-slo-availability-6h"].entered("ALARM")  # in ALARM, told nobody itself
 
 
 def test_standard_replay_as_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

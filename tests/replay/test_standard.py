@@ -114,11 +114,11 @@ def test_outages_page_within_the_fastest_tier_and_a_1x_burn_pages_nobody(fixture
 
 
 def test_a_total_outage_pages_once_and_tickets_once_on_both_backends(fixture_report: StandardReport) -> None:
-    """CloudWatch holds the slower tiers' actions (actions suppressors); Datadog's tiers notify nobody themselves and a
-    composite monitor per severity does (issue 12 item 5)."""
+    """On both backends the tiers notify nobody themselves and a composite per severity does (issue 12 item 5): a
+    composite alarm on CloudWatch, a composite monitor on Datadog."""
     checks = {(c.alert, c.backend, c.outcome.expected): c for c in fixture_report.checks if c.scenario.startswith("total")}
     once_aws = checks[("slo.availability.page", "aws", "one page")]
-    assert once_aws.status == "ok" and once_aws.outcome.got.startswith("1 page(s): api-slo-availability-1h at 1m")
+    assert once_aws.status == "ok" and once_aws.outcome.got.startswith("1 page(s): api-slo-availability-page at 1m")
     once_datadog = checks[("slo.availability.page", "datadog", "one page")]
     assert once_datadog.status == "ok" and once_datadog.outcome.got.startswith("1 page(s): api-availability-page at 1m")
     assert checks[("slo.availability.ticket", "datadog", "one ticket")].outcome.got.startswith("1 ticket(s): api-availability-ticket")

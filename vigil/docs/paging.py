@@ -109,8 +109,8 @@ def section(paging: Paging, name: str) -> list[str]:
         "each vendor's evaluation rules (`vigil replay --standard`, [docs/replay.md](../replay.md)): the time from the "
         "start of the burn to the tier's alert state, on each backend. `—`: it stays quiet, as it must below its burn "
         "rate; *at its rate*: a burn at exactly the tier's rate may go either way. `*`: in its alert state but telling "
-        "nobody — a faster tier has already told (CloudWatch's actions suppressor; on Datadog, the composite monitor over "
-        "the severity's tiers, already in alert).",
+        "nobody — another tier has already told: the composite over the severity's tiers (a composite alarm on CloudWatch, "
+        "a composite monitor on Datadog) was already in alert.",
         "",
     ]
     if not paging.tables:
