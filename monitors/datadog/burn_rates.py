@@ -34,10 +34,11 @@ from spec import Duration, Service
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
-from .messages import burn_rate_message, error_budget_message, links, tiers_message
+from .messages import burn_rate_message, error_budget_message, tiers_message
 from .numbers import monitor_window, number, window
 from .slos import time_slice
 from .thresholds import priority, renotify_minutes
+from .traffic import traffic_monitor_args
 
 BURN_RATE_LONGEST = Duration.parse("48h")  # Datadog's longest burn-rate long window
 # Percent of the window's budget spent at which the error-budget alert tickets: the 1× tier over the whole window.
@@ -177,27 +178,11 @@ def slo_traffic_monitor(service: Service, deployment: Deployment, slo: Slo, span
     tells nobody: the composites over the SLO's tiers read it."""
     indicator = sli(slo).datadog
     assert isinstance(indicator, DatadogSli) and indicator.requests is not None, "traffic_window guards it"
-    count = number(service.min_requests)
     readers = [composite_logical(service, slo, s) for s, tiers in composited(service, slo).items() if any(traffic_window(service, slo, t) == span for t in tiers)]
-    section = anchor("slo", slo.name)
-    return datadog.MonitorArgs(
-        name=f"[{deployment.environment}] {service.service}: requests for SLO {slo.name} over {span}",
-        type="query alert",
-        query=f"sum(last_{span}):{indicator.requests(service, env_filter(deployment.environment))} >= {count}",
-        message=(
-            f"{service.service} ({deployment.environment}): at least {count} requests in {span}, enough for the SLO "
-            f"{slo.name}'s burn-rate tiers over it to count. Tells nobody itself: "
-            f"{'the composite monitors ' + ' and '.join(readers) + ' do' if len(readers) > 1 else 'the composite monitor ' + ''.join(readers) + ' does'}."
-            f"\n{links(service, deployment, section)}"
-        ),
-        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=count),
-        priority="5",  # it tells nobody: the lowest
-        require_full_window=False,  # a window with a point is judged, as the burn rate's
-        tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{section}"),
-        include_tags=True,
-        notify_no_data=False,
-        renotify_interval=0,
-    )
+    told_by = f"the composite monitors {' and '.join(readers)} do" if len(readers) > 1 else f"the composite monitor {''.join(readers)} does"
+    requests = indicator.requests(service, env_filter(deployment.environment))
+    counts_for = f"the SLO {slo.name}'s burn-rate tiers over it to count"
+    return traffic_monitor_args(service, deployment, f"SLO {slo.name} over {span}", requests, span, counts_for, told_by, anchor("slo", slo.name), f"slo:{slo.name}")
 
 
 def tier_monitor(

@@ -21,8 +21,9 @@ from spec.notify import NEVER, Renotify
 from spec.routes import Severity
 from spec.units import Duration
 
-from .messages import Level, links, threshold_message
+from .messages import Level, threshold_message
 from .numbers import number, window
+from .traffic import traffic_monitor_args
 
 DatadogMonitorKind = Union[DatadogMetric, DatadogLogs]
 
@@ -105,26 +106,10 @@ def traffic_monitor(service: Service, deployment: Deployment, name: str, thresho
         return None
     realisation = found.signal.datadog
     span = threshold.window or realisation.window
-    section = anchor(name)
-    count = number(service.min_requests)
     _, composite = guard_logicals(service, name)
-    return datadog.MonitorArgs(
-        name=f"[{deployment.environment}] {service.service}: requests for {found.signal.title}",
-        type="query alert",
-        query=f"sum(last_{window(span)}):{requests(service, env_filter(deployment.environment))} >= {count}",
-        message=(
-            f"{service.service} ({deployment.environment}): at least {count} requests in {window(span)}, enough for its "
-            f"{found.signal.title} to alert. Tells nobody itself: the composite monitor {composite} does.\n"
-            f"{links(service, deployment, section)}"
-        ),
-        monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=count),
-        priority="5",  # it tells nobody: the lowest
-        require_full_window=False,  # as the error rate's own: a window with a point is judged
-        tags=deployment.tag_list(service, f"signal:{section}"),
-        include_tags=True,
-        notify_no_data=False,
-        renotify_interval=0,
-    )
+    counts_for, told_by = f"its {found.signal.title} to alert", f"the composite monitor {composite} does"
+    query = requests(service, env_filter(deployment.environment))
+    return traffic_monitor_args(service, deployment, found.signal.title, query, window(span), counts_for, told_by, anchor(name))
 
 
 def guarded_composite(
