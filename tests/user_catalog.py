@@ -14,6 +14,7 @@ The changes are generic — whatever services the catalog holds — so this chec
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -43,9 +44,20 @@ def copy_project(target: Path) -> None:
     ).stdout.decode().split("\0")
     for name in filter(None, listed):
         source = ROOT / name
-        if source.is_file():
+        if source.is_symlink():  # fixtures share files through links (tests/fixtures/families/catalog/teams.yaml)
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(source), target / name)
+        elif source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+
+
+def as_a_fork(project: Path) -> None:
+    """Make the copy what a user's fork is: a git repository with the project committed (`vigil diff` and the tests
+    of it compare revisions), so the change applied next is the working tree's."""
+    git = ["git", "-c", "user.name=vigil", "-c", "user.email=vigil@example.com", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the project as forked"]):
+        subprocess.run([*git, *command], cwd=project, check=True, capture_output=True)
 
 
 def _catalog(project: Path) -> Path:
@@ -131,6 +143,7 @@ def run(changes: list[str], pytest_args: list[str], keep: bool = False) -> subpr
     folder = Path(tempfile.mkdtemp(prefix="vigil-user-catalog-"))
     try:
         copy_project(folder)
+        as_a_fork(folder)
         for change in changes:
             print(f"{change}: {CHANGES[change](folder)}", file=sys.stderr)
         return subprocess.run([sys.executable, "-c", _DOCS_THEN_PYTEST, *pytest_args], cwd=folder, capture_output=True, text=True)
