@@ -604,7 +604,6 @@ def _notifications(
     late = burn.late.get(backend, 0)
     fires = {sev: [t for t in tiers if t.severity == sev and expect[(str(t.long), backend)] == "fires"] for sev in ("page", "ticket")}
     either = {str(t.long) for t in tiers if expect[(str(t.long), backend)] == "either"}
-    waits = _suppressor_waits(replay, alert, backend)
     for severity in ("page", "ticket"):
         found = [f for f in alert_firings(index.select(f"{alert}.{severity}", backend), timelines) if f.at >= begin]
         told = [f for f in found if f.route == severity]
@@ -616,8 +615,8 @@ def _notifications(
         if not fires[severity]:
             continue
         if severity == "page":
-            ranked = [(plans[(str(t.long), backend)], t) for t in fires["page"]]
-            bound = min(int(d.long * d.threshold / burn.rate) + waits.get(str(t.long), 0) for d, t in ranked) + int(late) + SLACK
+            deployed = [plans[(str(t.long), backend)] for t in fires["page"]]
+            bound = min(int(d.long * d.threshold / burn.rate) for d in deployed) + int(late) + SLACK
             what = "within the fastest page tier's time" if burn.outage else "in time"
             outcome = judge(said, f"{alert}.page", backend, "page", begin + bound, f"page by {clock(bound)} into the burn ({what})", found)
             checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
@@ -639,17 +638,6 @@ def _at_its_rate(
     tiers = [p for p in index.select(f"{alert}.{severity}", backend) if p.tier is not None]
     alerting = {p.tier for p in tiers if _alerting(timelines[p.resource].state_at(firing.at))}
     return bool(alerting) and alerting <= either
-
-
-def _suppressor_waits(replay: ServiceReplay, alert: str, backend: Backend) -> dict[str, int]:
-    """Per tier, how long its actions may wait for its suppressor (the next faster tier) to reach ALARM."""
-    composites = {c.resource.name: c for c in replay.compiled.composite_alarms}
-    out: dict[str, int] = {}
-    for part in replay.index.select(alert, backend):
-        found = composites.get(part.resource)
-        if found is not None and found.suppressor is not None and part.tier is not None:
-            out[part.tier] = found.suppressor.wait
-    return out
 
 
 def _shifted(outcome: Outcome, begin: int, timing: TierTiming) -> Outcome:
