@@ -644,7 +644,7 @@ def _shifted(outcome: Outcome, begin: int, timing: TierTiming) -> Outcome:
     """Times as from the burn's start."""
     got = f"its alert state at {clock(timing.fired)}" if timing.fired is not None else "never"
     if timing.fired is not None and timing.notified is None:
-        got += " (telling nobody: suppressed)"
+        got += " (telling nobody: another tier had already told)"
     return Outcome(outcome.scenario, outcome.alert, outcome.backend, outcome.expected, got, outcome.passed, outcome.first, outcome.firings)
 
 
