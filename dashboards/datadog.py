@@ -7,10 +7,10 @@ and finds its monitors by the `service:` and `env:` tags they carry.
 from collections.abc import Callable, Mapping
 
 import pulumi
-import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
+from monitors.datadog import sdk as datadog
 from monitors.datadog.numbers import number, window
 from signals import service_signals
 from signals.datadog import DASHBOARD_ENV, Expression

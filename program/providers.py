@@ -7,15 +7,16 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_datadog as datadog
 import pulumiverse_sentry as sentry
 
 from monitors.aws.health_checks import HEALTH_CHECK_REGION  # Route 53's HealthCheckStatus exists only there
 from monitors.common.context import Deployment
+from monitors.datadog import sdk as datadog
 from spec import Service
 from spec.service import BACKENDS
 from spec.sources import AwsAccount
 
+from .datadog_resources import datadog_provider
 from .settings import StackSettings, secret
 
 
@@ -27,7 +28,7 @@ def aws_provider_name(region: str, account: Optional[AwsAccount] = None) -> str:
 @dataclass
 class Providers:
     settings: StackSettings
-    datadog: Optional[datadog.Provider] = None
+    datadog: Optional[pulumi.ProviderResource] = None  # registered by type token (program/datadog_resources.py)
     _aws: dict[str, aws.Provider] = field(default_factory=dict)
     sentry: Optional[sentry.Provider] = None
 
@@ -57,12 +58,14 @@ def make_providers(settings: StackSettings, deployment: Deployment, services: li
     providers = Providers(settings)
     using = {backend: [s for s in services if backend in deployment.backends_of(s)] for backend in BACKENDS}
     if using["datadog"]:
-        providers.datadog = datadog.Provider(
+        providers.datadog = datadog_provider(
             "datadog",
-            api_key=secret("datadogApiKey"),
-            app_key=secret("datadogAppKey"),
-            api_url=settings.datadog_api_url,
-            validate="true" if settings.datadog_validate else "false",
+            datadog.ProviderArgs(
+                api_key=secret("datadogApiKey"),
+                app_key=secret("datadogAppKey"),
+                api_url=settings.datadog_api_url,
+                validate="true" if settings.datadog_validate else "false",
+            ),
         )
     if any(s.sources.sentry is not None for s in using["sentry"]):
         providers.sentry = sentry.Provider("sentry", token=secret("sentryToken"), base_url=settings.sentry_api_url)

@@ -23,11 +23,11 @@ from collections.abc import Mapping
 from typing import Optional, Union
 
 import pulumi
-import pulumi_datadog as datadog
 
 from monitors.common.burn_rates import error_budget, tier_burn_rate
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from monitors.datadog import sdk as datadog
 from signals.datadog import env_filter
 from signals.slis import DatadogSli, sli
 from spec import Duration, Service

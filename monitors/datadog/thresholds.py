@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Optional, Union
 
 import pulumi
-import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from monitors.datadog import sdk as datadog
 from signals import alert_signal, alert_signals
 from signals.datadog import env_filter
 from signals.model import DatadogLogs, DatadogMetric, Unmeasurable
