@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import botocore
-import botocore.loaders
 import pulumi
 
 from monitors.common.context import Deployment
@@ -79,9 +77,13 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
 
 @functools.cache
 def aws_regions() -> frozenset[str]:
-    """The regions that exist, every partition, from botocore's endpoint data (the SDK's own list)."""
-    endpoints = botocore.loaders.create_loader().load_data("endpoints")
-    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
+    """The regions that exist, every partition, from botocore's partition data (the SDK's own list, the regions of
+    its endpoint data; 7 kB where the endpoints are 1.2 MB), without the pseudo-regions such as `aws-global` that
+    their partition's `regionRegex` rejects."""
+    from botocore.loaders import create_loader
+
+    partitions = create_loader().load_data("partitions")["partitions"]
+    return frozenset(region for p in partitions for region in p["regions"] if re.match(p["regionRegex"], region))
 
 
 def _aws_region(value: Optional[str]) -> str:
@@ -89,7 +91,9 @@ def _aws_region(value: Optional[str]) -> str:
     if region not in aws_regions():
         close = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore.__version__} knows {len(aws_regions())})", "awsRegion")
+        from botocore import __version__ as botocore_version
+
+        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore_version} knows {len(aws_regions())})", "awsRegion")
     return region
 
 

@@ -1,0 +1,68 @@
+"""The command line's cold start (issue 21): each command in a fresh process, N times, as a user runs it.
+
+    python benchmarks/cli.py [--runs N] [--project DIR] [COMMAND ...]
+
+COMMAND is a name below (default: all of them). Each run is a new `python -m vigil ...` (or `python -c "import
+program"`) in the project folder (default: this code's own project, so the default catalog), with a cold interpreter
+and warm file caches (one unmeasured run first writes the bytecode caches). Prints, per command, the median and the
+range over the runs of its CPU time (user + sys, the child's `RUSAGE_CHILDREN`) and its wall time. CPU is the figure
+to compare: wall time also counts waiting for a busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMMANDS: dict[str, list[str]] = {
+    "validate": ["-m", "vigil", "validate"],
+    "plan prod": ["-m", "vigil", "plan", "--stack", "prod"],
+    "plan dev": ["-m", "vigil", "plan", "--stack", "dev"],
+    "replay --standard": ["-m", "vigil", "replay", "--standard"],
+    "docs --check": ["-m", "vigil", "docs", "--check"],
+    "import program": ["-c", "import program"],
+}
+
+
+def run_once(argv: list[str], project: Path) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, exit code) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, *argv], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode not in (0, 1):  # docs --check says 1 when stale: still a full run
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
+    return cpu, wall, done.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument("commands", nargs="*", metavar="COMMAND", help=", ".join(COMMANDS))
+    args = parser.parse_args()
+    names = args.commands or list(COMMANDS)
+    unknown = [n for n in names if n not in COMMANDS]
+    if unknown:
+        parser.error(f"unknown command(s) {', '.join(unknown)}: choose from {', '.join(COMMANDS)}")
+    print(f"{'command':20s} {'CPU median':>11s} {'CPU range':>15s} {'wall median':>12s}   ({args.runs} runs each, {args.project})")
+    for name in names:
+        run_once(COMMANDS[name], args.project)  # bytecode caches written, files in the page cache
+        runs = [run_once(COMMANDS[name], args.project) for _ in range(args.runs)]
+        cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
+        print(f"{name:20s} {statistics.median(cpus):10.2f}s {min(cpus):6.2f}–{max(cpus):5.2f}s {statistics.median(walls):11.2f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
