@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.aws.burn_rates import error_ratio_threshold
 from monitors.aws.health_checks import HEALTH_CHECK_REGION
 from monitors.aws.metrics import Watched, watched

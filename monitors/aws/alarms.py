@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import Optional
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Literal, Optional
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor

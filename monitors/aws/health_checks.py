@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from signals.logs import log_metric_name, log_namespace

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Optional
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from spec import Service

@@ -1,29 +1,23 @@
 """A typed mirror of the pulumi-datadog `...Args` classes vigil uses: the SDK's class names, its snake_case field
-names and types (`pulumi.Input[...]`), only the fields the builders and rules use.
+names and types (`pulumi.Input[...]`), only the fields the builders and rules use (monitors/common/sdk.py says why
+and how; `import pulumi_datadog` alone costs about 5 s of CPU).
 
-Why: `import pulumi_datadog` costs about 5 s of CPU (its generated `_inputs` module declares every Args class of the
-provider, about 3.3 s), and every command paid it to build 33 classes of plain data. Builders import this module as
-`datadog` (`from monitors.datadog import sdk as datadog`) and write `datadog.MonitorArgs(...)` exactly as with the
-SDK; mypy checks every name and type they pass against these classes, and tests/program/test_datadog_sdk_mirror.py
-checks these classes against the SDK (every field exists there, with the same Pulumi name and type; the tokens are
-the SDK's) and proves that every input of the fixture projects' plans, registered through the SDK's own resource
-classes, is sent byte for byte as the program sends it. The program registers the resources by type token
-(program/datadog_resources.py), as Pulumi YAML does, with `inputs(args)`: the engine receives what the SDK would
-send, and `pulumi up` loads the same provider plugin.
-
-Adding a field: add it here with the SDK's name and type (mypy then accepts it in a builder); the mirror test checks it.
-A field whose Pulumi name is not the camelCase of its Python name gives it as `field(metadata={"pulumi": "name"})`.
+Builders import it as `datadog` (`from monitors.datadog import sdk as datadog`) and write `datadog.MonitorArgs(...)`
+exactly as with the SDK. Adding a field: add it here with the SDK's name and type (mypy then accepts it in a
+builder); tests/program/test_sdk_mirrors.py checks it against the SDK. A field whose Pulumi name is not the camelCase
+of its Python name gives it as `field(metadata={"pulumi": "name"})`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
-import pulumi
+from monitors.common.sdk import SECRET, Provider, Resource
+
+if TYPE_CHECKING:
+    import pulumi
 
 # ---- Monitor ---------------------------------------------------------------------------------------------------------
 
@@ -301,73 +295,21 @@ class DowntimeScheduleArgs:
 
 # ---- Provider --------------------------------------------------------------------------------------------------------
 
-SECRET = {"secret": True}  # field metadata: the SDK sends it as a secret and keeps its output secret
-
 
 @dataclass(frozen=True, kw_only=True)
 class ProviderArgs:
-    """The provider's configuration. Every field is a string: the SDK JSON-encodes the others, which none here is."""
-
     api_key: Optional[pulumi.Input[str]] = field(default=None, metadata=SECRET)
     api_url: Optional[pulumi.Input[str]] = None
     app_key: Optional[pulumi.Input[str]] = field(default=None, metadata=SECRET)
     validate: Optional[pulumi.Input[str]] = None
 
 
+PROVIDER = Provider("datadog", ProviderArgs, "pulumi_datadog")
+
 # ---- resources: what the engine knows them by ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A Datadog resource type: its type token (the SDK class's `pulumi.type_token`), its Args, and the output
-    properties the program reads of it."""
-
-    token: str
-    args: type
-    outputs: tuple[str, ...] = ()
-
 
 Monitor = Resource("datadog:index/monitor:Monitor", MonitorArgs)
 ServiceLevelObjective = Resource("datadog:index/serviceLevelObjective:ServiceLevelObjective", ServiceLevelObjectiveArgs)
 SyntheticsTest = Resource("datadog:index/syntheticsTest:SyntheticsTest", SyntheticsTestArgs)
 Dashboard = Resource("datadog:index/dashboard:Dashboard", DashboardArgs, outputs=("url",))
 DowntimeSchedule = Resource("datadog:index/downtimeSchedule:DowntimeSchedule", DowntimeScheduleArgs)
-PROVIDER_PACKAGE = "datadog"  # the provider resource's type is `pulumi:providers:datadog`
-
-# ---- what the engine receives ----------------------------------------------------------------------------------------
-
-_HUMP = re.compile(r"_([a-z0-9])")
-
-
-def camel(name: str) -> str:
-    """A Python name as Pulumi's codegen derived it from the schema's camelCase name: `monitor_thresholds` →
-    `monitorThresholds`, `timeout_h` → `timeoutH`."""
-    return _HUMP.sub(lambda m: m.group(1).upper(), name)
-
-
-def pulumi_name(item: dataclasses.Field[Any]) -> str:
-    """The property's name on the wire: its metadata's `pulumi` name, else the camelCase of its Python name."""
-    return str(item.metadata.get("pulumi") or camel(item.name))
-
-
-def inputs(value: Any) -> Any:
-    """Args as the SDK serialises them: mirror classes become maps of their Pulumi names (fields left None are
-    absent, as the SDK leaves them out), lists and maps are converted inside, anything else (strings, numbers,
-    Outputs) stays as it is for the engine to serialise."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for item in dataclasses.fields(value):
-            got = getattr(value, item.name)
-            if got is not None:
-                out[pulumi_name(item)] = inputs(got)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [inputs(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: inputs(v) for k, v in value.items()}
-    return value
-
-
-def secrets(args_type: type) -> list[str]:
-    """The Pulumi names of the fields the SDK sends as secrets (`additional_secret_outputs`)."""
-    return [pulumi_name(item) for item in dataclasses.fields(args_type) if item.metadata.get("secret")]

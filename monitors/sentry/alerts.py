@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import pulumiverse_sentry as sentry
-
 from monitors.common.context import Deployment
+from monitors.sentry import sdk as sentry
 from spec import Service
 from spec.routes import Route, SentryTarget, Severity
 from spec.sources import SentryErrors, SentrySource
