@@ -4,9 +4,10 @@ Datadog accepts only `team:<name>` tags on dashboards (at most 5), so the dashbo
 and finds its monitors by the `service:` and `env:` tags they carry.
 """
 
-from collections.abc import Callable, Mapping
+from __future__ import annotations
 
-import pulumi
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
@@ -16,6 +17,9 @@ from signals import service_signals
 from signals.datadog import DASHBOARD_ENV, Expression
 from signals.model import DatadogMetric
 from spec import Service
+
+if TYPE_CHECKING:
+    import pulumi
 
 Widget = datadog.DashboardWidgetArgs
 ENV = DASHBOARD_ENV

@@ -9,14 +9,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from monitors.common.context import Deployment
 from spec import Service
 from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
+
+if TYPE_CHECKING:
+    import pulumi
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
@@ -185,8 +186,18 @@ def _sentry_api_url(value: Optional[str]) -> str:
     return value
 
 
+def _config() -> pulumi.Config:
+    """The stack's `monitoring:` config, under the engine (real or offline) only: `vigil validate` reads the stack
+    files itself (vigil/stack_config.py) and imports none of Pulumi."""
+    import pulumi
+
+    return pulumi.Config("monitoring")
+
+
 def read_settings() -> StackSettings:
-    return parse_settings(pulumi.Config("monitoring").get, pulumi.get_stack())
+    import pulumi
+
+    return parse_settings(_config().get, pulumi.get_stack())
 
 
 def required_secrets(settings: StackSettings, services: list[Service]) -> list[str]:
@@ -207,7 +218,7 @@ def required_secrets(settings: StackSettings, services: list[Service]) -> list[s
 
 def check_secrets(names: list[str]) -> None:
     """Every secret present before any resource is declared: a missing one must not leave a half-applied stack."""
-    config = pulumi.Config("monitoring")
+    config = _config()
     missing = [name for name in names if config.get_secret(name) is None]
     if missing:
         commands = "; ".join(f"pulumi config set --secret monitoring:{name} ..." for name in missing)
@@ -225,7 +236,7 @@ def stack_outputs(services: list[Service]) -> dict[str, list[str]]:
 
 
 def secret(name: str) -> pulumi.Output[str]:
-    value = pulumi.Config("monitoring").get_secret(name)
+    value = _config().get_secret(name)
     if value is None:
         raise SettingsError(f"missing secret config 'monitoring:{name}': run `pulumi config set --secret monitoring:{name} ...`")
     return value

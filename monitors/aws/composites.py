@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Literal, Optional
 
 from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
@@ -15,6 +13,9 @@ from spec import Service
 
 from .alarms import alarm_tags, describe
 from .names import aws_name, logical
+
+if TYPE_CHECKING:
+    import pulumi
 
 # An SLO's page gets this long to reach ALARM before its ticket acts, and keeps it quiet at least this long after (until
 # the slowest ticket tier's short window has let go of the burn: burn_rates.py).

@@ -3,9 +3,7 @@ that count log lines per level, and the optional subscription that forwards them
 
 from __future__ import annotations
 
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
@@ -14,6 +12,9 @@ from signals.logs import log_metric_name, log_namespace
 from spec import Service
 
 from .names import aws_name, logical
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def log_group_name(service: Service, deployment: Deployment) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from monitors.common.rules import PathKey
+
+if TYPE_CHECKING:
+    import pulumi
 
 AwsKind = Literal[
     "log_group",
