@@ -1,4 +1,4 @@
-"""Sentry alert rules of one service, as `pulumiverse_sentry` Args: two issue alerts and one metric alert.
+"""Sentry alert rules of one service, as pulumiverse-sentry Args (the typed mirror, monitors/sentry/sdk.py): two issue alerts and one metric alert.
 
 Sentry notifies through its own integrations, never a Datadog handle or an SNS subscription: a route reaches Sentry
 only through its `sentry` targets. Each target becomes an issue-alert action (a map of strings, as the SDK takes

@@ -58,7 +58,7 @@ MIRRORS: dict[types.ModuleType, types.ModuleType] = {
     monitors.aws.sdk.route53: pulumi_aws.route53,
     monitors.sentry.sdk: pulumiverse_sentry,
 }
-SDKS = {p.package: p for p in registry.PROVIDERS.values()}
+SDKS = registry.PROVIDERS
 SDK_ROOTS = {"datadog": pulumi_datadog, "aws": pulumi_aws, "sentry": pulumiverse_sentry}
 
 CLASSES = [
@@ -152,6 +152,15 @@ def test_every_provider_plugin_and_secret_is_the_sdks(provider: Provider) -> Non
         assert bool(item.metadata.get("json")) == ("to_json" in wrapped.group(1)), f"{provider.package}: {item.name} JSON-encoded"
     secrets = re.search(r"additional_secret_outputs=\[([^]]*)\]", source)
     assert set(flagged(provider.args, "secret")) <= set(re.findall(r'"(\w+)"', secrets.group(1) if secrets else ""))
+
+
+def test_every_mirror_the_program_registers_is_checked_here() -> None:
+    from program import aws_resources, datadog_resources, sentry_resources
+
+    tables = (aws_resources.RESOURCES, datadog_resources.RESOURCES, sentry_resources.RESOURCES)
+    registered = {r for table in tables for r in table.values()}
+    assert registered <= {r for _, r in RESOURCES}
+    assert {inspect.getmodule(p.args) for p in registry.PROVIDERS.values()} <= set(MIRRORS)
 
 
 def test_the_mirrors_name_fields_as_pulumis_codegen_does() -> None:
