@@ -45,7 +45,7 @@ def main() -> None:
     started = time.perf_counter()
     import pulumi
 
-    import program  # noqa: F401  (imports the provider SDKs: the fixed cost of any plan)
+    import program  # noqa: F401  (the fixed cost of any plan: before issue 21 it imported the provider SDKs)
     from vigil.diff.compare import compare
     from vigil.diff.summary import summarise
     from vigil.engine import Plan, PlannedResource, run_offline

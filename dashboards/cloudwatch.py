@@ -7,12 +7,11 @@ Signal graphs come from the registry (`signals/`) through the alarms' own view o
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.aws.burn_rates import error_ratio_threshold
 from monitors.aws.health_checks import HEALTH_CHECK_REGION
 from monitors.aws.metrics import Watched, watched
@@ -24,6 +23,9 @@ from signals.cloudwatch import AwsScope, Metric, Source, metrics_of
 from signals.model import CloudWatchAlarm, Unmeasurable
 from signals.slis import sli
 from spec import Service
+
+if TYPE_CHECKING:
+    import pulumi
 
 GRID_COLUMNS = 24
 WIDGET_WIDTH, WIDGET_HEIGHT = 12, 6
@@ -205,6 +207,10 @@ def dashboard_body(
 
 
 def _holds_output(value: Any) -> bool:
+    """Whether a value holds an Output anywhere; none can where Pulumi is not even imported (`vigil validate`)."""
+    pulumi = sys.modules.get("pulumi")
+    if pulumi is None:
+        return False
     if isinstance(value, pulumi.Output):
         return True
     if isinstance(value, dict):
@@ -216,5 +222,11 @@ def _holds_output(value: Any) -> bool:
 
 def dashboard_args(service: Service, deployment: Deployment, body: dict[str, Any]) -> aws.cloudwatch.DashboardArgs:
     """JSON of the body; through Output.json_dumps when ARNs or ids inside are only known once deployed."""
-    text: pulumi.Input[str] = pulumi.Output.json_dumps(body) if _holds_output(body) else json.dumps(body)
+    text: pulumi.Input[str]
+    if _holds_output(body):
+        import pulumi  # an Output inside: Pulumi is running
+
+        text = pulumi.Output.json_dumps(body)
+    else:
+        text = json.dumps(body)
     return aws.cloudwatch.DashboardArgs(dashboard_name=dashboard_name(service, deployment), dashboard_body=text)

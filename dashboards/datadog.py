@@ -4,18 +4,22 @@ Datadog accepts only `team:<name>` tags on dashboards (at most 5), so the dashbo
 and finds its monitors by the `service:` and `env:` tags they carry.
 """
 
-from collections.abc import Callable, Mapping
+from __future__ import annotations
 
-import pulumi
-import pulumi_datadog as datadog
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
+from monitors.datadog import sdk as datadog
 from monitors.datadog.numbers import number, window
 from signals import service_signals
 from signals.datadog import DASHBOARD_ENV, Expression
 from signals.model import DatadogMetric
 from spec import Service
+
+if TYPE_CHECKING:
+    import pulumi
 
 Widget = datadog.DashboardWidgetArgs
 ENV = DASHBOARD_ENV

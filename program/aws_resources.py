@@ -13,18 +13,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
+from monitors.common.sdk import Resource
 from signals.cloudwatch import AwsScope, resolve_targets
 from spec import Service
 
+from . import registry
 from .aws_walk import declare_service
 from .providers import Providers, options
 from .settings import SettingsError, secret
 
-RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
+RESOURCES: dict[str, Resource] = {
     "log_group": aws.cloudwatch.LogGroup,
     "metric_filter": aws.cloudwatch.LogMetricFilter,
     "subscription_filter": aws.cloudwatch.LogSubscriptionFilter,
@@ -65,11 +67,8 @@ def declare_aws(
         if declaration.name is not None:
             extra["delete_before_replace"] = True
         depends = [declared[name] for name in declaration.depends_on]
-        resource = RESOURCES[declaration.kind](
-            declaration.logical,
-            declaration.args,
-            opts=options(parent, providers.aws(declaration.aws_region, account), depends_on=depends or None, **extra),
-        )
+        opts = options(parent, providers.aws(declaration.aws_region, account), depends_on=depends or None, **extra)
+        resource = registry.register(RESOURCES[declaration.kind], declaration.logical, declaration.args, opts)
         declared[declaration.logical] = resource
         return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))
 

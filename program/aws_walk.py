@@ -8,9 +8,7 @@ from what is deployed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from dashboards.cloudwatch import dashboard_args, dashboard_body, dashboard_name
 from monitors.aws.alarms import threshold_alarms
@@ -27,6 +25,9 @@ from monitors.common.declarations import Declaration, Declare
 from signals.cloudwatch import AwsScope
 from spec import Service
 from spec.routes import SEVERITIES, Severity
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def declare_service(

@@ -1,20 +1,21 @@
-"""Declares a service's Datadog resources (program/datadog_walk.py) as children of its component."""
+"""Declares a service's Datadog resources (program/datadog_walk.py) as children of its component, by type token
+(program/registry.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pulumi
-import pulumi_datadog as datadog
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
+from monitors.common.sdk import Resource
+from monitors.datadog import sdk as datadog
 from spec import Service
 
+from . import registry
 from .datadog_walk import declare_service
 from .providers import options
 
-RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
+RESOURCES: dict[str, Resource] = {
     "monitor": datadog.Monitor,
     "slo": datadog.ServiceLevelObjective,
     "synthetic": datadog.SyntheticsTest,
@@ -24,12 +25,12 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
 
 
 def declare_datadog(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: datadog.Provider
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: pulumi.ProviderResource
 ) -> dict[str, pulumi.Input[object]]:
     opts = options(parent, provider)
 
     def declare(declaration: Declaration) -> Ref:
-        resource = RESOURCES[declaration.kind](declaration.logical, declaration.args, opts=opts)
+        resource = registry.register(RESOURCES[declaration.kind], declaration.logical, declaration.args, opts)
         return Ref(id=resource.id, arn=resource.id, url=getattr(resource, "url", None))
 
     return declare_service(service, deployment, declare)

@@ -9,7 +9,7 @@ Logical names come from identities: `<service>-<signal>`, `<service>-<slo>-slo`,
 
 from __future__ import annotations
 
-import pulumi
+from typing import TYPE_CHECKING
 
 from dashboards.datadog import service_dashboard
 from monitors.common.context import Deployment
@@ -34,6 +34,9 @@ from spec import Service
 from spec.alerts import Alerts
 from spec.routes import Severity
 from spec.slos import BurnRateTier
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def declare_service(service: Service, deployment: Deployment, declare: Declare) -> dict[str, pulumi.Input[object]]:

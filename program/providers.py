@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import pulumi
-import pulumi_aws as aws
-import pulumi_datadog as datadog
-import pulumiverse_sentry as sentry
 
+from monitors.aws import sdk as aws
 from monitors.aws.health_checks import HEALTH_CHECK_REGION  # Route 53's HealthCheckStatus exists only there
 from monitors.common.context import Deployment
+from monitors.datadog import sdk as datadog
+from monitors.sentry import sdk as sentry
 from spec import Service
 from spec.service import BACKENDS
 from spec.sources import AwsAccount
 
+from . import registry
 from .settings import StackSettings, secret
 
 
@@ -26,12 +27,14 @@ def aws_provider_name(region: str, account: Optional[AwsAccount] = None) -> str:
 
 @dataclass
 class Providers:
-    settings: StackSettings
-    datadog: Optional[datadog.Provider] = None
-    _aws: dict[str, aws.Provider] = field(default_factory=dict)
-    sentry: Optional[sentry.Provider] = None
+    """The stack's providers, registered by type token as their SDKs' `Provider` classes would (program/registry.py)."""
 
-    def aws(self, region: str, account: Optional[AwsAccount] = None) -> aws.Provider:
+    settings: StackSettings
+    datadog: Optional[pulumi.ProviderResource] = None
+    _aws: dict[str, pulumi.ProviderResource] = field(default_factory=dict)
+    sentry: Optional[pulumi.ProviderResource] = None
+
+    def aws(self, region: str, account: Optional[AwsAccount] = None) -> pulumi.ProviderResource:
         """The provider of a region, in the stack's account or, assuming the role `account` names, in another one."""
         name = aws_provider_name(region, account)
         if name not in self._aws:
@@ -40,12 +43,15 @@ class Providers:
                 assume = aws.ProviderAssumeRoleArgs(
                     role_arn=account.role_arn, external_id=account.external_id, session_name=account.session_name or "vigil"
                 )
-            self._aws[name] = aws.Provider(
+            self._aws[name] = registry.register_provider(
+                aws.PROVIDER,
                 name,
-                region=region,
-                default_tags=aws.ProviderDefaultTagsArgs(tags={"managed-by": "vigil"}),
-                assume_roles=[assume] if assume is not None else None,
-                allowed_account_ids=[account.id] if account is not None else None,
+                aws.ProviderArgs(
+                    region=region,
+                    default_tags=aws.ProviderDefaultTagsArgs(tags={"managed-by": "vigil"}),
+                    assume_roles=[assume] if assume is not None else None,
+                    allowed_account_ids=[account.id] if account is not None else None,
+                ),
             )
         return self._aws[name]
 
@@ -57,15 +63,20 @@ def make_providers(settings: StackSettings, deployment: Deployment, services: li
     providers = Providers(settings)
     using = {backend: [s for s in services if backend in deployment.backends_of(s)] for backend in BACKENDS}
     if using["datadog"]:
-        providers.datadog = datadog.Provider(
+        providers.datadog = registry.register_provider(
+            datadog.PROVIDER,
             "datadog",
-            api_key=secret("datadogApiKey"),
-            app_key=secret("datadogAppKey"),
-            api_url=settings.datadog_api_url,
-            validate="true" if settings.datadog_validate else "false",
+            datadog.ProviderArgs(
+                api_key=secret("datadogApiKey"),
+                app_key=secret("datadogAppKey"),
+                api_url=settings.datadog_api_url,
+                validate="true" if settings.datadog_validate else "false",
+            ),
         )
     if any(s.sources.sentry is not None for s in using["sentry"]):
-        providers.sentry = sentry.Provider("sentry", token=secret("sentryToken"), base_url=settings.sentry_api_url)
+        providers.sentry = registry.register_provider(
+            sentry.PROVIDER, "sentry", sentry.ProviderArgs(token=secret("sentryToken"), base_url=settings.sentry_api_url)
+        )
     places: dict[str, tuple[str, Optional[AwsAccount]]] = {}  # provider name -> (region, account)
     for svc in using["aws"]:
         account = deployment.account_of(svc)

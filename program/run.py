@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Optional
 
-import pulumi
-
 from spec import Catalog, SpecErrors, load_catalog
 from spec.errors import format_path
 
 from .checks import check_service
-from .component import ServiceMonitoring, ServiceMonitoringArgs
-from .providers import make_providers
 from .selection import stack_services
 from .settings import SettingsError, check_secrets, read_settings, required_secrets
 
@@ -26,6 +22,11 @@ def run(checked: Optional[Catalog] = None, only: Optional[Set[str]] = None) -> N
     a big catalog, the changed services of a diff); shared resources always follow the whole stack.
     `pulumi up` calls `run()`.
     """
+    import pulumi  # here, not above: `vigil validate` imports the program's package, and needs none of Pulumi
+
+    from .component import ServiceMonitoring, ServiceMonitoringArgs
+    from .providers import make_providers
+
     try:
         settings = read_settings()
         catalog = checked or load_catalog(settings.catalog, [settings.environment])

@@ -1,32 +1,33 @@
-"""Declares a service's Sentry alert rules (program/sentry_walk.py) as children of its component."""
+"""Declares a service's Sentry alert rules (program/sentry_walk.py) as children of its component, by type token
+(program/registry.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pulumi
-import pulumiverse_sentry as sentry
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
+from monitors.common.sdk import Resource
+from monitors.sentry import sdk as sentry
 from spec import Service
 
+from . import registry
 from .providers import options
 from .sentry_walk import declare_service
 
-RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
+RESOURCES: dict[str, Resource] = {
     "sentry_issue_alert": sentry.SentryIssueAlert,
     "sentry_metric_alert": sentry.SentryMetricAlert,
 }
 
 
 def declare_sentry(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: sentry.Provider
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: pulumi.ProviderResource
 ) -> dict[str, pulumi.Input[object]]:
     opts = options(parent, provider)
 
     def declare(declaration: Declaration) -> Ref:
-        resource = RESOURCES[declaration.kind](declaration.logical, declaration.args, opts=opts)
+        resource = registry.register(RESOURCES[declaration.kind], declaration.logical, declaration.args, opts)
         return Ref(id=resource.id, arn=resource.id)
 
     return declare_service(service, deployment, declare)

@@ -7,13 +7,16 @@ records the arguments (program/checks.py). Logical names: `<service>-sentry-new-
 
 from __future__ import annotations
 
-import pulumi
+from typing import TYPE_CHECKING
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from monitors.common.runbook import anchor
 from monitors.sentry.alerts import ISSUE_CONDITIONS, error_count_alert, issue_alert
 from spec import Service
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def declare_service(service: Service, deployment: Deployment, declare: Declare) -> dict[str, pulumi.Input[object]]:

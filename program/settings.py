@@ -9,16 +9,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
-
-import botocore
-import botocore.loaders
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from monitors.common.context import Deployment
 from spec import Service
 from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
+
+if TYPE_CHECKING:
+    import pulumi
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
 DATADOG_SECRETS = ("datadogApiKey", "datadogAppKey")
@@ -79,9 +78,13 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
 
 @functools.cache
 def aws_regions() -> frozenset[str]:
-    """The regions that exist, every partition, from botocore's endpoint data (the SDK's own list)."""
-    endpoints = botocore.loaders.create_loader().load_data("endpoints")
-    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
+    """The regions that exist, every partition, from botocore's partition data (the SDK's own list, the regions of
+    its endpoint data; 7 kB where the endpoints are 1.2 MB), without the pseudo-regions such as `aws-global` that
+    their partition's `regionRegex` rejects."""
+    from botocore.loaders import create_loader
+
+    partitions = create_loader().load_data("partitions")["partitions"]
+    return frozenset(region for p in partitions for region in p["regions"] if re.match(p["regionRegex"], region))
 
 
 def _aws_region(value: Optional[str]) -> str:
@@ -89,7 +92,9 @@ def _aws_region(value: Optional[str]) -> str:
     if region not in aws_regions():
         close = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore.__version__} knows {len(aws_regions())})", "awsRegion")
+        from botocore import __version__ as botocore_version
+
+        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore_version} knows {len(aws_regions())})", "awsRegion")
     return region
 
 
@@ -181,8 +186,18 @@ def _sentry_api_url(value: Optional[str]) -> str:
     return value
 
 
+def _config() -> pulumi.Config:
+    """The stack's `monitoring:` config, under the engine (real or offline) only: `vigil validate` reads the stack
+    files itself (vigil/stack_config.py) and imports none of Pulumi."""
+    import pulumi
+
+    return pulumi.Config("monitoring")
+
+
 def read_settings() -> StackSettings:
-    return parse_settings(pulumi.Config("monitoring").get, pulumi.get_stack())
+    import pulumi
+
+    return parse_settings(_config().get, pulumi.get_stack())
 
 
 def required_secrets(settings: StackSettings, services: list[Service]) -> list[str]:
@@ -203,7 +218,7 @@ def required_secrets(settings: StackSettings, services: list[Service]) -> list[s
 
 def check_secrets(names: list[str]) -> None:
     """Every secret present before any resource is declared: a missing one must not leave a half-applied stack."""
-    config = pulumi.Config("monitoring")
+    config = _config()
     missing = [name for name in names if config.get_secret(name) is None]
     if missing:
         commands = "; ".join(f"pulumi config set --secret monitoring:{name} ..." for name in missing)
@@ -221,7 +236,7 @@ def stack_outputs(services: list[Service]) -> dict[str, list[str]]:
 
 
 def secret(name: str) -> pulumi.Output[str]:
-    value = pulumi.Config("monitoring").get_secret(name)
+    value = _config().get_secret(name)
     if value is None:
         raise SettingsError(f"missing secret config 'monitoring:{name}': run `pulumi config set --secret monitoring:{name} ...`")
     return value

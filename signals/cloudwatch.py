@@ -8,13 +8,14 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Optional, Union
-
-import pulumi
+from typing import TYPE_CHECKING, Optional, Union
 
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity
 from spec.sources import AwsSource, StackOutput
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 @dataclass(frozen=True)

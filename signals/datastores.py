@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from spec import Duration, Service
 
@@ -28,6 +26,9 @@ from .model import (
     Values,
 )
 from .words import DEPLOY, FIRST
+
+if TYPE_CHECKING:
+    import pulumi
 
 _10M, _15M = Duration(600_000), Duration(900_000)
 

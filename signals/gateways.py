@@ -11,9 +11,7 @@ Amazon API Gateway integration, its metrics list).
 
 from __future__ import annotations
 
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from spec import Duration, Service
 from spec.sources import ApiGatewaySource
@@ -37,6 +35,9 @@ from .model import (
     Values,
 )
 from .words import DEPLOY, ESCALATE, FIRST
+
+if TYPE_CHECKING:
+    import pulumi
 
 GATEWAY = "AWS/ApiGateway"
 _5M = Duration(300_000)

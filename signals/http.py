@@ -6,9 +6,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from spec import Duration, Service
 from spec.slos import LatencySli
@@ -36,6 +34,9 @@ from .model import (
     Values,
 )
 from .words import DEPLOY, ESCALATE, FIRST
+
+if TYPE_CHECKING:
+    import pulumi
 
 ALB = "AWS/ApplicationELB"
 _5M, _10M = Duration(300_000), Duration(600_000)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
-
-import pulumi
+from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from spec import Duration, Rate, Service
 from spec.alerts import Alerts, Direction, Quantity, canonical
@@ -21,6 +19,9 @@ from spec.dashboards import Section
 
 from .cloudwatch import AwsScope, Convert, Evaluation, Metric, Source, metrics_of
 from .datadog import Expression
+
+if TYPE_CHECKING:
+    import pulumi
 
 Backend = Literal["datadog", "aws"]
 BACKEND_NAMES: dict[Backend, str] = {"datadog": "Datadog", "aws": "CloudWatch"}

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Optional, Union
-
-import pulumi
+from typing import TYPE_CHECKING, Optional, Union
 
 from spec import Service
 from spec.slos import CustomSli, LatencySli, Slo
@@ -20,6 +18,9 @@ from . import needs
 from .cloudwatch import AwsScope, Metric, Ratio
 from .http import ALB, AWS_DELAY, NOMINAL_RPS, alb_dimensions, apm, errors, hits, lb_errors
 from .model import Backend, Need, Unmeasurable
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-from typing import Never, Optional, TextIO
+from typing import TYPE_CHECKING, Never, Optional, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 def on_terminal(stream: Optional[TextIO] = None) -> bool:
@@ -36,6 +37,8 @@ class Bar:
             return
         bar = self._bar
         if bar is None:
+            from tqdm import tqdm  # on a terminal only: a pipe or CI log never pays its import
+
             bar = tqdm(total=total, desc=self.what, unit=self.unit, file=sys.stderr, leave=False, dynamic_ncols=True)
             self._bar = bar
         elif total != bar.total:

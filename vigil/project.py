@@ -15,8 +15,8 @@ from .stack_config import StackConfig, StackConfigError, read_stack_config, stac
 if TYPE_CHECKING:
     from program.settings import StackSettings
 
-# `program` (its package imports the providers' SDKs, seconds) is imported where it is used, so that commands
-# which only find the project (`vigil diff`'s own process) stay quick.
+# `program` is imported where it is used, so that commands which only find the project (`vigil diff`'s own process)
+# import none of it; checking a catalog imports its builders and rules, never Pulumi (tests/cli/test_cold_imports.py).
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +117,7 @@ def load_project(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Cat
 
 def check_rules(loaded: Catalog, targets: list[StackTarget], only: Optional[Collection[str]] = None) -> None:
     """Every vendor rule for each stack's services (`only`: for those of them named); raise all problems at once."""
-    from program.checks import check_service  # the vendors' rules import their SDKs (seconds): only when checking
+    from program.checks import check_service  # the builders and the vendors' rules: only when checking
 
     found: dict[tuple[Optional[Location], str, str], list[str]] = {}  # (where, path, message) -> its environments
     for target in targets:

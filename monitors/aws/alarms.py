@@ -5,11 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url
@@ -21,6 +19,9 @@ from spec.routes import Severity
 from .metrics import watched
 from .names import aws_name, logical
 from .topics import notify
+
+if TYPE_CHECKING:
+    import pulumi
 
 COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
 # An alert's `no_data` as CloudWatch's treat_missing_data (spec/notify.py).

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Optional
 
 from monitors.common.burn_rates import tier_error_ratio
 from monitors.common.context import Deployment
@@ -29,6 +27,9 @@ from .alarms import alarm_tags, describe, metric_alarm_args
 from .composites import SUPPRESSOR_EXTENSION_SECONDS, alarm_rule, composite_alarm_args
 from .names import aws_name, logical
 from .topics import notify
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def slo_path(slo: Slo) -> tuple[str, ...]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
@@ -15,6 +13,9 @@ from spec import Service
 
 from .alarms import alarm_tags, describe
 from .names import aws_name, logical
+
+if TYPE_CHECKING:
+    import pulumi
 
 # An SLO's page gets this long to reach ALARM before its ticket acts, and keeps it quiet at least this long after (until
 # the slowest ticket tier's short window has let go of the burn: burn_rates.py).

@@ -6,10 +6,9 @@ Route 53 publishes HealthCheckStatus only in us-east-1: the alarms (and the topi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import anchor
@@ -21,6 +20,9 @@ from spec.routes import Severity
 from .alarms import alarm_tags, describe, metric_alarm_args
 from .names import aws_name, logical
 from .topics import notify
+
+if TYPE_CHECKING:
+    import pulumi
 
 HEALTH_CHECK_REGION = "us-east-1"
 # Route 53 offers two probe intervals; a spec interval of 30 s or more probes every 30 s (the standard one).

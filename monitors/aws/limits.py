@@ -10,8 +10,6 @@ import functools
 import re
 from typing import Any, Optional
 
-import botocore.session
-
 from spec.logs import RETENTION_DAYS
 
 # Not in the models (AWS docs: PutMetricAlarm, metric math, PutDashboard, CreateTopic, Route 53 health checks).
@@ -38,7 +36,12 @@ RETENTION = RETENTION_DAYS  # PutRetentionPolicy's allowed days (the model types
 
 @functools.cache
 def _model(service: str) -> Any:
-    return botocore.session.get_session().get_service_model(service)
+    """The service's model as a botocore session loads it (`Session.get_service_model`), without the session: its
+    builtin handlers and its listing of every service cost more than the model itself."""
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
+
+    return ServiceModel(create_loader().load_service_model(service, "service-2"), service_name=service)
 
 
 def member(service: str, operation: str, name: str) -> Any:

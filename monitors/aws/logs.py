@@ -3,17 +3,18 @@ that count log lines per level, and the optional subscription that forwards them
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from signals.logs import log_metric_name, log_namespace
 from spec import Service
 
 from .names import aws_name, logical
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def log_group_name(service: Service, deployment: Deployment) -> str:

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Optional
 
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from spec import Service
 from spec.maintenance import MaintenanceWindow

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pulumi
-import pulumi_aws as aws
-
+from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
 from spec import Service
@@ -21,7 +19,10 @@ from spec.routes import Route, Severity, SnsSubscription
 
 from .names import aws_name, logical
 
-Topics = Mapping[Severity, pulumi.Input[str]]  # the ARN of each severity's topic, for the routes with subscribers
+if TYPE_CHECKING:
+    import pulumi
+
+Topics = Mapping[Severity, "pulumi.Input[str]"]  # the ARN of each severity's topic, for the routes with subscribers
 
 
 def notify(topics: Topics, severity: Severity) -> list[pulumi.Input[str]]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
-
-import pulumi
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from monitors.common.rules import PathKey
+
+if TYPE_CHECKING:
+    import pulumi
 
 AwsKind = Literal[
     "log_group",
@@ -63,7 +64,7 @@ class AlertOf:
 class Declaration:
     kind: Kind
     logical: str  # Pulumi logical name, unique in the stack
-    args: Any  # the provider SDK's ...Args
+    args: Any  # the ...Args (a typed mirror of the provider SDK's, monitors/<vendor>/sdk)
     region: Optional[str]  # AWS region; None for Datadog and Sentry
     path: PathKey  # where in the service spec it comes from (violations point there)
     depends_on: tuple[str, ...] = ()  # logical names that must exist first (alarms a composite names)

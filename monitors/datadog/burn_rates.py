@@ -18,16 +18,16 @@ monitor of its severity: `(burn-1h && traffic-30m) || (burn-6h && traffic-1h)`. 
 one, so holding N requests it holds N over the long window too: one monitor per tier is CloudWatch's rule for both.
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Mapping
-from typing import Optional, Union
-
-import pulumi
-import pulumi_datadog as datadog
+from typing import TYPE_CHECKING, Optional, Union
 
 from monitors.common.burn_rates import error_budget, tier_burn_rate
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from monitors.datadog import sdk as datadog
 from signals.datadog import env_filter
 from signals.slis import DatadogSli, sli
 from spec import Duration, Service
@@ -39,6 +39,9 @@ from .numbers import monitor_window, number, window
 from .slos import time_slice
 from .thresholds import priority, renotify_minutes
 from .traffic import traffic_monitor_args
+
+if TYPE_CHECKING:
+    import pulumi
 
 BURN_RATE_LONGEST = Duration.parse("48h")  # Datadog's longest burn-rate long window
 # Percent of the window's budget spent at which the error-budget alert tickets: the 1× tier over the whole window.
@@ -120,6 +123,8 @@ def burn_rate_query(slo_id: pulumi.Input[str], slo: Slo, tier: BurnRateTier, sho
     )
     if isinstance(slo_id, str):
         return f'burn_rate("{slo_id}{tail}'
+    import pulumi  # an id only the engine knows: Pulumi is running
+
     return pulumi.Output.concat('burn_rate("', slo_id, tail)
 
 
@@ -128,6 +133,8 @@ def error_budget_query(slo_id: pulumi.Input[str], slo: Slo) -> Union[str, pulumi
     tail = f'").over("{window(slo.window)}") > {number(ERROR_BUDGET_SPENT)}'
     if isinstance(slo_id, str):
         return f'error_budget("{slo_id}{tail}'
+    import pulumi  # an id only the engine knows: Pulumi is running
+
     return pulumi.Output.concat('error_budget("', slo_id, tail)
 
 
@@ -212,6 +219,8 @@ def composite_query(members: list[tuple[pulumi.Input[str], Optional[pulumi.Input
     flat = [i for tier, traffic in members for i in (tier, traffic) if i is not None]
     if all(isinstance(i, str) for i in flat):
         return render([str(i) for i in flat])
+    import pulumi  # ids only the engine knows: Pulumi is running
+
     return pulumi.Output.all(*flat).apply(lambda found: render([str(i) for i in found]))
 
 

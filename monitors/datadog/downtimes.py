@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pulumi_datadog as datadog
-
 from monitors.common.context import Deployment
+from monitors.datadog import sdk as datadog
 from spec import Service
 from spec.maintenance import NOT_IN_RRULE, MaintenanceWindow, canonical_rrule, rrule_parts
 

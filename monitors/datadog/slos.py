@@ -11,9 +11,8 @@
 
 from typing import Optional
 
-import pulumi_datadog as datadog
-
 from monitors.common.context import Deployment
+from monitors.datadog import sdk as datadog
 from signals.datadog import env_filter
 from signals.http import latency
 from signals.model import Unmeasurable

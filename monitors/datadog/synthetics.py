@@ -1,9 +1,8 @@
 """Synthetic API tests for health checks: HTTP GET from several AWS regions, asserting status and latency."""
 
-import pulumi_datadog as datadog
-
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from monitors.datadog import sdk as datadog
 from spec import Service
 from spec.health import HealthCheck
 

@@ -4,14 +4,14 @@ Datadog needs a critical threshold on every monitor, equal to the number in the 
 only a warning therefore becomes a monitor whose alert state opens a ticket (priority 3, ticket route).
 """
 
-from collections.abc import Callable
-from typing import Optional, Union
+from __future__ import annotations
 
-import pulumi
-import pulumi_datadog as datadog
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Optional, Union
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
+from monitors.datadog import sdk as datadog
 from signals import alert_signal, alert_signals
 from signals.datadog import env_filter
 from signals.model import DatadogLogs, DatadogMetric, Unmeasurable
@@ -24,6 +24,9 @@ from spec.units import Duration
 from .messages import Level, threshold_message
 from .numbers import number, window
 from .traffic import traffic_monitor_args
+
+if TYPE_CHECKING:
+    import pulumi
 
 DatadogMonitorKind = Union[DatadogMetric, DatadogLogs]
 
@@ -127,6 +130,8 @@ def guarded_composite(
     if isinstance(alert_id, str) and isinstance(traffic_id, str):
         query = f"{alert_id} && {traffic_id}"
     else:
+        import pulumi  # ids only the engine knows: Pulumi is running
+
         query = pulumi.Output.all(alert_id, traffic_id).apply(lambda ids: f"{ids[0]} && {ids[1]}")
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: {signal.title} over at least {service.min_requests} requests",

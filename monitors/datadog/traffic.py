@@ -2,9 +2,8 @@
 Datadog query alert cannot say "only above N requests" itself, so a query alert counting the requests over the
 guarded alert's window joins it in a composite monitor (Datadog's documented recipe). It tells nobody itself."""
 
-import pulumi_datadog as datadog
-
 from monitors.common.context import Deployment
+from monitors.datadog import sdk as datadog
 from spec import Service
 
 from .messages import links

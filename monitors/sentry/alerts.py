@@ -1,4 +1,4 @@
-"""Sentry alert rules of one service, as `pulumiverse_sentry` Args: two issue alerts and one metric alert.
+"""Sentry alert rules of one service, as pulumiverse-sentry Args (the typed mirror, monitors/sentry/sdk.py): two issue alerts and one metric alert.
 
 Sentry notifies through its own integrations, never a Datadog handle or an SNS subscription: a route reaches Sentry
 only through its `sentry` targets. Each target becomes an issue-alert action (a map of strings, as the SDK takes
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import pulumiverse_sentry as sentry
-
 from monitors.common.context import Deployment
+from monitors.sentry import sdk as sentry
 from spec import Service
 from spec.routes import Route, SentryTarget, Severity
 from spec.sources import SentryErrors, SentrySource

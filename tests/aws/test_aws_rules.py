@@ -7,10 +7,10 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import pulumi_aws as aws
 import pytest
 from aws_helpers import PROJECT, api, deployment
 
+from monitors.aws import sdk as aws
 from monitors.aws.rules import (
     check_composite_alarm,
     check_dashboard,

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pulumi_datadog as datadog
 import pytest
 
 from monitors.common.context import Deployment
 from monitors.common.rules import Violation
 from monitors.datadog import rules
+from monitors.datadog import sdk as datadog
 from program.checks import check_datadog
 from spec import Service
 from spec.units import Duration, Percent

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pulumi
 import pytest
 
 import program
-
-program_run = importlib.import_module("program.run")  # the module; `program.run` is the function
+import program.providers
 from tests.reference import REFERENCE
 from vigil.engine import SERVICE_COMPONENT, run_offline
 from vigil.project import stack_target
@@ -69,7 +66,7 @@ def test_resources_carry_service_team_env_and_managed_by_tags(any_plan: PlanView
 def test_missing_secrets_stop_the_program_before_any_resource(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under `pulumi up` a missing secret must fail before the first registration, not halfway through."""
     declared: list[str] = []
-    monkeypatch.setattr(program_run, "make_providers", lambda *args: declared.append("providers"))
+    monkeypatch.setattr(program.providers, "make_providers", lambda *args: declared.append("providers"))
     with pytest.raises(pulumi.RunError) as caught:
         run_offline(program.run, stack_target(PROJECT, "prod").config, PROJECT)  # the stack file holds no secrets
     message = str(caught.value)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pulumi_aws as aws
 import pytest
 
+from monitors.aws import sdk as aws
 from monitors.aws.maintenance import MUTE_TARGETS_MAX, chunks, cron_expression, cron_problem, iso_duration
 from monitors.aws.rules import check_alarm_mute_rule
 from monitors.datadog.downtimes import downtime_duration, downtime_problems

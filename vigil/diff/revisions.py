@@ -174,7 +174,7 @@ _shared: list[_Planner] = []
 
 @contextlib.contextmanager
 def one_subprocess(cwd: Path) -> Iterator[None]:
-    """Within it, every diff plans in the same subprocess: several diffs in a row pay the SDK import once."""
+    """Within it, every diff plans in the same subprocess: several diffs in a row pay the program's imports once."""
     with _planner(cwd) as planner:
         _shared.append(planner)
         try:
