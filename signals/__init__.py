@@ -1,7 +1,8 @@
 """The signal registry: every alert signal defined once, in one module per family.
 
 A family module (`http`, `compute`, `datastores`, `logs`, ...) lists its `SIGNALS`: what each watches, its
-dashboard section, the docs' words, and how Datadog and CloudWatch measure it (or why one cannot). The spec's
+dashboard section, the docs' words, and how Datadog and CloudWatch measure it (or why one cannot); for the alert
+replay, its `SERIES` and what the vendors receive for them (`published`) — the `Family` protocol. The spec's
 alert fields (`spec.alerts.Alerts`) name the same signals; monitors, alarms, dashboards, vendor rules and docs
 all read them from here. Adding a signal: its spec field, one entry in its family, tests (docs/architecture.md).
 """
@@ -9,7 +10,7 @@ all read them from here. Adding a signal: its spec field, one entry in its famil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Protocol
 
 from spec import Service
 from spec.alerts import Alerts, Threshold
@@ -18,12 +19,28 @@ from . import compute, custom, datastores, functions, gateways, health, http, lo
 from .cloudwatch import AwsScope
 from .model import Backend, Publication, Series, Signal
 
-FAMILIES = (http, compute, datastores, logs, health, queues, functions, gateways, tables, custom)
+
+class Family(Protocol):
+    """What a family module defines, checked by mypy on `FAMILIES` (a missing or misspelt name is a type error, never
+    a family silently left out): its signals, the replay's series that drive them, and what the vendors receive."""
+
+    @property
+    def SIGNALS(self) -> tuple[Signal, ...]: ...
+
+    @property
+    def SERIES(self) -> tuple[Series, ...]: ...
+
+    def published(self, scope: AwsScope) -> list[Publication]:
+        """Everything the vendors receive for the family's series, for one service (metrics, log lines, probed URLs)."""
+        ...
+
+
+FAMILIES: tuple[Family, ...] = (http, compute, datastores, logs, health, queues, functions, gateways, tables, custom)
 _DEFINED = {signal.name: signal for family in FAMILIES for signal in family.SIGNALS}
 # In the spec's order: the order monitors, alarms and docs sections come in.
 REGISTRY: dict[str, Signal] = {name: _DEFINED[name] for name in Alerts.names() if name in _DEFINED}
 # The alert replay's series (docs/replay.md), family by family: what a scenario sets.
-SERIES: dict[str, Series] = {series.name: series for family in FAMILIES for series in getattr(family, "SERIES", ())}
+SERIES: dict[str, Series] = {series.name: series for family in FAMILIES for series in family.SERIES}
 
 
 def signal(name: str) -> Signal:
@@ -60,7 +77,7 @@ def service_signals(service: Service) -> dict[str, Signal]:
 
 def publications(scope: AwsScope) -> list[Publication]:
     """Everything the vendors receive for one service's series (metrics, log lines, probed URLs), every family's."""
-    return [p for family in FAMILIES if hasattr(family, "published") for p in family.published(scope)]
+    return [p for family in FAMILIES for p in family.published(scope)]
 
 
 __all__ = [
@@ -69,6 +86,7 @@ __all__ = [
     "SERIES",
     "AlertSignal",
     "Backend",
+    "Family",
     "Publication",
     "Series",
     "Signal",
