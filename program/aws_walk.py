@@ -32,6 +32,7 @@ from spec.routes import SEVERITIES, Severity
 def declare_service(
     service: Service,
     deployment: Deployment,
+    *,
     region: str,
     scope: AwsScope,
     secret: Callable[[str], pulumi.Input[str]],
@@ -47,7 +48,9 @@ def declare_service(
 
     def topics_in(where: str, severities: list[Severity], suffix: Optional[str]) -> dict[Severity, pulumi.Input[str]]:
         return {
-            severity: topic_declarations(service, deployment, severity, where, suffix, sns_kms_key, secret, declare)
+            severity: topic_declarations(
+                service, deployment, severity, region=where, region_suffix=suffix, kms_key=sns_kms_key, secret=secret, declare=declare
+            )
             for severity in severities
         }
 
@@ -70,7 +73,9 @@ def declare_service(
 
     alert_topics = {  # alerts with routes of their own, measured here, whose route has SNS subscribers
         signal: {
-            severity: alert_topic_declarations(service, deployment, signal, severity, region, sns_kms_key, secret, declare)
+            severity: alert_topic_declarations(
+                service, deployment, signal, severity, region=region, kms_key=sns_kms_key, secret=secret, declare=declare
+            )
             for severity in sorted({threshold.severity(level) for level, _ in threshold.levels()}, key=SEVERITIES.index)
         }
         for signal, threshold in service.threshold_alerts()

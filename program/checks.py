@@ -49,7 +49,7 @@ def recorded_aws(service: Service, deployment: Deployment) -> list[Declaration]:
     source = service.sources.aws
     stack = source.from_stack if source is not None else None
     scope = AwsScope(service, resolve_targets(source, lambda output: f"${{{stack}.{output}}}"), deployment.environment)
-    aws_walk.declare_service(service, deployment, deployment.region_of(service), scope, lambda name: "[secret]", declare)
+    aws_walk.declare_service(service, deployment, region=deployment.region_of(service), scope=scope, secret=lambda name: "[secret]", declare=declare)
     return recorded
 
 

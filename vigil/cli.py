@@ -126,7 +126,9 @@ def _diff(args: argparse.Namespace) -> int:
     names = stacks(project) if args.all_stacks else list(dict.fromkeys(args.stack))
     try:
         with Bar("diff: plan both sides", unit="job") as bar:
-            diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
+            diffs = diff_stacks(
+                project, names, args.base, args.head, catalog=args.catalog, isolated=args.isolated, full=args.full, progress=bar.at
+            )
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

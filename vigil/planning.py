@@ -64,6 +64,7 @@ def plan_stack(
     project_dir: Path,
     stack: str,
     catalog: Optional[Path] = None,
+    *,
     services: Optional[Sequence[str]] = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Optional[Progress] = None,

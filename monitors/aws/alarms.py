@@ -52,6 +52,7 @@ def metric_alarm_args(
     description: str,
     source: Source,
     evaluation: Evaluation,
+    *,
     threshold: float,
     comparison: str,
     actions: Sequence[pulumi.Input[str]],
@@ -140,10 +141,10 @@ def threshold_alarms(
                 describe(service, deployment, what, anchor(signal)),
                 low_traffic_guard(seen.source, service, evaluation),
                 evaluation,
-                limit,
-                COMPARATOR[direction],
-                actions,
-                alarm_tags(service, deployment, severity),
+                threshold=limit,
+                comparison=COMPARATOR[direction],
+                actions=actions,
+                tags=alarm_tags(service, deployment, severity),
                 ok_actions=None if threshold.recovery else [],
             )
             where = alert.path

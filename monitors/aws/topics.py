@@ -65,7 +65,7 @@ def subscription_args(
 
 
 def _subscriptions(
-    name: str, arn: pulumi.Input[str], route: Optional[Route], region: str, path: tuple[str, ...],
+    name: str, arn: pulumi.Input[str], route: Optional[Route], *, region: str, path: tuple[str, ...],
     secret: Callable[[str], pulumi.Input[str]], declare: Declare,
 ) -> None:
     for subscription in route.sns if route else []:
@@ -86,6 +86,7 @@ def topic_declarations(
     service: Service,
     deployment: Deployment,
     severity: Severity,
+    *,
     region: str,
     region_suffix: Optional[str],
     kms_key: Optional[str],
@@ -96,7 +97,7 @@ def topic_declarations(
     name = topic_logical(service, severity, region_suffix)
     topic = Declaration("topic", name, topic_args(service, deployment, severity, kms_key), region, ("routes", severity))
     arn = declare(topic).arn
-    _subscriptions(name, arn, service.routes.get(severity), region, ("routes", severity), secret, declare)
+    _subscriptions(name, arn, service.routes.get(severity), region=region, path=("routes", severity), secret=secret, declare=declare)
     return arn
 
 
@@ -105,6 +106,7 @@ def alert_topic_declarations(
     deployment: Deployment,
     signal: str,
     severity: Severity,
+    *,
     region: str,
     kms_key: Optional[str],
     secret: Callable[[str], pulumi.Input[str]],
@@ -124,5 +126,5 @@ def alert_topic_declarations(
     )
     path = ("alerts" if signal in Alerts.names() else "custom_alerts", signal, "route")
     arn = declare(Declaration("topic", name, args, region, path)).arn
-    _subscriptions(name, arn, route, region, path, secret, declare)
+    _subscriptions(name, arn, route, region=region, path=path, secret=secret, declare=declare)
     return arn

@@ -109,7 +109,9 @@ def traffic_monitor(service: Service, deployment: Deployment, name: str, thresho
     _, composite = guard_logicals(service, name)
     counts_for, told_by = f"its {found.signal.title} to alert", f"the composite monitor {composite} does"
     query = requests(service, env_filter(deployment.environment))
-    return traffic_monitor_args(service, deployment, found.signal.title, query, window(span), counts_for, told_by, anchor(name))
+    return traffic_monitor_args(
+        service, deployment, what=found.signal.title, requests=query, span=window(span), counts_for=counts_for, told_by=told_by, section=anchor(name)
+    )
 
 
 def guarded_composite(
@@ -133,8 +135,8 @@ def guarded_composite(
         type="composite",
         query=query,
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, levels[0], levels[1], anchor(name), False,
-            threshold.own_route, threshold.recovery, requests=service.min_requests,
+            service, deployment, title=signal.title, unit=realisation.unit, relation=signal.direction, alert=levels[0], warning=levels[1],
+            section=anchor(name), no_data=False, own_route=threshold.own_route, recovery=threshold.recovery, requests=service.min_requests,
         ),
         priority=args.priority,
         tags=args.tags,
@@ -179,8 +181,8 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
         type="log alert" if is_log else "query alert",
         query=monitor_query(realisation, expression, evaluation, comparator, level.value),
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, level, warning, section, no_data is not None,
-            threshold.own_route, threshold.recovery, through=through,
+            service, deployment, title=signal.title, unit=realisation.unit, relation=signal.direction, alert=level, warning=warning,
+            section=section, no_data=no_data is not None, own_route=threshold.own_route, recovery=threshold.recovery, through=through,
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
             critical=level.value,

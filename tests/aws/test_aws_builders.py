@@ -54,15 +54,15 @@ def test_window_sets_evaluation_periods_and_scales_datapoints() -> None:
 
 def test_statistic_and_extended_statistic_are_exclusive() -> None:
     evaluation = Evaluation(60, 5, 3, "notBreaching")
-    p95 = metric_alarm_args("a", "d", Metric("N", "M", {}, "p95"), evaluation, 1, "GreaterThanThreshold", [], {})
-    avg = metric_alarm_args("a", "d", Metric("N", "M", {}, "Average"), evaluation, 1, "GreaterThanThreshold", [], {})
+    p95 = metric_alarm_args("a", "d", Metric("N", "M", {}, "p95"), evaluation, threshold=1, comparison="GreaterThanThreshold", actions=[], tags={})
+    avg = metric_alarm_args("a", "d", Metric("N", "M", {}, "Average"), evaluation, threshold=1, comparison="GreaterThanThreshold", actions=[], tags={})
     assert (p95.extended_statistic, p95.statistic) == ("p95", None)
     assert (avg.extended_statistic, avg.statistic) == (None, "Average")
 
 
 def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
     ratio = Ratio(Metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {}, "Sum"), Metric("AWS/ApplicationELB", "RequestCount", {}, "Sum"))
-    args = metric_alarm_args("a", "d", ratio, Evaluation(60, 5, 3, "notBreaching"), 1, "GreaterThanThreshold", ["t"], {})
+    args = metric_alarm_args("a", "d", ratio, Evaluation(60, 5, 3, "notBreaching"), threshold=1, comparison="GreaterThanThreshold", actions=["t"], tags={})
     queries = args.metric_queries
     assert [q.id for q in queries] == ["m1", "m2", "e1"]
     assert [q.id for q in queries if q.return_data] == ["e1"]

@@ -189,7 +189,7 @@ class ServiceReplay:
         for e in scenario.expect:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
                 found = alert_firings(self.index.select(e.alert, backend), timelines)
-                outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found, e.times))
+                outcomes.append(judge(scenario.name, e.alert, backend, fires=e.fires, by=e.by, expected=e.words(), found=found, times=e.times))
         return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines, tuple(windows), unplaced)
 
 
