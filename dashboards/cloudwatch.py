@@ -117,7 +117,7 @@ def signal_widgets(scope: AwsScope, region: str, section: str) -> list[dict[str,
         realisation = signal.cloudwatch
         if signal.section != section or not isinstance(realisation, CloudWatchAlarm):
             continue
-        graph, seen = realisation.graph, watched(name, scope)
+        graph, seen = realisation.graph, watched(signal, scope)
         if graph.rows is not None:
             rows = graph.rows(scope)
             if rows:

@@ -66,7 +66,8 @@ def alert_signals(service: Service) -> list[AlertSignal]:
 
 
 def alert_signal(service: Service, key: str) -> Optional[AlertSignal]:
-    """One threshold alert of the service by its id, or None when it has none of that name."""
+    """One threshold alert of the service by its id, or None when it has none of that name: for what starts from an id
+    (a test, a scenario's `alert:`); the builders, rules and walks pass the `AlertSignal` itself, never its id."""
     return next((found for found in alert_signals(service) if found.key == key), None)
 
 

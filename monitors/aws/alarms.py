@@ -118,7 +118,7 @@ def threshold_alarms(
     out: list[Declaration] = []
     for alert in alert_signals(service):
         signal, threshold = alert.key, alert.threshold
-        seen = watched(signal, scope)
+        seen = watched(alert.signal, scope)
         if seen is None:
             continue
         seen = seen.over(threshold.window)
@@ -152,5 +152,5 @@ def threshold_alarms(
                 path: tuple[str, ...] = (*where, "aws")
             else:
                 path = (*where, "window") if threshold.window is not None else (*where, level)
-            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf(signal, level=level)))
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf.threshold(alert, level=level)))
     return out

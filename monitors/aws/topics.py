@@ -15,8 +15,8 @@ import pulumi_aws as aws
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
+from signals import AlertSignal
 from spec import Service
-from spec.alerts import Alerts
 from spec.routes import Route, Severity, SnsSubscription
 
 from .names import aws_name, logical
@@ -104,7 +104,7 @@ def topic_declarations(
 def alert_topic_declarations(
     service: Service,
     deployment: Deployment,
-    signal: str,
+    alert: AlertSignal,
     severity: Severity,
     *,
     region: str,
@@ -114,9 +114,7 @@ def alert_topic_declarations(
 ) -> pulumi.Input[str]:
     """The topic of an alert with a route of its own, per severity its levels notify (so a paging level's topic is
     named for paging, as organisation policies read it): `api-cpu-page-topic`, AWS name `api-prod-cpu-page`."""
-    threshold = service.threshold(signal)
-    assert threshold is not None, f"{signal} is no alert of {service.service}"
-    route = threshold.own_route
+    signal, route = alert.key, alert.threshold.own_route
     name = logical(service, signal, severity, "topic")
     args = aws.sns.TopicArgs(
         name=aws_name(service, deployment, signal, severity),
@@ -124,7 +122,7 @@ def alert_topic_declarations(
         kms_master_key_id=kms_key,
         tags={**deployment.tags(service), "severity": severity, "alert": signal},
     )
-    path = ("alerts" if signal in Alerts.names() else "custom_alerts", signal, "route")
+    path = (*alert.path, "route")
     arn = declare(Declaration("topic", name, args, region, path)).arn
     _subscriptions(name, arn, route, region=region, path=path, secret=secret, declare=declare)
     return arn

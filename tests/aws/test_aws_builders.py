@@ -13,6 +13,7 @@ from monitors.aws.health_checks import health_check_args, request_interval
 from monitors.aws.logs import level_pattern, metric_filter_args
 from monitors.aws.metrics import watched
 from monitors.aws.topics import subscription_key
+from signals import REGISTRY
 from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio, resolve_targets
 from spec import Duration
 from spec.health import HealthCheck
@@ -29,7 +30,7 @@ def scope(service=None):  # type: ignore[no-untyped-def]
 
 
 def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
-    seen = watched("latency_p95", scope())
+    seen = watched(REGISTRY["latency_p95"], scope())
     assert seen is not None and isinstance(seen.source, Metric)
     assert seen.source.stat == "p95" and seen.source.name == "TargetResponseTime"
     assert seen.threshold(Duration.parse("500ms")) == 0.5
@@ -37,7 +38,7 @@ def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
 
 
 def test_rates_become_counts_per_period() -> None:
-    seen = watched("error_log_rate", scope())
+    seen = watched(REGISTRY["error_log_rate"], scope())
     assert seen is not None and seen.evaluation.period == 60
     from spec.units import Rate
 

@@ -32,12 +32,12 @@ from monitors.aws.health_checks import request_interval
 from monitors.datadog.burn_rates import ERROR_BUDGET_SPENT, by_error_budget, short_window
 from monitors.datadog.slos import time_slice
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
-from signals import alert_signal, alert_signals
+from signals import AlertSignal, alert_signals
 from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.slis import DatadogSli, SliDrive, lb_counted, sli
 from spec import Duration, Percent, Rate, Service
-from spec.alerts import Quantity, Threshold, canonical
+from spec.alerts import Quantity, canonical
 from spec.health import HealthCheck
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
@@ -190,11 +190,9 @@ def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[O
 # ---- threshold alerts ---------------------------------------------------------------------------------------------
 
 
-def threshold_bounds(service: Service, name: str, threshold: Threshold) -> dict[Backend, int]:
+def threshold_bounds(alert: AlertSignal) -> dict[Backend, int]:
     """Seconds within which a breach must fire on each backend: its window plus delays, plus a minute's evaluation."""
-    found = alert_signal(service, name)
-    assert found is not None, f"{name} is no alert of {service.service}"
-    signal = found.signal
+    signal, threshold = alert.signal, alert.threshold
     out: dict[Backend, int] = {}
     datadog = signal.datadog
     if isinstance(datadog, (DatadogMetric, DatadogLogs)):
@@ -258,7 +256,7 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
         level, quantity = threshold.levels()[0]
         fires: Fires = "critical" if level == "critical" else "warning"
         breach, how = breach_value(quantity, signal.direction)
-        bounds = threshold_bounds(service, name, threshold)
+        bounds = threshold_bounds(alert)
         warm = _minutes(max(bounds.values())) + 5
         length = warm + _minutes(max(bounds.values())) + 5
         calm_minutes = max(calm_minutes, length)
