@@ -54,16 +54,11 @@ def _plan(args: argparse.Namespace) -> int:
 def _stacks(args: argparse.Namespace) -> int:
     from .project import find_project, load_project
 
-    loaded, targets = load_project(find_project(), args.catalog)
+    _, resolved = load_project(find_project(), args.catalog)
     rows = [
-        {
-            "stack": t.stack,
-            "environment": t.settings.environment,
-            "teams": list(t.settings.teams),
-            "services": [s.service for s in t.services(loaded)],
-        }
-        for t in targets
-        if args.environment is None or t.settings.environment == args.environment
+        {"stack": s.name, "environment": s.environment, "teams": list(s.settings.teams), "services": s.service_names()}
+        for s in resolved
+        if args.environment is None or s.environment == args.environment
     ]
     if args.format == "json":
         sys.stdout.write(json.dumps(rows) + "\n")

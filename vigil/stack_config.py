@@ -68,12 +68,17 @@ def _config(document: Document) -> dict[str, Any]:
     return config
 
 
+def no_stack(project_dir: Path, stack: str) -> StackConfigError:
+    """The error for a stack the project has no file of, naming those it has."""
+    known = ", ".join(stacks(project_dir)) or "none"
+    return StackConfigError(f"no stack '{stack}': {project_dir / f'Pulumi.{stack}.yaml'} does not exist (stacks: {known})")
+
+
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
-        known = ", ".join(stacks(project_dir)) or "none"
-        raise StackConfigError(f"no stack '{stack}': {stack_file} does not exist (stacks: {known})")
+        raise no_stack(project_dir, stack)
     project_doc, document = _read(project_file), _read(stack_file)
     project = project_doc.data.get("name", PROJECT)
     if not isinstance(project, str) or not project:

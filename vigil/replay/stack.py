@@ -18,7 +18,7 @@ from typing import Optional
 from monitors.common.context import Deployment
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
-from spec import Service, SpecError, SpecErrors, load_catalog
+from spec import Service, SpecError, SpecErrors
 
 from ..engine import Plan, placeholder
 from .alerts import AlertIndex, alert_index
@@ -222,16 +222,15 @@ class StackReplay:
 def load_stack(project: Path, stack: str, catalog: Optional[Path] = None, plan: Optional[Plan] = None) -> StackReplay:
     """The stack as `pulumi up` would deploy it: its config, the catalog its environment sees, its offline plan
     (planned here unless given)."""
-    from ..planning import plan_stack
-    from ..project import stack_target
+    from ..planning import plan_checked
+    from ..project import check_rules, load_project, stack_named
 
-    target = stack_target(project, stack, catalog)
-    settings = target.settings
+    _, resolved = load_project(project, catalog)
+    found = stack_named(project, resolved, stack)
     if plan is None:
-        plan = plan_stack(project, stack, catalog)
-    loaded = load_catalog(settings.catalog, [settings.environment])
-    services = {s.service: s for s in target.services(loaded)}  # those the stack deploys (monitoring:teams/services)
-    return StackReplay(plan, settings.deployment(target.config.project, target.config.stack), services)
+        check_rules([found])
+        plan = plan_checked(project, found)
+    return StackReplay(plan, found.deployment, {s.service: s for s in found.services})  # those it deploys
 
 
 __all__ = ["DEFAULT_STACK", "ScenarioResult", "ServiceReplay", "StackReplay", "load_stack"]
