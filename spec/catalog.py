@@ -38,7 +38,8 @@ from .yaml_source import Document, PathKey
 @dataclass(frozen=True)
 class Catalog:
     """The validated catalog: per environment, the services as that environment sees them (with their team's routes
-    and tags inherited), and the teams."""
+    and tags inherited), and the teams. Read with problems (`read_catalog`), it holds the services that are sound:
+    that validate in that environment with their team, under a name no other service uses."""
 
     directory: Path
     environments: tuple[str, ...]
@@ -46,6 +47,10 @@ class Catalog:
     documents: dict[str, Document]  # service name -> where it was written
     teams: dict[str, dict[str, Team]] = field(default_factory=dict)  # environment -> team name -> team
     team_declarations: dict[str, TeamDeclaration] = field(default_factory=dict)  # team name -> where it was written
+    # every service name and team name the catalog's files write, valid or not (a catalog read with problems holds
+    # only the services that validate: a stack selecting one that does not still names something that exists)
+    names_written: frozenset[str] = frozenset()
+    teams_written: frozenset[str] = frozenset()
 
     def locate(self, service: str, environment: str, path: PathKey) -> SpecError:
         """A problem found after loading (a vendor rule), placed where the value was written: in the service's file,
@@ -85,9 +90,10 @@ def _sorted_documents(directory: Path, documents: list[Document], errors: Proble
     return teams, services, problems
 
 
-def _names_used_twice(documents: list[Document]) -> Problems:
+def _names_used_twice(documents: list[Document]) -> tuple[set[str], Problems]:
     """Each service name once in the catalog; by raw names, so a duplicate shows even beside other problems."""
     seen: dict[str, Document] = {}
+    twice: set[str] = set()
     out: Problems = []
     for document in documents:
         name = document.data.get("service")
@@ -96,14 +102,22 @@ def _names_used_twice(documents: list[Document]) -> Problems:
         if name in seen:
             first = seen[name].marks.get(("service",))
             out.append(SpecError(document.marks.get(("service",)), "service", f"service name '{name}' is already used at {first}"))
+            twice.add(name)
         seen.setdefault(name, document)
-    return out
+    return twice, out
+
+
+def _written(documents: list[Document], key: str) -> frozenset[str]:
+    """The names the documents write under `key` (`service`, `team`), in the base or an overlay, valid or not."""
+    overlays = [o for d in documents if isinstance(d.data.get("environments"), dict) for o in d.data["environments"].values()]
+    return frozenset(v for data in [*(d.data for d in documents), *overlays] if isinstance(data, dict) and isinstance(v := data.get(key), str))
 
 
 def read_catalog(
     directory: Path, environments: Iterable[str] = (), strict: bool = False, files: Optional[Iterable[Path]] = None
 ) -> tuple[Catalog, Problems]:
-    """The catalog as far as it validates, and every problem found (see `load_catalog`)."""
+    """The catalog's sound services and teams, and every problem found (see `load_catalog`): one broken file, service
+    or team hides no problem of another, so whoever checks further (stacks, vendor rules) checks the sound ones."""
     directory = Path(directory)
     if not directory.is_dir():
         problem = "is a file, not a folder of YAML files" if directory.exists() else "does not exist"
@@ -115,11 +129,13 @@ def read_catalog(
     all_envs = tuple(sorted(set(known) | environments_written([*service_documents, *(d.document for d in declared.values())])))
     teams, resolving_teams = resolve_teams(declared, all_envs, known if strict else None)
     services, resolving = resolve_services(service_documents, teams, all_envs, known if strict else None)
-    errors += problems + declaring + resolving_teams + resolving + _names_used_twice(service_documents)
-    catalog = Catalog(directory, all_envs, services.by_environment, services.documents, teams.by_environment, declared)
-    if not errors:
-        errors += _accounts_assumed_once(catalog)
-    return catalog, errors
+    twice, duplicates = _names_used_twice(service_documents)
+    errors += problems + declaring + resolving_teams + resolving + duplicates
+    sound = {env: {n: s for n, s in found.items() if n not in twice} for env, found in services.by_environment.items()}
+    documents_of = {n: d for n, d in services.documents.items() if n not in twice}
+    written = (_written(service_documents, "service"), _written(service_documents, "team"))
+    catalog = Catalog(directory, all_envs, sound, documents_of, teams.by_environment, declared, *written)
+    return catalog, errors + _accounts_assumed_once(catalog)  # across the sound services: sound, whatever else is wrong
 
 
 def load_catalog(

@@ -253,8 +253,8 @@ def resolve_service(
             for p in problems
             if (p.location, p.path) not in seen and not (p.path == f"environments.{env}" and p.message in whole_service)
         ]
-        if isinstance(found, Service) and isinstance(base, ServiceFile):
-            resolved[env] = found
+        if isinstance(found, Service) and isinstance(base, ServiceFile) and (not teams.declared or found.team in teams.by_environment[env]):
+            resolved[env] = found  # sound: it validates, and so does its team (else its routes were left unchecked)
     return base if isinstance(base, ServiceFile) else None, resolved, errors
 
 

@@ -297,7 +297,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
         return EXIT_INVALID
     except StackConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK

@@ -20,7 +20,7 @@ from program.settings import required_secrets, stack_outputs
 from spec import SpecError, SpecErrors
 
 from .engine import SECRET, Plan, PlannedResource, run_offline
-from .project import check_rules, load_project, stack_named
+from .project import read_project, rule_errors, stack_named
 from .stack import Stack
 from .stack_config import StackConfig
 
@@ -67,17 +67,21 @@ def plan_stack(
     """The stack's plan, or with `services` the part of it those services (and the shared resources) make.
 
     The catalog is loaded and checked once: the stacks' selections, and the vendor rules of this stack's
-    services (`check`: of those named only; `vigil validate` checks every stack).
+    services (`check`: of those named only; `vigil validate` checks every stack); every problem is raised at once.
     """
-    _, resolved = load_project(project_dir, catalog)
+    _, resolved, errors = read_project(project_dir, catalog)
+    if errors and stack not in {s.name for s in resolved}:
+        raise SpecErrors(errors)  # its own files may be what is wrong
     target = stack_named(project_dir, resolved, stack)
     if services is not None:
         deployed = target.service_names()
         missing = sorted(set(services) - set(deployed))
         if missing:
             message = f"stack '{stack}' does not deploy {', '.join(missing)} (it deploys: {', '.join(deployed) or 'nothing'})"
-            raise SpecErrors([SpecError(None, "service", message)])
-    check_rules([target], None if check is None else set(check))
+            errors.append(SpecError(None, "service", message))
+    errors += rule_errors([target], None if check is None else set(check))
+    if errors:
+        raise SpecErrors(errors)
     return plan_checked(project_dir, target, services, chunk_size=chunk_size, progress=progress)
 
 

@@ -43,19 +43,23 @@ class StackTarget:
         return self.settings.deployment(self.config.project, self.config.stack)
 
 
+def catalog_dir(project_dir: Path, config: StackConfig, catalog: Optional[Path] = None) -> Path:
+    """The catalog folder a stack reads: `catalog` (`--catalog`), else its `monitoring:catalog` from the project."""
+    return (catalog or project_dir / config.get("catalog", "catalog")).resolve()
+
+
 def stack_target(project_dir: Path, stack: str, catalog: Optional[Path] = None) -> StackTarget:
     """Read `Pulumi.<stack>.yaml` (and `Pulumi.yaml`'s defaults) and parse the settings; `catalog` overrides the
     stack's `monitoring:catalog`. A bad value is blamed on the file and line that set it."""
     from program.settings import SettingsError, parse_settings
 
     config = read_stack_config(project_dir, stack)
-    catalog_dir = (catalog or project_dir / config.get("catalog", "catalog")).resolve()
-    values = {**config.values, f"{config.project}:catalog": str(catalog_dir)}
+    values = {**config.values, f"{config.project}:catalog": str(catalog_dir(project_dir, config, catalog))}
     config = replace(config, values=values)
     try:
         settings = parse_settings(lambda key: config.values.get(f"{config.project}:{key}"), stack)
-    except SettingsError as exc:  # blamed on the file and line that set the value, or the stack file
-        raise StackConfigError(f"{config.origin(exc.key) if exc.key else f'Pulumi.{stack}.yaml'}: {exc}") from None
+    except SettingsError as exc:  # each blamed on the file and line that set the value, or the stack file
+        raise StackConfigError(*(f"{config.origin(p.key) if p.key else f'Pulumi.{stack}.yaml'}: {p}" for p in exc.problems)) from None
     return StackTarget(config, settings)
 
 

@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spec.errors import SpecError
 from spec.yaml_source import KEY, Document, YamlProblem, read_mapping
 
 PROJECT = "monitoring"
 
 
 class StackConfigError(Exception):
-    pass
+    """A stack's files or settings are wrong: one message per problem (file:line:column first where known)."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,15 @@ class StackConfig:
     def origin(self, key: str) -> str:
         """Where a setting was written (file:line:column), or the stack file where it would be set."""
         return self.origins.get(f"{self.project}:{key}", f"Pulumi.{self.stack}.yaml")
+
+
+@dataclass(frozen=True, order=True)
+class StackProblem(SpecError):
+    """A stack file's problem said among the catalog's (one round of every problem), as vigil says it on its own:
+    `error: <file:line:column>: <message>`."""
+
+    def __str__(self) -> str:
+        return f"error: {self.message}"
 
 
 def _as_config_string(value: Any) -> str:

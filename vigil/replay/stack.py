@@ -223,12 +223,16 @@ def load_stack(project: Path, stack: str, catalog: Optional[Path] = None, plan: 
     """The stack as `pulumi up` would deploy it: its config, the catalog its environment sees, its offline plan
     (planned here unless given)."""
     from ..planning import plan_checked
-    from ..project import check_rules, load_project, stack_named
+    from ..project import read_project, rule_errors, stack_named
 
-    _, resolved = load_project(project, catalog)
+    _, resolved, errors = read_project(project, catalog)
+    mine = [s for s in resolved if s.name == stack]
+    if plan is None:
+        errors += rule_errors(mine)  # planned here: checked as `vigil plan` checks it, every problem at once
+    if errors:
+        raise SpecErrors(errors)
     found = stack_named(project, resolved, stack)
     if plan is None:
-        check_rules([found])
         plan = plan_checked(project, found)
     return StackReplay(plan, found.deployment, {s.service: s for s in found.services})  # those it deploys
 
