@@ -71,8 +71,27 @@ def alert_signal(service: Service, key: str) -> Optional[AlertSignal]:
     return next((found for found in alert_signals(service) if found.key == key), None)
 
 
+@dataclass(frozen=True)
+class Graphed:
+    """A signal a service's dashboards draw: one it alerts on (its threshold drawn as lines), or one its
+    `dashboards.graphs` asks for without an alert (`threshold` None)."""
+
+    key: str
+    signal: Signal
+    threshold: Optional[Threshold]
+
+
+def graphed_signals(service: Service) -> list[Graphed]:
+    """What the service's dashboards draw, in the registry's order (custom alerts last): the signals it alerts on and
+    those `dashboards.graphs` asks for — nothing else, however many sources the service has."""
+    alerts = {alert.key: alert for alert in alert_signals(service)}
+    asked = set(service.dashboards.graphs)
+    out = [Graphed(name, signal, alerts[name].threshold if name in alerts else None) for name, signal in REGISTRY.items() if name in alerts or name in asked]
+    return out + [Graphed(a.key, a.signal, a.threshold) for a in alerts.values() if a.path[0] == "custom_alerts"]
+
+
 def service_signals(service: Service) -> dict[str, Signal]:
-    """The registry's signals and the service's custom alerts' signals, by name (what its dashboards draw)."""
+    """The registry's signals and the service's custom alerts' signals, by name."""
     return {**REGISTRY, **{name: custom.custom_signal(name, alert) for name, alert in service.custom_alerts.items()}}
 
 
@@ -88,11 +107,13 @@ __all__ = [
     "AlertSignal",
     "Backend",
     "Family",
+    "Graphed",
     "Publication",
     "Series",
     "Signal",
     "alert_signal",
     "alert_signals",
+    "graphed_signals",
     "publications",
     "service_signals",
     "signal",
