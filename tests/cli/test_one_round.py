@@ -15,7 +15,6 @@ import pytest
 
 from program.settings import SettingsError, parse_settings
 from spec.catalog import read_catalog
-from tests.reference import REFERENCE
 from vigil.cli import main
 
 WORKER = """service: worker
@@ -39,15 +38,6 @@ TEAMS = """teams:
       - notify: secondary on-call
 """
 CHECKOUT = WORKER.replace("worker", "checkout").replace("team: platform", "team: payments")
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the reference project, as the working directory."""
-    copy = tmp_path / "project"
-    shutil.copytree(REFERENCE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def problems(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
