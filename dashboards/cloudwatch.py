@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from monitors.aws import sdk as aws
 from monitors.aws.burn_rates import error_ratio_threshold
@@ -18,11 +18,12 @@ from monitors.aws.metrics import Watched, watched
 from monitors.aws.names import aws_name
 from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
-from signals import service_signals
+from signals import Graphed, graphed_signals
 from signals.cloudwatch import AwsScope, Metric, Source, metrics_of
 from signals.model import CloudWatchAlarm, Unmeasurable
 from signals.slis import sli
 from spec import Service
+from spec.alerts import Threshold
 
 if TYPE_CHECKING:
     import pulumi
@@ -66,8 +67,7 @@ def _graph(title: str, region: str, rows: list[list[Any]], period: int, unit: st
     return {"type": "metric", "properties": properties}
 
 
-def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[str, Any]]:
-    threshold = service.threshold(signal)
+def _threshold_lines(threshold: Optional[Threshold], seen: Watched) -> list[dict[str, Any]]:
     if threshold is None:
         return []
     fitted = seen.over(threshold.window)
@@ -77,9 +77,8 @@ def _threshold_lines(service: Service, signal: str, seen: Watched) -> list[dict[
     ]
 
 
-def _single(service: Service, region: str, signal: str, seen: Watched) -> dict[str, Any]:
+def _single(region: str, threshold: Optional[Threshold], seen: Watched) -> dict[str, Any]:
     """A graph of its own: the alarm's metric (or math) over the alarm's fitted period, its thresholds as lines."""
-    threshold = service.threshold(signal)
     title = seen.graph.title or seen.title
     if seen.graph.per_second:  # a per-period count drawn as a rate, thresholds as rates too
         assert isinstance(seen.source, Metric)
@@ -93,49 +92,49 @@ def _single(service: Service, region: str, signal: str, seen: Watched) -> dict[s
         ]
         return _graph(title, region, rows, RATE_PERIOD, "requests/s", lines)
     period = seen.over(threshold.window if threshold else None).evaluation.period
-    return _graph(title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(service, signal, seen))
+    return _graph(title, region, _rows(seen.source, seen.title), period, seen.unit, _threshold_lines(threshold, seen))
 
 
-def _group(service: Service, region: str, title: str, members: list[tuple[str, Watched]]) -> dict[str, Any]:
+def _group(region: str, title: str, members: list[tuple[Graphed, Watched]]) -> dict[str, Any]:
     """One graph for several signals (the latency percentiles): a labelled line each, thresholds prefixed by the label."""
     rows = [_metric_row(seen.source, label=seen.graph.label) for _, seen in members if isinstance(seen.source, Metric)]
     lines = [
         {**line, "label": f"{seen.graph.label} {line['label']}"}
-        for name, seen in members
-        for line in _threshold_lines(service, name, seen)
+        for found, seen in members
+        for line in _threshold_lines(found.threshold, seen)
     ]
     first = members[0][1]
     return _graph(title, region, rows, first.evaluation.period, first.unit, lines)
 
 
 def signal_widgets(scope: AwsScope, region: str, section: str) -> list[dict[str, Any]]:
-    """The section's signals CloudWatch can measure for the service, in the spec's order: a graph each; one graph
-    for the signals sharing a labelled graph; a graph of its own rows when it has them (drawn whether or not the
-    alarm can be built, e.g. every counted log level)."""
-    service = scope.service
+    """The section's signals the service alerts on or asks to graph that CloudWatch can measure for it, in the spec's
+    order: a graph each; one graph for the signals sharing a labelled graph; a graph of its own rows when it has them
+    (drawn whether or not the alarm can be built, e.g. every counted log level)."""
     placed: list[dict[str, Any] | str] = []  # a widget, or the title of a group drawn where its first member comes
-    groups: dict[str, list[tuple[str, Watched]]] = {}
-    for name, signal in service_signals(service).items():
+    groups: dict[str, list[tuple[Graphed, Watched]]] = {}
+    for found in graphed_signals(scope.service):
+        signal = found.signal
         realisation = signal.cloudwatch
         if signal.section != section or not isinstance(realisation, CloudWatchAlarm):
             continue
-        graph, seen = realisation.graph, watched(name, scope)
+        graph, seen = realisation.graph, watched(signal, scope)
         if graph.rows is not None:
             rows = graph.rows(scope)
             if rows:
-                lines = _threshold_lines(service, name, seen) if seen else []
+                lines = _threshold_lines(found.threshold, seen) if seen else []
                 metrics = [_metric_row(metric, label=label) for metric, label in rows]
                 placed.append(_graph(graph.title or realisation.title, region, metrics, realisation.evaluation.period, realisation.unit, lines))
         elif seen is None:
             continue
         elif graph.label is None:
-            placed.append(_single(service, region, name, seen))
+            placed.append(_single(region, found.threshold, seen))
         else:
             title = graph.title or realisation.title
             if title not in groups:
                 placed.append(title)
-            groups.setdefault(title, []).append((name, seen))
-    return [_group(service, region, item, groups[item]) if isinstance(item, str) else item for item in placed]
+            groups.setdefault(title, []).append((found, seen))
+    return [_group(region, item, groups[item]) if isinstance(item, str) else item for item in placed]
 
 
 def _section_widgets(

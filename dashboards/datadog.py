@@ -13,7 +13,7 @@ from monitors.common.context import Deployment
 from monitors.common.runbook import runbook_url
 from monitors.datadog import sdk as datadog
 from monitors.datadog.numbers import number, window
-from signals import service_signals
+from signals import Graphed, graphed_signals
 from signals.datadog import DASHBOARD_ENV, Expression
 from signals.model import DatadogMetric
 from spec import Service
@@ -25,13 +25,12 @@ Widget = datadog.DashboardWidgetArgs
 ENV = DASHBOARD_ENV
 
 
-def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]:
-    """Horizontal lines at each alert threshold of the given signals, in the query's unit."""
+def markers(*graphed: Graphed) -> list[datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs]:
+    """Horizontal lines at each alert threshold of the given signals (none for a graph without an alert), in the
+    query's unit."""
     out = []
-    known = service_signals(service)
-    for name in signals:
-        threshold = service.threshold(name)
-        realisation = known[name].datadog
+    for found in graphed:
+        threshold, realisation = found.threshold, found.signal.datadog
         if threshold is None or not isinstance(realisation, DatadogMetric) or realisation.counts_window:
             continue  # a count compared per window has no line on a graph of counts per interval
         for level, quantity in threshold.levels():
@@ -40,7 +39,7 @@ def markers(service: Service, *signals: str) -> list[datadog.DashboardWidgetTime
                 datadog.DashboardWidgetTimeseriesDefinitionMarkerArgs(
                     value=f"y = {value}",
                     display_type=f"{'error' if level == 'critical' else 'warning'} dashed",
-                    label=f"{known[name].title} {level} {quantity}",
+                    label=f"{found.signal.title} {level} {quantity}",
                 )
             )
     return out
@@ -85,17 +84,18 @@ def monitor_summary(title: str, query: str) -> Widget:
 
 
 def signal_widgets(service: Service, section: str) -> list[Widget]:
-    """The section's signals that Datadog can measure for the service, one graph per graph title, in the spec's order."""
-    graphs: dict[str, list[tuple[str, DatadogMetric]]] = {}
-    for name, signal in service_signals(service).items():
-        realisation = signal.datadog
-        if signal.section == section and isinstance(realisation, DatadogMetric) and not realisation.missing(service):
-            graphs.setdefault(realisation.graph.title, []).append((name, realisation))
+    """The section's signals the service alerts on or asks to graph that Datadog can measure for it, one graph per
+    graph title, in the spec's order."""
+    graphs: dict[str, list[tuple[Graphed, DatadogMetric]]] = {}
+    for found in graphed_signals(service):
+        realisation = found.signal.datadog
+        if found.signal.section == section and isinstance(realisation, DatadogMetric) and not realisation.missing(service):
+            graphs.setdefault(realisation.graph.title, []).append((found, realisation))
     return [
         timeseries(
             title,
             [(realisation.graph.label, realisation.query(service, ENV)) for _, realisation in members],
-            markers(service, *(name for name, _ in members)),
+            markers(*(found for found, _ in members)),
         )
         for title, members in graphs.items()
     ]

@@ -73,4 +73,4 @@ def declare_aws(
         return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))
 
     scope = AwsScope(service, resolve_targets(service.sources.aws, _stack_reader(parent, service)), deployment.environment)
-    return declare_service(service, deployment, region, scope, secret, declare, providers.settings.sns_kms_key)
+    return declare_service(service, deployment, region=region, scope=scope, secret=secret, declare=declare, sns_kms_key=providers.settings.sns_kms_key)

@@ -22,6 +22,7 @@ from monitors.aws.names import logical
 from monitors.aws.topics import alert_topic_declarations, topic_declarations
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
+from signals import alert_signals
 from signals.cloudwatch import AwsScope
 from spec import Service
 from spec.routes import SEVERITIES, Severity
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 def declare_service(
     service: Service,
     deployment: Deployment,
+    *,
     region: str,
     scope: AwsScope,
     secret: Callable[[str], pulumi.Input[str]],
@@ -48,7 +50,9 @@ def declare_service(
 
     def topics_in(where: str, severities: list[Severity], suffix: Optional[str]) -> dict[Severity, pulumi.Input[str]]:
         return {
-            severity: topic_declarations(service, deployment, severity, where, suffix, sns_kms_key, secret, declare)
+            severity: topic_declarations(
+                service, deployment, severity, region=where, region_suffix=suffix, kms_key=sns_kms_key, secret=secret, declare=declare
+            )
             for severity in severities
         }
 
@@ -70,12 +74,14 @@ def declare_service(
         alarms_in.setdefault(declaration.aws_region, []).append(declaration)
 
     alert_topics = {  # alerts with routes of their own, measured here, whose route has SNS subscribers
-        signal: {
-            severity: alert_topic_declarations(service, deployment, signal, severity, region, sns_kms_key, secret, declare)
-            for severity in sorted({threshold.severity(level) for level, _ in threshold.levels()}, key=SEVERITIES.index)
+        alert.key: {
+            severity: alert_topic_declarations(
+                service, deployment, alert, severity, region=region, kms_key=sns_kms_key, secret=secret, declare=declare
+            )
+            for severity in sorted({alert.threshold.severity(level) for level, _ in alert.threshold.levels()}, key=SEVERITIES.index)
         }
-        for signal, threshold in service.threshold_alerts()
-        if threshold.own_route is not None and threshold.own_route.sns and watched(signal, scope) is not None
+        for alert in alert_signals(service)
+        if (own := alert.threshold.own_route) is not None and own.sns and watched(alert.signal, scope) is not None
     }
     for declaration in threshold_alarms(service, deployment, scope, topics, region, alert_topics):
         alarm(declaration)

@@ -12,7 +12,7 @@ from monitors.common.declarations import Declaration, Ref
 from monitors.common.rules import Violation
 from monitors.datadog import rules as datadog_rules
 from monitors.sentry import rules as sentry_rules
-from signals import alert_signals
+from signals import REGISTRY, alert_signals
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.model import BACKEND_NAMES, Unmeasurable
 from signals.model import Backend as MetricBackend
@@ -49,7 +49,7 @@ def recorded_aws(service: Service, deployment: Deployment) -> list[Declaration]:
     source = service.sources.aws
     stack = source.from_stack if source is not None else None
     scope = AwsScope(service, resolve_targets(source, lambda output: f"${{{stack}.{output}}}"), deployment.environment)
-    aws_walk.declare_service(service, deployment, deployment.region_of(service), scope, lambda name: "[secret]", declare)
+    aws_walk.declare_service(service, deployment, region=deployment.region_of(service), scope=scope, secret=lambda name: "[secret]", declare=declare)
     return recorded
 
 
@@ -121,6 +121,29 @@ def measurability(service: Service, deployment: Deployment) -> list[Violation]:
     return out
 
 
+def graph_problems(service: Service, deployment: Deployment) -> list[Violation]:
+    """A graph the spec asks for (`dashboards.graphs`) is drawn: dashboards on, its section shown, and every backend
+    that monitors the service and draws dashboards able to measure it — else an error at its line, never a graph
+    silently missing."""
+    graphs = service.dashboards.graphs
+    if graphs and not service.dashboards.enabled:
+        return [Violation(("dashboards", "graphs"), "dashboards.enabled is false: no dashboard would draw these graphs; remove them, or enable dashboards")]
+    backends = deployment.backends_of(service)
+    measuring: tuple[MetricBackend, ...] = tuple(b for b in ("datadog", "aws") if b in backends)
+    if graphs and backends and not measuring:
+        return [Violation(("dashboards", "graphs"), "only Sentry monitors the service in this stack, and it draws no dashboard: add datadog or aws to its backends")]
+    out: list[Violation] = []
+    for index, name in enumerate(graphs):
+        signal = REGISTRY[name]
+        if signal.section not in service.dashboards.sections:
+            out.append(Violation(("dashboards", "graphs", index), f"graph {name} sits in section {signal.section}, which dashboards.sections leaves out: add it"))
+        missing = {b: needs for b in measuring if (needs := signal.missing(b, service))}
+        if missing:
+            unmeasurable = {b for b in missing if isinstance(signal.on(b), Unmeasurable)}
+            out.append(Violation(("dashboards", "graphs", index), f"graph {name}: {_unmeasured(missing, unmeasurable, backends)}"))
+    return out
+
+
 def unique_names(declarations: list[Declaration]) -> list[Violation]:
     """Logical names are unique per resource type in a stack (Pulumi's URNs): a custom alert's name may meet another
     resource's (`<slo>-burn-1h`); said at the later declaration's spec line."""
@@ -137,7 +160,7 @@ def unique_names(declarations: list[Declaration]) -> list[Violation]:
 
 
 def check_service(service: Service, deployment: Deployment) -> list[Violation]:
-    violations = measurability(service, deployment)
+    violations = measurability(service, deployment) + graph_problems(service, deployment)
     backends = deployment.backends_of(service)
     if "datadog" in backends:
         recorded = recorded_datadog(service, deployment)

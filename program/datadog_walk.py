@@ -29,9 +29,9 @@ from monitors.datadog.burn_rates import (
 from monitors.datadog.downtimes import downtime_args
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
-from monitors.datadog.thresholds import guard_logicals, guarded_composite, threshold_monitors, traffic_monitor
+from monitors.datadog.thresholds import guard_logicals, guarded_composite, threshold_monitor, traffic_monitor
+from signals import alert_signals
 from spec import Service
-from spec.alerts import Alerts
 from spec.routes import Severity
 from spec.slos import BurnRateTier
 
@@ -43,18 +43,20 @@ def declare_service(service: Service, deployment: Deployment, declare: Declare) 
     """Declare everything; returns the component's outputs."""
     out: dict[str, pulumi.Input[object]] = {}
     monitor_ids: dict[str, pulumi.Input[str]] = {}
-    for signal, args in threshold_monitors(service, deployment).items():
-        path = ("alerts", signal) if signal in Alerts.names() else ("custom_alerts", signal)
-        declaration = Declaration("monitor", f"{service.service}-{anchor(signal)}", args, None, path, alert=AlertOf(signal))
-        monitor_ids[signal] = declare(declaration).id
-        threshold = service.threshold(signal)
-        traffic = traffic_monitor(service, deployment, signal, threshold) if threshold is not None else None
-        if threshold is not None and traffic is not None:  # quiet at low traffic: a composite with its traffic notifies
-            traffic_name, composite_name = guard_logicals(service, signal)
-            traffic_id = declare(Declaration("monitor", traffic_name, traffic, None, ("min_requests", signal), alert=AlertOf(signal))).id
-            guarded = guarded_composite(service, deployment, signal, threshold, monitor_ids[signal], traffic_id)
+    for alert in alert_signals(service):
+        args = threshold_monitor(service, deployment, alert)
+        if args is None:  # Datadog cannot measure it for this service (measurability says so at its line)
+            continue
+        realises = AlertOf.threshold(alert)
+        declaration = Declaration("monitor", f"{service.service}-{anchor(alert.key)}", args, None, alert.path, alert=realises)
+        monitor_ids[alert.key] = declare(declaration).id
+        traffic = traffic_monitor(service, deployment, alert)
+        if traffic is not None:  # quiet at low traffic: a composite with its traffic notifies
+            traffic_name, composite_name = guard_logicals(service, alert)
+            traffic_id = declare(Declaration("monitor", traffic_name, traffic, None, ("min_requests", alert.key), alert=realises)).id
+            guarded = guarded_composite(service, deployment, alert, monitor_ids[alert.key], traffic_id)
             reads = (declaration.logical, traffic_name)
-            declare(Declaration("monitor", composite_name, guarded, None, ("min_requests", signal), reads, alert=AlertOf(signal)))
+            declare(Declaration("monitor", composite_name, guarded, None, ("min_requests", alert.key), reads, alert=realises))
     slo_ids: dict[str, pulumi.Input[str]] = {}
     for slo in service.slos:
         objective_args = slo_objective(service, deployment, slo)

@@ -8,6 +8,8 @@ services, so a part planned alone declares exactly the resources the whole stack
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from spec import Service
 
 from .settings import SettingsError, StackSettings
@@ -20,12 +22,14 @@ def selects(settings: StackSettings, service: Service) -> bool:
     return service.team in settings.teams or service.service in settings.services
 
 
-def unknown_names(settings: StackSettings, services: list[Service]) -> list[tuple[str, str]]:
+def unknown_names(
+    settings: StackSettings, services: list[Service], names: Collection[str] = (), teams: Collection[str] = ()
+) -> list[tuple[str, str]]:
     """(config key, problem) for names the selection lists that no service of the environment has (a typo
-    would select nothing)."""
+    would select nothing). `names`, `teams`: known besides (those a catalog with problems writes, valid or not)."""
     problems = []
-    teams = sorted({s.team for s in services})
-    names = sorted(s.service for s in services)
+    teams = sorted({s.team for s in services} | set(teams))
+    names = sorted({s.service for s in services} | set(names))
     for key, listed, known in (("teams", settings.teams, teams), ("services", settings.services, names)):
         missing = [name for name in listed if name not in known]
         if missing:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, TypeVar
 
 from monitors.common.context import Deployment
 from spec import Service
@@ -33,6 +33,23 @@ class SettingsError(Exception):
     def __init__(self, message: str, key: Optional[str] = None) -> None:
         super().__init__(message)
         self.key = key  # the config key at fault (without the namespace), so callers can name where it was set
+
+    @property
+    def problems(self) -> list[SettingsError]:
+        """Each problem on its own (several settings can be wrong at once)."""
+        return [self]
+
+
+class SettingsErrors(SettingsError):
+    """Several settings wrong at once: every one is said in one round."""
+
+    def __init__(self, problems: list[SettingsError]) -> None:
+        super().__init__("; ".join(str(p) for p in problems), problems[0].key)
+        self._problems = problems
+
+    @property
+    def problems(self) -> list[SettingsError]:
+        return list(self._problems)
 
 
 @dataclass(frozen=True)
@@ -152,37 +169,54 @@ def _names(get: Callable[[str], Optional[str]], key: str) -> tuple[str, ...]:
     except json.JSONDecodeError:
         names = None
     if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
-        raise SettingsError(f"monitoring:{key} must be a non-empty list of names such as [payments], got {value!r}")
+        raise SettingsError(f"monitoring:{key} must be a non-empty list of names such as [payments], got {value!r}", key)
     return tuple(sorted(set(names)))
 
 
+T = TypeVar("T")
+
+
 def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
-    """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON)."""
-    environment = _environment(get("environment") or stack)
-    backends = _backends(get("backends"))
-    production = _bool(get, "production")
-    return StackSettings(
+    """Settings from config values as Pulumi hands them to programs (strings; structured values as JSON). Every
+    wrong setting is said at once (`SettingsErrors`), not the first alone."""
+    problems: list[SettingsError] = []
+
+    def parsed(parse: Callable[[], T], instead: T) -> T:
+        try:
+            return parse()
+        except SettingsError as exc:
+            problems.append(exc)
+            return instead
+
+    environment = parsed(lambda: _environment(get("environment") or stack), stack)
+    production = parsed(lambda: _bool(get, "production"), None)
+    settings = StackSettings(
         catalog=Path(get("catalog") or "catalog"),
         environment=environment,
-        backends=backends,
+        backends=parsed(lambda: _backends(get("backends")), DEFAULT_BACKENDS),
         production=environment == "prod" if production is None else production,
-        aws_region=_aws_region(get("awsRegion")),
-        datadog_api_url=_https_url("datadogApiUrl", get("datadogApiUrl"), "https://api.datadoghq.com/"),
-        datadog_validate=_bool(get, "datadogValidate") is not False,
+        aws_region=parsed(lambda: _aws_region(get("awsRegion")), "us-east-1"),
+        datadog_api_url=parsed(lambda: _https_url("datadogApiUrl", get("datadogApiUrl"), "https://api.datadoghq.com/"), ""),
+        datadog_validate=parsed(lambda: _bool(get, "datadogValidate"), None) is not False,
         log_forwarder_arn=get("logForwarderArn") or None,
-        docs_base_url=_https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL),
-        sns_kms_key=_sns_kms_key(get("snsKmsKey")),
-        teams=_names(get, "teams"),
-        services=_names(get, "services"),
-        sentry_api_url=_sentry_api_url(get("sentryApiUrl")),
+        docs_base_url=parsed(lambda: _https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL), ""),
+        sns_kms_key=parsed(lambda: _sns_kms_key(get("snsKmsKey")), None),
+        teams=parsed(lambda: _names(get, "teams"), ()),
+        services=parsed(lambda: _names(get, "services"), ()),
+        sentry_api_url=parsed(lambda: _sentry_api_url(get("sentryApiUrl")), ""),
     )
+    if len(problems) > 1:
+        raise SettingsErrors(problems)
+    if problems:
+        raise problems[0]
+    return settings
 
 
 def _sentry_api_url(value: Optional[str]) -> str:
     if not value:
         return DEFAULT_SENTRY_API_URL
     if not re.fullmatch(r"https://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~\-/]*)?/api/", value):
-        raise SettingsError(f"monitoring:sentryApiUrl must be Sentry's API URL, https://<host>/api/, got {value!r}")
+        raise SettingsError(f"monitoring:sentryApiUrl must be Sentry's API URL, https://<host>/api/, got {value!r}", "sentryApiUrl")
     return value
 
 

@@ -76,7 +76,7 @@ def _total(name: str) -> Callable[[AwsScope], Math]:
     return source
 
 
-def _signal(name: str, metric: str, datadog: str, title: str, watches: str, steps: tuple[str, ...], drive: str) -> Signal:
+def _signal(*, name: str, metric: str, datadog: str, title: str, watches: str, steps: tuple[str, ...], drive: str) -> Signal:
     return Signal(
         name=name,
         title=title,
@@ -108,33 +108,33 @@ def _signal(name: str, metric: str, datadog: str, title: str, watches: str, step
 
 SIGNALS = (
     _signal(
-        "table_throttles",
-        "ThrottledRequests",
-        "throttled_requests",
-        "table throttles",
-        "Requests to the service's DynamoDB table that exceeded its capacity (provisioned, on-demand maximum, or a hot partition) and were refused.",
-        (
+        name="table_throttles",
+        metric="ThrottledRequests",
+        datadog="throttled_requests",
+        title="table throttles",
+        watches="Requests to the service's DynamoDB table that exceeded its capacity (provisioned, on-demand maximum, or a hot partition) and were refused.",
+        steps=(
             FIRST,
             "Compare consumed with provisioned (or maximum on-demand) capacity of the table and its indexes: out of capacity, or one hot partition key?",
             "Check what raised the traffic: a deploy, a batch job, a retry storm.",
             "Raise the capacity (or its auto-scaling maximum) once the cause is known; a hot key needs a better key design.",
         ),
-        "table_throttles",
+        drive="table_throttles",
     ),
     _signal(
-        "table_system_errors",
-        "SystemErrors",
-        "system_errors",
-        "table system errors",
-        "Requests to the service's DynamoDB table that failed with an HTTP 500: DynamoDB itself could not serve them.",
-        (
+        name="table_system_errors",
+        metric="SystemErrors",
+        datadog="system_errors",
+        title="table system errors",
+        watches="Requests to the service's DynamoDB table that failed with an HTTP 500: DynamoDB itself could not serve them.",
+        steps=(
             FIRST,
             "Check the AWS Health Dashboard for DynamoDB in the table's Region.",
             "Make sure the service retries with backoff; a few are expected, a sustained share of 1 % over 15 minutes is worth an AWS support case.",
             DEPLOY,
             ESCALATE,
         ),
-        "table_system_errors",
+        drive="table_system_errors",
     ),
 )
 

@@ -41,3 +41,15 @@ def merged_marks(
             del out[stale]
     out.update(overlaid)
     return out
+
+
+def overlay_of(data: dict[str, Any], environment: str) -> Any:
+    """The overlay a document writes for one environment (`environments.<env>`), {} when none; as written (it may
+    be no mapping: its validation says so)."""
+    overlays = data.get("environments")
+    return (overlays.get(environment) if isinstance(overlays, dict) else None) or {}
+
+
+def seen_by(data: dict[str, Any], environment: str) -> Any:
+    """A document's data as one environment sees it: its overlay merged over the base, the overlays dropped."""
+    return merge(data, {"environments": None, **overlay_of(data, environment)})

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import spec.catalog
+import spec.catalog_files
 from tests.reference import PRODUCT_CATALOG, REFERENCE
 from vigil.pytest_plugin import StackPlan
 from vigil.testkit import PlanView
@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # --- the guard: only marked tests read the product catalog -----------------------------------------------------------
 
 _running: list[Optional[pytest.Item]] = [None]
-_catalog_files = spec.catalog._catalog_files  # the one place a catalog folder is listed
+_catalog_files = spec.catalog_files.catalog_files  # the one place a catalog folder is listed
 
 
 def _guarded_catalog_files(directory: Path, *args: Any, **kwargs: Any) -> Any:
@@ -51,7 +51,7 @@ def _guarded_catalog_files(directory: Path, *args: Any, **kwargs: Any) -> Any:
     return _catalog_files(directory, *args, **kwargs)
 
 
-spec.catalog._catalog_files = _guarded_catalog_files
+spec.catalog_files.catalog_files = _guarded_catalog_files
 
 
 @pytest.hookimpl(wrapper=True)

@@ -54,16 +54,11 @@ def _plan(args: argparse.Namespace) -> int:
 def _stacks(args: argparse.Namespace) -> int:
     from .project import find_project, load_project
 
-    loaded, targets = load_project(find_project(), args.catalog)
+    _, resolved = load_project(find_project(), args.catalog)
     rows = [
-        {
-            "stack": t.stack,
-            "environment": t.settings.environment,
-            "teams": list(t.settings.teams),
-            "services": [s.service for s in t.services(loaded)],
-        }
-        for t in targets
-        if args.environment is None or t.settings.environment == args.environment
+        {"stack": s.name, "environment": s.environment, "teams": list(s.settings.teams), "services": s.service_names()}
+        for s in resolved
+        if args.environment is None or s.environment == args.environment
     ]
     if args.format == "json":
         sys.stdout.write(json.dumps(rows) + "\n")
@@ -126,7 +121,9 @@ def _diff(args: argparse.Namespace) -> int:
     names = stacks(project) if args.all_stacks else list(dict.fromkeys(args.stack))
     try:
         with Bar("diff: plan both sides", unit="job") as bar:
-            diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
+            diffs = diff_stacks(
+                project, names, args.base, args.head, catalog=args.catalog, isolated=args.isolated, full=args.full, progress=bar.at
+            )
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -300,7 +297,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
         return EXIT_INVALID
     except StackConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Optional
 
 from program.settings import required_secrets, stack_outputs
-from spec import Catalog, SpecError, SpecErrors
+from spec import SpecError, SpecErrors
 
 from .engine import SECRET, Plan, PlannedResource, run_offline
-from .project import StackTarget, check_rules, load_project, stack_target
+from .project import read_project, rule_errors, stack_named
+from .stack import Stack
 from .stack_config import StackConfig
 
 CHUNK_SIZE = 10  # services per run: peak memory grows with it (about 10 MiB a service), time hardly (docs/benchmarks.md)
@@ -40,13 +41,6 @@ def offline_config(config: StackConfig, secret_names: list[str]) -> StackConfig:
     return replace(config, values=values, secret_keys=frozenset(secrets))
 
 
-def _target(project_dir: Path, targets: list[StackTarget], stack: str, catalog: Optional[Path]) -> StackTarget:
-    for target in targets:
-        if target.stack == stack:
-            return target
-    return stack_target(project_dir, stack, catalog)  # says why there is no such stack
-
-
 def merge_chunks(chunks: Sequence[Plan]) -> Plan:
     """One plan from the plans of chunks of a stack: every resource once, sorted by (type, name)."""
     merged: dict[tuple[str, str], PlannedResource] = {}
@@ -64,6 +58,7 @@ def plan_stack(
     project_dir: Path,
     stack: str,
     catalog: Optional[Path] = None,
+    *,
     services: Optional[Sequence[str]] = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Optional[Progress] = None,
@@ -72,41 +67,44 @@ def plan_stack(
     """The stack's plan, or with `services` the part of it those services (and the shared resources) make.
 
     The catalog is loaded and checked once: the stacks' selections, and the vendor rules of this stack's
-    services (`check`: of those named only; `vigil validate` checks every stack).
+    services (`check`: of those named only; `vigil validate` checks every stack); every problem is raised at once.
     """
-    loaded, targets = load_project(project_dir, catalog)
-    target = _target(project_dir, targets, stack, catalog)
+    _, resolved, errors = read_project(project_dir, catalog)
+    if errors and stack not in {s.name for s in resolved}:
+        raise SpecErrors(errors)  # its own files may be what is wrong
+    target = stack_named(project_dir, resolved, stack)
     if services is not None:
-        deployed = [s.service for s in target.services(loaded)]
+        deployed = target.service_names()
         missing = sorted(set(services) - set(deployed))
         if missing:
             message = f"stack '{stack}' does not deploy {', '.join(missing)} (it deploys: {', '.join(deployed) or 'nothing'})"
-            raise SpecErrors([SpecError(None, "service", message)])
-    check_rules(loaded, [target], None if check is None else set(check))
-    return plan_checked(project_dir, loaded, target, services, chunk_size, progress)
+            errors.append(SpecError(None, "service", message))
+    errors += rule_errors([target], None if check is None else set(check))
+    if errors:
+        raise SpecErrors(errors)
+    return plan_checked(project_dir, target, services, chunk_size=chunk_size, progress=progress)
 
 
 def plan_checked(
     project_dir: Path,
-    loaded: Catalog,
-    target: StackTarget,
+    stack: Stack,
     services: Optional[Sequence[str]] = None,
+    *,
     chunk_size: int = CHUNK_SIZE,
     progress: Optional[Progress] = None,
 ) -> Plan:
-    """Plan a stack from a catalog already loaded and checked (`load_project`, `check_rules`), in chunks."""
+    """Plan a stack already resolved and checked (`load_project`, `check_rules`), in chunks."""
     import program
 
-    stack_services = target.services(loaded)
     wanted = None if services is None else set(services)
-    deployed = [s.service for s in stack_services if wanted is None or s.service in wanted]
-    config = offline_config(target.config, required_secrets(target.settings, stack_services))
-    outputs = stack_outputs(stack_services)
+    deployed = [name for name in stack.service_names() if wanted is None or name in wanted]
+    config = offline_config(stack.config, required_secrets(stack.settings, list(stack.services)))
+    outputs = stack_outputs(list(stack.services))
     size = max(1, chunk_size)
     chunks = [deployed[i : i + size] for i in range(0, len(deployed), size)] or [[]]
     plans = []
     for chunk in chunks:
-        plans.append(run_offline(functools.partial(program.run, loaded, frozenset(chunk)), config, project_dir, outputs))
+        plans.append(run_offline(functools.partial(program.run, stack.catalog, frozenset(chunk)), config, project_dir, outputs))
         if progress is not None:
             progress(len(chunk), len(deployed))
     return merge_chunks(plans)

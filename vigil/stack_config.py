@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spec.errors import SpecError
 from spec.yaml_source import KEY, Document, YamlProblem, read_mapping
 
 PROJECT = "monitoring"
 
 
 class StackConfigError(Exception):
-    pass
+    """A stack's files or settings are wrong: one message per problem (file:line:column first where known)."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,15 @@ class StackConfig:
     def origin(self, key: str) -> str:
         """Where a setting was written (file:line:column), or the stack file where it would be set."""
         return self.origins.get(f"{self.project}:{key}", f"Pulumi.{self.stack}.yaml")
+
+
+@dataclass(frozen=True, order=True)
+class StackProblem(SpecError):
+    """A stack file's problem said among the catalog's (one round of every problem), as vigil says it on its own:
+    `error: <file:line:column>: <message>`."""
+
+    def __str__(self) -> str:
+        return f"error: {self.message}"
 
 
 def _as_config_string(value: Any) -> str:
@@ -68,12 +82,17 @@ def _config(document: Document) -> dict[str, Any]:
     return config
 
 
+def no_stack(project_dir: Path, stack: str) -> StackConfigError:
+    """The error for a stack the project has no file of, naming those it has."""
+    known = ", ".join(stacks(project_dir)) or "none"
+    return StackConfigError(f"no stack '{stack}': {project_dir / f'Pulumi.{stack}.yaml'} does not exist (stacks: {known})")
+
+
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
-        known = ", ".join(stacks(project_dir)) or "none"
-        raise StackConfigError(f"no stack '{stack}': {stack_file} does not exist (stacks: {known})")
+        raise no_stack(project_dir, stack)
     project_doc, document = _read(project_file), _read(stack_file)
     project = project_doc.data.get("name", PROJECT)
     if not isinstance(project, str) or not project:

@@ -53,6 +53,7 @@ def metric_alarm_args(
     description: str,
     source: Source,
     evaluation: Evaluation,
+    *,
     threshold: float,
     comparison: str,
     actions: Sequence[pulumi.Input[str]],
@@ -118,7 +119,7 @@ def threshold_alarms(
     out: list[Declaration] = []
     for alert in alert_signals(service):
         signal, threshold = alert.key, alert.threshold
-        seen = watched(signal, scope)
+        seen = watched(alert.signal, scope)
         if seen is None:
             continue
         seen = seen.over(threshold.window)
@@ -141,10 +142,10 @@ def threshold_alarms(
                 describe(service, deployment, what, anchor(signal)),
                 low_traffic_guard(seen.source, service, evaluation),
                 evaluation,
-                limit,
-                COMPARATOR[direction],
-                actions,
-                alarm_tags(service, deployment, severity),
+                threshold=limit,
+                comparison=COMPARATOR[direction],
+                actions=actions,
+                tags=alarm_tags(service, deployment, severity),
                 ok_actions=None if threshold.recovery else [],
             )
             where = alert.path
@@ -152,5 +153,5 @@ def threshold_alarms(
                 path: tuple[str, ...] = (*where, "aws")
             else:
                 path = (*where, "window") if threshold.window is not None else (*where, level)
-            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf(signal, level=level)))
+            out.append(Declaration("metric_alarm", logical(service, signal, level), args, region, path, alert=AlertOf.threshold(alert, level=level)))
     return out

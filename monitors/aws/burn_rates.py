@@ -84,9 +84,10 @@ def burn_rate_declarations(
             page = notifiers.get("page") if severity == "ticket" else None
             members: list[Declaration] = []
             for tier in tiers:
-                windows = _window_alarms(service, deployment, slo, tier, ratio, bad, region)
+                windows = _window_alarms(service, deployment, slo, tier, ratio=ratio, bad=bad, region=region)
                 out += windows
-                members.append(_tier_composite(service, deployment, slo, tier, windows, [] if composed else notify(topics, severity), region, None if composed else page))
+                actions = [] if composed else notify(topics, severity)
+                members.append(_tier_composite(service, deployment, slo, tier, windows=windows, actions=actions, region=region, suppressor=None if composed else page))
             out += members
             if not composed:
                 notifiers[severity] = (str(members[0].name), members[0].logical)
@@ -101,8 +102,8 @@ def burn_rate_declarations(
                 name,
                 alarm_rule("OR", [str(m.name) for m in members]),
                 describe(service, deployment, what, section),
-                notify(topics, severity),
-                alarm_tags(service, deployment, severity),
+                actions=notify(topics, severity),
+                tags=alarm_tags(service, deployment, severity),
                 suppressor=page[0] if page else None,
                 extension=max(quiet_after(t) for t in tiers),
             )
@@ -114,7 +115,7 @@ def burn_rate_declarations(
 
 
 def _window_alarms(
-    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, ratio: Ratio, bad: str, region: str
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, *, ratio: Ratio, bad: str, region: str
 ) -> list[Declaration]:
     """The tier's long and short window alarms: each the bad share over its window, as one period."""
     threshold = error_ratio_threshold(slo, tier)
@@ -132,10 +133,10 @@ def _window_alarms(
             describe(service, deployment, what, anchor("slo", slo.name)),
             ratio.guarded(service.min_requests),  # quiet unless the window holds min_requests (one period)
             window_evaluation(window),
-            threshold,
-            "GreaterThanThreshold",
-            [],  # the tier's composite notifies
-            alarm_tags(service, deployment, None),
+            threshold=threshold,
+            comparison="GreaterThanThreshold",
+            actions=[],  # the tier's composite notifies
+            tags=alarm_tags(service, deployment, None),
         )
         part = AlertOf(f"slo.{slo.name}", tier=str(tier.long), window=kind)
         out.append(Declaration("metric_alarm", logical(service, "slo", slo.name, str(tier.long), kind), args, region, slo_path(slo), alert=part))
@@ -147,6 +148,7 @@ def _tier_composite(
     deployment: Deployment,
     slo: Slo,
     tier: BurnRateTier,
+    *,
     windows: list[Declaration],
     actions: list[pulumi.Input[str]],
     region: str,
@@ -166,8 +168,8 @@ def _tier_composite(
         name,
         alarm_rule("AND", [str(w.name) for w in windows]),
         describe(service, deployment, what, anchor("slo", slo.name)),
-        actions,
-        alarm_tags(service, deployment, tier.severity if actions else None),  # the severity tag names the route it notifies
+        actions=actions,
+        tags=alarm_tags(service, deployment, tier.severity if actions else None),  # the severity tag names the route it notifies
         suppressor=suppressor[0] if suppressor else None,
         extension=quiet_after(tier),
     )

@@ -32,6 +32,7 @@ def composite_alarm_args(
     name: str,
     rule: str,
     description: str,
+    *,
     actions: Sequence[pulumi.Input[str]],
     tags: dict[str, str],
     suppressor: Optional[str] = None,
@@ -66,8 +67,8 @@ def service_unhealthy(
         name,
         alarm_rule("OR", [str(d.name) for d in here]),
         describe(service, deployment, what, anchor("service-unhealthy")),
-        [],
-        alarm_tags(service, deployment, None),
+        actions=[],
+        tags=alarm_tags(service, deployment, None),
     )
     depends = tuple(d.logical for d in here)
     return Declaration("composite_alarm", logical(service, "service-unhealthy"), args, region, ("alerts",), depends, alert=AlertOf("service_unhealthy"))

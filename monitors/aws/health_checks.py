@@ -79,10 +79,10 @@ def health_alarm(
         describe(service, deployment, what, anchor("health", check.name)),
         Metric("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": health_check_id}, "Minimum"),
         HEALTH_EVALUATION,
-        1.0,
-        "LessThanThreshold",
-        notify(topics, check.severity),
-        alarm_tags(service, deployment, check.severity),
+        threshold=1.0,
+        comparison="LessThanThreshold",
+        actions=notify(topics, check.severity),
+        tags=alarm_tags(service, deployment, check.severity),
     )
     return Declaration(
         "metric_alarm", logical(service, "health", check.name, "alarm"), args, HEALTH_CHECK_REGION, ("health_checks", check.name),

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from signals import service_signals
 from signals.cloudwatch import AwsScope, Convert, Evaluation, Source
-from signals.model import CloudWatchAlarm, CloudWatchGraph
+from signals.model import CloudWatchAlarm, CloudWatchGraph, Signal
 from spec import Duration
 from spec.alerts import Quantity
 
@@ -32,13 +31,10 @@ class Watched:
         return replace(self, evaluation=self.evaluation.over(window))
 
 
-def watched(signal: str, scope: AwsScope) -> Optional[Watched]:
-    """The CloudWatch side of one alert (a signal of `alerts` or a custom alert, by its id), or None when CloudWatch
-    cannot measure it for this service."""
-    found = service_signals(scope.service).get(signal)
-    if found is None:
-        return None
-    realisation = found.cloudwatch
+def watched(signal: Signal, scope: AwsScope) -> Optional[Watched]:
+    """The CloudWatch side of one signal (of the registry, or a custom alert's), or None when CloudWatch cannot measure
+    it for this service."""
+    realisation = signal.cloudwatch
     if not isinstance(realisation, CloudWatchAlarm) or realisation.missing(scope.service):
         return None
     return Watched(

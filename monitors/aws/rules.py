@@ -342,7 +342,7 @@ def check(service: Service, declarations: Iterable[Declaration]) -> list[Violati
     own: dict[str, list[str]] = {}  # alarms of alerts with a route of their own that has no SNS subscriber
     for d in declarations:
         if d.severity and not d.args.alarm_actions:
-            threshold = service.threshold(str(d.path[1])) if d.path[:1] in (("alerts",), ("custom_alerts",)) and len(d.path) > 1 else None
+            threshold = d.alert.signal.threshold if d.alert is not None and d.alert.signal is not None else None
             if threshold is not None and threshold.own_route is not None:
                 own.setdefault(f"{d.path[0]}.{d.path[1]}", []).append(str(d.name))
             else:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Optional
 from monitors.aws import sdk as aws
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Declare
+from signals import AlertSignal
 from spec import Service
-from spec.alerts import Alerts
 from spec.routes import Route, Severity, SnsSubscription
 
 from .names import aws_name, logical
@@ -66,7 +66,7 @@ def subscription_args(
 
 
 def _subscriptions(
-    name: str, arn: pulumi.Input[str], route: Optional[Route], region: str, path: tuple[str, ...],
+    name: str, arn: pulumi.Input[str], route: Optional[Route], *, region: str, path: tuple[str, ...],
     secret: Callable[[str], pulumi.Input[str]], declare: Declare,
 ) -> None:
     for subscription in route.sns if route else []:
@@ -87,6 +87,7 @@ def topic_declarations(
     service: Service,
     deployment: Deployment,
     severity: Severity,
+    *,
     region: str,
     region_suffix: Optional[str],
     kms_key: Optional[str],
@@ -97,15 +98,16 @@ def topic_declarations(
     name = topic_logical(service, severity, region_suffix)
     topic = Declaration("topic", name, topic_args(service, deployment, severity, kms_key), region, ("routes", severity))
     arn = declare(topic).arn
-    _subscriptions(name, arn, service.routes.get(severity), region, ("routes", severity), secret, declare)
+    _subscriptions(name, arn, service.routes.get(severity), region=region, path=("routes", severity), secret=secret, declare=declare)
     return arn
 
 
 def alert_topic_declarations(
     service: Service,
     deployment: Deployment,
-    signal: str,
+    alert: AlertSignal,
     severity: Severity,
+    *,
     region: str,
     kms_key: Optional[str],
     secret: Callable[[str], pulumi.Input[str]],
@@ -113,9 +115,7 @@ def alert_topic_declarations(
 ) -> pulumi.Input[str]:
     """The topic of an alert with a route of its own, per severity its levels notify (so a paging level's topic is
     named for paging, as organisation policies read it): `api-cpu-page-topic`, AWS name `api-prod-cpu-page`."""
-    threshold = service.threshold(signal)
-    assert threshold is not None, f"{signal} is no alert of {service.service}"
-    route = threshold.own_route
+    signal, route = alert.key, alert.threshold.own_route
     name = logical(service, signal, severity, "topic")
     args = aws.sns.TopicArgs(
         name=aws_name(service, deployment, signal, severity),
@@ -123,7 +123,7 @@ def alert_topic_declarations(
         kms_master_key_id=kms_key,
         tags={**deployment.tags(service), "severity": severity, "alert": signal},
     )
-    path = ("alerts" if signal in Alerts.names() else "custom_alerts", signal, "route")
+    path = (*alert.path, "route")
     arn = declare(Declaration("topic", name, args, region, path)).arn
-    _subscriptions(name, arn, route, region, path, secret, declare)
+    _subscriptions(name, arn, route, region=region, path=path, secret=secret, declare=declare)
     return arn

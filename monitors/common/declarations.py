@@ -6,10 +6,11 @@ so the rules check exactly what gets deployed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from monitors.common.rules import PathKey
+from signals import AlertSignal
 
 if TYPE_CHECKING:
     import pulumi
@@ -52,12 +53,19 @@ class AlertOf:
     `level`: the one level an alarm watches (critical, warning), or for `slo.<name>` without a tier, the severity
     (page, ticket) of the tiers a composite monitor notifies for; None: all of the alert's (a Datadog monitor holds
     both). `tier`: a burn-rate tier, by its long window (`1h`). `window`: long or short, the silent window alarms of a
-    CloudWatch tier. Not part of any resource: plans are unchanged by it."""
+    CloudWatch tier. `signal`: a threshold alert's own signal and threshold, so that whoever reads the declaration
+    (the rules, the replay) never looks the alert up again by its id. Not part of any resource: plans are unchanged by it."""
 
     id: str
     level: Optional[str] = None
     tier: Optional[str] = None
     window: Optional[str] = None
+    signal: Optional[AlertSignal] = field(default=None, compare=False)
+
+    @classmethod
+    def threshold(cls, alert: AlertSignal, level: Optional[str] = None) -> AlertOf:
+        """A threshold alert's declaration (a monitor, or an alarm of one `level`)."""
+        return cls(alert.key, level=level, signal=alert)
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,10 @@ def slo_traffic_monitor(service: Service, deployment: Deployment, slo: Slo, span
     told_by = f"the composite monitors {' and '.join(readers)} do" if len(readers) > 1 else f"the composite monitor {''.join(readers)} does"
     requests = indicator.requests(service, env_filter(deployment.environment))
     counts_for = f"the SLO {slo.name}'s burn-rate tiers over it to count"
-    return traffic_monitor_args(service, deployment, f"SLO {slo.name} over {span}", requests, span, counts_for, told_by, anchor("slo", slo.name), f"slo:{slo.name}")
+    return traffic_monitor_args(
+        service, deployment, what=f"SLO {slo.name} over {span}", requests=requests, span=span, counts_for=counts_for, told_by=told_by,
+        section=anchor("slo", slo.name), tags=(f"slo:{slo.name}",),
+    )
 
 
 def tier_monitor(
@@ -245,9 +248,7 @@ def tiers_composite(
         name=f"[{deployment.environment}] {service.service}: SLO {slo.name} {severity} tiers",
         type="composite",
         query=composite_query(pairs),
-        message=tiers_message(
-            service, deployment, slo.name, str(slo.objective), str(slo.window), severity, words, anchor("slo", slo.name), guarded
-        ),
+        message=tiers_message(service, deployment, slo, severity=severity, tiers=words, section=anchor("slo", slo.name), requests=guarded),
         priority=priority(severity, deployment),
         tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{severity}"),
         include_tags=True,
@@ -264,7 +265,9 @@ def error_budget_monitor(
         name=f"[{deployment.environment}] {service.service}: SLO {slo.name} error budget {spent}% spent over {window(slo.window)}",
         type="slo alert",
         query=error_budget_query(slo_id, slo),
-        message=error_budget_message(service, deployment, slo.name, str(slo.objective), spent, str(tier.long), tier.severity, anchor("slo", slo.name), through),
+        message=error_budget_message(
+            service, deployment, slo, spent=spent, tier=str(tier.long), severity=tier.severity, section=anchor("slo", slo.name), through=through
+        ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=spent),
         priority=priority(tier.severity, deployment),
         tags=deployment.tag_list(service, f"slo:{slo.name}", f"signal:{anchor('slo', slo.name)}", f"severity:{tier.severity}"),
@@ -285,7 +288,7 @@ def burn_rate_monitor(
         type="slo alert",
         query=burn_rate_query(slo_id, slo, tier, short),
         message=burn_rate_message(
-            service, deployment, slo.name, str(slo.objective), rate, windows, tier.severity, anchor("slo", slo.name), through
+            service, deployment, slo, rate=rate, windows=windows, severity=tier.severity, section=anchor("slo", slo.name), through=through
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(critical=rate),
         priority=priority(tier.severity, deployment),

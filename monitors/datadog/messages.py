@@ -12,6 +12,7 @@ from monitors.common.context import Deployment
 from monitors.common.runbook import alert_doc_url, runbook_url
 from spec import Service
 from spec.routes import Route, Severity
+from spec.slos import Slo
 
 # A Datadog @-handle as it appears inside a message (the spec's Handle grammar, found in running text).
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
@@ -49,6 +50,7 @@ class Level:
 def threshold_message(
     service: Service,
     deployment: Deployment,
+    *,
     title: str,
     unit: str,
     relation: str,
@@ -109,7 +111,9 @@ def threshold_message(
     return "\n".join(parts)
 
 
-def _alert_message(service: Service, deployment: Deployment, head: str, alerting: str, recovered: str, handles: list[str], section: str) -> str:
+def _alert_message(
+    service: Service, deployment: Deployment, head: str, *, alerting: str, recovered: str, handles: list[str], section: str
+) -> str:
     """The shape of every single-level message: what it watches, whom the alert tells, whom its recovery, the links."""
     return "\n".join([head, block("is_alert", alerting, handles), block("is_recovery", recovered, handles), links(service, deployment, section)])
 
@@ -123,61 +127,51 @@ def _told(service: Service, severity: Severity, through: Optional[str]) -> tuple
 
 
 def burn_rate_message(
-    service: Service, deployment: Deployment, slo_name: str, objective: str, rate: str, windows: str,
-    severity: Severity, section: str, through: Optional[str] = None,
+    service: Service, deployment: Deployment, slo: Slo, *, rate: str, windows: str, severity: Severity, section: str, through: Optional[str] = None
 ) -> str:
     """Burn-rate alerts have no {{value}}: Datadog gives the rate seen over each window instead. `through`: the
     composite monitor that notifies for the tier, which then notifies nobody itself."""
     handles, told = _told(service, severity, through)
     observed = "{{long_window_burn_rate}}x (long window) and {{short_window_burn_rate}}x (short window)"
     head = (
-        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) "
+        f"{service.service} ({deployment.environment}): SLO {slo.name} ({slo.objective} over {{{{timeframe}}}}) "
         f"burns its error budget at {observed}, threshold {rate}x over {windows}."
     )
-    alerting, recovered = f"Error budget burning faster than {rate}x over {windows}: {told}", f"Recovered: SLO {slo_name} burn rate is back under {rate}x."
-    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
+    alerting, recovered = f"Error budget burning faster than {rate}x over {windows}: {told}", f"Recovered: SLO {slo.name} burn rate is back under {rate}x."
+    return _alert_message(service, deployment, head, alerting=alerting, recovered=recovered, handles=handles, section=section)
 
 
 def error_budget_message(
-    service: Service, deployment: Deployment, slo_name: str, objective: str, spent: str, tier: str, severity: Severity, section: str,
-    through: Optional[str] = None,
+    service: Service, deployment: Deployment, slo: Slo, *, spent: str, tier: str, severity: Severity, section: str, through: Optional[str] = None
 ) -> str:
     """The error-budget alert: `{{value}}` is the share of the window's budget spent."""
     handles, told = _told(service, severity, through)
     head = (
-        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {{{{timeframe}}}}) has spent "
+        f"{service.service} ({deployment.environment}): SLO {slo.name} ({slo.objective} over {{{{timeframe}}}}) has spent "
         f"{{{{value}}}}% of its error budget, threshold {spent}% (Datadog's watch of the {tier} slow-burn tier)."
     )
-    alerting, recovered = f"Error budget over {spent}% spent: {told}", f"Recovered: SLO {slo_name} has spent under {spent}% of its error budget."
-    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
+    alerting, recovered = f"Error budget over {spent}% spent: {told}", f"Recovered: SLO {slo.name} has spent under {spent}% of its error budget."
+    return _alert_message(service, deployment, head, alerting=alerting, recovered=recovered, handles=handles, section=section)
 
 
 def tiers_message(
-    service: Service,
-    deployment: Deployment,
-    slo_name: str,
-    objective: str,
-    window: str,
-    severity: Severity,
-    tiers: list[str],
-    section: str,
-    requests: Optional[int] = None,
+    service: Service, deployment: Deployment, slo: Slo, *, severity: Severity, tiers: list[str], section: str, requests: Optional[int] = None
 ) -> str:
     """The composite over an SLO's tiers of one severity: it notifies once, whichever of them fires. `requests`: the
     burn-rate tiers count only while their short window holds so many requests (min_requests)."""
     handles = route_handles(service, severity)
     head = (
-        f"{service.service} ({deployment.environment}): SLO {slo_name} ({objective} over {window}) burns its error budget: "
+        f"{service.service} ({deployment.environment}): SLO {slo.name} ({slo.objective} over {slo.window}) burns its error budget: "
         f"one of its {severity} tiers ({', '.join(tiers)}) is firing."
     )
     if requests:
         head += f" A burn-rate tier counts while its short window holds at least {requests} requests."
-    alerting, recovered = f"SLO {slo_name} error budget burning (tiers {', '.join(tiers)}): {severity}.", f"Recovered: no {severity} tier of SLO {slo_name} is firing."
-    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
+    alerting, recovered = f"SLO {slo.name} error budget burning (tiers {', '.join(tiers)}): {severity}.", f"Recovered: no {severity} tier of SLO {slo.name} is firing."
+    return _alert_message(service, deployment, head, alerting=alerting, recovered=recovered, handles=handles, section=section)
 
 
 def synthetic_message(service: Service, deployment: Deployment, check_name: str, url: str, severity: Severity, section: str) -> str:
     handles = route_handles(service, severity)
     head = f"{service.service} ({deployment.environment}): health check {check_name} ({url}) is failing."
     alerting, recovered = f"{url} fails its status or response-time assertion: {severity}.", f"Recovered: {url} passes again."
-    return _alert_message(service, deployment, head, alerting, recovered, handles, section)
+    return _alert_message(service, deployment, head, alerting=alerting, recovered=recovered, handles=handles, section=section)

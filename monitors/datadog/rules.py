@@ -15,7 +15,6 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from monitors.common.rules import PathKey, Violation
 from monitors.common.runbook import runbook_url
-from signals import alert_signal
 from spec import Service
 from spec.slos import Slo
 from spec.units import Duration
@@ -339,11 +338,10 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
     checks = {check.name: check for check in service.health_checks}
     for declaration in declarations:
         args, path = declaration.args, declaration.path
+        found = declaration.alert.signal if declaration.alert is not None else None  # a threshold alert's
         if declaration.kind == "monitor" and path[0] in ("alerts", "custom_alerts"):
-            name = str(path[1])
-            found = alert_signal(service, name)
-            assert found is not None, f"{name} is no alert of {service.service}"
-            threshold = found.threshold
+            assert found is not None, f"{declaration.logical} realises no threshold alert"
+            name, threshold = found.key, found.threshold
             query_at = (*path, "datadog") if path[0] == "custom_alerts" else path  # a custom alert's query is its datadog block's
             for key, messages in monitor_problems(args, known).items():
                 if key == "critical" and threshold.critical is None:
@@ -352,14 +350,14 @@ def check(service: Service, deployment: Deployment, declarations: Iterable[Decla
                 _add(violations, target, [f"{found.signal.direction} alert {name}: {m}" for m in messages])
             level = "critical" if threshold.critical is not None else "warning"
             target = (*path[:2], "route") if threshold.own_route is not None else ("routes", threshold.severity(level))
-            quiet = requests_guard(service, name) is not None and threshold.no_data != "alert"  # its composite notifies
+            quiet = requests_guard(service, found) is not None and threshold.no_data != "alert"  # its composite notifies
             _add(violations, target, [f"alert {name}: {m}" for m in message_problems(str(args.message), links, quiet=quiet)])
         elif declaration.kind == "monitor" and path[0] == "min_requests":  # low traffic: a traffic monitor, or its composite
             name = str(path[1])
             if args.type == "composite":
                 problems = guard_problems(args, len(declaration.depends_on))
-                threshold_ = service.threshold(name)
-                assert threshold_ is not None
+                assert found is not None, f"{declaration.logical} guards no threshold alert"
+                threshold_ = found.threshold
                 level = "critical" if threshold_.critical is not None else "warning"
                 target = ("alerts", name, "route") if threshold_.own_route is not None else ("routes", threshold_.severity(level))
                 _add(violations, target, [f"alert {name} over min_requests: {m}" for m in message_problems(str(args.message), links)])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from monitors.common.context import Deployment
 from monitors.common.runbook import anchor
 from monitors.datadog import sdk as datadog
-from signals import alert_signal, alert_signals
+from signals import AlertSignal, alert_signals
 from signals.datadog import env_filter
 from signals.model import DatadogLogs, DatadogMetric, Unmeasurable
 from spec import Service
@@ -84,46 +84,45 @@ def _recovery(realisation: DatadogMonitorKind, direction: Direction, level: Opti
     return number(found) if found is not None else None
 
 
-def requests_guard(service: Service, name: str) -> Optional[Callable[[Service, str], str]]:
+def requests_guard(service: Service, alert: AlertSignal) -> Optional[Callable[[Service, str], str]]:
     """The query counting the requests an alert's share is taken of, where it stays quiet below the service's
     `min_requests` (issue 12 item 7): then a composite monitor `<alert> && <traffic>` notifies for it — Datadog's own
     recipe for error rates at low traffic (composite monitor use cases, "Error rates"); None when unguarded."""
-    found = alert_signal(service, name)
-    realisation = found.signal.datadog if found is not None else None
+    realisation = alert.signal.datadog
     if not isinstance(realisation, DatadogMetric) or realisation.requests is None or not service.min_requests or realisation.missing(service):
         return None
     return realisation.requests
 
 
-def guard_logicals(service: Service, name: str) -> tuple[str, str]:
+def guard_logicals(service: Service, alert: AlertSignal) -> tuple[str, str]:
     """The traffic monitor and the composite of a guarded alert: `<service>-<anchor>-traffic`, `<service>-<anchor>-enough-traffic`."""
-    return f"{service.service}-{anchor(name)}-traffic", f"{service.service}-{anchor(name)}-enough-traffic"
+    return f"{service.service}-{anchor(alert.key)}-traffic", f"{service.service}-{anchor(alert.key)}-enough-traffic"
 
 
-def traffic_monitor(service: Service, deployment: Deployment, name: str, threshold: Threshold) -> Optional[datadog.MonitorArgs]:
+def traffic_monitor(service: Service, deployment: Deployment, alert: AlertSignal) -> Optional[datadog.MonitorArgs]:
     """In Alert while the alert's window holds at least `min_requests` requests: `sum(last_5m):<hits> >= 10`. It tells
     nobody: the composite over it and the alert does."""
-    requests = requests_guard(service, name)
-    found = alert_signal(service, name)
-    if requests is None or found is None or not isinstance(found.signal.datadog, DatadogMetric):
+    requests = requests_guard(service, alert)
+    realisation = alert.signal.datadog
+    if requests is None or not isinstance(realisation, DatadogMetric):
         return None
-    realisation = found.signal.datadog
-    span = threshold.window or realisation.window
-    _, composite = guard_logicals(service, name)
-    counts_for, told_by = f"its {found.signal.title} to alert", f"the composite monitor {composite} does"
+    span = alert.threshold.window or realisation.window
+    _, composite = guard_logicals(service, alert)
+    counts_for, told_by = f"its {alert.signal.title} to alert", f"the composite monitor {composite} does"
     query = requests(service, env_filter(deployment.environment))
-    return traffic_monitor_args(service, deployment, found.signal.title, query, window(span), counts_for, told_by, anchor(name))
+    return traffic_monitor_args(
+        service, deployment, what=alert.signal.title, requests=query, span=window(span), counts_for=counts_for, told_by=told_by, section=anchor(alert.key)
+    )
 
 
 def guarded_composite(
-    service: Service, deployment: Deployment, name: str, threshold: Threshold, alert_id: pulumi.Input[str], traffic_id: pulumi.Input[str]
+    service: Service, deployment: Deployment, alert: AlertSignal, alert_id: pulumi.Input[str], traffic_id: pulumi.Input[str]
 ) -> datadog.MonitorArgs:
     """`<alert> && <traffic>`: the alert's status while the window holds enough requests (the less severe of the two:
     Alert, Warn or OK), OK otherwise — and it notifies the alert's routes for it (composite monitors)."""
-    args = threshold_monitor(service, deployment, name, threshold)
-    found = alert_signal(service, name)
-    assert args is not None and found is not None and isinstance(found.signal.datadog, DatadogMetric)
-    realisation, signal = found.signal.datadog, found.signal
+    args = threshold_monitor(service, deployment, alert)
+    realisation, signal, threshold = alert.signal.datadog, alert.signal, alert.threshold
+    assert args is not None and isinstance(realisation, DatadogMetric)
     span = threshold.window or realisation.window
     levels = _levels(threshold, realisation, span)
     query: Union[str, pulumi.Output[str]]
@@ -138,8 +137,8 @@ def guarded_composite(
         type="composite",
         query=query,
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, levels[0], levels[1], anchor(name), False,
-            threshold.own_route, threshold.recovery, requests=service.min_requests,
+            service, deployment, title=signal.title, unit=realisation.unit, relation=signal.direction, alert=levels[0], warning=levels[1],
+            section=anchor(alert.key), no_data=False, own_route=threshold.own_route, recovery=threshold.recovery, requests=service.min_requests,
         ),
         priority=args.priority,
         tags=args.tags,
@@ -158,13 +157,11 @@ def _levels(threshold: Threshold, realisation: DatadogMonitorKind, span: Duratio
     return _level(threshold.severity("warning"), threshold.warning, realisation, span), None
 
 
-def threshold_monitor(service: Service, deployment: Deployment, name: str, threshold: Threshold) -> Optional[datadog.MonitorArgs]:
-    """The monitor of one spec alert (a signal of `alerts` or a custom alert, by its id), or None when the service
-    lacks what Datadog needs to measure it. An alert quiet at low traffic (`requests_guard`) tells nobody itself: the
-    composite over it and its traffic monitor does."""
-    found = alert_signal(service, name)
-    assert found is not None, f"{name} is no alert of {service.service}"
-    signal = found.signal
+def threshold_monitor(service: Service, deployment: Deployment, alert: AlertSignal) -> Optional[datadog.MonitorArgs]:
+    """The monitor of one spec alert (a signal of `alerts` or a custom alert), or None when the service lacks what
+    Datadog needs to measure it. An alert quiet at low traffic (`requests_guard`) tells nobody itself: the composite
+    over it and its traffic monitor does."""
+    signal, threshold = alert.signal, alert.threshold
     realisation = signal.datadog
     if isinstance(realisation, Unmeasurable) or realisation.missing(service):
         return None
@@ -175,8 +172,8 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
     span = threshold.window or realisation.window
     evaluation = window(span)
     level, warning = _levels(threshold, realisation, span)
-    section = anchor(name)
-    through = guard_logicals(service, name)[1] if requests_guard(service, name) is not None else None
+    section = anchor(alert.key)
+    through = guard_logicals(service, alert)[1] if requests_guard(service, alert) is not None else None
     no_data = no_data_minutes(realisation, threshold, span)
     comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
@@ -184,8 +181,8 @@ def threshold_monitor(service: Service, deployment: Deployment, name: str, thres
         type="log alert" if is_log else "query alert",
         query=monitor_query(realisation, expression, evaluation, comparator, level.value),
         message=threshold_message(
-            service, deployment, signal.title, realisation.unit, signal.direction, level, warning, section, no_data is not None,
-            threshold.own_route, threshold.recovery, through=through,
+            service, deployment, title=signal.title, unit=realisation.unit, relation=signal.direction, alert=level, warning=warning,
+            section=section, no_data=no_data is not None, own_route=threshold.own_route, recovery=threshold.recovery, through=through,
         ),
         monitor_thresholds=datadog.MonitorMonitorThresholdsArgs(
             critical=level.value,
@@ -211,7 +208,7 @@ def threshold_monitors(service: Service, deployment: Deployment) -> dict[str, da
     """Every threshold monitor of the service, by alert id, in the spec's fixed order (custom alerts last)."""
     out: dict[str, datadog.MonitorArgs] = {}
     for alert in alert_signals(service):
-        args = threshold_monitor(service, deployment, alert.key, alert.threshold)
+        args = threshold_monitor(service, deployment, alert)
         if args is not None:
             out[alert.key] = args
     return out

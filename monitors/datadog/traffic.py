@@ -11,7 +11,16 @@ from .numbers import number
 
 
 def traffic_monitor_args(
-    service: Service, deployment: Deployment, what: str, requests: str, span: str, counts_for: str, told_by: str, section: str, *tags: str
+    service: Service,
+    deployment: Deployment,
+    *,
+    what: str,
+    requests: str,
+    span: str,
+    counts_for: str,
+    told_by: str,
+    section: str,
+    tags: tuple[str, ...] = (),
 ) -> datadog.MonitorArgs:
     """In Alert while `span` holds at least `min_requests` requests: `sum(last_5m):<requests> >= 10`. `what`: the
     monitor's name after "requests for"; `counts_for`: what those requests make count; `told_by`: who tells instead."""

@@ -13,6 +13,7 @@ from monitors.aws.health_checks import health_check_args, request_interval
 from monitors.aws.logs import level_pattern, metric_filter_args
 from monitors.aws.metrics import watched
 from monitors.aws.topics import subscription_key
+from signals import REGISTRY
 from signals.cloudwatch import AwsScope, Evaluation, Metric, Ratio, resolve_targets
 from spec import Duration
 from spec.health import HealthCheck
@@ -29,7 +30,7 @@ def scope(service=None):  # type: ignore[no-untyped-def]
 
 
 def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
-    seen = watched("latency_p95", scope())
+    seen = watched(REGISTRY["latency_p95"], scope())
     assert seen is not None and isinstance(seen.source, Metric)
     assert seen.source.stat == "p95" and seen.source.name == "TargetResponseTime"
     assert seen.threshold(Duration.parse("500ms")) == 0.5
@@ -37,7 +38,7 @@ def test_latency_threshold_is_converted_to_seconds_with_a_percentile() -> None:
 
 
 def test_rates_become_counts_per_period() -> None:
-    seen = watched("error_log_rate", scope())
+    seen = watched(REGISTRY["error_log_rate"], scope())
     assert seen is not None and seen.evaluation.period == 60
     from spec.units import Rate
 
@@ -54,15 +55,15 @@ def test_window_sets_evaluation_periods_and_scales_datapoints() -> None:
 
 def test_statistic_and_extended_statistic_are_exclusive() -> None:
     evaluation = Evaluation(60, 5, 3, "notBreaching")
-    p95 = metric_alarm_args("a", "d", Metric("N", "M", {}, "p95"), evaluation, 1, "GreaterThanThreshold", [], {})
-    avg = metric_alarm_args("a", "d", Metric("N", "M", {}, "Average"), evaluation, 1, "GreaterThanThreshold", [], {})
+    p95 = metric_alarm_args("a", "d", Metric("N", "M", {}, "p95"), evaluation, threshold=1, comparison="GreaterThanThreshold", actions=[], tags={})
+    avg = metric_alarm_args("a", "d", Metric("N", "M", {}, "Average"), evaluation, threshold=1, comparison="GreaterThanThreshold", actions=[], tags={})
     assert (p95.extended_statistic, p95.statistic) == ("p95", None)
     assert (avg.extended_statistic, avg.statistic) == (None, "Average")
 
 
 def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
     ratio = Ratio(Metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {}, "Sum"), Metric("AWS/ApplicationELB", "RequestCount", {}, "Sum"))
-    args = metric_alarm_args("a", "d", ratio, Evaluation(60, 5, 3, "notBreaching"), 1, "GreaterThanThreshold", ["t"], {})
+    args = metric_alarm_args("a", "d", ratio, Evaluation(60, 5, 3, "notBreaching"), threshold=1, comparison="GreaterThanThreshold", actions=["t"], tags={})
     queries = args.metric_queries
     assert [q.id for q in queries] == ["m1", "m2", "e1"]
     assert [q.id for q in queries if q.return_data] == ["e1"]

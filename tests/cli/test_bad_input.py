@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from program.settings import SettingsError, aws_regions, parse_settings
-from tests.reference import REFERENCE
 from vigil.cli import main
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the reference project, as the working directory."""
-    copy = tmp_path / "project"
-    shutil.copytree(REFERENCE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def one_error(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 2) -> str:

@@ -14,6 +14,7 @@ from monitors.datadog.rules import template_problems
 from monitors.datadog.slos import slo_objective
 from monitors.datadog.synthetics import synthetic_test
 from monitors.datadog.thresholds import threshold_monitor, threshold_monitors
+from signals import alert_signal
 from signals.datadog import Expression
 from signals.http import latency
 from spec.slos import Slo, default_tiers
@@ -74,7 +75,7 @@ def test_burn_rate_monitor_routes_tiers(api, prod) -> None:  # type: ignore[no-u
 
 
 def test_latency_threshold_converts_milliseconds_to_seconds(api, prod) -> None:  # type: ignore[no-untyped-def]
-    args = threshold_monitor(api, prod, "latency_p95", api.alerts.latency_p95)
+    args = threshold_monitor(api, prod, alert_signal(api, "latency_p95"))
     assert args is not None
     assert args.query == "percentile(last_5m):p95:trace.http.request{service:api,env:prod} > 0.5"
     thresholds = args.monitor_thresholds
@@ -83,7 +84,7 @@ def test_latency_threshold_converts_milliseconds_to_seconds(api, prod) -> None: 
 
 
 def test_warning_only_alert_becomes_a_ticket_monitor(api, prod) -> None:  # type: ignore[no-untyped-def]
-    args = threshold_monitor(api, prod, "latency_p50", api.alerts.latency_p50)
+    args = threshold_monitor(api, prod, alert_signal(api, "latency_p50"))
     assert args is not None
     assert args.monitor_thresholds.critical == "0.2" and args.monitor_thresholds.warning is None
     assert args.priority == "3"
@@ -91,14 +92,14 @@ def test_warning_only_alert_becomes_a_ticket_monitor(api, prod) -> None:  # type
 
 
 def test_below_signals_recover_above(api, prod) -> None:  # type: ignore[no-untyped-def]
-    args = threshold_monitor(api, prod, "cache_hit_rate", api.alerts.cache_hit_rate)
+    args = threshold_monitor(api, prod, alert_signal(api, "cache_hit_rate"))
     assert args is not None and args.query.endswith(" < 70")
     t = args.monitor_thresholds
     assert float(t.critical_recovery) > 70 and float(t.warning_recovery) > 80 and float(t.warning_recovery) <= 100
 
 
 def test_error_log_rate_is_a_log_alert_counting_lines_per_window(api, prod) -> None:  # type: ignore[no-untyped-def]
-    args = threshold_monitor(api, prod, "error_log_rate", api.alerts.error_log_rate)
+    args = threshold_monitor(api, prod, alert_signal(api, "error_log_rate"))
     assert args is not None and args.type == "log alert"
     assert args.query == 'logs("service:api env:prod status:error").index("*").rollup("count").last("5m") > 500'
     assert args.monitor_thresholds.warning == "100"  # 20/m over 5 minutes

@@ -306,4 +306,4 @@ def test_the_human_plan_summarises_every_datadog_type(prod_plan: PlanView) -> No
     assert lines["api-availability-ticket"][-1] == "notifies on alert: @slack-platform-alerts"
     assert lines["api-latency-slo"][-1] == "good slice (300 s): p95:trace.http.request{service:api,env:prod} <= 0.5"
     assert lines["api-health-live"][0].startswith("api/http GET https://api.example.com/health/live: statusCode is 200")
-    assert lines["api-dashboard"][0].startswith("api (prod): 13 widgets")
+    assert lines["api-dashboard"][0].startswith("api (prod): 11 widgets")  # the signals it alerts on: none of lb 5xx, unhealthy targets

@@ -144,7 +144,7 @@ def test_cloudwatch_sources_make_a_valid_alarm_and_name_their_metrics(name: str)
     found = realisation.source(scope(service()))
     from monitors.aws.alarms import metric_alarm_args
 
-    args = metric_alarm_args("a", "d", found, realisation.evaluation, 1.0, "GreaterThanThreshold", ["arn:t"], {})
+    args = metric_alarm_args("a", "d", found, realisation.evaluation, threshold=1.0, comparison="GreaterThanThreshold", actions=["arn:t"], tags={})
     assert check_metric_alarm(args) == []
     names = realisation.metric_names(scope(service()))
     assert names == tuple(f"{m.namespace}/{m.name}" for m in metrics_of(found)) and names

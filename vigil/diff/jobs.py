@@ -38,21 +38,17 @@ def digest(service: Any) -> str:
 
 def fingerprints(project: str, stacks: list[str], catalog: Optional[str], files: list[str]) -> dict[str, Any]:
     """{stack: {service: digest}} for the services the files define that each stack deploys."""
-    from program.selection import selects
     from spec import load_catalog
 
-    from ..project import stack_target
+    from ..stack import Stack, stack_target
 
     project_dir = Path(project)
     try:
         targets = [stack_target(project_dir, stack, Path(catalog) if catalog else None) for stack in stacks]
         directory = targets[0].settings.catalog
         environments = sorted({t.settings.environment for t in targets})
-        loaded = load_catalog(directory, environments, files=[Path(f) for f in files])
-        out = {
-            t.stack: {s.service: digest(s) for s in loaded.for_environment(t.settings.environment) if selects(t.settings, s)}
-            for t in targets
-        }
+        loaded = load_catalog(directory, environments, files=[Path(f) for f in files])  # a part of the catalog
+        out = {t.stack: {s.service: digest(s) for s in Stack.of(t, loaded).services} for t in targets}
     except SpecErrors as exc:
         return _spec_errors(exc)
     except StackConfigError as exc:

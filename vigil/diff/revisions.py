@@ -254,6 +254,7 @@ def _plan_full(
     project: Path,
     refs: list[str],
     stacks: Sequence[str],
+    *,
     catalog: Optional[Path] = None,
     extra: Optional[list[tuple[Path, str]]] = None,
     isolated: bool = False,
@@ -303,6 +304,7 @@ def plan_revisions(
     project: Path,
     refs: list[str],
     stack: str,
+    *,
     catalog: Optional[Path] = None,
     extra: Optional[list[tuple[Path, str]]] = None,
     isolated: bool = False,
@@ -311,7 +313,7 @@ def plan_revisions(
 
     `project` is the Pulumi project's folder relative to the repository root. Keys: the refs, then the labels.
     """
-    plans = _plan_full(repo, project, refs, [stack], catalog, extra, isolated)
+    plans = _plan_full(repo, project, refs, [stack], catalog=catalog, extra=extra, isolated=isolated)
     return {name: result for (name, _), result in plans.items()}
 
 
@@ -411,6 +413,7 @@ def diff_stacks(
     stacks: Sequence[str],
     base: str,
     head: Optional[str] = None,
+    *,
     catalog: Optional[Path] = None,
     isolated: bool = False,
     full: bool = False,
@@ -436,10 +439,10 @@ def diff_stacks(
         shas[ref] = sha
     pairs: Optional[dict[str, tuple[dict[str, Any], dict[str, Any]]]] = None
     if not (full or isolated):
-        pairs = _try_shortcut(repo, project_dir, project, shas, base, head, stacks, catalog, progress)
+        pairs = _try_shortcut(repo, project_dir=project_dir, project=project, shas=shas, base=base, head=head, stacks=stacks, catalog=catalog, progress=progress)
     if pairs is None:
         extra = [(project_dir, head_label)] if head is None else None
-        plans = _plan_full(repo, project, refs, stacks, catalog, extra, isolated, progress)
+        plans = _plan_full(repo, project, refs, stacks, catalog=catalog, extra=extra, isolated=isolated, progress=progress)
         pairs = {}
         for stack in stacks:
             old, new = plans[(base, stack)], plans[(head_label, stack)]
@@ -452,6 +455,7 @@ def diff_stacks(
 
 def _try_shortcut(
     repo: Path,
+    *,
     project_dir: Path,
     project: Path,
     shas: dict[str, str],
@@ -488,10 +492,11 @@ def diff_revisions(
     stack: str,
     base: str,
     head: Optional[str] = None,
+    *,
     catalog: Optional[Path] = None,
     isolated: bool = False,
     full: bool = False,
 ) -> Diff:
     """Plan `base` and `head` (default: the working tree) for one stack and compare them."""
-    (diff,) = diff_stacks(project_dir, [stack], base, head, catalog, isolated, full)
+    (diff,) = diff_stacks(project_dir, [stack], base, head, catalog=catalog, isolated=isolated, full=full)
     return diff

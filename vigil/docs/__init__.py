@@ -32,14 +32,14 @@ def collect(
     from ..planning import plan_checked
     from ..project import check_catalog
 
-    loaded, targets = check_catalog(project_dir, catalog)
-    by_stack = {t.config.stack: t for t in targets}
-    plan = plan_for or (lambda stack: plan_checked(project_dir, loaded, by_stack[stack]))
+    loaded, resolved = check_catalog(project_dir, catalog)
+    by_name = {s.name: s for s in resolved}
+    plan = plan_for or (lambda name: plan_checked(project_dir, by_name[name]))
     stacks = []
-    for t in sorted(targets, key=lambda t: t.config.stack):
-        stacks.append(StackDocs(t.config.stack, t.settings.environment, t.settings.backends, plan(t.config.stack), frozenset(s.service for s in t.services(loaded)), t.settings.deployment(t.config.project, t.config.stack)))
+    for s in sorted(resolved, key=lambda s: s.name):
+        stacks.append(StackDocs(s.name, s.environment, s.settings.backends, plan(s.name), frozenset(s.service_names()), s.deployment))
         if progress is not None:
-            progress(1, len(targets))
+            progress(1, len(resolved))
     return DocsInput(loaded, tuple(stacks))
 
 

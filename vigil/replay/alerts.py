@@ -113,12 +113,11 @@ def _part(service: Service, declaration: Declaration, backend: Backend, alert: A
         slo = next(s for s in service.slos if f"slo.{s.name}" == alert.id)
         tier = next(t for t in slo.burn_rate if str(t.long) == alert.tier)
         return AlertPart(name, backend, alert.id, {"alert": tier.severity}, tier=alert.tier, window=alert.window)
-    threshold = service.threshold(alert.id)  # a signal of `alerts`, or a custom alert
-    if threshold is None:
+    if alert.signal is None:  # every threshold alert's declaration carries it (a signal of `alerts`, or a custom alert)
         raise ReplayError(f"{declaration.logical} realises {alert.id!r}, which is no alert the replay knows")
     if alert.level is not None:  # an alarm per level
         return AlertPart(name, backend, alert.id, {"alert": LEVEL_ROUTE[alert.level]})
-    top: Severity = "page" if threshold.critical is not None else "ticket"  # a monitor's Alert is its highest level
+    top: Severity = "page" if alert.signal.threshold.critical is not None else "ticket"  # a monitor's Alert is its highest level
     return AlertPart(name, backend, alert.id, {"alert": top, "warning": "ticket", "no_data": top})
 
 

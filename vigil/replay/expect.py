@@ -93,7 +93,7 @@ class Outcome:
 
 
 def judge(
-    scenario: str, alert: str, backend: Backend, fires: Fires, by: Optional[int], expected: str, found: Sequence[Firing], times: Optional[int] = None
+    scenario: str, alert: str, backend: Backend, *, fires: Fires, by: Optional[int], expected: str, found: Sequence[Firing], times: Optional[int] = None
 ) -> Outcome:
     """Whether `found` meets `fires` (by `by`; exactly `times` firings at that level over the scenario, when given)."""
     if fires == "never":

@@ -18,7 +18,7 @@ from typing import Optional
 from monitors.common.context import Deployment
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
-from spec import Service, SpecError, SpecErrors, load_catalog
+from spec import Service, SpecError, SpecErrors
 
 from ..engine import Plan, placeholder
 from .alerts import AlertIndex, alert_index
@@ -189,7 +189,7 @@ class ServiceReplay:
         for e in scenario.expect:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
                 found = alert_firings(self.index.select(e.alert, backend), timelines)
-                outcomes.append(judge(scenario.name, e.alert, backend, e.fires, e.by, e.words(), found, e.times))
+                outcomes.append(judge(scenario.name, e.alert, backend, fires=e.fires, by=e.by, expected=e.words(), found=found, times=e.times))
         return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines, tuple(windows), unplaced)
 
 
@@ -222,16 +222,19 @@ class StackReplay:
 def load_stack(project: Path, stack: str, catalog: Optional[Path] = None, plan: Optional[Plan] = None) -> StackReplay:
     """The stack as `pulumi up` would deploy it: its config, the catalog its environment sees, its offline plan
     (planned here unless given)."""
-    from ..planning import plan_stack
-    from ..project import stack_target
+    from ..planning import plan_checked
+    from ..project import read_project, rule_errors, stack_named
 
-    target = stack_target(project, stack, catalog)
-    settings = target.settings
+    _, resolved, errors = read_project(project, catalog)
+    mine = [s for s in resolved if s.name == stack]
     if plan is None:
-        plan = plan_stack(project, stack, catalog)
-    loaded = load_catalog(settings.catalog, [settings.environment])
-    services = {s.service: s for s in target.services(loaded)}  # those the stack deploys (monitoring:teams/services)
-    return StackReplay(plan, settings.deployment(target.config.project, target.config.stack), services)
+        errors += rule_errors(mine)  # planned here: checked as `vigil plan` checks it, every problem at once
+    if errors:
+        raise SpecErrors(errors)
+    found = stack_named(project, resolved, stack)
+    if plan is None:
+        plan = plan_checked(project, found)
+    return StackReplay(plan, found.deployment, {s.service: s for s in found.services})  # those it deploys
 
 
 __all__ = ["DEFAULT_STACK", "ScenarioResult", "ServiceReplay", "StackReplay", "load_stack"]

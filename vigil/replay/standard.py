@@ -32,17 +32,17 @@ from monitors.aws.health_checks import request_interval
 from monitors.datadog.burn_rates import ERROR_BUDGET_SPENT, by_error_budget, short_window
 from monitors.datadog.slos import time_slice
 from monitors.datadog.synthetics import RETRY_INTERVAL_MS
-from signals import alert_signal, alert_signals
+from signals import AlertSignal, alert_signals
 from signals.http import PERCENTILES
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.slis import DatadogSli, SliDrive, lb_counted, sli
 from spec import Duration, Percent, Rate, Service
-from spec.alerts import Quantity, Threshold, canonical
+from spec.alerts import Quantity, canonical
 from spec.health import HealthCheck
 from spec.routes import Severity
 from spec.slos import BurnRateTier, Slo
 
-from .alerts import AlertIndex, AlertPart
+from .alerts import AlertPart
 from .clock import MINUTE
 from .expect import Firing, Outcome, alert_firings, clock, firings, judge
 from .scenario import Fires
@@ -190,11 +190,9 @@ def phases(parts: Sequence[tuple[Mapping[str, float], int]]) -> dict[str, list[O
 # ---- threshold alerts ---------------------------------------------------------------------------------------------
 
 
-def threshold_bounds(service: Service, name: str, threshold: Threshold) -> dict[Backend, int]:
+def threshold_bounds(alert: AlertSignal) -> dict[Backend, int]:
     """Seconds within which a breach must fire on each backend: its window plus delays, plus a minute's evaluation."""
-    found = alert_signal(service, name)
-    assert found is not None, f"{name} is no alert of {service.service}"
-    signal = found.signal
+    signal, threshold = alert.signal, alert.threshold
     out: dict[Backend, int] = {}
     datadog = signal.datadog
     if isinstance(datadog, (DatadogMetric, DatadogLogs)):
@@ -258,7 +256,7 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
         level, quantity = threshold.levels()[0]
         fires: Fires = "critical" if level == "critical" else "warning"
         breach, how = breach_value(quantity, signal.direction)
-        bounds = threshold_bounds(service, name, threshold)
+        bounds = threshold_bounds(alert)
         warm = _minutes(max(bounds.values())) + 5
         length = warm + _minutes(max(bounds.values())) + 5
         calm_minutes = max(calm_minutes, length)
@@ -274,10 +272,10 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
         for backend in backends:
             by = start + bounds[backend]
             found = alert_firings(index.select(name, backend), timelines)
-            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, fires, by, f"{fires} by {clock(by)}", found)))
+            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, fires=fires, by=by, expected=f"{fires} by {clock(by)}", found=found)))
             if backend == "aws" and "service_unhealthy" in alerts:
                 found = alert_firings(index.select("service_unhealthy"), timelines)
-                outcome = judge(said, "service_unhealthy", backend, "any", by, f"any by {clock(by)}", [f for f in found if f.at >= start])
+                outcome = judge(said, "service_unhealthy", backend, fires="any", by=by, expected=f"any by {clock(by)}", found=[f for f in found if f.at >= start])
                 checks.append(Check("threshold", "service_unhealthy", backend, f"{name} {said}", outcome))
     if judged:
         checks += _healthy_run(replay, healthy, judged, calm_minutes)
@@ -294,7 +292,7 @@ def _healthy_run(replay: ServiceReplay, healthy: Mapping[str, float], judged: Se
         said = f"healthy at {value} for {minutes}m after as long a warm-up" if name != "service_unhealthy" else f"{value} for {minutes}m"
         for backend in index.backends(name):
             found = alert_firings(index.select(name, backend), timelines)
-            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, "never", None, "never", found)))
+            checks.append(Check("threshold", name, backend, said, judge(said, name, backend, fires="never", by=None, expected="never", found=found)))
     return checks
 
 
@@ -337,7 +335,7 @@ def health_checks(replay: ServiceReplay) -> list[Check]:
         for backend in backends:
             by = warm * MINUTE + bounds[backend]
             found = alert_firings(replay.index.select(alert, backend), timelines)
-            checks.append(Check("health", alert, backend, said, judge(said, alert, backend, fires, by, f"{fires} by {clock(by)}", found)))
+            checks.append(Check("health", alert, backend, said, judge(said, alert, backend, fires=fires, by=by, expected=f"{fires} by {clock(by)}", found=found)))
     return checks
 
 
@@ -499,23 +497,30 @@ def _burn(replay: ServiceReplay, slo: Slo, tiers: Sequence[BurnRateTier], alert:
     timings: dict[tuple[str, Backend], TierTiming] = {}
     for backend in backends:
         mine = {key: d for key, d in plans.items() if key[1] == backend}
-        checks_here, timings_here = _burn_on(replay, slo, tiers, alert, backend, burn, mine, expect)
+        checks_here, timings_here = _burn_on(BurnOn(replay, slo, tiers, alert, backend, burn, mine, expect))
         checks += checks_here
         timings.update(timings_here)
     return checks, timings
 
 
-def _burn_on(
-    replay: ServiceReplay,
-    slo: Slo,
-    tiers: Sequence[BurnRateTier],
-    alert: str,
-    backend: Backend,
-    burn: Burn,
-    plans: Mapping[tuple[str, Backend], Deployed],
-    expect: Mapping[tuple[str, Backend], Literal["fires", "quiet", "either"]],
-) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
-    index = replay.index
+@dataclass(frozen=True)
+class BurnOn:
+    """One burn of an SLO replayed on one backend: the SLO's tiers, the alert id, each tier as deployed there
+    (`plans`, by (long window, backend)) and what each tier must do under the burn (`expect`)."""
+
+    replay: ServiceReplay
+    slo: Slo
+    tiers: Sequence[BurnRateTier]
+    alert: str
+    backend: Backend
+    burn: Burn
+    plans: Mapping[tuple[str, Backend], Deployed]
+    expect: Mapping[tuple[str, Backend], Literal["fires", "quiet", "either"]]
+
+
+def _burn_on(on: BurnOn) -> tuple[list[Check], dict[tuple[str, Backend], TierTiming]]:
+    slo, tiers, alert, backend, burn, plans, expect = on.slo, on.tiers, on.alert, on.backend, on.burn, on.plans, on.expect
+    index = on.replay.index
     rate, bad = burn.rate, burn.bad
     late = burn.late.get(backend, 0)
     windowed = [d for d in plans.values() if d.short is not None]
@@ -544,7 +549,7 @@ def _burn_on(
     begin, end = warm * MINUTE, (warm + burn_minutes) * MINUTE
     burning = [(burn.values(slo, bad), burn_minutes)] if slices is None else sliced_burn(burn, slo, bad, burn_minutes, slices)
     series = phases([(burn.values(slo, 0.0), warm), *burning, (burn.values(slo, 0.0), recovery)])
-    timelines = replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0), backend=backend)
+    timelines = on.replay.run(series, MINUTE, [alert], start=max(begin - 10 * MINUTE, 0), backend=backend)
     checks: list[Check] = []
     timings: dict[tuple[str, Backend], TierTiming] = {}
     # slices quantise a burn: a window's count of bad slices moves a slice at a time, so two slices more either way
@@ -562,13 +567,13 @@ def _burn_on(
         timings[(str(tier.long), backend)] = timing
         name = f"{alert} {plan.label.rsplit(' ', 1)[0]}"
         early = [t for t in _entered(timeline) if t < begin]
-        calm = judge(burn.label, name, backend, "never", None, "quiet before the burn", [Firing(t, part.severity, "ALARM", part.resource) for t in early])
+        calm = judge(burn.label, name, backend, fires="never", by=None, expected="quiet before the burn", found=[Firing(t, part.severity, "ALARM", part.resource) for t in early])
         if early:
             checks.append(Check("slo", name, backend, said, calm))
         if expectation == "fires":
             bound = int(plan.long * plan.threshold / rate + late) + SLACK + quantum
             fired = [Firing(begin + timing.fired, part.severity, "state", part.resource)] if timing.fired is not None else []
-            outcome = judge(said, name, backend, "any", begin + bound, f"its alert state within {clock(bound)}", fired)
+            outcome = judge(said, name, backend, fires="any", by=begin + bound, expected=f"its alert state within {clock(bound)}", found=fired)
             checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing)))
             if timing.fired is not None and plan.short is not None:
                 reset_bound = int(plan.short) + SLACK + quantum
@@ -578,28 +583,17 @@ def _burn_on(
                 checks.append(Check("slo", name, backend, said, reset))
         elif expectation == "quiet":
             found = [Firing(t, part.severity, "state", part.resource) for t in _entered(timeline) if t >= begin]
-            outcome = judge(said, name, backend, "never", None, "never", found)
+            outcome = judge(said, name, backend, fires="never", by=None, expected="never", found=found)
             checks.append(Check("slo", name, backend, said, _shifted(outcome, begin, timing)))
-    checks += _notifications(replay, slo, tiers, alert, backend, burn, plans, expect, timelines, said, begin)
+    checks += _notifications(on, timelines, said, begin)
     return checks, timings
 
 
-def _notifications(
-    replay: ServiceReplay,
-    slo: Slo,
-    tiers: Sequence[BurnRateTier],
-    alert: str,
-    backend: Backend,
-    burn: Burn,
-    plans: Mapping[tuple[str, Backend], Deployed],
-    expect: Mapping[tuple[str, Backend], str],
-    timelines: Mapping[str, Timeline],
-    said: str,
-    begin: int,
-) -> list[Check]:
+def _notifications(on: BurnOn, timelines: Mapping[str, Timeline], said: str, begin: int) -> list[Check]:
     """Whom the burn tells: a burn a page tier must catch pages in time (an outage within the fastest page tier's time,
     plus the data's delay), and once; one a ticket tier must catch tickets once; any other pages nobody."""
-    index = replay.index
+    tiers, alert, backend, burn, plans, expect = on.tiers, on.alert, on.backend, on.burn, on.plans, on.expect
+    index = on.replay.index
     checks: list[Check] = []
     late = burn.late.get(backend, 0)
     fires = {sev: [t for t in tiers if t.severity == sev and expect[(str(t.long), backend)] == "fires"] for sev in ("page", "ticket")}
@@ -607,9 +601,9 @@ def _notifications(
     for severity in ("page", "ticket"):
         found = [f for f in alert_firings(index.select(f"{alert}.{severity}", backend), timelines) if f.at >= begin]
         told = [f for f in found if f.route == severity]
-        counted = [f for f in told if not _at_its_rate(index, alert, severity, backend, f, either, timelines)]  # a tier at the burn's exact rate may
+        counted = [f for f in told if not _at_its_rate(on, severity, f, either, timelines)]  # a tier at the burn's exact rate may
         if severity == "page" and not fires["page"]:
-            outcome = judge(said, f"{alert}.page", backend, "never", None, "never", counted)
+            outcome = judge(said, f"{alert}.page", backend, fires="never", by=None, expected="never", found=counted)
             checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
             continue
         if not fires[severity]:
@@ -618,7 +612,7 @@ def _notifications(
             deployed = [plans[(str(t.long), backend)] for t in fires["page"]]
             bound = min(int(d.long * d.threshold / burn.rate) for d in deployed) + int(late) + SLACK
             what = "within the fastest page tier's time" if burn.outage else "in time"
-            outcome = judge(said, f"{alert}.page", backend, "page", begin + bound, f"page by {clock(bound)} into the burn ({what})", found)
+            outcome = judge(said, f"{alert}.page", backend, fires="page", by=begin + bound, expected=f"page by {clock(bound)} into the burn ({what})", found=found)
             checks.append(Check("slo", f"{alert}.page", backend, said, _shifted_outcome(outcome, begin)))
         # one page (one ticket) for one problem: a tier at the burn's exact rate may add its own, the others may not
         words = ", ".join(f"{f.resource} at {clock(f.at - begin)}" for f in counted) or "none"
@@ -627,15 +621,14 @@ def _notifications(
     return checks
 
 
-def _at_its_rate(
-    index: AlertIndex, alert: str, severity: str, backend: Backend, firing: Firing, either: set[str], timelines: Mapping[str, Timeline]
-) -> bool:
+def _at_its_rate(on: BurnOn, severity: str, firing: Firing, either: set[str], timelines: Mapping[str, Timeline]) -> bool:
     """Whether a firing comes only from tiers at the burn's exact rate (which may go either way): the tier's own, or
     a composite's while none but such tiers is in its alert state."""
+    index = on.replay.index
     tier = next((p.tier for p in index.parts if p.resource == firing.resource), None)
     if tier is not None:
         return tier in either
-    tiers = [p for p in index.select(f"{alert}.{severity}", backend) if p.tier is not None]
+    tiers = [p for p in index.select(f"{on.alert}.{severity}", on.backend) if p.tier is not None]
     alerting = {p.tier for p in tiers if _alerting(timelines[p.resource].state_at(firing.at))}
     return bool(alerting) and alerting <= either
 

@@ -202,7 +202,7 @@ def _states(monitor: ThresholdMonitor, data: DatadogData, clock: Clock, formula:
     if monitor.full_window and isinstance(source, WindowedFormula):
         full = _full_window(data.data, source.presence, _BUCKETS[query.unit])
     late = max((data.delay(q) for q in source.queries), default=0) if isinstance(source, WindowedFormula) else 0
-    return windowed_states(monitor, data.data, clock, source.value, source.has_data, full, max(0, late - monitor.delay))
+    return windowed_states(monitor, data.data, clock, value=source.value, has_data=source.has_data, full=full, late=max(0, late - monitor.delay))
 
 
 def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callable[[int, int], bool]:
@@ -232,6 +232,7 @@ def windowed_states(
     monitor: ThresholdMonitor,
     data: VendorData,
     clock: Clock,
+    *,
     value: Callable[[range], Optional[float]],
     has_data: Callable[[range], bool],
     full: Optional[Callable[[int, int], bool]],
