@@ -247,6 +247,27 @@ def _same_alarm_ref(planned: Any, live: Any) -> bool:
     return planned == live or (isinstance(live, str) and isinstance(planned, str) and live.endswith(f":alarm:{planned}"))
 
 
+def _same_dimensions(planned: Any, live: Any, resolve: Resolve) -> bool:
+    mine = {d["Name"]: d["Value"] for d in planned or []}
+    theirs = {d["Name"]: d["Value"] for d in live or []}
+    return mine.keys() == theirs.keys() and all(text_matches(v, theirs[k], resolve) for k, v in mine.items())
+
+
+def _same_metrics(planned: list[dict[str, Any]], live: list[dict[str, Any]], resolve: Resolve) -> bool:
+    mine, theirs = _metrics(planned), _metrics(live)
+    if len(mine) != len(theirs):
+        return False
+    for a, b in zip(mine, theirs, strict=True):
+        stat_a, stat_b = a.pop("MetricStat", None), b.pop("MetricStat", None)
+        if a != b or (stat_a is None) != (stat_b is None):
+            return False
+        if stat_a is not None and stat_b is not None:
+            dims_a, dims_b = stat_a["Metric"].pop("Dimensions"), stat_b["Metric"].pop("Dimensions")
+            if stat_a != stat_b or not _same_dimensions(dims_a, dims_b, resolve):
+                return False
+    return True
+
+
 def _metrics(queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Metric queries in a comparable form: dimensions sorted, absent defaults filled."""
     out = []
@@ -288,9 +309,9 @@ def compare_alarm(planned: dict[str, Any], live: dict[str, Any], resolve: Resolv
         elif key == "ActionsEnabled":
             same = bool(value) == bool(True if held is None else held)
         elif key == "Dimensions":
-            same = sorted((d["Name"], d["Value"]) for d in value or []) == sorted((d["Name"], d["Value"]) for d in held or [])
+            same = _same_dimensions(value, held, resolve)
         elif key == "Metrics":
-            same = _metrics(value) == _metrics(held or [])
+            same = _same_metrics(value, held or [], resolve)
         elif key == "ActionsSuppressor":
             same = _same_alarm_ref(value, held)
         else:

@@ -28,6 +28,7 @@ from spec.service import MIN_REQUESTS
 from spec.teams import TEAM_FILE_NAMES
 
 from ..project import StackTarget, check_rules, stack_target
+from ..stack_config import stacks
 from . import reverse
 from .assemble import assemble
 from .compare import COMPOSITE_ALARM, METRIC_ALARM, MONITOR, FieldDrift, cloudwatch_stored, compare_alarm, compare_monitor, datadog_stored
@@ -113,7 +114,9 @@ def _refused(errors: list[SpecError], spec_file: Path, data: dict[str, Any]) -> 
     return out
 
 
-def _check(data: dict[str, Any], findings: list[Finding], target: StackTarget, catalog_dir: Path, service: str) -> tuple[Catalog, StackTarget]:
+def _check(
+    data: dict[str, Any], findings: list[Finding], target: StackTarget, catalog_dir: Path, service: str, environments: list[str]
+) -> tuple[Catalog, StackTarget]:
     """Load and check the catalog with the new service; alerts refused are taken out (with the checks' words) until
     it holds. Raises SpecErrors for any other problem (the catalog's own, or one the import cannot place)."""
     selects = replace(target, settings=replace(target.settings, services=tuple(sorted({*target.settings.services, service}))))
@@ -126,9 +129,8 @@ def _check(data: dict[str, Any], findings: list[Finding], target: StackTarget, c
             _copy_catalog(catalog_dir, folder, f"{service}.yaml")
             spec_file = folder / f"{service}.yaml"
             spec_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-            env = target.settings.environment
             try:
-                loaded = load_catalog(folder, [env], strict=True)
+                loaded = load_catalog(folder, environments, strict=True)
                 check_rules(loaded, [selects], {service})
                 return _relocated(loaded, catalog_dir), selects
             except SpecErrors as exc:
@@ -211,7 +213,8 @@ def run_import(
     findings += [reverse.composite_finding(a) for a in estate.composite_alarms]
     assembly = assemble(service, findings, estate, deployment, _teams(catalog_dir), settings.aws_region)
     data = assembly.data
-    loaded, selects = _check(data, findings, target, catalog_dir, service)
+    environments = sorted({stack_target(project, s, catalog).settings.environment for s in stacks(project)} | {environment})
+    loaded, selects = _check(data, findings, target, catalog_dir, service, environments)
     plan = plan_checked(project, loaded, selects, [service]).to_dict()
     resources = {r["name"]: r for r in plan["resources"]}
     subject = next(s for s in loaded.for_environment(environment) if s.service == service)
