@@ -2,7 +2,8 @@
 
 The walk (program/aws_walk.py) says what to declare; this file turns each declaration into a
 resource with the right provider (per region) and safety options:
-- log groups are retained on delete always, and protected in production: logs outlive the spec;
+- log groups are retained on delete always, and protected in production: logs outlive the spec; a group the spec adopts
+  (`logs.adopt`: Lambda's own, an ECS task's) is imported by its name (Pulumi's `import` option) instead of created;
 - anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
 - composites, mute rules and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
 """
@@ -62,6 +63,8 @@ def declare_aws(
         extra: dict[str, Any] = {}
         if declaration.kind == "log_group":
             extra.update(protect=True if deployment.production else None, retain_on_delete=True)  # None: as the component is
+            if service.logs.adopt:
+                extra["import_"] = declaration.name  # a log group's import id is its name
         if declaration.name is not None:
             extra["delete_before_replace"] = True
         depends = [declared[name] for name in declaration.depends_on]
