@@ -22,8 +22,9 @@ from signals.cloudwatch import AwsScope, resolve_targets
 from spec import Service
 
 from .aws_walk import declare_service
+from .outputs import Reader
 from .providers import Providers, options
-from .settings import SettingsError, secret
+from .settings import secret
 
 RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
     "log_group": aws.cloudwatch.LogGroup,
@@ -39,23 +40,10 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
 }
 
 
-def _stack_reader(parent: pulumi.Resource, service: Service) -> Callable[[str], pulumi.Input[str]]:
-    """Reads `{output: name}` sources from the stack `sources.aws.from_stack` names (one reference per service)."""
-    source = service.sources.aws
-    if source is None or source.from_stack is None or not source.stack_outputs():
-        def unused(name: str) -> pulumi.Input[str]:
-            raise SettingsError(f"{service.service}: sources.aws reads output {name!r} without from_stack")
-
-        return unused
-    reference = pulumi.StackReference(
-        f"{service.service}-sources", stack_name=source.from_stack, opts=pulumi.ResourceOptions(parent=parent)
-    )
-    return lambda name: reference.require_output(name).apply(str)
-
-
 def declare_aws(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str, read: Reader
 ) -> dict[str, pulumi.Input[object]]:
+    """`read`: another stack's outputs (program/outputs.py), which the dimension values of `{output: name}` sources take."""
     declared: dict[str, pulumi.CustomResource] = {}
     account = deployment.account_of(service)
 
@@ -76,5 +64,5 @@ def declare_aws(
         declared[declaration.logical] = resource
         return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))
 
-    scope = AwsScope(service, resolve_targets(service.sources.aws, _stack_reader(parent, service)), deployment.environment)
+    scope = AwsScope(service, resolve_targets(service.sources.aws, read), deployment.environment)
     return declare_service(service, deployment, region, scope, secret, declare, providers.settings.sns_kms_key)

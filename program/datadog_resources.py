@@ -12,6 +12,7 @@ from monitors.common.declarations import Declaration, Ref
 from spec import Service
 
 from .datadog_walk import declare_service
+from .outputs import Reader, with_outputs
 from .providers import options
 
 RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
@@ -24,12 +25,13 @@ RESOURCES: dict[str, Callable[..., pulumi.CustomResource]] = {
 
 
 def declare_datadog(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: datadog.Provider
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: datadog.Provider, read: Reader
 ) -> dict[str, pulumi.Input[object]]:
+    """`read`: another stack's outputs, whose placeholders in queries become their values (program/outputs.py)."""
     opts = options(parent, provider)
 
     def declare(declaration: Declaration) -> Ref:
-        resource = RESOURCES[declaration.kind](declaration.logical, declaration.args, opts=opts)
+        resource = RESOURCES[declaration.kind](declaration.logical, with_outputs(declaration.args, read), opts=opts)
         return Ref(id=resource.id, arn=resource.id, url=getattr(resource, "url", None))
 
     return declare_service(service, deployment, declare)
