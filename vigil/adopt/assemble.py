@@ -119,7 +119,7 @@ def _tags_of(findings: list[Finding]) -> tuple[dict[str, str], list[str]]:
             tags[key] = value
         else:
             notes.append(f"tag {tag!r}: the spec's tags are key:value, lowercase")
-    others = sorted(t for t in {t for s in tag_sets for t in s} - common if t.partition(":")[0] not in ("signal", "severity", "slo"))
+    others = sorted(t for t in {t for s in tag_sets for t in s} - common if t.partition(":")[0] not in ("signal", "severity", "slo", *RESERVED_TAG_KEYS))
     if others:
         notes.append(f"tags on some monitors only ({', '.join(others[:8])}{' …' if len(others) > 8 else ''}): vigil tags every resource of the service alike")
     return tags, notes

@@ -295,7 +295,8 @@ def map_alarm(alarm: dict[str, Any], service: str, environment: str, min_request
                 f"it alarms on {datapoints} of {evaluations} periods of {period}s; vigil evaluates {match.signal} as "
                 f"{fitted.datapoints} of {fitted.evaluation_periods} periods of {fitted.period}s over that window"
             )
-            finding.settings["window"] = str(span)
+            if span.ms != default.period * default.evaluation_periods * 1000:
+                finding.settings["window"] = str(span)
     kind = registry_kind(match.signal)
     value = from_cloudwatch(realisation.convert, kind, float(alarm.get("Threshold", 0)), period)
     if value is None:
