@@ -2,14 +2,14 @@
 
 The walk (program/aws_walk.py) says what to declare; this file turns each declaration into a
 resource with the right provider (per region) and safety options:
-- log groups are retained on delete always, and protected in production: logs outlive the spec;
+- log groups are retained on delete always, and protected in production: logs outlive the spec; a group the spec adopts
+  (`logs.adopt`: Lambda's own, an ECS task's) is imported by its name (Pulumi's `import` option) instead of created;
 - anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
 - composites, mute rules and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -23,8 +23,9 @@ from spec import Service
 
 from . import registry
 from .aws_walk import declare_service
+from .outputs import Reader
 from .providers import Providers, options
-from .settings import SettingsError, secret
+from .settings import secret
 
 RESOURCES: dict[str, Resource] = {
     "log_group": aws.cloudwatch.LogGroup,
@@ -40,23 +41,10 @@ RESOURCES: dict[str, Resource] = {
 }
 
 
-def _stack_reader(parent: pulumi.Resource, service: Service) -> Callable[[str], pulumi.Input[str]]:
-    """Reads `{output: name}` sources from the stack `sources.aws.from_stack` names (one reference per service)."""
-    source = service.sources.aws
-    if source is None or source.from_stack is None or not source.stack_outputs():
-        def unused(name: str) -> pulumi.Input[str]:
-            raise SettingsError(f"{service.service}: sources.aws reads output {name!r} without from_stack")
-
-        return unused
-    reference = pulumi.StackReference(
-        f"{service.service}-sources", stack_name=source.from_stack, opts=pulumi.ResourceOptions(parent=parent)
-    )
-    return lambda name: reference.require_output(name).apply(str)
-
-
 def declare_aws(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, providers: Providers, region: str, read: Reader
 ) -> dict[str, pulumi.Input[object]]:
+    """`read`: another stack's outputs (program/outputs.py), which the dimension values of `{output: name}` sources take."""
     declared: dict[str, pulumi.CustomResource] = {}
     account = deployment.account_of(service)
 
@@ -64,6 +52,8 @@ def declare_aws(
         extra: dict[str, Any] = {}
         if declaration.kind == "log_group":
             extra.update(protect=True if deployment.production else None, retain_on_delete=True)  # None: as the component is
+            if service.logs.adopt:
+                extra["import_"] = declaration.name  # a log group's import id is its name
         if declaration.name is not None:
             extra["delete_before_replace"] = True
         depends = [declared[name] for name in declaration.depends_on]
@@ -72,5 +62,5 @@ def declare_aws(
         declared[declaration.logical] = resource
         return Ref(id=resource.id, arn=getattr(resource, "arn", resource.id))
 
-    scope = AwsScope(service, resolve_targets(service.sources.aws, _stack_reader(parent, service)), deployment.environment)
+    scope = AwsScope(service, resolve_targets(service.sources.aws, read), deployment.environment)
     return declare_service(service, deployment, region=region, scope=scope, secret=secret, declare=declare, sns_kms_key=providers.settings.sns_kms_key)

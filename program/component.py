@@ -12,6 +12,7 @@ from spec import Service
 
 from .aws_resources import declare_aws
 from .datadog_resources import declare_datadog
+from .outputs import stack_reader
 from .providers import Providers
 from .sentry_resources import declare_sentry
 
@@ -34,11 +35,12 @@ class ServiceMonitoring(pulumi.ComponentResource):
         service, deployment, providers = args.service, args.deployment, args.providers
         outputs: dict[str, pulumi.Input[object]] = {}
         backends = deployment.backends_of(service)
+        read = stack_reader(self, service)  # another stack's outputs, for CloudWatch's dimensions and Datadog's queries alike
         if "datadog" in backends:
             assert providers.datadog is not None, "make_providers creates it for every service using Datadog"
-            outputs.update(declare_datadog(self, service, deployment, providers.datadog))
+            outputs.update(declare_datadog(self, service, deployment, providers.datadog, read))
         if "aws" in backends:
-            outputs.update(declare_aws(self, service, deployment, providers, deployment.region_of(service)))
+            outputs.update(declare_aws(self, service, deployment, providers, deployment.region_of(service), read))
         if "sentry" in backends and service.sources.sentry is not None:
             assert providers.sentry is not None, "make_providers creates it for every service Sentry alerts on"
             outputs.update(declare_sentry(self, service, deployment, providers.sentry))

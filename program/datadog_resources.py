@@ -13,6 +13,7 @@ from spec import Service
 
 from . import registry
 from .datadog_walk import declare_service
+from .outputs import Reader, with_outputs
 from .providers import options
 
 RESOURCES: dict[str, Resource] = {
@@ -25,12 +26,13 @@ RESOURCES: dict[str, Resource] = {
 
 
 def declare_datadog(
-    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: pulumi.ProviderResource
+    parent: pulumi.ComponentResource, service: Service, deployment: Deployment, provider: pulumi.ProviderResource, read: Reader
 ) -> dict[str, pulumi.Input[object]]:
+    """`read`: another stack's outputs, whose placeholders in queries become their values (program/outputs.py)."""
     opts = options(parent, provider)
 
     def declare(declaration: Declaration) -> Ref:
-        resource = registry.register(RESOURCES[declaration.kind], declaration.logical, declaration.args, opts)
+        resource = registry.register(RESOURCES[declaration.kind], declaration.logical, with_outputs(declaration.args, read), opts)
         return Ref(id=resource.id, arn=resource.id, url=getattr(resource, "url", None))
 
     return declare_service(service, deployment, declare)

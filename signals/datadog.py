@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
+
+from spec.sources import StackOutput
 
 DASHBOARD_ENV = "$env"
 
@@ -61,6 +64,27 @@ def env_filter(environment: str) -> str:
     return f"env:{environment}"
 
 
-def aws_tag(value: object) -> str:
-    """A CloudWatch dimension value as Datadog's AWS integration tags it: lowercase."""
+# A name another stack holds, in a Datadog query until the program knows it: `${<stack>.<output>}`, the offline plan's
+# placeholder for that output. The program puts the output's value in its place (program/outputs.py); rules check a
+# query's grammar with a stand-in for it.
+OUTPUT = re.compile(r"\$\{(?P<stack>[A-Za-z0-9_.\-/]+)\.(?P<output>[A-Za-z_][A-Za-z0-9_]*)\}")
+OUTPUT_STAND_IN = "output"
+
+
+def output_placeholder(stack: Optional[str], output: str) -> str:
+    return f"${{{stack}.{output}}}"
+
+
+def aws_tag(value: object, stack: Optional[str] = None) -> str:
+    """A CloudWatch dimension value as Datadog's AWS integration tags it: lowercase. A name read from another stack's
+    output (`{output: albName}` with `from_stack`) is that output's placeholder, which the program fills with the
+    output's value, lowercased (`output_tag`)."""
+    if isinstance(value, StackOutput):
+        return output_placeholder(stack, value.output)
     return str(value).lower()
+
+
+def output_tag(value: object) -> str:
+    """A stack output's value as Datadog tags it: lowercase (a placeholder the offline engine stands in stays as it is)."""
+    text = str(value)
+    return text if OUTPUT.fullmatch(text) else text.lower()

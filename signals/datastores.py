@@ -10,6 +10,7 @@ from spec import Duration, Service
 from . import needs
 from .cloudwatch import AwsScope, Evaluation, Math, Metric, Source, count, percent
 from .datadog import AWS_DELAY, Expression, aws_tag, single
+from .datadog import output_tag as _tag_of
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -34,9 +35,10 @@ _10M, _15M = Duration(600_000), Duration(900_000)
 
 
 def _rds_instance(service: Service) -> str:
+    """The instance as Datadog's AWS integration tags it."""
     aws = service.sources.aws
-    assert aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str), "guarded by needs.RDS_NAME"
-    return aws.rds.instance
+    assert aws is not None and aws.rds is not None, "guarded by needs.RDS_NAME"
+    return aws_tag(aws.rds.instance, aws.from_stack)
 
 
 def _cache_scope(service: Service) -> str:
@@ -46,15 +48,13 @@ def _cache_scope(service: Service) -> str:
     assert aws is not None and aws.elasticache is not None, "guarded by needs.CACHE_NAME"
     cluster, group = aws.elasticache.cluster, aws.elasticache.replication_group
     if cluster is not None:
-        assert isinstance(cluster, str), "guarded by needs.CACHE_NAME"
-        return f"{{cacheclusterid:{aws_tag(cluster)}}}"
-    assert isinstance(group, str), "guarded by needs.REPLICATION_GROUP_NAME"
-    return f"{{replication_group:{aws_tag(group)}}}"
+        return f"{{cacheclusterid:{aws_tag(cluster, aws.from_stack)}}}"
+    return f"{{replication_group:{aws_tag(group, aws.from_stack)}}}"
 
 
 def _db_connections(service: Service, env: str) -> Expression:
     """Open connections of the RDS instance (the AWS integration tags by lowercase instance identifier)."""
-    return single(f"max:aws.rds.database_connections{{dbinstanceidentifier:{aws_tag(_rds_instance(service))}}}")
+    return single(f"max:aws.rds.database_connections{{dbinstanceidentifier:{_rds_instance(service)}}}")
 
 
 def _cache_hit_rate(service: Service, env: str) -> Expression:
@@ -143,7 +143,7 @@ SIGNALS = (
             unit="%",
             graph=DatadogGraph("Cache hit rate (%)", "hit rate"),
             evaluation_delay=AWS_DELAY,
-            needs=(needs.DATADOG, needs.CACHE_NAME, needs.REPLICATION_GROUP_NAME),
+            needs=(needs.DATADOG, needs.CACHE_NAME),
         ),
         cloudwatch=CloudWatchAlarm(
             title="cache hit rate",
@@ -191,7 +191,7 @@ def _caches(scope: AwsScope) -> list[tuple[pulumi.Input[str], Optional[str]]]:
         return []
     group = aws.elasticache.replication_group
     if group is not None:
-        return [(member, group if isinstance(group, str) else None) for member in scope.targets.cache_members]
+        return [(member, aws_tag(group, aws.from_stack)) for member in scope.targets.cache_members]
     return [(scope.targets.cache_cluster, None)] if scope.targets.cache_cluster is not None else []
 
 
@@ -213,13 +213,13 @@ def published(scope: AwsScope) -> list[Publication]:
             CloudWatchPublication("AWS/ElastiCache", "CacheHits", dimensions, _lookups(hit=True), ("cache_hit_rate",)),
             CloudWatchPublication("AWS/ElastiCache", "CacheMisses", dimensions, _lookups(hit=False), ("cache_hit_rate",)),
         ]
-        if isinstance(cluster, str):
-            tags = (f"cacheclusterid:{aws_tag(cluster)}",) + ((f"replication_group:{aws_tag(group)}",) if group is not None else ())
+        if isinstance(cluster, str):  # a member named in the spec, or another stack's output (its placeholder offline)
+            tags = (f"cacheclusterid:{_tag_of(cluster)}",) + ((f"replication_group:{group}",) if group is not None else ())
             out += [
                 DatadogPublication("aws.elasticache.cache_hits", tags, "count", _lookups(hit=True), ("cache_hit_rate",), AWS_DELAY),
                 DatadogPublication("aws.elasticache.cache_misses", tags, "count", _lookups(hit=False), ("cache_hit_rate",), AWS_DELAY),
             ]
-    if aws is not None and aws.rds is not None and isinstance(aws.rds.instance, str):
-        tag = f"dbinstanceidentifier:{aws_tag(aws.rds.instance)}"
+    if aws is not None and aws.rds is not None:
+        tag = f"dbinstanceidentifier:{_rds_instance(service)}"
         out.append(DatadogPublication("aws.rds.database_connections", (tag,), "gauge", _gauge("db_connections"), ("db_connections",), AWS_DELAY))
     return out

@@ -41,8 +41,8 @@ NOMINAL_INVOCATIONS = 10.0  # per second: what drives hold steady beside an erro
 
 def _function(service: Service) -> str:
     aws = service.sources.aws
-    assert aws is not None and aws.lambda_function is not None and isinstance(aws.lambda_function.name, str), "guarded by needs.LAMBDA_NAME"
-    return aws.lambda_function.name
+    assert aws is not None and aws.lambda_function is not None, "guarded by needs.LAMBDA_NAME"
+    return aws_tag(aws.lambda_function.name, aws.from_stack)
 
 
 def limit(service: Service) -> int:
@@ -52,7 +52,7 @@ def limit(service: Service) -> int:
 
 
 def _scope(service: Service) -> str:
-    return f"{{functionname:{aws_tag(_function(service))}}}"
+    return f"{{functionname:{_function(service)}}}"
 
 
 def _error_rate(service: Service, env: str) -> Expression:
@@ -284,8 +284,8 @@ def published(scope: AwsScope) -> list[Publication]:
         metric = _metric(scope, name, stat)
         out.append(CloudWatchPublication(metric.namespace, metric.name, metric.dimensions, point, shows))
     aws = scope.service.sources.aws
-    if aws is not None and aws.lambda_function is not None and isinstance(aws.lambda_function.name, str):
-        tag = (f"functionname:{aws_tag(aws.lambda_function.name)}",)
+    if aws is not None and aws.lambda_function is not None:
+        tag = (f"functionname:{_function(scope.service)}",)
         out += [
             DatadogPublication("aws.lambda.invocations", tag, "count", _invocations, ("invocations",)),
             DatadogPublication("aws.lambda.errors", tag, "count", _errors, ("function_errors",)),

@@ -54,17 +54,18 @@ def _errors_metric(rest: bool) -> str:
     return "5XXError" if rest else "5xx"
 
 
-def _datadog_tags(api: ApiGatewaySource) -> tuple[str, ...]:
+def _datadog_tags(api: ApiGatewaySource, stack: Optional[str] = None) -> tuple[str, ...]:
     """`apiname:` (REST) or `apiid:` (HTTP), and `stage:` when the spec names one: lowercase, as the integration tags."""
     key, value = ("apiname", api.rest_api) if api.rest_api is not None else ("apiid", api.http_api)
-    tags = [f"{key}:{aws_tag(value)}"]
+    tags = [f"{key}:{aws_tag(value, stack)}"]
     if api.stage is not None:
-        tags.append(f"stage:{aws_tag(api.stage)}")
+        tags.append(f"stage:{aws_tag(api.stage, stack)}")
     return tuple(tags)
 
 
 def _scope(service: Service) -> str:
-    return "{" + ",".join(_datadog_tags(_api(service))) + "}"
+    aws = service.sources.aws
+    return "{" + ",".join(_datadog_tags(_api(service), aws.from_stack if aws else None)) + "}"
 
 
 def _error_rate(service: Service, env: str) -> Expression:
@@ -236,8 +237,8 @@ def published(scope: AwsScope) -> list[Publication]:
         ]
     aws = scope.service.sources.aws
     api = aws.api_gateway if aws is not None else None
-    if api is not None and needs.API_GATEWAY_NAME.holds(scope.service):
-        tags = _datadog_tags(api)
+    if api is not None and aws is not None:
+        tags = _datadog_tags(api, aws.from_stack)
         errors = "aws.apigateway.5xxerror" if api.rest_api is not None else "aws.apigateway.5xx"
         out += [
             DatadogPublication("aws.apigateway.count", tags, "count", _requests_counted, ("gateway_requests",)),

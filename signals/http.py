@@ -92,7 +92,7 @@ def _alb_tags(service: Service, *keys: str) -> str:
     aws = service.sources.aws
     assert aws is not None, "guarded by needs.LOAD_BALANCER_NAME"
     values = {"loadbalancer": aws.load_balancer, "targetgroup": aws.target_group}
-    return ",".join(f"{key}:{aws_tag(values[key])}" for key in keys)
+    return ",".join(f"{key}:{aws_tag(values[key], aws.from_stack)}" for key in keys)
 
 
 def lb_errors(service: Service) -> str:
@@ -521,14 +521,14 @@ def published(scope: AwsScope) -> list[Publication]:
             DatadogPublication(trace, tags, "distribution", _latencies(service), _LATENCY_SERIES),
         ]
         aws = service.sources.aws
-        if aws is not None and isinstance(aws.load_balancer, str):  # the AWS integration tags by lowercase names
-            lb = f"loadbalancer:{aws_tag(aws.load_balancer)}"
+        if aws is not None and aws.load_balancer is not None:  # the AWS integration tags by lowercase names
+            lb = f"loadbalancer:{aws_tag(aws.load_balancer, aws.from_stack)}"
             out += [
                 DatadogPublication("aws.applicationelb.request_count", (lb,), "count", _share_of(reaching, None, zero=False), ("requests",), AWS_DELAY),
                 DatadogPublication("aws.applicationelb.httpcode_elb_5xx", (lb,), "count", lb_errors, ("lb_errors",), AWS_DELAY),
             ]
-            if isinstance(aws.target_group, str):
-                tg = f"targetgroup:{aws_tag(aws.target_group)}"
+            if aws.target_group is not None:
+                tg = f"targetgroup:{aws_tag(aws.target_group, aws.from_stack)}"
                 unhealthy = _gauge("unhealthy_targets")
                 out.append(DatadogPublication("aws.applicationelb.un_healthy_host_count", (lb, tg), "gauge", unhealthy, ("unhealthy_targets",), AWS_DELAY))
     return out

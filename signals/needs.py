@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from spec import Service
-from spec.sources import AwsSource, StackOutput
+from spec.sources import AwsSource
 
 from .model import Need
 
@@ -20,12 +20,8 @@ def _present(path: str, get: Callable[[AwsSource], Any]) -> Need:
 
 
 def named(path: str, get: Callable[[AwsSource], Any]) -> Need:
-    """A name written literally: Datadog queries are text written before any stack output is known."""
-    return Need(
-        path,
-        lambda s: (aws := _aws(s)) is not None and isinstance(get(aws), str),
-        "written as a name (Datadog queries cannot read stack outputs)",
-    )
+    """A name a Datadog query reads: written, or another stack's output (the program reads it as CloudWatch's do)."""
+    return _present(path, get)
 
 
 DATADOG = Need("sources.datadog", lambda s: s.sources.datadog is not None)
@@ -37,15 +33,7 @@ ELASTICACHE = _present("sources.aws.elasticache", lambda a: a.elasticache)
 RDS_NAME = named("sources.aws.rds.instance", lambda a: a.rds.instance if a.rds else None)
 CACHE_NAME = Need(
     "sources.aws.elasticache.cluster",
-    lambda s: (aws := _aws(s)) is not None
-    and aws.elasticache is not None
-    and (isinstance(aws.elasticache.cluster, str) or (aws.elasticache.cluster is None and aws.elasticache.replication_group is not None)),
-    "written as a name (Datadog queries cannot read stack outputs)",
-)
-REPLICATION_GROUP_NAME = Need(
-    "sources.aws.elasticache.replication_group",
-    lambda s: (aws := _aws(s)) is None or aws.elasticache is None or not isinstance(aws.elasticache.replication_group, StackOutput),
-    "written as a name (Datadog queries cannot read stack outputs)",
+    lambda s: (aws := _aws(s)) is not None and aws.elasticache is not None and (aws.elasticache.cluster or aws.elasticache.replication_group) is not None,
 )
 # ElastiCache publishes per node and per cluster (CacheClusterId), never per replication group: CloudWatch measures a
 # group through its members.
@@ -68,27 +56,4 @@ LAMBDA_NAME = named("sources.aws.lambda_function.name", lambda a: a.lambda_funct
 DYNAMODB_NAME = named("sources.aws.dynamodb.table", lambda a: a.dynamodb.table if a.dynamodb else None)
 
 
-def _api_named(aws: AwsSource) -> bool:
-    """The API (and its stage, when given) written as names."""
-    api = aws.api_gateway
-    if api is None:
-        return False
-    return isinstance(api.rest_api or api.http_api, str) and (api.stage is None or isinstance(api.stage, str))
-
-
-API_GATEWAY_NAME = Need(
-    "sources.aws.api_gateway",
-    lambda s: (aws := _aws(s)) is not None and _api_named(aws),
-    "written as names: its API and stage (Datadog queries cannot read stack outputs)",
-)
-
-
-def _named_if_given(service: Service) -> bool:
-    aws = _aws(service)
-    return aws is None or aws.load_balancer is None or isinstance(aws.load_balancer, str)
-
-
-# Datadog's availability SLI counts the load balancer's own 5xx where the service has one: its query names it.
-LOAD_BALANCER_NAME_IF_ANY = Need(
-    "sources.aws.load_balancer", _named_if_given, "written as a name when given (Datadog's availability counts the load balancer's own 5xx)"
-)
+API_GATEWAY_NAME = API_GATEWAY

@@ -43,13 +43,13 @@ def _queue(service: Service, dead_letter: bool = False) -> str:
     aws = service.sources.aws
     assert aws is not None and aws.sqs is not None, "guarded by needs.SQS_NAME"
     name = aws.sqs.dead_letter_queue if dead_letter else aws.sqs.queue
-    assert isinstance(name, str), "guarded by needs.SQS_NAME / needs.DEAD_LETTER_QUEUE_NAME"
-    return name
+    assert name is not None, "guarded by needs.SQS_NAME / needs.DEAD_LETTER_QUEUE_NAME"
+    return aws_tag(name, aws.from_stack)
 
 
 def _datadog(metric: str, dead_letter: bool = False) -> Callable[[Service, str], Expression]:
     def query(service: Service, env: str) -> Expression:
-        return single(f"max:aws.sqs.{metric}{{queuename:{aws_tag(_queue(service, dead_letter))}}}")
+        return single(f"max:aws.sqs.{metric}{{queuename:{_queue(service, dead_letter)}}}")
 
     return query
 
@@ -185,11 +185,11 @@ def published(scope: AwsScope) -> list[Publication]:
             out.append(CloudWatchPublication(SQS, metric, {"QueueName": queue}, _gauge(series), (series,)))
     aws = scope.service.sources.aws
     sqs = aws.sqs if aws is not None else None
-    if sqs is not None:
+    if aws is not None and sqs is not None:
         datadog = {"queue_backlog": (sqs.queue, "approximate_number_of_messages_visible"),
                    "queue_age": (sqs.queue, "approximate_age_of_oldest_message"),
                    "dead_letters": (sqs.dead_letter_queue, "approximate_number_of_messages_visible")}
         for series, (name, metric) in datadog.items():
-            if isinstance(name, str):
-                out.append(DatadogPublication(f"aws.sqs.{metric}", (f"queuename:{aws_tag(name)}",), "gauge", _gauge(series), (series,)))
+            if name is not None:
+                out.append(DatadogPublication(f"aws.sqs.{metric}", (f"queuename:{aws_tag(name, aws.from_stack)}",), "gauge", _gauge(series), (series,)))
     return out

@@ -97,7 +97,7 @@ def _server_errors(scope: AwsScope, slo: Slo) -> Ratio:
 
 def _counts_lb(service: Service) -> bool:
     aws = service.sources.aws
-    return aws is not None and isinstance(aws.load_balancer, str)
+    return aws is not None and aws.load_balancer is not None
 
 
 def lb_counted(service: Service, slo: Slo) -> bool:
@@ -139,7 +139,7 @@ SLIS: dict[str, SliKind] = {
         SliKind(
             "availability",
             DatadogSli(
-                needs=lambda _: (needs.DATADOG, needs.LOAD_BALANCER_NAME_IF_ANY),
+                needs=lambda _: (needs.DATADOG,),
                 counts=_availability_counts,
                 delay=lambda service: AWS_DELAY if _counts_lb(service) else 0,
                 requests=lambda service, env: _availability_counts(service, env)[1],

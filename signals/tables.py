@@ -51,13 +51,13 @@ REPLAYED_OPERATION = "PutItem"
 
 def _table(service: Service) -> str:
     aws = service.sources.aws
-    assert aws is not None and aws.dynamodb is not None and isinstance(aws.dynamodb.table, str), "guarded by needs.DYNAMODB_NAME"
-    return aws.dynamodb.table
+    assert aws is not None and aws.dynamodb is not None, "guarded by needs.DYNAMODB_NAME"
+    return aws_tag(aws.dynamodb.table, aws.from_stack)
 
 
 def _datadog(metric: str) -> Callable[[Service, str], Expression]:
     def query(service: Service, env: str) -> Expression:
-        return Expression("count", {"count": f"sum:aws.dynamodb.{metric}{{tablename:{aws_tag(_table(service))}}}.as_count()"})
+        return Expression("count", {"count": f"sum:aws.dynamodb.{metric}{{tablename:{_table(service)}}}.as_count()"})
 
     return query
 
@@ -160,12 +160,12 @@ def published(scope: AwsScope) -> list[Publication]:
     by table and operation."""
     out: list[Publication] = []
     aws = scope.service.sources.aws
-    named = aws is not None and aws.dynamodb is not None and isinstance(aws.dynamodb.table, str)
+    named = aws is not None and aws.dynamodb is not None
     for series, metric, datadog in (("table_throttles", "ThrottledRequests", "throttled_requests"), ("table_system_errors", "SystemErrors", "system_errors")):
         if scope.targets.dynamodb_table is not None:
             found = _by_operation(scope, metric, REPLAYED_OPERATION)
             out.append(CloudWatchPublication(found.namespace, found.name, found.dimensions, _counted(series), (series,)))
         if named:
-            tags = (f"tablename:{aws_tag(_table(scope.service))}", f"operation:{REPLAYED_OPERATION.lower()}")
+            tags = (f"tablename:{_table(scope.service)}", f"operation:{REPLAYED_OPERATION.lower()}")
             out.append(DatadogPublication(f"aws.dynamodb.{datadog}", tags, "count", _counted(series), (series,)))
     return out

@@ -28,6 +28,12 @@ class Logs(SpecModel):
     kms_key: Optional[str] = Field(
         default=None, pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", description="KMS key ARN"
     )
+    adopt: bool = Field(
+        default=False,
+        description="The log group exists already (Lambda's own /aws/lambda/<function>, an ECS task's awslogs group): import it "
+        "rather than create it, and keep it when the spec drops it; its retention, class, KMS key and tags must already be "
+        "what the spec says (docs/adopt.md)",
+    )
 
     @field_validator("retention")
     @classmethod

@@ -1,22 +1,26 @@
-"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary and replay.
+"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary, replay, import and drift.
 
 Exit codes: validate/plan/stacks/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
 replay: 0 every expectation holds, 1 one failed, 2 an invalid scenario or spec (file:line), or a plan it cannot read.
 docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
 (including a base or head revision whose spec is invalid).
+import: 0 written, 2 unreadable input (at its place), an existing file without --force, or an invalid catalog; 1 a
+live read that failed. drift: 0 none, 2 drift, 1 an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from spec import SpecErrors
+from spec.grammar import NAME_PATTERN, PATTERN_HELP
 
 from .stack_config import StackConfigError
 
@@ -197,6 +201,67 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_ERROR
 
 
+def _default_stack(project: Path) -> str:
+    from .stack_config import stacks
+
+    found = stacks(project)
+    return "dev" if "dev" in found or not found else found[0]
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .adopt.importer import ImportError_, run_import
+    from .adopt.vendors import Estate, VendorInputError, VendorReadError, read_cloudwatch_file, read_cloudwatch_live, read_datadog_file, read_datadog_live
+    from .project import find_project, stack_target
+
+    if not (args.datadog or args.datadog_file or args.cloudwatch or args.cloudwatch_file):
+        print("error: give at least one of --datadog, --datadog-file FILE, --cloudwatch, --cloudwatch-file FILE", file=sys.stderr)
+        return EXIT_INVALID
+    if not re.fullmatch(NAME_PATTERN, args.service):
+        print(f"error: --service {args.service!r}: {PATTERN_HELP[NAME_PATTERN]}", file=sys.stderr)
+        return EXIT_INVALID
+    project = find_project()
+    stack = args.stack or _default_stack(project)
+    estate = Estate()
+    try:
+        for path in args.datadog_file or []:
+            estate.extend(read_datadog_file(path))
+        for path in args.cloudwatch_file or []:
+            estate.extend(read_cloudwatch_file(path))
+        if args.datadog or args.cloudwatch:
+            settings = stack_target(project, stack, args.catalog).settings
+            if args.datadog:
+                estate.extend(read_datadog_live(settings.datadog_api_url, args.tags or [f"service:{args.service}"]))
+            if args.cloudwatch:
+                estate.extend(read_cloudwatch_live(settings.aws_region, args.prefix))
+        result = run_import(project, stack, args.service, estate, args.catalog, args.import_file or Path(f"import-{args.service}.json"), args.force)
+    except (VendorInputError, ImportError_) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except VendorReadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for line in result.lines():
+        print(line)
+    print(f"wrote {result.spec_path}")
+    print(f"wrote {result.import_path}")
+    return EXIT_OK
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from .adopt.drift import DriftError, drift_stack, render
+    from .adopt.vendors import VendorInputError, VendorReadError
+    from .project import find_project
+
+    try:
+        report = drift_stack(find_project(), args.stack, args.catalog, args.datadog_file, args.cloudwatch_file)
+    except (DriftError, VendorInputError, VendorReadError, SpecErrors, StackConfigError) as exc:
+        for line in str(exc).splitlines() or ["?"]:
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(render(report, args.format))
+    return EXIT_CHANGES if report.has_drift else EXIT_OK
+
+
 def _positive(text: str) -> int:
     value = int(text) if text.isdigit() else 0
     if value < 1:
@@ -207,7 +272,7 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
-        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay}"
+        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay,import,drift}"
     )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
@@ -277,6 +342,30 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--service", help="with --standard: only this service")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
+
+    adopt = verbs.add_parser(
+        "import", help="spec YAML (and Pulumi's bulk import file) for a service's existing Datadog monitors and CloudWatch alarms"
+    )
+    adopt.add_argument("--service", required=True, metavar="NAME", help="the service to write: DIR/NAME.yaml")
+    adopt.add_argument("--datadog", action="store_true", help="read the monitors live (datadog-api-client; DD_API_KEY, DD_APP_KEY)")
+    adopt.add_argument("--tags", action="append", metavar="TAG", help="with --datadog: the monitors' tags to read (default service:NAME); repeatable")
+    adopt.add_argument("--datadog-file", action="append", type=Path, metavar="FILE", help="monitors as GET /api/v1/monitor returns them (a JSON list, or one exported monitor); repeatable")
+    adopt.add_argument("--cloudwatch", action="store_true", help="read the alarms live (boto3, the stack's monitoring:awsRegion)")
+    adopt.add_argument("--prefix", metavar="P", help="with --cloudwatch: only alarms whose names start with P")
+    adopt.add_argument("--cloudwatch-file", action="append", type=Path, metavar="FILE", help="the JSON `aws cloudwatch describe-alarms` prints; repeatable")
+    adopt.add_argument("--catalog", type=Path, metavar="DIR", help="catalog folder to write into (default: the stack's monitoring:catalog)")
+    adopt.add_argument("--stack", metavar="S", help="stack whose environment and catalog the service joins (default: dev)")
+    adopt.add_argument("--import-file", type=Path, metavar="F", help="Pulumi's bulk import file to write (default: import-NAME.json here)")
+    adopt.add_argument("--force", action="store_true", help="overwrite DIR/NAME.yaml when it exists")
+    adopt.set_defaults(run=_import)
+
+    drift = verbs.add_parser("drift", help="what the vendors hold against the stack's plan (exit 0 none, 2 drift, 1 error)")
+    drift.add_argument("--stack", required=True, metavar="S", help="stack to compare (reads Pulumi.<S>.yaml)")
+    drift.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
+    drift.add_argument("--datadog-file", type=Path, metavar="F", help="monitors as GET /api/v1/monitor returns them, instead of reading Datadog live")
+    drift.add_argument("--cloudwatch-file", type=Path, metavar="F", help="`aws cloudwatch describe-alarms` JSON, instead of reading CloudWatch live")
+    drift.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    drift.set_defaults(run=_drift)
     return root
 
 
@@ -286,7 +375,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser().parse_args(words)
     except SystemExit as exc:
         # argparse exits 2 on a usage error; for diff and preview-summary 2 means "changes", so say 1 (an error)
-        if exc.code == 2 and set(words) & {"diff", "preview-summary"}:
+        if exc.code == 2 and set(words) & {"diff", "preview-summary", "drift"}:
             return EXIT_ERROR
         raise
     try:

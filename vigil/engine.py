@@ -179,6 +179,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     "retainOnDelete": bool(request.retainOnDelete),
                     "deleteBeforeReplace": bool(request.deleteBeforeReplace),
                     "provider": provider,
+                    # the existing resource it adopts (Pulumi's `import` option): only when there is one, so plans
+                    # without adoptions keep the exact contract
+                    **({"import": request.importId} if request.importId else {}),
                 },
                 custom=bool(request.custom),
                 aliases=_alias_names(request),

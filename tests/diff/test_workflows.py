@@ -31,7 +31,7 @@ def uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [s for s in steps(job) if str(s.get("uses", "")).startswith(action)]
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "preview.yml", "deploy.yml"])
+@pytest.mark.parametrize("name", ["pr.yml", "preview.yml", "deploy.yml", "drift.yml"])
 def test_workflow_is_well_formed(name: str) -> None:
     workflow = load(name)
     assert workflow["on"], f"{name}: no trigger"
@@ -136,3 +136,18 @@ def test_deploy_exactly_this_commit_dev_then_prod_behind_approval() -> None:
     assert "--environment dev" in listing and "--environment prod" in listing
     script = (ROOT / ".github" / "deploy-summary.sh").read_text()
     assert 'git rev-parse HEAD' in script and "vigil diff" in script and "vigil:commit" in script
+
+
+def test_drift_runs_daily_read_only_and_keeps_one_issue_per_stack() -> None:
+    workflow = load("drift.yml")
+    assert "schedule" in workflow["on"] and "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["drift"]
+    assert job["environment"] == "drift" and job["permissions"]["issues"] == "write" and job["permissions"]["id-token"] == "write"
+    assert secrets_read("drift.yml") == {"DD_API_KEY", "DD_APP_KEY"}  # read keys in its environment; no AWS keys, no Pulumi token
+    (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
+    assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}"  # the read-only role
+    script = next(s["run"] for s in steps(job) if "vigil drift" in s.get("run", ""))
+    assert 'python -m vigil drift --stack "$STACK" --format markdown' in script and '[ "$code" != 1 ]' in script
+    issue = next(s["run"] for s in steps(job) if "gh issue" in s.get("run", ""))
+    assert "gh issue edit" in issue and "gh issue create" in issue and "gh issue close" in issue  # one issue, edited in place

@@ -233,10 +233,10 @@ def registrations(project: Path, stack: str, catalog: Optional[Path], monkeypatc
         if through_sdk:
             patch.setattr(registry, "register", sdk_register)
             patch.setattr(registry, "register_provider", sdk_provider)
-        loaded, targets = load_project(project, catalog)
-        (target,) = [t for t in targets if t.stack == stack]
-        check_rules(loaded, [target], None)
-        plan_checked(project, loaded, target)
+        _, resolved = load_project(project, catalog)
+        (target,) = [t for t in resolved if t.name == stack]
+        check_rules([target], None)
+        plan_checked(project, target)
     return seen
 
 

@@ -95,13 +95,15 @@ def test_a_service_without_sources_is_told_what_each_backend_needs() -> None:
     ]
 
 
-def test_datadog_cannot_query_a_name_read_from_a_stack_output() -> None:
+def test_datadog_queries_a_name_read_from_a_stack_output_as_its_placeholder() -> None:
+    """Issue 20 item 4: the query holds the output's placeholder, which the program fills (program/outputs.py)."""
     aws = {**FULL["sources"]["aws"], "from_stack": "org/infra/prod", "rds": {"instance": {"output": "dbName"}}}
     from_stack = service(sources={**FULL["sources"], "aws": aws})
-    assert REGISTRY["db_connections"].missing("datadog", from_stack) == [
-        "sources.aws.rds.instance written as a name (Datadog queries cannot read stack outputs)"
-    ]
+    assert REGISTRY["db_connections"].missing("datadog", from_stack) == []
     assert REGISTRY["db_connections"].missing("aws", from_stack) == []  # CloudWatch reads the output when deployed
+    realisation = REGISTRY["db_connections"].datadog
+    assert isinstance(realisation, DatadogMetric)
+    assert realisation.query(from_stack, "env:prod").render() == "max:aws.rds.database_connections{dbinstanceidentifier:${org/infra/prod.dbName}}"
 
 
 QUANTITY_UNITS = {
