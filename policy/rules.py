@@ -1,7 +1,10 @@
 """Organisation policies as pure functions over a resource's type and props (camelCase inputs).
 
-Written once, used twice:
-- the project's tests apply them to every resource of the offline plans of both stacks (tests/test_policies.py);
+Written once, used three times:
+- `vigil validate`, every plan and the program itself apply them to each service's declarations before anything is
+  planned or deployed, and report a violation at the spec line that causes it (program/policies.py);
+- the project's tests apply them to every resource of the offline plans of both stacks (tests/test_policies.py, which
+  also proves the declarations show them the plan's very resources);
 - the CrossGuard policy pack (`__main__.py`) applies them at `pulumi preview --policy-pack policy`.
 
 This module imports nothing but the standard library: the policy pack runs it in its own environment, and the

@@ -1,7 +1,8 @@
 """Declares a service's CloudWatch resources as children of its component.
 
 The walk (program/aws_walk.py) says what to declare; this file turns each declaration into a
-resource with the right provider (per region) and safety options:
+resource with the right provider (per region) and safety options (program/inputs.py's declaration_options, which the
+policy checks read too):
 - log groups are retained on delete always, and protected in production: logs outlive the spec;
 - anything with a fixed cloud name is deleted before it is replaced (two cannot share the name);
 - composites, mute rules and filters depend on what they name, so CloudWatch never sees a rule over a missing alarm.
@@ -10,7 +11,6 @@ resource with the right provider (per region) and safety options:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -21,6 +21,7 @@ from signals.cloudwatch import AwsScope, resolve_targets
 from spec import Service
 
 from .aws_walk import declare_service
+from .inputs import declaration_options
 from .providers import Providers, options
 from .settings import SettingsError, secret
 
@@ -59,11 +60,7 @@ def declare_aws(
     account = deployment.account_of(service)
 
     def declare(declaration: Declaration) -> Ref:
-        extra: dict[str, Any] = {}
-        if declaration.kind == "log_group":
-            extra.update(protect=True if deployment.production else None, retain_on_delete=True)  # None: as the component is
-        if declaration.name is not None:
-            extra["delete_before_replace"] = True
+        extra = declaration_options(declaration, deployment)
         depends = [declared[name] for name in declaration.depends_on]
         resource = RESOURCES[declaration.kind](
             declaration.logical,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from policy import rules
 from policy.rules import Org, Resource
-from vigil import routing
+from tests.reference import REFERENCE
+from vigil import routing, testkit
 from vigil.engine import PlannedResource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,3 +306,92 @@ def test_transition_only_blocks_do_not_count_as_notified_on_alert() -> None:
     message = "{{#is_warning_to_alert}}@pagerduty-p{{/is_warning_to_alert}} {{#is_alert}}@slack-a{{/is_alert}}"
     assert rules.handles_on_alert(message) == ["@slack-a"]
     assert routing.handles(routing.message_for(message, "alert")) == ["@slack-a"]
+
+
+# --- validation applies the same policies, to the declarations, before anything is planned ----------------------------
+# program/policies.py turns each declaration the rule checker records into what the pack sees of the resource; the
+# resources must be the plan's own (so every verdict is the plan's, for any rule), and a policy a spec value breaks is an
+# error at that value's line.
+
+FIXTURES = [REFERENCE, ROOT / "tests" / "fixtures" / "families", ROOT / "tests" / "fixtures" / "teams"]
+
+
+def declared_resources(project: Path, stack: str) -> list[Resource]:
+    from program.checks import recorded_aws, recorded_datadog, recorded_sentry
+    from program.policies import policy_resources
+    from vigil.project import load_project
+
+    loaded, targets = load_project(project)
+    (target,) = [t for t in targets if t.stack == stack]
+    deployment = target.settings.deployment(target.config.project, stack)
+    out: list[Resource] = []
+    for service in target.services(loaded):
+        backends = deployment.backends_of(service)
+        declared = recorded_datadog(service, deployment) if "datadog" in backends else []
+        declared += recorded_aws(service, deployment) if "aws" in backends else []
+        declared += recorded_sentry(service, deployment) if "sentry" in backends and service.sources.sentry else []
+        out += policy_resources(declared, deployment)
+    return out
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("project", FIXTURES, ids=lambda p: p.name)
+def test_what_validation_shows_the_policies_is_the_plan(project: Path, stack: str) -> None:
+    """Type, name, every input, protect, retainOnDelete and references: the policies see the same resources whether
+    validation hands them the declarations or the test suite the offline plan — so their verdicts are the same."""
+    plan = testkit.stack_plan(stack, project=project)
+    planned = sorted((as_policy_resource(r) for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")), key=_key)
+    declared = sorted(declared_resources(project, stack), key=_key)
+    assert [_key(r) for r in declared] == [_key(r) for r in planned]
+    for mine, theirs in zip(declared, planned, strict=True):
+        assert mine.props == theirs.props, mine.name
+        assert (bool(mine.protect), mine.retain_on_delete, mine.depends) == (bool(theirs.protect), theirs.retain_on_delete, theirs.depends), mine.name
+    assert rules.check_stack(declared) == rules.check_stack(planned) == []
+
+
+def _key(resource: Resource) -> tuple[str, str]:
+    return (resource.type, resource.name)
+
+
+def test_policy_verdicts_on_a_broken_catalog_are_the_plans(tmp_path: Path) -> None:
+    """A catalog that breaks two policies in prod: the verdicts over the declarations equal those over its plan (planned
+    without the checks, which would refuse it)."""
+    from vigil.planning import plan_checked
+    from vigil.project import load_project
+
+    project = broken_reference(tmp_path)
+    loaded, targets = load_project(project)
+    (target,) = [t for t in targets if t.stack == "prod"]
+    plan = plan_checked(project, loaded, target)
+    planned = [as_policy_resource(r) for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    verdicts = sorted(rules.check_stack(planned))
+    assert sorted(rules.check_stack(declared_resources(project, "prod"))) == verdicts
+    assert any("keeps logs 14 days" in v for v in verdicts) and any("no paging handle" in v for v in verdicts)
+
+
+def broken_reference(tmp_path: Path) -> Path:
+    """The reference project with prod logs kept 14 days and a page route that pages nobody (a Slack channel)."""
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    spec_file = project / "catalog" / "api.yaml"
+    text = spec_file.read_text()
+    assert "  prod:\n    logs:\n      retention: 90d" in text and 'datadog: ["@pagerduty-platform"]' in text
+    text = text.replace("  prod:\n    logs:\n      retention: 90d", "  prod:\n    logs:\n      retention: 14d")
+    spec_file.write_text(text.replace('datadog: ["@pagerduty-platform"]', 'datadog: ["@slack-platform-oncall"]'))
+    return project
+
+
+def test_validate_reports_each_policy_at_the_spec_line_that_breaks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from vigil.cli import main
+
+    project = broken_reference(tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    lines = (project / "catalog" / "api.yaml").read_text().splitlines()
+    route = next(i for i, line in enumerate(lines, 1) if "@slack-platform-oncall" in line)
+    retention = next(i for i, line in enumerate(lines, 1) if "retention: 14d" in line)
+    assert f"catalog/api.yaml:{retention}:18: environments.prod.logs.retention: in environment 'prod': api-logs: production log group keeps logs 14 days, less than 30; production keeps logs 30d or longer (the organisation's policy prod-logs-retained" in err, err
+    (paging,) = [e for e in err.splitlines() if "prod-critical-alerts-page" in e]  # one problem, every alert it breaks named
+    assert paging.startswith(f"catalog/api.yaml:{route}:14: routes.page.datadog: in environment 'prod': ") and "api-cpu, " in paging and "api-health-live" in paging
+    assert "2 problem(s) found" in err  # all at once; dev (no production policy) is not blamed
