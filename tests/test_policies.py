@@ -210,8 +210,7 @@ def test_rules_and_the_test_kit_agree_on_what_alerts() -> None:
 # --- the policies hold for both stacks of the default catalog ---------------------------------------------------------
 
 
-def as_policy_resource(r: PlannedResource) -> Resource:
-    return Resource(r.type, r.name, r.inputs, r.options["protect"], r.options["retainOnDelete"], rules.from_placeholders(r.inputs))
+as_policy_resource = routing.policy_resource  # what the pack sees of a planned resource
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -239,16 +238,23 @@ def test_breaking_the_plan_breaks_the_policies(stack_plan) -> None:  # type: ign
     assert len(rules.check_resource(as_policy_resource(unprotected))) == 2
 
 
-# --- the policy pack's copy of "who is notified" agrees with vigil.routing ---------------------------------------------
-# policy/rules.py may not import vigil (a CrossGuard pack runs in its own environment), so it keeps its own reading
-# of handles, message blocks and alarm actions; these tests keep the two copies from drifting apart.
+# --- "who is notified": policy/rules.py reads it, vigil.routing reads plans with it -------------------------------------
+# policy/rules.py may not import vigil (a CrossGuard pack runs in its own environment), so it is the home of the reading
+# of handles, message blocks and alarm actions, and vigil/routing.py delegates to it; these tests check the delegation
+# on whole plans.
 
 
 def test_the_policy_pack_reads_handles_with_the_builders_grammar() -> None:
     from monitors.datadog import messages
 
-    assert rules.HANDLE.pattern == messages.HANDLE.pattern
-    assert routing.HANDLE is messages.HANDLE  # within the project, one definition
+    assert rules.HANDLE.pattern == messages.HANDLE.pattern  # what the builders write is what the readers read
+    assert routing.HANDLE is rules.HANDLE and routing.message_for is rules.message_for  # one reading
+
+
+def test_message_blocks_nested_in_a_kept_block_are_rendered_too() -> None:
+    message = "{{#is_alert}}@pagerduty-p {{#is_warning}}@slack-w{{/is_warning}}{{/is_alert}} {{^is_alert}}@slack-n{{/is_alert}}"
+    assert rules.handles_on_alert(message) == ["@pagerduty-p"]
+    assert rules.handles(rules.message_for(message, "warning")) == ["@slack-n"]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -395,3 +401,19 @@ def test_validate_reports_each_policy_at_the_spec_line_that_breaks_it(tmp_path: 
     (paging,) = [e for e in err.splitlines() if "prod-critical-alerts-page" in e]  # one problem, every alert it breaks named
     assert paging.startswith(f"catalog/api.yaml:{route}:14: routes.page.datadog: in environment 'prod': ") and "api-cpu, " in paging and "api-health-live" in paging
     assert "2 problem(s) found" in err  # all at once; dev (no production policy) is not blamed
+
+
+def test_each_kind_is_registered_under_the_type_token_validation_shows_the_policies() -> None:
+    """program/inputs.py's TYPE_TOKENS are the tokens the program's resource classes register under (read from each
+    class's own source: constructing one needs an engine), for every kind, including those no fixture declares."""
+    import inspect
+    import re
+
+    from program import aws_resources, datadog_resources, sentry_resources
+    from program.inputs import TYPE_TOKENS
+
+    classes = {**aws_resources.RESOURCES, **datadog_resources.RESOURCES, **sentry_resources.RESOURCES}
+    assert set(classes) == set(TYPE_TOKENS)
+    for kind, cls in classes.items():
+        (token,) = set(re.findall(r"super\([^)]*\).__init__\(\s*'([^']+)'", inspect.getsource(cls._internal_init)))  # type: ignore[attr-defined]
+        assert TYPE_TOKENS[kind] == token, kind  # type: ignore[index]
