@@ -153,7 +153,7 @@ def check_service(service: Service, deployment: Deployment) -> list[Violation]:
         recorded = recorded_sentry(service, deployment)
         declared += recorded
         violations += sentry_rules.check(service, recorded)
-    violations += policy_violations(service, deployment, declared)
+    violations += policy_violations(service, deployment, declared, stack_rules=not violations)
     return sorted(set(violations))
 
 

@@ -67,9 +67,11 @@ def _cause(rule: str, service: Service, declaration: Declaration) -> PathKey:
 STACK_RULE_SUBJECTS = {"alarms-heard": rules.is_alarm, "monitors-heard": rules.is_monitor, "alarm-topics-have-subscribers": rules.is_alarm}
 
 
-def policy_violations(service: Service, deployment: Deployment, declarations: Sequence[Declaration]) -> list[Violation]:
+def policy_violations(service: Service, deployment: Deployment, declarations: Sequence[Declaration], stack_rules: bool = True) -> list[Violation]:
     """Every policy of the pack over the service's declarations (all backends), at the spec line of each cause; one
-    violation per cause, naming the resources it concerns (a page route without a paging handle is one problem)."""
+    violation per cause, naming the resources it concerns (a page route without a paging handle is one problem).
+    `stack_rules=False` leaves out the stack-wide ones (every alert heard, every alarm topic subscribed): when the
+    vendor rules already refuse the service, they have said what notifies nobody, and what to add."""
     resources = policy_resources(declarations, deployment)
     found: dict[tuple[PathKey, str, str], list[str]] = {}  # (path, rule, what is wrong) -> resources
 
@@ -81,7 +83,7 @@ def policy_violations(service: Service, deployment: Deployment, declarations: Se
         for rule in rules.RESOURCE_RULES:
             for message in rule.check(resource, ORG):
                 add(rule.name, declaration, message)
-    for name, _, check in rules.STACK_RULES:
+    for name, _, check in rules.STACK_RULES if stack_rules else ():
         subject = STACK_RULE_SUBJECTS[name]
         for message in check(resources, ORG):
             named = message.partition(": ")[0]

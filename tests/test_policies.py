@@ -417,3 +417,21 @@ def test_each_kind_is_registered_under_the_type_token_validation_shows_the_polic
     for kind, cls in classes.items():
         (token,) = set(re.findall(r"super\([^)]*\).__init__\(\s*'([^']+)'", inspect.getsource(cls._internal_init)))  # type: ignore[attr-defined]
         assert TYPE_TOKENS[kind] == token, kind  # type: ignore[index]
+
+
+def test_what_the_vendor_rules_refuse_is_not_said_twice_by_the_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ticket route without an SNS subscriber: the vendor rule says what to add; the policy "every alarm is heard",
+    which the same route breaks, is left out then (it catches what the vendor rules would miss)."""
+    from vigil.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    spec_file = project / "catalog" / "api.yaml"
+    text = spec_file.read_text()
+    subscriber = "    sns:\n      - {protocol: email, endpoint: platform-oncall@example.com}\n"
+    assert subscriber in text
+    spec_file.write_text(text.replace(subscriber, "", 1))
+    monkeypatch.chdir(project)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert "which has no sns subscriber" in err and "alarms-heard" not in err, err
