@@ -10,6 +10,7 @@ planning. tests/program/test_declaration_inputs.py proves they are the plan's in
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import abc
@@ -78,6 +79,11 @@ def _fields(cls: type) -> tuple[dict[str, str], dict[str, type]]:
     return _types.input_type_py_to_pulumi_names(cls), _types.input_type_types(cls)
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def _translated(value: Any, typ: Optional[type]) -> Any:
     """pulumi's serialize_property (pulumi/runtime/rpc.py), for values that are known: input types and dicts typed as
     input types by their Pulumi names, other dicts as they are, None left out of input types."""
@@ -88,6 +94,9 @@ def _translated(value: Any, typ: Optional[type]) -> Any:
     if _types.is_input_type(type(value)):
         types = _fields(type(value))[1]  # type: ignore[arg-type]  # a class is hashable
         return {k: _translated(v, types.get(k)) for k, v in _types.input_type_to_dict(value).items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a typed mirror of an SDK's Args: fields by their camelCase names
+        fields = {_camel(f.name): getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {k: _translated(v, None) for k, v in fields.items() if v is not None}
     if isinstance(value, Mapping):
         if typ is not None:
             case = _types.reduce_discriminated_union(typ, value, _types._py_name_for)

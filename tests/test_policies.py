@@ -435,3 +435,30 @@ def test_what_the_vendor_rules_refuse_is_not_said_twice_by_the_policies(tmp_path
     assert main(["validate"]) == 2
     err = capsys.readouterr().err
     assert "which has no sns subscriber" in err and "alarms-heard" not in err, err
+
+
+def test_a_typed_mirror_of_an_sdks_args_reads_as_the_sdks_own() -> None:
+    """monitors/datadog may hand plain typed mirrors of pulumi-datadog's Args (same field names): their inputs are the
+    SDK's camelCase ones, as for the SDK's own classes."""
+    from dataclasses import dataclass
+
+    import pulumi_aws as aws
+
+    from monitors.common.declarations import Declaration
+    from program.inputs import declaration_inputs
+
+    @dataclass
+    class MonitorThresholdsArgs:
+        critical: str
+        critical_recovery: str | None = None
+
+    @dataclass
+    class MonitorArgs:
+        message: str
+        monitor_thresholds: MonitorThresholdsArgs
+        notify_no_data: bool | None = None
+
+    mirror = Declaration("monitor", "m", MonitorArgs("@x", MonitorThresholdsArgs("1", "0.5")), None, ("alerts", "cpu"))
+    assert declaration_inputs(mirror) == {"message": "@x", "monitorThresholds": {"critical": "1", "criticalRecovery": "0.5"}}
+    group = Declaration("log_group", "l", aws.cloudwatch.LogGroupArgs(name="/a/b", retention_in_days=30, tags={"env": "prod"}), "eu-west-1", ("logs",))
+    assert declaration_inputs(group) == {"name": "/a/b", "retentionInDays": 30, "tags": {"env": "prod"}}
