@@ -5,7 +5,7 @@ The rule checker records each backend's walk with stand-ins for what only the cl
 (pulumi's own input-type translation: `retention_in_days` → `retentionInDays`, nested `...Args` and dicts typed
 as input types alike; the stand-ins turned into the plan's `${<logical>.id}` / `${<logical>.arn}` placeholders), so
 what reads a plan — the organisation's policies (policy/rules.py) — can read a declaration, at validation, without
-planning. tests/program/test_declaration_inputs.py proves they are the plan's inputs.
+planning. tests/test_policies.py proves they are the plan's inputs, on three fixture projects.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ other). tests/test_policies.py proves the verdicts equal those over the offline 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
@@ -63,6 +63,11 @@ def _cause(rule: str, service: Service, declaration: Declaration) -> PathKey:
     return declaration.path
 
 
+# What the spec may write instead, for the policies a spec value can break.
+HINTS: dict[str, Callable[[rules.Org], str]] = {
+    "prod-logs-retained": lambda org: f"; production keeps logs {org.min_prod_retention_days}d or longer",
+    "prod-critical-alerts-page": lambda org: f"; in production the page route names a paging handle (matching {org.page_handles})",
+}
 # What each stack rule's messages are about (a monitor and an alarm may share a logical name: they differ in type).
 STACK_RULE_SUBJECTS = {"alarms-heard": rules.is_alarm, "monitors-heard": rules.is_monitor, "alarm-topics-have-subscribers": rules.is_alarm}
 
@@ -89,17 +94,7 @@ def policy_violations(service: Service, deployment: Deployment, declarations: Se
             named = message.partition(": ")[0]
             add(name, next(d for d, r in zip(declarations, resources, strict=True) if r.name == named and subject(r.type)), message)
     return [
-        Violation(path, f"{', '.join(sorted(set(names)))}: {what}{HINTS.get(rule, _no_hint)(ORG)} (the organisation's policy {rule}, policy/rules.py)")
+        Violation(path, f"{', '.join(sorted(set(names)))}: {what}{HINTS[rule](ORG) if rule in HINTS else ''} (the organisation's policy {rule}, policy/rules.py)")
         for (path, rule, what), names in found.items()
     ]
 
-
-def _no_hint(org: rules.Org) -> str:
-    return ""
-
-
-# What the spec may write instead, for the policies a spec value can break.
-HINTS = {
-    "prod-logs-retained": lambda org: f"; production keeps logs {org.min_prod_retention_days}d or longer",
-    "prod-critical-alerts-page": lambda org: f"; in production the page route names a paging handle (matching {org.page_handles})",
-}
