@@ -8,6 +8,7 @@ Policy config (`--policy-pack-config`) may override the conventions of rules.Org
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -19,7 +20,10 @@ from pulumi_policy import (
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import rules
+if TYPE_CHECKING:  # the project imports it as policy.rules (vigil validate applies it: program/policies.py)
+    from policy import rules
+else:  # the pack runs in its own environment, from this folder
+    import rules
 
 CONFIG = PolicyConfigSchema(
     properties={

@@ -1,13 +1,17 @@
 """Organisation policies as pure functions over a resource's type and props (camelCase inputs).
 
-Written once, used twice:
-- the project's tests apply them to every resource of the offline plans of both stacks (tests/test_policies.py);
+Written once, used three times:
+- `vigil validate`, every plan and the program itself apply them to each service's declarations before anything is
+  planned or deployed, and report a violation at the spec line that causes it (program/policies.py);
+- the project's tests apply them to every resource of the offline plans of both stacks (tests/test_policies.py, which
+  also proves the declarations show them the plan's very resources);
 - the CrossGuard policy pack (`__main__.py`) applies them at `pulumi preview --policy-pack policy`.
 
 This module imports nothing but the standard library: the policy pack runs it in its own environment, and the
-tests import it without `pulumi_policy`. So it keeps its own reading of who is notified (the handle grammar,
-alert-state message blocks, alarm actions, alarms heard through composites), a copy of vigil/routing.py's;
-tests/test_policies.py checks that the two agree on both stacks.
+tests import it without `pulumi_policy`. It is the one home of how "who is notified" is read from resource inputs
+(the handle grammar, Datadog's alert-state message blocks, alarm actions, alarms and monitors heard through
+composites): vigil/routing.py reads plans with these functions (docs, test kit, replay), so the pack, validation and
+the tools cannot disagree.
 
 Props may be CrossGuard's read-only proxies, so only the Mapping and Sequence interfaces are used; reading a
 value unknown during preview raises CrossGuard's UnknownValueError, which CrossGuard reports as "can't run
@@ -56,13 +60,11 @@ TAGGABLE = frozenset(
 # Datadog dashboards accept only `team:<name>` tags.
 REQUIRED_TAGS_BY_TYPE = {DATADOG_DASHBOARD: ("team",)}
 
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
-# Message blocks that do not render when a monitor enters its alert (critical) state.
-_NOT_ON_ALERT = re.compile(
-    r"\{\{#(is_warning|is_warning_recovery|is_recovery|is_alert_recovery|is_no_data|is_no_data_recovery|"
-    r"is_alert_to_warning|is_warning_to_alert|is_renotify)\}\}.*?\{\{/\1\}\}|\{\{\^is_alert\}\}.*?\{\{/is_alert\}\}",
-    re.S,
-)
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")  # monitors/datadog/messages.py writes these
+_STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
+# Datadog conditional blocks that render whenever a monitor enters each state. Transition-only blocks
+# ({{#is_warning_to_alert}}) render on one path into the state, so their handles are not counted.
+RENDERS_IN = {"alert": {"is_alert"}, "warning": {"is_warning"}, "recovery": {"is_recovery"}, "no_data": {"is_no_data"}}
 _PLACEHOLDER = re.compile(r"\$\{(?P<name>[^.}]+)\.[A-Za-z]+\}")
 
 
@@ -135,9 +137,28 @@ def message_of(res: Resource) -> str:
     return str(res.props.get("alarmDescription") or "")
 
 
+def handles(text: str) -> list[str]:
+    """The Datadog `@handles` in a text, sorted, each once."""
+    return sorted(set(HANDLE.findall(text)))
+
+
+def message_for(message: str, state: str) -> str:
+    """The part of a Datadog message rendered when the monitor enters `state` ('alert', 'warning', 'recovery' or
+    'no_data'): `{{#is_<x>}}` blocks kept when x renders in it, `{{^is_<x>}}` blocks when it does not (nested ones too)."""
+
+    def keep(match: re.Match[str]) -> str:
+        inverted, variable, body = match.group(1) == "^", match.group(2), match.group(3)
+        return body if (variable in RENDERS_IN[state]) != inverted else " "
+
+    rendered = _STATE_BLOCK.sub(keep, message)
+    while rendered != message:  # a kept block's body may hold blocks of its own
+        message, rendered = rendered, _STATE_BLOCK.sub(keep, rendered)
+    return rendered
+
+
 def handles_on_alert(message: str) -> list[str]:
     """Handles notified when a monitor enters its alert state (outside warning, recovery and no-data blocks)."""
-    return sorted(set(HANDLE.findall(_NOT_ON_ALERT.sub(" ", message))))
+    return handles(message_for(message, "alert"))
 
 
 def alarm_targets(res: Resource) -> list[str]:
@@ -282,13 +303,19 @@ def alarm_topics_have_subscribers(resources: Sequence[Resource], org: Org) -> li
 _ALARM_REF = re.compile(r'ALARM\("([^"]+)"\)')
 
 
-def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
-    """Stack-wide: every alarm is heard — it has actions that reach someone (a topic of the stack nobody subscribes
-    to reaches nobody), or feeds a composite that is heard (a burn-rate window), or is a composite whose every input
-    is heard (a roll-up that must not page twice)."""
+def alarm_name(res: Resource) -> str:
+    """The name composite alarm rules use for an alarm (its alarmName or name input, else its resource name)."""
+    return str(res.props.get("alarmName") or res.props.get("name") or res.name)
+
+
+def heard_alarms(resources: Sequence[Resource]) -> tuple[dict[str, set[str]], set[str]]:
+    """Each alarm's inputs (the alarms its rule names), by alarm name, and the names of every alarm someone hears: those
+    whose actions reach someone (a topic of the stack nobody subscribes to reaches nobody), then, until nothing changes,
+    those feeding a heard composite (a burn-rate window) and composites whose every input is heard (a roll-up that
+    must not page twice)."""
     topics = {r.name for r in resources if r.type == TOPIC}
     subscribed = {name for r in resources if r.type == SUBSCRIPTION for name in r.depends.get("topic", [])}
-    alarms = {str(r.props.get("alarmName") or r.props.get("name") or r.name): r for r in resources if is_alarm(r.type)}
+    alarms = {alarm_name(r): r for r in resources if is_alarm(r.type)}
     inputs = {name: set(_ALARM_REF.findall(str(r.props.get("alarmRule", "")))) for name, r in alarms.items()}
     heard = {name for name, r in alarms.items() if any(t not in topics or t in subscribed for t in alarm_targets(r))}
     changed = True
@@ -300,19 +327,35 @@ def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
             if feeds_heard or rolls_up_heard:
                 heard.add(name)
                 changed = True
+    return inputs, heard
+
+
+def alarms_heard(resources: Sequence[Resource], org: Org) -> list[str]:
+    """Stack-wide: every alarm is heard — it has actions that reach someone, or feeds a composite that is heard, or is
+    a composite whose every input is heard (heard_alarms)."""
+    _, heard = heard_alarms(resources)
     return [
         f"{r.name}: the alarm's actions reach no subscriber and no composite alarm that is heard uses it: nobody hears it"
-        for name, r in sorted(alarms.items())
-        if name not in heard
+        for r in sorted((r for r in resources if is_alarm(r.type)), key=alarm_name)
+        if alarm_name(r) not in heard
     ]
 
 
+def notifying_composites(resources: Sequence[Resource]) -> list[Resource]:
+    """The composite monitors whose message names a handle: what a Datadog monitor that notifies nobody itself (a
+    burn-rate tier) is heard through when its query references the monitor (its property dependencies: one page for all
+    the SLO's page tiers). A composite monitor cannot be part of another, so one level of composites is all there is."""
+    return [r for r in resources if is_composite_monitor(r) and HANDLE.search(message_of(r))]
+
+
+def composite_users(name: str, resources: Sequence[Resource]) -> list[str]:
+    """The notifying composite monitors that use monitor `name`."""
+    return sorted(r.name for r in notifying_composites(resources) if name in r.depends.get("query", []))
+
+
 def monitors_heard(resources: Sequence[Resource], org: Org) -> list[str]:
-    """Stack-wide: every monitor is heard — its message names a handle, or a composite monitor that names one uses it
-    (its query references the monitor: a Datadog burn-rate tier, one page for all the SLO's page tiers). A composite
-    monitor cannot be part of another, so one level of composites is all there is."""
-    composites = [r for r in resources if is_composite_monitor(r) and HANDLE.search(message_of(r))]
-    used = {name for r in composites for name in r.depends.get("query", [])}
+    """Stack-wide: every monitor is heard — its message names a handle, or a composite monitor that names one uses it."""
+    used = {name for r in notifying_composites(resources) for name in r.depends.get("query", [])}
     return [
         f"{r.name}: the monitor's message notifies nobody and no composite monitor that notifies uses it: nobody hears it"
         for r in resources

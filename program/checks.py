@@ -1,6 +1,7 @@
 """Everything checked of one service before a resource is declared: what its backends cannot measure (an error at
-the spec line, naming what is missing), and every vendor rule — each backend's walk recorded with stand-ins for
-what only the cloud knows, its rules checking exactly those declarations."""
+the spec line, naming what is missing), every vendor rule — each backend's walk recorded with stand-ins for
+what only the cloud knows, its rules checking exactly those declarations — and the organisation's policies over the
+same declarations (program/policies.py: the CrossGuard pack's rules, so what validates passes the pack)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from spec.service import Backend
 from spec.slos import CustomSli
 
 from . import aws_walk, datadog_walk, sentry_walk
-
-STAND_IN_ACCOUNT = "000000000000"
+from .inputs import stand_in
+from .policies import policy_violations
 
 
 def recorded_datadog(service: Service, deployment: Deployment) -> list[Declaration]:
@@ -31,8 +32,7 @@ def recorded_datadog(service: Service, deployment: Deployment) -> list[Declarati
 
     def declare(declaration: Declaration) -> Ref:
         recorded.append(declaration)
-        stand_in = f"{declaration.logical}-id"
-        return Ref(id=stand_in, arn=stand_in, url=f"https://app.datadoghq.com/dashboard/{stand_in}")
+        return stand_in(declaration)
 
     datadog_walk.declare_service(service, deployment, declare)
     return recorded
@@ -44,7 +44,7 @@ def recorded_aws(service: Service, deployment: Deployment) -> list[Declaration]:
 
     def declare(declaration: Declaration) -> Ref:
         recorded.append(declaration)
-        return Ref(id=f"{declaration.logical}-id", arn=f"arn:aws:stand-in:{declaration.region}:{STAND_IN_ACCOUNT}:{declaration.logical}")
+        return stand_in(declaration)
 
     source = service.sources.aws
     stack = source.from_stack if source is not None else None
@@ -58,7 +58,7 @@ def recorded_sentry(service: Service, deployment: Deployment) -> list[Declaratio
 
     def declare(declaration: Declaration) -> Ref:
         recorded.append(declaration)
-        return Ref(id=f"{declaration.logical}-id", arn=f"{declaration.logical}-id")
+        return stand_in(declaration)
 
     sentry_walk.declare_service(service, deployment, declare)
     return recorded
@@ -160,16 +160,23 @@ def unique_names(declarations: list[Declaration]) -> list[Violation]:
 
 
 def check_service(service: Service, deployment: Deployment) -> list[Violation]:
+    """The vendors' rules over each backend's declarations, then the organisation's policies over all of them."""
     violations = measurability(service, deployment) + graph_problems(service, deployment)
     backends = deployment.backends_of(service)
+    declared: list[Declaration] = []
     if "datadog" in backends:
         recorded = recorded_datadog(service, deployment)
+        declared += recorded
         violations += datadog_rules.check(service, deployment, recorded) + unique_names(recorded)
     if "aws" in backends:
         recorded = recorded_aws(service, deployment)
+        declared += recorded
         violations += aws_rules.check(service, recorded) + unique_names(recorded)
     if "sentry" in backends and service.sources.sentry is not None:
-        violations += sentry_rules.check(service, recorded_sentry(service, deployment))
+        recorded = recorded_sentry(service, deployment)
+        declared += recorded
+        violations += sentry_rules.check(service, recorded)
+    violations += policy_violations(service, deployment, declared, stack_rules=not violations)
     return sorted(set(violations))
 
 

@@ -7,22 +7,14 @@ import pulumi
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
-from monitors.common.sdk import Resource
-from monitors.datadog import sdk as datadog
 from spec import Service
 
-from . import registry
+from . import inputs, registry
 from .datadog_walk import declare_service
 from .outputs import Reader, with_outputs
 from .providers import options
 
-RESOURCES: dict[str, Resource] = {
-    "monitor": datadog.Monitor,
-    "slo": datadog.ServiceLevelObjective,
-    "synthetic": datadog.SyntheticsTest,
-    "datadog_dashboard": datadog.Dashboard,
-    "downtime": datadog.DowntimeSchedule,
-}
+RESOURCES = inputs.RESOURCES  # one table of what each kind registers as
 
 
 def declare_datadog(

@@ -7,18 +7,13 @@ import pulumi
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration, Ref
-from monitors.common.sdk import Resource
-from monitors.sentry import sdk as sentry
 from spec import Service
 
-from . import registry
+from . import inputs, registry
 from .providers import options
 from .sentry_walk import declare_service
 
-RESOURCES: dict[str, Resource] = {
-    "sentry_issue_alert": sentry.SentryIssueAlert,
-    "sentry_metric_alert": sentry.SentryMetricAlert,
-}
+RESOURCES = inputs.RESOURCES  # one table of what each kind registers as
 
 
 def declare_sentry(

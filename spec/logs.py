@@ -1,4 +1,5 @@
-"""Structured JSON logs: where they live, how long they are kept, which levels are counted."""
+"""Structured JSON logs: where they live, how long they are kept, which levels are counted; every field has a default,
+so a service may leave `logs` out."""
 
 from typing import Literal, Optional
 
@@ -12,13 +13,16 @@ from .units import Duration
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 Level = Literal["debug", "info", "warn", "error"]
 LEVELS: tuple[Level, ...] = ("debug", "info", "warn", "error")
+# Kept for 30 days unless the spec says otherwise: the organisation's minimum in production (policy/rules.py's
+# min_prod_retention_days), so a service that leaves `logs` out passes the policies in every environment.
+DEFAULT_RETENTION = Duration(30 * 86_400_000)
 
 
 class Logs(SpecModel):
     group: Optional[str] = Field(
         default=None, pattern=LOG_GROUP_PATTERN, description="Log group name; default /<team>/<service>/<env>"
     )
-    retention: Duration = Field(description="One of CloudWatch's retention values, in days (e.g. '30d')")
+    retention: Duration = Field(default=DEFAULT_RETENTION, description="One of CloudWatch's retention values, in days (e.g. '30d')")
     format: Literal["json"] = "json"
     levels: list[Level] = Field(default_factory=lambda: list(LEVELS), min_length=1)
     metric_filters: list[Level] = Field(

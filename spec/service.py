@@ -56,7 +56,7 @@ class Service(SpecModel):
         description="Low traffic: the fewest requests a window must hold for its share of failed (or slow) requests to "
         "alert — the error_rate alert's window and each SLO burn-rate window; 0 for none",
     )
-    logs: Logs
+    logs: Logs = Field(default_factory=Logs, description="Its structured JSON logs in CloudWatch; every field has a default (30 days' retention)")
     dashboards: Dashboards = Field(default_factory=Dashboards)
     maintenance: list[MaintenanceWindow] = Field(
         default_factory=list, description="Planned windows when the service's alerts notify nobody (per environment: write them in an overlay)"

@@ -223,7 +223,7 @@ def test_how_fast_it_pages_is_on_every_service_page_with_its_chart(generated: di
             assert f"]({name}-paging.svg)" in text
             assert chart.startswith("<?xml") and "<svg" in chart
             assert "dc:date" not in chart and "Matplotlib v" not in chart  # no dates, no tool stamp: the same bytes each time
-            assert "total outage" in chart and "6× burn" in chart
+            assert "total outage" in chart or "every alert past its threshold" in chart
 
 
 def test_the_chart_is_the_same_bytes_drawn_twice() -> None:
@@ -232,3 +232,45 @@ def test_the_chart_is_the_same_bytes_drawn_twice() -> None:
     panel = Panel("total outage", (Row("error_rate · Datadog", ((60, 3600),), ((60, "page"),)),), 3600, 7200, 60)
     first, second = draw("api", [panel, panel]), draw("api", [panel, panel])
     assert first == second and "error_rate · Datadog" in first
+
+
+# --- the pages tell the truth (issue 21, item 5) -------------------------------------------------------------------
+
+
+def test_the_timing_tables_say_it_in_words(generated: dict[str, str]) -> None:
+    page = generated["docs/services/api.md"]
+    paging = page.split("## How fast it pages", 1)[1].split("\n## ", 1)[0]
+    assert "at its rate" not in paging and "lb outage" not in paging and "*" not in paging.split("\n\n| ", 1)[1].split("\n\n", 1)[0]
+    assert "| pages when the last 1h and the last 5m both burn 14.4× too fast | CloudWatch | quiet | quiet | quiet | quiet | borderline |" in paging
+    assert "| total outage | load balancer failing |" in paging and "(already told)" in paging
+
+
+def test_slo_rows_of_the_chart_show_when_someone_was_told(docs_input: DocsInput) -> None:
+    """An SLO's tiers tell through the composite over their severity: the chart puts its notifications on the tiers in
+    alert then (they showed none before: the composite's own row was never drawn)."""
+    from vigil.docs import paging
+    from vigil.replay.standard import incident
+
+    (prod,) = [s for s in docs_input.stacks if s.stack == "prod"]
+    replay = paging._replay(docs_input, prod, "api")
+    assert replay is not None
+    panel = paging._panel(replay, incident(replay, "total", paging.OUTAGE_MINUTES, paging.OUTAGE_AFTER), paging.OUTAGE_AFTER, 60)
+    told = {row.label: row.told for row in panel.rows}
+    for backend in ("Datadog", "CloudWatch"):
+        assert [route for _, route in told[f"slo.availability 1h tier · {backend}"]] == ["page"]
+
+
+def test_maintenance_windows_in_words_and_their_time_zone() -> None:
+    from spec.maintenance import MaintenanceWindow
+    from vigil.docs.windows import window_words
+
+    def words(**fields: str) -> str:
+        return window_words(MaintenanceWindow.model_validate({"name": "win", **fields}))
+
+    assert words(timezone="Europe/London", start="2025-01-05T22:00", duration="3h", rrule="FREQ=WEEKLY;BYDAY=SU") == "Sundays 22:00–01:00 Europe/London, from 2025-01-05"
+    assert words(timezone="UTC", start="2025-01-06T02:00", duration="30m", rrule="FREQ=WEEKLY;BYDAY=MO,TH;INTERVAL=2") == "Every 2 weeks on Mondays and Thursdays 02:00–02:30 UTC, from 2025-01-06"
+    assert words(timezone="America/New_York", start="2025-01-31T20:00", duration="6h", rrule="FREQ=MONTHLY;BYMONTHDAY=-1").startswith("The last day of every month 20:00–02:00 America/New_York")
+    assert words(timezone="UTC", start="2025-01-05T02:00", duration="1h", rrule="FREQ=MONTHLY;BYDAY=1SU;COUNT=3") == "The first Sunday of every month 02:00–03:00 UTC, from 2025-01-05, 3 times"
+    assert words(timezone="UTC", start="2025-01-05T02:00", duration="1h", rrule="FREQ=DAILY;UNTIL=20261231T000000Z") == "Every day 02:00–03:00 UTC, from 2025-01-05, until 2026-12-31 (UTC)"
+    assert words(timezone="Europe/Berlin", start="2030-03-01T22:00", end="2030-03-02T02:00") == "once: 2030-03-01 22:00 to 2030-03-02 02:00 Europe/Berlin"
+    assert words(timezone="UTC", start="2025-01-05T02:00", duration="15m", rrule="FREQ=DAILY;BYHOUR=2,14").startswith("by the rule `FREQ=DAILY;BYHOUR=2,14`")

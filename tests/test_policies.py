@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from policy import rules
 from policy.rules import Org, Resource
-from vigil import routing
+from tests.reference import REFERENCE
+from vigil import routing, testkit
 from vigil.engine import PlannedResource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,8 +210,7 @@ def test_rules_and_the_test_kit_agree_on_what_alerts() -> None:
 # --- the policies hold for both stacks of the default catalog ---------------------------------------------------------
 
 
-def as_policy_resource(r: PlannedResource) -> Resource:
-    return Resource(r.type, r.name, r.inputs, r.options["protect"], r.options["retainOnDelete"], rules.from_placeholders(r.inputs))
+as_policy_resource = routing.policy_resource  # what the pack sees of a planned resource
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -237,16 +238,23 @@ def test_breaking_the_plan_breaks_the_policies(stack_plan) -> None:  # type: ign
     assert len(rules.check_resource(as_policy_resource(unprotected))) == 2
 
 
-# --- the policy pack's copy of "who is notified" agrees with vigil.routing ---------------------------------------------
-# policy/rules.py may not import vigil (a CrossGuard pack runs in its own environment), so it keeps its own reading
-# of handles, message blocks and alarm actions; these tests keep the two copies from drifting apart.
+# --- "who is notified": policy/rules.py reads it, vigil.routing reads plans with it -------------------------------------
+# policy/rules.py may not import vigil (a CrossGuard pack runs in its own environment), so it is the home of the reading
+# of handles, message blocks and alarm actions, and vigil/routing.py delegates to it; these tests check the delegation
+# on whole plans.
 
 
 def test_the_policy_pack_reads_handles_with_the_builders_grammar() -> None:
     from monitors.datadog import messages
 
-    assert rules.HANDLE.pattern == messages.HANDLE.pattern
-    assert routing.HANDLE is messages.HANDLE  # within the project, one definition
+    assert rules.HANDLE.pattern == messages.HANDLE.pattern  # what the builders write is what the readers read
+    assert routing.HANDLE is rules.HANDLE and routing.message_for is rules.message_for  # one reading
+
+
+def test_message_blocks_nested_in_a_kept_block_are_rendered_too() -> None:
+    message = "{{#is_alert}}@pagerduty-p {{#is_warning}}@slack-w{{/is_warning}}{{/is_alert}} {{^is_alert}}@slack-n{{/is_alert}}"
+    assert rules.handles_on_alert(message) == ["@pagerduty-p"]
+    assert rules.handles(rules.message_for(message, "warning")) == ["@slack-n"]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -304,3 +312,139 @@ def test_transition_only_blocks_do_not_count_as_notified_on_alert() -> None:
     message = "{{#is_warning_to_alert}}@pagerduty-p{{/is_warning_to_alert}} {{#is_alert}}@slack-a{{/is_alert}}"
     assert rules.handles_on_alert(message) == ["@slack-a"]
     assert routing.handles(routing.message_for(message, "alert")) == ["@slack-a"]
+
+
+# --- validation applies the same policies, to the declarations, before anything is planned ----------------------------
+# program/policies.py turns each declaration the rule checker records into what the pack sees of the resource; the
+# resources must be the plan's own (so every verdict is the plan's, for any rule), and a policy a spec value breaks is an
+# error at that value's line.
+
+FIXTURES = [REFERENCE, ROOT / "tests" / "fixtures" / "families", ROOT / "tests" / "fixtures" / "teams"]
+
+
+def declared_resources(project: Path, stack: str) -> list[Resource]:
+    from program.checks import recorded_aws, recorded_datadog, recorded_sentry
+    from program.policies import policy_resources
+    from vigil.project import load_project
+
+    _, resolved = load_project(project)
+    (target,) = [t for t in resolved if t.name == stack]
+    deployment = target.deployment
+    out: list[Resource] = []
+    for service in target.services:
+        backends = deployment.backends_of(service)
+        declared = recorded_datadog(service, deployment) if "datadog" in backends else []
+        declared += recorded_aws(service, deployment) if "aws" in backends else []
+        declared += recorded_sentry(service, deployment) if "sentry" in backends and service.sources.sentry else []
+        out += policy_resources(declared, deployment)
+    return out
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("project", FIXTURES, ids=lambda p: p.name)
+def test_what_validation_shows_the_policies_is_the_plan(project: Path, stack: str) -> None:
+    """Type, name, every input, protect, retainOnDelete and references: the policies see the same resources whether
+    validation hands them the declarations or the test suite the offline plan — so their verdicts are the same."""
+    plan = testkit.stack_plan(stack, project=project)
+    planned = sorted((as_policy_resource(r) for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")), key=_key)
+    declared = sorted(declared_resources(project, stack), key=_key)
+    assert [_key(r) for r in declared] == [_key(r) for r in planned]
+    for mine, theirs in zip(declared, planned, strict=True):
+        assert mine.props == theirs.props, mine.name
+        assert (bool(mine.protect), mine.retain_on_delete, mine.depends) == (bool(theirs.protect), theirs.retain_on_delete, theirs.depends), mine.name
+    assert rules.check_stack(declared) == rules.check_stack(planned) == []
+
+
+def _key(resource: Resource) -> tuple[str, str]:
+    return (resource.type, resource.name)
+
+
+def test_policy_verdicts_on_a_broken_catalog_are_the_plans(tmp_path: Path) -> None:
+    """A catalog that breaks two policies in prod: the verdicts over the declarations equal those over its plan (planned
+    without the checks, which would refuse it)."""
+    from vigil.planning import plan_checked
+    from vigil.project import load_project
+
+    project = broken_reference(tmp_path)
+    _, resolved = load_project(project)
+    (target,) = [t for t in resolved if t.name == "prod"]
+    plan = plan_checked(project, target)
+    planned = [as_policy_resource(r) for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    verdicts = sorted(rules.check_stack(planned))
+    assert sorted(rules.check_stack(declared_resources(project, "prod"))) == verdicts
+    assert any("keeps logs 14 days" in v for v in verdicts) and any("no paging handle" in v for v in verdicts)
+
+
+def broken_reference(tmp_path: Path) -> Path:
+    """The reference project with prod logs kept 14 days and a page route that pages nobody (a Slack channel)."""
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    spec_file = project / "catalog" / "api.yaml"
+    text = spec_file.read_text()
+    assert "  prod:\n    logs:\n      retention: 90d" in text and 'datadog: ["@pagerduty-platform"]' in text
+    text = text.replace("  prod:\n    logs:\n      retention: 90d", "  prod:\n    logs:\n      retention: 14d")
+    spec_file.write_text(text.replace('datadog: ["@pagerduty-platform"]', 'datadog: ["@slack-platform-oncall"]'))
+    return project
+
+
+def test_validate_reports_each_policy_at_the_spec_line_that_breaks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from vigil.cli import main
+
+    project = broken_reference(tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    lines = (project / "catalog" / "api.yaml").read_text().splitlines()
+    route = next(i for i, line in enumerate(lines, 1) if "@slack-platform-oncall" in line)
+    retention = next(i for i, line in enumerate(lines, 1) if "retention: 14d" in line)
+    assert f"catalog/api.yaml:{retention}:18: environments.prod.logs.retention: in environment 'prod': api-logs: production log group keeps logs 14 days, less than 30; production keeps logs 30d or longer (the organisation's policy prod-logs-retained" in err, err
+    (paging,) = [e for e in err.splitlines() if "prod-critical-alerts-page" in e]  # one problem, every alert it breaks named
+    assert paging.startswith(f"catalog/api.yaml:{route}:14: routes.page.datadog: in environment 'prod': ") and "api-cpu, " in paging and "api-health-live" in paging
+    assert "2 problem(s) found" in err  # all at once; dev (no production policy) is not blamed
+
+
+def test_each_kind_is_registered_under_the_type_token_validation_shows_the_policies() -> None:
+    """The program registers each kind through program/inputs.py's RESOURCES, the table validation reads its type
+    tokens from (tests/program/test_sdk_mirrors.py holds each token to its SDK's)."""
+    from typing import get_args
+
+    from monitors.common.declarations import AwsKind, DatadogKind, SentryKind
+    from program import aws_resources, datadog_resources, inputs, sentry_resources
+
+    for table in (aws_resources.RESOURCES, datadog_resources.RESOURCES, sentry_resources.RESOURCES):
+        assert table is inputs.RESOURCES
+    kinds = {kind for literal in (AwsKind, DatadogKind, SentryKind) for kind in get_args(literal)}
+    assert set(inputs.TYPE_TOKENS) == kinds  # every kind a walk may declare
+    assert all(inputs.TYPE_TOKENS[kind] == resource.token for kind, resource in inputs.RESOURCES.items())
+
+
+def test_what_the_vendor_rules_refuse_is_not_said_twice_by_the_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ticket route without an SNS subscriber: the vendor rule says what to add; the policy "every alarm is heard",
+    which the same route breaks, is left out then (it catches what the vendor rules would miss)."""
+    from vigil.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    spec_file = project / "catalog" / "api.yaml"
+    text = spec_file.read_text()
+    subscriber = "    sns:\n      - {protocol: email, endpoint: platform-oncall@example.com}\n"
+    assert subscriber in text
+    spec_file.write_text(text.replace(subscriber, "", 1))
+    monkeypatch.chdir(project)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert "which has no sns subscriber" in err and "alarms-heard" not in err, err
+
+
+def test_a_declaration_reads_as_the_engine_receives_it() -> None:
+    """A declaration's inputs are the mirror's Pulumi names, None fields left out, as the SDK's classes send them."""
+    from monitors.aws import sdk as aws
+    from monitors.common.declarations import Declaration
+    from monitors.datadog import sdk as datadog
+    from program.inputs import declaration_inputs
+
+    thresholds = datadog.MonitorMonitorThresholdsArgs(critical="1", critical_recovery="0.5")
+    monitor = Declaration("monitor", "m", datadog.MonitorArgs(name="m", type="query alert", query="q > 1", message="@x", monitor_thresholds=thresholds), None, ("alerts", "cpu"))
+    assert declaration_inputs(monitor) == {"message": "@x", "monitorThresholds": {"critical": "1", "criticalRecovery": "0.5"}, "name": "m", "query": "q > 1", "type": "query alert"}
+    group = Declaration("log_group", "l", aws.cloudwatch.LogGroupArgs(name="/a/b", retention_in_days=30, tags={"env": "prod"}), "eu-west-1", ("logs",))
+    assert declaration_inputs(group) == {"name": "/a/b", "retentionInDays": 30, "tags": {"env": "prod"}}

@@ -53,6 +53,18 @@ def test_monitors_and_alarms_are_told_apart(fake: PlanView) -> None:
     assert [a.name for a in fake.alarms(tag="team:x")] == ["svc-cpu-critical"]
 
 
+def test_monitors_are_every_datadog_alert_and_notifying_those_that_tell_someone(fake: PlanView, prod_plan: PlanView) -> None:
+    """monitors() is what its docs say — every monitor and synthetic test, a burn-rate tier that tells nobody included —
+    and notifying() the alerts, of every backend, whose routes_of is not empty."""
+    assert [r.name for r in fake.notifying()] == ["svc-cpu-critical", "svc-errors", "svc-health"]  # not the deaf or silent alarms
+    silent = [m for m in prod_plan.monitors() if not prod_plan.routes_of(m)]
+    assert silent and all(prod_plan.heard_through(m) for m in silent)  # burn-rate tiers: heard through their composite
+    notifying = prod_plan.notifying()
+    assert notifying and all(prod_plan.routes_of(r) for r in notifying)
+    assert not {r.name for r in silent} & {r.name for r in notifying}
+    assert {r.name for r in prod_plan.monitors()} - {r.name for r in silent} == {r.name for r in notifying if r.type.startswith("datadog:")}
+
+
 def test_routes_of_a_monitor_are_its_handles(fake: PlanView) -> None:
     assert fake.routes_of(fake.one(name="svc-errors")) == ["@pagerduty-x", "@slack-y"]
 

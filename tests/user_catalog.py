@@ -1,14 +1,17 @@
 """Change the catalog as a user would, in a temporary copy of the project, and run the tests there.
 
     python tests/user_catalog.py threshold          # move one threshold, `vigil docs`, then the invariant tests
-    python tests/user_catalog.py services --full    # add three services, `vigil docs`, then the whole suite
+    python tests/user_catalog.py services --full    # add a service, `vigil docs`, then the whole suite
+    python tests/user_catalog.py new-user --full    # a new user's own catalog: three services and a teams file
     python tests/user_catalog.py threshold services # both changes in one copy
 
-The suite must survive the user's catalog (issue #10, item 1): after either change and `vigil docs` (as
-docs/oncall.md tells users to run), `make test` stays green. tests/test_catalog_independence.py applies both
-changes to one copy and runs the tests that read the product catalog (`-m product_catalog`); every other test is
-kept off the product catalog by tests/conftest.py. `--full` runs the whole suite in the copy, as CI would.
-The changes are generic — whatever services the catalog holds — so this check pins no value of it either.
+The suite must survive the user's catalog (issue #10, item 1; issue 21, item 3): after any change that leaves the
+catalog valid and `vigil docs` (as docs/oncall.md tells users to run), `make test` stays green.
+tests/test_catalog_independence.py applies each change to a copy and holds it to the invariants the tests that read
+the product catalog (`-m product_catalog`) check; every other test is kept off the product catalog by
+tests/conftest.py. `--full` runs the whole suite in the copy, as CI would (minutes: never part of `make test`).
+The changes are generic — whatever services, teams and stacks the catalog holds, each change is one `vigil validate`
+accepts — so this check pins no value of it either.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spec import SpecErrors, load_catalog
+from spec import SpecErrors
 from vigil.project import stack_target
 from vigil.stack_config import stacks
 
@@ -64,16 +67,20 @@ def _catalog(project: Path) -> Path:
     return stack_target(project, stacks(project)[0]).settings.catalog
 
 
-def _environments(project: Path) -> list[str]:
-    return sorted({stack_target(project, s).settings.environment for s in stacks(project)})
+def _problems(project: Path) -> str:
+    """What `vigil validate` would say of the copy (empty when it validates): the spec, the stacks' selections, the
+    vendors' rules and the organisation's policies."""
+    from vigil.project import check_catalog
+
+    try:
+        check_catalog(project)
+    except SpecErrors as exc:
+        return str(exc)
+    return ""
 
 
 def _valid(project: Path) -> bool:
-    try:
-        load_catalog(_catalog(project), _environments(project), strict=True)
-    except SpecErrors:
-        return False
-    return True
+    return not _problems(project)
 
 
 def _services(catalog: Path) -> list[tuple[Path, list[Any]]]:
@@ -106,25 +113,60 @@ def move_a_threshold(project: Path) -> str:
     raise SystemExit("no percentage threshold of the catalog can be moved: nothing to check")
 
 
-def add_three_services(project: Path) -> str:
-    """Three new services, each a copy of the first one under another name, team and APM service."""
+def _deployed_like(project: Path, template: str, name: str) -> None:
+    """A stack that selects services by name (`monitoring:services`) and deploys the template deploys the new one too."""
+    for stack in stacks(project):
+        path = project / f"Pulumi.{stack}.yaml"
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        config = document.get("config") or {}
+        for key, value in config.items():
+            if key.endswith(":services") and isinstance(value, list) and template in value:
+                config[key] = [*value, name]
+                path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def add_a_service(project: Path) -> str:
+    """A new service: a copy of the first one under another name and APM service, in the same team (so a catalog with a
+    teams file accepts it), writing no log group name of its own (two services cannot share one), deployed by the
+    stacks that deploy the first one."""
     catalog = _catalog(project)
-    template = next(doc for _, documents in _services(catalog) for doc in documents if isinstance(doc, dict))
-    names = []
-    for number in (1, 2, 3):
-        name = f"added-{number}"
-        service = {**template, "service": name, "team": f"team-{number}"}
-        datadog = (service.get("sources") or {}).get("datadog")
-        if isinstance(datadog, dict) and "apm_service" in datadog:
-            service["sources"] = {**service["sources"], "datadog": {**datadog, "apm_service": name}}
-        (catalog / f"{name}.yaml").write_text(yaml.safe_dump(service, sort_keys=False), encoding="utf-8")
-        names.append(name)
-    if not _valid(project):
-        raise SystemExit("the three copied services do not validate: nothing to check")
-    return "added " + ", ".join(names)
+    template = next(doc for _, documents in _services(catalog) for doc in documents if isinstance(doc, dict) and "service" in doc)
+    taken = {doc.get("service") for _, documents in _services(catalog) for doc in documents if isinstance(doc, dict)}
+    name = next(f"added-{number}" for number in range(1, 100) if f"added-{number}" not in taken)
+    service = {**template, "service": name}
+    datadog = (service.get("sources") or {}).get("datadog")
+    if isinstance(datadog, dict) and "apm_service" in datadog:
+        service["sources"] = {**service["sources"], "datadog": {**datadog, "apm_service": name}}
+    for logs in [service.get("logs"), *((env or {}).get("logs") for env in (service.get("environments") or {}).values())]:
+        if isinstance(logs, dict):
+            logs.pop("group", None)
+    (catalog / f"{name}.yaml").write_text(yaml.safe_dump(service, sort_keys=False), encoding="utf-8")
+    _deployed_like(project, str(template["service"]), name)
+    problems = _problems(project)
+    if problems:
+        raise SystemExit(f"the added service does not validate: nothing to check\n{problems}")
+    return f"added {name} (a copy of {template['service']}, team {service.get('team')})"
 
 
-CHANGES: dict[str, Callable[[Path], str]] = {"threshold": move_a_threshold, "services": add_three_services}
+NEW_USER = ROOT / "tests" / "fixtures" / "new-user" / "catalog"
+
+
+def replace_the_catalog(project: Path) -> str:
+    """A new user's own catalog instead of the project's: a teams file and three services of their own — an HTTP API,
+    a queue worker without SLOs or health checks, a Lambda function writing to a DynamoDB table (tests/fixtures/new-user)."""
+    catalog = _catalog(project)
+    for path in sorted(catalog.rglob("*"), reverse=True):
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    for path in sorted(NEW_USER.iterdir()):
+        shutil.copy2(path, catalog / path.name)
+    problems = _problems(project)
+    if problems:
+        raise SystemExit(f"the new user's catalog does not validate here:\n{problems}")
+    return f"replaced the catalog with {', '.join(sorted(p.name for p in NEW_USER.iterdir()))}"
+
+
+CHANGES: dict[str, Callable[[Path], str]] = {"threshold": move_a_threshold, "services": add_a_service, "new-user": replace_the_catalog}
 
 
 # `vigil docs`, then pytest, in one process of the copy (the providers' SDKs are imported once)

@@ -1,11 +1,12 @@
 """Which planned resources alert, and whom they notify: Datadog handles in messages, SNS subscriptions behind alarm actions.
 
-The one home, within vigil, of how "who is notified" is read: the handle grammar, Datadog's conditional
-message blocks and the offline plan's topic references (an alarm's action is a placeholder such as
-`${api-page.arn}` naming the topic resource it points at). The docs generator and the test kit use the
-functions over a `Plan`; the diff, which works on plan documents (plain dicts), uses the string-level ones.
-`policy/rules.py` keeps its own copy (a CrossGuard pack imports nothing of vigil); tests/test_policies.py
-checks that the two agree.
+How "who is notified" is read from a resource's inputs — the handle grammar, Datadog's conditional message blocks,
+alarm actions, alarms and monitors heard through composites — has one home, policy/rules.py (the organisation's
+policies, which the CrossGuard pack and `vigil validate` apply; it imports only the standard library). This module
+reads an offline plan with those functions: the offline plan's topic references (an alarm's action is a placeholder
+such as `${api-page.arn}` naming the topic resource it points at) resolved to the endpoints subscribed. The docs
+generator and the test kit use the functions over a `Plan`; the diff, which works on plan documents (plain dicts),
+uses the string-level ones.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Optional
 
-from monitors.datadog.messages import HANDLE  # the grammar the builders write handles in
+from policy import rules
+from policy.rules import SENTRY_ISSUE_ALERT, SENTRY_METRIC_ALERT, SUBSCRIPTION
 
 if TYPE_CHECKING:  # types only: the diff imports this module without paying for the Pulumi SDK
     from .engine import Plan, PlannedResource
 
-# Datadog resources that notify through `@handles` in their message.
-DATADOG_NOTIFYING = ("datadog:index/monitor:Monitor", "datadog:index/syntheticsTest:SyntheticsTest")
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-SENTRY_ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert"
-SENTRY_METRIC_ALERT = "sentry:index/sentryMetricAlert:SentryMetricAlert"
+# Read here, defined there: the handle grammar, `@handles` of a text, the part of a message rendered in a state.
+HANDLE = rules.HANDLE
+handles = rules.handles
+message_for = rules.message_for
+
 # Sentry issue-alert actions by rule id: how each names its target (the metric alert's say type and target).
 _SENTRY_ACTIONS = {
     "sentry.mail.actions.NotifyEmailAction": lambda a: f"sentry-{str(a.get('targetType', '')).lower()}:{a.get('targetIdentifier')}",
@@ -33,21 +35,25 @@ _SENTRY_ACTIONS = {
 }
 _PLACEHOLDER = re.compile(r"^\$\{(?P<name>[^.}]+)\.(?P<attr>[A-Za-z]+)\}$")
 _BLOCK = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.S)
-_STATE_BLOCK = re.compile(r"\{\{([#^])(is_[a-z_]+)\}\}(.*?)\{\{/\2\}\}", re.S)
-# Datadog conditional blocks that render whenever a monitor enters each state. Transition-only blocks
-# ({{#is_warning_to_alert}}) render on one path into the state, so their handles are not counted — the same
-# reading as the policy pack's "prod critical alerts page". Recovery and no-data are the replay's (vigil.replay).
-_RENDERS_IN = {"alert": {"is_alert"}, "warning": {"is_warning"}, "recovery": {"is_recovery"}, "no_data": {"is_no_data"}}
+
+
+def policy_resource(resource: PlannedResource) -> rules.Resource:
+    """What the organisation's policies see of a planned resource: its type, name, inputs, protect and retainOnDelete
+    options, and the resources its inputs reference (the plan's `${<name>.<attribute>}` placeholders)."""
+    options = resource.options
+    return rules.Resource(
+        resource.type, resource.name, resource.inputs, options.get("protect"), options.get("retainOnDelete"), rules.from_placeholders(resource.inputs)
+    )
 
 
 def is_monitor(resource: PlannedResource) -> bool:
     """A Datadog resource that alerts people: monitors (threshold, burn-rate, composite) and synthetic tests."""
-    return resource.type in DATADOG_NOTIFYING
+    return rules.is_monitor(resource.type)
 
 
 def is_alarm(resource: PlannedResource) -> bool:
     """A CloudWatch alarm of any kind (metric alarm, composite alarm)."""
-    return resource.type.startswith("aws:cloudwatch/") and resource.type.endswith("Alarm")
+    return rules.is_alarm(resource.type)
 
 
 def is_alerting(resource: PlannedResource) -> bool:
@@ -80,11 +86,6 @@ def sentry_targets(resource: PlannedResource, when: Optional[str] = None) -> lis
     return sorted(found)
 
 
-def handles(text: str) -> list[str]:
-    """The Datadog `@handles` in a text, sorted, each once."""
-    return sorted(set(HANDLE.findall(text)))
-
-
 def topic_of(reference: str) -> Optional[str]:
     """The topic resource an offline plan's reference names: `${api-page.arn}` → `api-page`; None for anything else."""
     match = _PLACEHOLDER.match(reference)
@@ -103,17 +104,6 @@ def _subscriptions(plan: Plan, action: str, protocol: bool) -> list[str]:
         for r in plan.resources
         if r.type == SUBSCRIPTION and topic_of(str(r.inputs.get("topic", ""))) == topic
     )
-
-
-def message_for(message: str, state: str) -> str:
-    """The part of a Datadog message rendered when the monitor enters `state` ('alert', 'warning', 'recovery' or 'no_data')."""
-
-    def keep(match: re.Match[str]) -> str:
-        inverted, variable, body = match.group(1) == "^", match.group(2), match.group(3)
-        renders = variable in _RENDERS_IN[state]
-        return body if renders != inverted else " "
-
-    return _STATE_BLOCK.sub(keep, message)
 
 
 def handles_by_severity(message: str) -> dict[str, list[str]]:
@@ -154,41 +144,18 @@ def notified(
     return sorted(found)
 
 
-_ALARM_REF = re.compile(r'ALARM\("([^"]+)"\)')
-_MONITOR_REF = re.compile(r"\$\{(?P<name>[^.}]+)\.(?:id|monitorId)\}")  # a composite monitor's query names its monitors
-
-
-def _alarm_name(resource: PlannedResource) -> str:
-    return str(resource.inputs.get("alarmName") or resource.inputs.get("name") or resource.name)
-
-
 def _heard(plan: Plan) -> tuple[dict[str, set[str]], set[str]]:
-    """Each alarm's inputs (the alarms its rule names), and the names of every alarm someone hears: those that
-    notify, then, until nothing changes, those feeding a heard composite and composites whose every input is heard.
-    (The same fixpoint as policy/rules.py's alarms_heard, so the test kit and the policy pack agree.)"""
-    alarms = {_alarm_name(r): r for r in plan.resources if is_alarm(r)}
-    inputs = {name: set(_ALARM_REF.findall(str(r.inputs.get("alarmRule", "")))) for name, r in alarms.items()}
-    heard = {name for name, r in alarms.items() if notified(plan, r)}
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(set(alarms) - heard):
-            if any(name in inputs[other] for other in heard) or (inputs[name] and inputs[name] <= heard):
-                heard.add(name)
-                changed = True
-    return inputs, heard
+    """Each alarm's inputs and the names of every alarm someone hears (policy/rules.py's heard_alarms, the fixpoint
+    the policy pack's alarms-heard reads: the test kit and the pack agree by construction)."""
+    kinds = (rules.TOPIC, SUBSCRIPTION)
+    return rules.heard_alarms([policy_resource(r) for r in plan.resources if is_alarm(r) or r.type in kinds])
 
 
 def composite_users(plan: Plan, resource: PlannedResource, among: Optional[Iterable[PlannedResource]] = None) -> list[str]:
     """The composite monitors (of `among`, default the whole plan) whose query names the monitor and that notify
     someone: what a Datadog burn-rate tier is heard through (a composite monitor cannot be in another)."""
-    return sorted(
-        r.name
-        for r in (plan.resources if among is None else among)
-        if r.type == DATADOG_NOTIFYING[0] and r.inputs.get("type") == "composite"
-        and resource.name in _MONITOR_REF.findall(str(r.inputs.get("query", "")))
-        and notified(plan, r)
-    )
+    candidates = [policy_resource(r) for r in (plan.resources if among is None else among) if r.type == rules.MONITOR]
+    return rules.composite_users(resource.name, candidates)
 
 
 def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
@@ -199,7 +166,7 @@ def heard_through(plan: Plan, resource: PlannedResource) -> list[str]:
     if is_monitor(resource):
         return composite_users(plan, resource)
     inputs, heard = _heard(plan)
-    name = _alarm_name(resource)
+    name = rules.alarm_name(policy_resource(resource))
     users = sorted(other for other in heard if name in inputs[other])
     if users:
         return users

@@ -2,10 +2,11 @@
 
 With pytest, use the `stack_plan` fixture (the `vigil.pytest_plugin` plugin, see docs/testing.md):
 
-    def test_prod_critical_alerts_page(stack_plan):
+    def test_prod_alerts_reach_the_on_call(stack_plan):
         plan = stack_plan("prod")
-        for monitor in plan.monitors(service="api"):
-            assert "@pagerduty-platform" in plan.routes_of(monitor)
+        for monitor in plan.monitors(service="api"):  # a burn-rate tier is heard through its composite
+            assert plan.routes_of(monitor) or plan.heard_through(monitor)
+        assert any("@pagerduty-platform" in plan.routes_of(m, when="alert") for m in plan.notifying(service="api"))
 
 Without pytest: `from vigil.testkit import stack_plan; plan = stack_plan("prod")`.
 Plans are computed once per process and cached: each runs the whole program under Pulumi's mocks (no provider SDK
@@ -26,7 +27,7 @@ from .engine import SERVICE_COMPONENT, Plan, PlannedResource
 from .planning import plan_stack
 from .project import find_project
 from .replay.scenario import Scenario
-from .routing import heard_through, is_alarm, is_monitor, notified
+from .routing import heard_through, is_alarm, is_alerting, is_monitor, is_sentry_alert, notified
 
 if TYPE_CHECKING:
     from .replay.stack import ScenarioResult, StackReplay
@@ -102,8 +103,16 @@ class PlanView:
         return found[0]
 
     def monitors(self, service: Optional[str] = None, tag: Optional[str] = None) -> list[PlannedResource]:
-        """Datadog resources that notify people (monitors of every kind, synthetic tests)."""
+        """Every Datadog resource that alerts: monitors of every kind (threshold, traffic guard, burn-rate tier,
+        composite) and synthetic tests — whether or not it notifies anyone itself: a burn-rate tier tells nobody and is
+        heard through the composite over its severity (`heard_through`). `notifying()` lists those that tell someone."""
         return [r for r in self.select(service=service, tag=tag) if is_monitor(r)]
+
+    def notifying(self, service: Optional[str] = None, tag: Optional[str] = None) -> list[PlannedResource]:
+        """The alerts that tell someone themselves when they fire: Datadog monitors and synthetic tests whose message
+        names a handle, CloudWatch alarms whose actions reach an SNS subscriber, Sentry alerts with a target — those
+        whose `routes_of` is not empty."""
+        return [r for r in self.select(service=service, tag=tag) if (is_alerting(r) or is_sentry_alert(r)) and notified(self.plan, r)]
 
     def alarms(self, service: Optional[str] = None, tag: Optional[str] = None) -> list[PlannedResource]:
         """CloudWatch alarms (metric and composite)."""

@@ -86,7 +86,8 @@ def test_schema_is_committed_and_current(capsys: pytest.CaptureFixture[str]) -> 
     committed = json.loads((ROOT / "schema" / "service.schema.json").read_text())
     assert committed == printed, "run `python -m vigil schema > schema/service.schema.json`"
     service = printed["$defs"]["Service"]
-    assert service["additionalProperties"] is False and {"service", "team", "runbook", "logs"} <= set(service["required"])
+    assert service["additionalProperties"] is False and {"service", "team", "runbook"} <= set(service["required"])
+    assert "logs" not in service["required"] and printed["$defs"]["Logs"]["properties"]["retention"]["default"] == "30d"  # docs/spec.md's defaults
 
 
 def test_catalog_files_reference_the_schema() -> None:

@@ -59,8 +59,9 @@ def _service_removed(repo: Path) -> bool:
 def _rename(aliased: bool) -> Callable[[Path], bool]:
     """Rename every service's log group `<service>-logs` → `<service>-log-group`, with or without an alias.
 
-    Two shapes of the program are known (log groups declared in program/aws_resources.py directly, or through the
-    declarations of the AWS walk, program/aws_walk.py); the patch applies to whichever this project has.
+    Shapes of the program known (log groups declared in program/aws_resources.py directly, or through the
+    declarations of the AWS walk, program/aws_walk.py, their options given in aws_resources.py or, shared with the
+    policy checks, in program/inputs.py's declaration_options); the patch applies to whichever this project has.
     """
     alias = 'aliases=[pulumi.Alias(name=f"{service.service}-logs")]'
 
@@ -73,6 +74,10 @@ def _rename(aliased: bool) -> Callable[[Path], bool]:
         if assembly.is_file() and 'logical(service, "logs")' in assembly.read_text():  # through declarations
             renamed = _edit(assembly, r'logical\(service, "logs"\)', 'logical(service, "log-group")')
             old_name = 'aliases=[pulumi.Alias(name=declaration.logical.replace("-log-group", "-logs"))]'
+            options = repo / "program/inputs.py"
+            if options.is_file() and "def declaration_options" in options.read_text():  # the options' own home
+                imported = _edit(options, r"^from pulumi import _types$", "import pulumi\nfrom pulumi import _types")
+                code = options if imported else code
             return renamed and (
                 not aliased or _edit(code, r"(extra\.update\(protect=[^,]*, retain_on_delete=True)\)", rf"\1, {old_name})")
             )

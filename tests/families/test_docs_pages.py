@@ -16,9 +16,13 @@ from .conftest import FAMILIES
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def files() -> dict[str, str]:
+    return generate(collect(FAMILIES, plan_for=lambda stack: stack_plan(stack, project=FAMILIES).plan))
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, files: dict[str, str]) -> dict[str, str]:
     out = tmp_path_factory.mktemp("families-docs")
-    files = generate(collect(FAMILIES, plan_for=lambda stack: stack_plan(stack, project=FAMILIES).plan))
     written = write(out, files)
     assert written, "vigil docs wrote nothing"
     return {str(path.relative_to(out)): path.read_text(encoding="utf-8") for path in (out / "docs").rglob("*.md")}
@@ -43,7 +47,7 @@ def test_a_queue_workers_page(pages: dict[str, str]) -> None:
     assert "`avg(last_10m):max:aws.sqs.approximate_number_of_messages_visible{queuename:orders-prod}`" not in backlog  # the query, not the monitor
     assert "`max:aws.sqs.approximate_number_of_messages_visible{queuename:orders-prod}`" in backlog
     assert "`AWS/SQS` `ApproximateNumberOfMessagesVisible` (Maximum) of QueueName=`orders-prod`" in backlog
-    assert "| critical (pages) | > 5000 | > 5000 |" in backlog
+    assert "| critical | > 5000 | > 5000 |" in backlog
     assert "keep: silence changes nothing" in backlog  # no_data: keep
     dead = section(page, "dead-letters")
     assert "| reminders | never | never |" in dead and "**not told** (`recovery: false`)" in dead
@@ -63,14 +67,14 @@ def test_a_lambdas_page(pages: dict[str, str]) -> None:
     assert "(`webhook_rejections`, custom alert): Webhooks the service rejects because their signature does not verify." in custom
     assert "`sum:payments.webhook.rejected{reason:signature,env:<environment>}.as_count()`" in custom
     assert "`Payments/Webhook` `Rejected` (Sum) of Reason=`signature`" in custom
-    assert "| critical (pages) | > 30/m | > 30/m |" in custom
+    assert "| critical | > 30/m | > 30/m |" in custom
     assert "table-migration" in page  # prod's one-off window
 
 
 def test_a_datadog_only_pages_custom_alerts(pages: dict[str, str]) -> None:
     page = pages["docs/services/ledger-reports.md"]
     share = section(page, "reconciled-share")
-    assert "| critical (pages) | < 95% | < 95% |" in share and "CloudWatch" not in share.split("Deployed as:")[0]
+    assert "| critical | < 95% | < 95% |" in share and "CloudWatch" not in share.split("Deployed as:")[0]
     assert "`100 * min:ledger.reports.reconciled{ledger:main}`" in share
     lag = section(page, "report-lag")
     assert "alert: silence is a failure" in lag and "| reminders | every 30m | every 30m |" in lag
@@ -90,3 +94,27 @@ def test_every_link_of_the_plans_has_its_section(pages: dict[str, str]) -> None:
             for service, target in doc_links(resource):
                 assert target in anchors_of(pages[f"docs/services/{service}.md"]), (resource.name, target)
     assert anchor("webhook_rejections") == "webhook-rejections"
+
+
+def test_a_service_without_slos_or_health_checks_shows_what_pages_it(files: dict[str, str]) -> None:
+    """A queue worker: a total outage and an SLO burn would leave its chart empty; it shows every alert past its
+    threshold instead — each alert's row, and when someone was told."""
+    page = files["docs/services/orders-worker.md"].split("## How fast it pages", 1)[1].split("\n## ", 1)[0]
+    assert "no SLO whose burns" in page and "every alert past its threshold at once" in page and "(orders-worker-paging.svg)" in page
+    chart = files["docs/services/orders-worker-paging.svg"]
+    assert "total outage" not in chart and all(f"{alert} · {backend}" in chart for alert in ("queue_backlog", "dead_letters") for backend in ("Datadog", "CloudWatch"))
+    for name in ("orders-worker", "payments-webhook", "ledger-reports"):  # no chart without a row
+        assert f"docs/services/{name}-paging.svg" in files, name
+
+
+def test_maintenance_windows_read_in_words_with_what_the_end_of_a_window_tells(pages: dict[str, str]) -> None:
+    worker = pages["docs/services/orders-worker.md"].split("## Maintenance windows", 1)[1]
+    assert "| when | Sundays 02:00–04:00 Europe/Berlin, from 2025-01-05 |" in worker
+    assert not [line for page in pages.values() for line in page.splitlines() if line.startswith("| when |") and "FREQ=" in line]
+    assert "the alarm remains in the same state (ALARM) in which it was originally muted" in worker
+    assert "alarm-mute-rules-behaviour.html" in worker
+    ledger = pages["docs/services/ledger-reports.md"].split("## Maintenance windows", 1)[1]
+    assert "The last day of every month 20:00–02:00 America/New_York" in ledger
+    webhook = pages["docs/services/payments-webhook.md"].split("## Maintenance windows", 1)[1]
+    assert "once: 2030-03-01 22:00 to 2030-03-02 02:00 Europe/Berlin" in webhook
+    assert "Sundays 02:00–04:00 Europe/Berlin" in pages["docs/oncall.md"]

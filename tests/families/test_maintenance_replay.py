@@ -25,7 +25,8 @@ def test_a_window_silences_notifications_each_vendors_way(families: dict[str, Pl
     assert dead.entered("ALARM") and not dead.notifications  # evaluated, in ALARM, and nobody told
     backlog = result.timelines["orders-worker-queue-backlog"]
     assert [(n.at, n.level) for n in backlog.notifications][:1] == [(180 * MIN, "alert")]  # still alerting when it expires
-    assert result.timelines["orders-worker-queue-backlog-critical"].current == "ALARM"
+    alarm = result.timelines["orders-worker-queue-backlog-critical"]
+    assert alarm.entered("ALARM")[0] < 180 * MIN and [(n.at, n.state) for n in alarm.notifications if n.at >= 60 * MIN] == [(180 * MIN, "ALARM")]  # muted, run at the end
     assert "maintenance: orders-worker-maintenance-weekly-patching (aws) mutes 9 alert resource(s) from 60m to 3h" in scenarios_text([result])
 
 
@@ -37,6 +38,29 @@ def test_without_a_start_no_window_applies_and_the_report_says_so(families: dict
     assert not result.passed and result.windows == ()
     assert {o.backend for o in result.failures if o.alert == "dead_letters"} == {"datadog", "aws"}  # told, with no window
     assert "note: maintenance windows not applied (orders-worker-maintenance-weekly-patching" in scenarios_text([result])
+
+
+def test_a_mute_rule_runs_at_its_end_the_action_it_muted_if_the_alarm_is_still_in_that_state() -> None:
+    """AWS's scenarios (alarm-mute-rules-behaviour.html): muted in ALARM and still in ALARM at the end: the action runs
+    then; back in OK by the end: the ALARM action does not (the OK one, muted too, does); overlapping rules: the last
+    end decides."""
+    from vigil.replay.maintenance import Muting, silenced
+    from vigil.replay.timeline import Notification, Timeline
+
+    def alarm(changes: list[tuple[int, str]]) -> Timeline:
+        told = [Notification(at, "alert" if state == "ALARM" else "recovery", state, ("api-page",)) for at, state in changes]
+        return Timeline("a", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws", "OK", changes, told)  # type: ignore[arg-type]
+
+    rule = Muting("m", "aws", frozenset({"a"}), ((100, 500),), True)
+    still = silenced({"a": alarm([(200, "ALARM")])}, [rule], {})["a"]
+    assert [(n.at, n.state) for n in still.notifications] == [(500, "ALARM")]
+    back = silenced({"a": alarm([(200, "ALARM"), (400, "OK")])}, [rule], {})["a"]
+    assert [(n.at, n.state) for n in back.notifications] == [(500, "OK")]
+    before = silenced({"a": alarm([(50, "ALARM")])}, [rule], {})["a"]  # told before the window: nothing muted, nothing again
+    assert [(n.at, n.state) for n in before.notifications] == [(50, "ALARM")]
+    later = Muting("n", "aws", frozenset({"a"}), ((400, 700),), True)
+    overlapping = silenced({"a": alarm([(200, "ALARM")])}, [rule, later], {})["a"]
+    assert [(n.at, n.state) for n in overlapping.notifications] == [(700, "ALARM")]
 
 
 def test_recurring_downtimes_follow_local_time_across_a_clock_change() -> None:
@@ -70,6 +94,7 @@ def test_a_start_that_is_no_utc_time_is_an_error_at_its_line(tmp_path: Path) -> 
     try:
         load_scenario(path, "bad.yaml")
     except SpecErrors as exc:
-        assert [str(e) for e in exc.errors] == ["bad.yaml:7:8: start: expected a time in UTC such as 2030-03-01T20:00Z, got '2025-01-12 00:00'"]
+        line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("start:"))
+        assert [str(e) for e in exc.errors] == [f"bad.yaml:{line}:8: start: expected a time in UTC such as 2030-03-01T20:00Z, got '2025-01-12 00:00'"]
     else:
         raise AssertionError("a start without its zone was accepted")

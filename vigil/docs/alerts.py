@@ -170,8 +170,8 @@ def alert_section(inp: DocsInput, name: str, signal: str) -> list[str]:
         inp,
         name,
         [
-            ("critical (pages)", _threshold(signal, "critical", doc.direction)),
-            ("warning (ticket)", _threshold(signal, "warning", doc.direction)),
+            ("critical", _threshold(signal, "critical", doc.direction)),
+            ("warning", _threshold(signal, "warning", doc.direction)),
             ("evaluated over", _window(signal)),
             ("critical notifies", _route(signal, "critical")),
             ("warning notifies", _route(signal, "warning")),
@@ -189,7 +189,8 @@ def alert_catalog(inp: DocsInput, name: str) -> list[str]:
         "## Alert catalog",
         "",
         "Critical thresholds notify the page route (someone is woken up); warnings notify the ticket route "
-        "(handled in working hours). A '—' means the environment does not set that level; 'off' means the alert is not deployed there.",
+        "(handled in working hours) — unless the alert says otherwise (`route`): each alert's *notifies* rows say whom "
+        "it tells. A '—' means the environment does not set that level; 'off' means the alert is not deployed there.",
         "",
     ]
     signals = signals_of(inp, name)

@@ -14,7 +14,10 @@ from ..render.summary import short_type
 from ..routing import is_sentry_alert
 from .model import DocsInput, StackDocs
 from .sections import describe, of_item, per_environment, who
+from .windows import window_words
 from .words import DASH, code, table
+
+MUTE_RULES_BEHAVIOUR = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-mute-rules-behaviour.html"
 
 
 def _window(name: str) -> Callable[[Service], Optional[MaintenanceWindow]]:
@@ -22,13 +25,6 @@ def _window(name: str) -> Callable[[Service], Optional[MaintenanceWindow]]:
         return next((w for w in svc.maintenance if w.name == name), None)
 
     return find
-
-
-def when_words(window: MaintenanceWindow) -> str:
-    if window.recurring:
-        return f"{code(str(window.rrule))} from {window.start}, {window.duration} each ({window.timezone})"
-    end = window.end or f"{window.start} + {window.duration}"
-    return f"once, {window.start} to {end} ({window.timezone})"
 
 
 def _deployed(inp: DocsInput, service: str, match: Callable[[PlannedResource], bool]) -> list[str]:
@@ -49,7 +45,13 @@ def maintenance_catalog(inp: DocsInput, service: str) -> list[str]:
         "",
         "While a window is open, Datadog mutes the service's monitors and synthetic tests in the environment and CloudWatch "
         "mutes the actions of its alarms; both keep evaluating. Route 53 keeps probing, SLOs keep counting the window's "
-        "errors against the error budget, and Sentry alerts are not muted.",
+        "errors against the error budget, and Sentry alerts are not muted. Times are wall-clock times in the window's time zone.",
+        "",
+        "When a window ends, what is still wrong is told then, and only then: Datadog notifies for a monitor still alerting "
+        "as the downtime expires; CloudWatch runs the muted action of an alarm still in the state it was muted in — \"Alarm "
+        "action is executed because the mute window has ended and the alarm remains in the same state (ALARM) in which it "
+        f"was originally muted\" ([how alarm mute rules work]({MUTE_RULES_BEHAVIOUR})). So a problem that begins during the window "
+        "and lasts is told when the window ends, up to the window's length late; one that begins and ends inside it is never told.",
         "",
     ]
     for name in names:
@@ -60,7 +62,7 @@ def maintenance_catalog(inp: DocsInput, service: str) -> list[str]:
             service,
             [
                 ("why", of_item(find, lambda w: w.description or DASH)),
-                ("when", of_item(find, when_words)),
+                ("when", of_item(find, window_words)),
                 ("mutes", of_item(find, lambda w: ", ".join(w.backends) if w.backends else "every backend monitoring the service")),
             ],
         )

@@ -6,9 +6,9 @@ from spec.routes import Severity
 from spec.teams import Team
 
 from ..routing import is_alarm, is_monitor, is_sentry_alert
-from .maintenance import when_words
 from .model import DocsInput
 from .service_page import HEADER
+from .windows import window_words
 from .words import code, route_words, table
 
 
@@ -117,7 +117,7 @@ def alerting_resources(inp: DocsInput) -> list[str]:
 def maintenance_windows(inp: DocsInput) -> list[str]:
     """Every window of the catalog, by service and environment; empty when there are none."""
     rows = [
-        [f"[{name}](services/{name}.md#maintenance-{w.name})", env, w.name, w.description or "—", when_words(w)]
+        [f"[{name}](services/{name}.md#maintenance-{w.name})", env, w.name, w.description or "—", window_words(w)]
         for name in inp.service_names()
         for env, svc in inp.versions(name)
         for w in svc.maintenance
@@ -157,8 +157,10 @@ SILENCE_PLANNED = """\
 Planned work (patching, migrations, a month-end batch) gets a **maintenance window** in the catalog: a one-off or
 recurring window under the service's `maintenance` (or `environments.<env>.maintenance` for one environment), reviewed
 like any other change. Datadog mutes the service's monitors in that environment (a downtime schedule); CloudWatch mutes
-the actions of its alarms (alarm mute rules); alarms and monitors keep evaluating. What cannot be muted: Route 53 keeps
-probing, SLOs keep counting errors against the budget, and Sentry alerts are not muted (see docs/spec.md).
+the actions of its alarms (alarm mute rules); alarms and monitors keep evaluating. When the window ends, what is still
+wrong is told then: Datadog notifies for monitors still alerting, CloudWatch runs the muted action of an alarm still in
+that state — a problem that begins during the window is told up to the window's length late. What cannot be muted:
+Route 53 keeps probing, SLOs keep counting errors against the budget, and Sentry alerts are not muted (see docs/spec.md).
 """
 
 SILENCE = """\

@@ -9,13 +9,18 @@ evaluation: monitors and alarms keep changing state.
   `notify_end_types` expired).
 - **CloudWatch** ([alarm mute rules][mr]): a mute rule mutes the actions of the alarms it names while active: from
   each time its `cron(minute hour day-of-month month day-of-week)` matches (or its `at(...)`), in its time zone, for
-  its duration, between its start and expire dates. AWS documents nothing sent when a rule ends: nothing is.
+  its duration, between its start and expire dates. When it ends, an alarm whose action was muted and that is still
+  in the state it was muted in runs that action then ([how alarm mute rules work][mrb]: "Alarm action is executed
+  because the mute window has ended and the alarm remains in the same state (ALARM) in which it was originally
+  muted"; actions of every state alike, OK and INSUFFICIENT_DATA too); an alarm back in another state runs nothing.
+  With overlapping rules, the last one to end decides.
 
 *Assumed*: cron's day-of-month and day-of-week, both restricted, match either (as cron does; vigil writes `*` for the
 one it does not use). Without `start`, a scenario has no wall-clock time and no window applies; the report says so.
 
 [dt]: https://docs.datadoghq.com/api/latest/downtimes/
 [mr]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-mute-rules.html
+[mrb]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-mute-rules-behaviour.html
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ class Muting:
     backend: Backend
     targets: frozenset[str]  # plan names of the monitors, tests or alarms it mutes
     intervals: tuple[tuple[int, int], ...]
-    notify_at_end: bool  # Datadog: a monitor still alerting when an occurrence expires notifies then
+    notify_at_end: bool  # what was muted may be told when the window ends (Datadog: still alerting; CloudWatch: still in the muted state)
 
     def active(self, at: int) -> bool:
         return any(begin <= at < end for begin, end in self.intervals)
@@ -177,15 +182,16 @@ def mutings(resources: Iterable[PlannedResource], origin: datetime, span: int) -
                 names = set((resource.inputs.get("muteTargets") or {}).get("alarmNames") or [])
                 muted = frozenset(r.name for r in resources if r.type in ALARMS and r.inputs.get(ALARMS[r.type]) in names)
                 intervals = mute_rule_intervals(resource.inputs, origin, span)
-                out.append(Muting(resource.name, "aws", muted, tuple(sorted(intervals)), False))
+                out.append(Muting(resource.name, "aws", muted, tuple(sorted(intervals)), True))
         except (ReplayError, ValueError, KeyError) as exc:
             raise ReplayError(f"maintenance window not understood: {exc}", resource.name) from None
     return out
 
 
 def silenced(timelines: Mapping[str, Timeline], windows: Sequence[Muting], messages: Mapping[str, str]) -> dict[str, Timeline]:
-    """The timelines with the notifications that fall in a window of what it mutes taken out (states unchanged), and a
-    Datadog monitor still alerting when a downtime's occurrence expires notifying then (`messages`: each monitor's)."""
+    """The timelines with the notifications that fall in a window of what it mutes taken out (states unchanged), and
+    what each vendor tells when a window ends: a Datadog monitor still alerting when a downtime's occurrence expires
+    notifies then (`messages`: each monitor's); a CloudWatch alarm still in the state whose action was muted runs it."""
     out: dict[str, Timeline] = {}
     for name, timeline in timelines.items():
         muting = [w for w in windows if name in w.targets]
@@ -194,7 +200,10 @@ def silenced(timelines: Mapping[str, Timeline], windows: Sequence[Muting], messa
             continue
         kept = [n for n in timeline.notifications if not any(w.active(n.at) for w in muting)]
         for window in (w for w in muting if w.notify_at_end):
-            for _, end in window.intervals:
+            for begin, end in window.intervals:
+                if window.backend == "aws":
+                    kept += _mute_rule_end(timeline, [w for w in muting if w.backend == "aws"], begin, end)
+                    continue
                 state = timeline.state_at(end)
                 level = END_STATES.get(state)
                 if level is not None and not window.active(end) and end > 0:
@@ -203,3 +212,18 @@ def silenced(timelines: Mapping[str, Timeline], windows: Sequence[Muting], messa
                         kept.append(Notification(end, level, state, targets))
         out[name] = dataclasses.replace(timeline, notifications=sorted(kept, key=lambda n: n.at))
     return out
+
+
+def _mute_rule_end(timeline: Timeline, rules: Sequence[Muting], begin: int, end: int) -> list[Notification]:
+    """At the end of a mute rule's active period (when no other rule still mutes the alarm): the last action muted
+    since the alarm was last unmuted, run again if the alarm is still in the state it was muted in."""
+    if end <= 0 or any(rule.active(end) for rule in rules):
+        return []
+    since = begin  # overlapping rules: the muted span is their union, back to the last moment nothing muted the alarm
+    while (earlier := min((b for rule in rules for b, e in rule.intervals if b < since <= e), default=since)) < since:
+        since = earlier
+    muted = [n for n in timeline.notifications if since <= n.at < end]
+    if not muted or timeline.state_at(end) != muted[-1].state:
+        return []
+    last = muted[-1]
+    return [Notification(end, last.level, last.state, last.targets)]

@@ -719,3 +719,26 @@ def incident(replay: ServiceReplay, burn: Union[float, str], minutes: int, after
         words = f"{burn:g}× burn of every SLO: " + ", ".join(f"{slo.name} {float(burn) * (100 - slo.objective.value):g}% bad" for slo in burning)
     series = phases([(healthy, warm), (problem, minutes), (healthy, after)])
     return Incident(series, warm * MINUTE, (warm + minutes) * MINUTE, words)
+
+
+def breached(replay: ServiceReplay, after: int) -> Incident:
+    """The service healthy, then every threshold alert past its first level at once (the standard replay's breach of
+    each: twice the threshold, half for alerts that fire below) for twice the longest time one takes to fire, then
+    `after` minutes healthy again: what pages a service that has no SLO or health check (a queue worker, a function)."""
+    service, index = replay.service, replay.index
+    healthy = baseline(replay)
+    problem: dict[str, float] = {}
+    bounds = [3600]
+    for alert in alert_signals(service):
+        drive = alert.signal.drive
+        if drive is None or not index.backends(alert.key):
+            continue
+        _, quantity = alert.threshold.levels()[0]
+        value, _ = breach_value(quantity, alert.signal.direction)
+        for name, driven in drive.values(value).items():
+            problem.setdefault(name, driven)  # a series two alerts read: the first one's breach
+        bounds += threshold_bounds(alert).values()
+    warm = _minutes(max(bounds)) + 5
+    minutes = 2 * _minutes(max(bounds))
+    series = phases([(healthy, warm), (ordered({**healthy, **problem}), minutes), (healthy, after)])
+    return Incident(series, warm * MINUTE, (warm + minutes) * MINUTE, "every alert past its threshold at once (twice it; half, for alerts that fire below)")
