@@ -1,8 +1,9 @@
 """Safe YAML with positions: every value keeps the file, line and column it came from.
 
 Hostile files get one clear error at their line, never a traceback, a hang or a memory blow-up: bytes that are
-not UTF-8, control characters (raw or escaped), nesting deeper than any spec needs, aliases that expand a file
-far beyond its written size (an "alias bomb": checked on the event stream, before anything is expanded), merge
+not UTF-8, control characters (raw or escaped), nesting deeper than any spec needs (as written, or once aliases are
+expanded), an alias inside the collection it names (a value containing itself), aliases that expand a file far
+beyond its written size (an "alias bomb"; all checked on the event stream, before anything is expanded), merge
 keys of the wrong shape, keys that are not strings, and numbers too large to stay exact.
 """
 
@@ -67,32 +68,46 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _check_events(file: str, text: str) -> None:
-    """Depth and alias expansion, on the event stream: nothing is composed or expanded yet (bounded memory).
+    """Depth, cycles and alias expansion, on the event stream: nothing is composed or expanded yet (bounded memory).
 
-    Each collection's size counts its values as the composer would expand them: an alias adds its anchor's size."""
+    Each collection's size counts its values as the composer would expand them: an alias adds its anchor's size,
+    and its anchor's height to the depth it is written at. An alias inside the very collection it names would make
+    a value that contains itself (a route holding itself): every walk over it would recurse forever."""
     written = 0
     sizes: dict[str, int] = {}
-    open_: list[list[Any]] = [[0, None]]  # per open collection: [expanded size so far, anchor]
+    heights: dict[str, int] = {}  # anchor -> collections nested in one another within it (a scalar: 0)
+    open_: list[list[Any]] = [[0, None, 0, ""]]  # per open collection: [expanded size so far, anchor, height so far, kind]
     for event in yaml.parse(text, Loader=_COMPOSER):
         if isinstance(event, yaml.CollectionStartEvent):
             written += 1
-            open_.append([1, event.anchor])
+            open_.append([1, event.anchor, 1, "mapping" if isinstance(event, yaml.MappingStartEvent) else "list"])
             if len(open_) - 1 > MAX_DEPTH:
                 raise YamlProblem(_location(file, event), f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
-            size, anchor = open_.pop()
+            size, anchor, height, _ = open_.pop()
             if anchor is not None:
-                sizes[anchor] = size
+                sizes[anchor], heights[anchor] = size, height
             open_[-1][0] += size
+            open_[-1][2] = max(open_[-1][2], height + 1)
         elif isinstance(event, yaml.ScalarEvent):
             written += 1
             if event.anchor is not None:
-                sizes[event.anchor] = 1
+                sizes[event.anchor], heights[event.anchor] = 1, 0
             open_[-1][0] += 1
         elif isinstance(event, yaml.AliasEvent):
-            open_[-1][0] += sizes.get(event.anchor or "", 1)
+            anchor = event.anchor or ""
+            kind = next((entry[3] for entry in open_ if entry[1] == anchor), None)
+            if kind is not None:
+                raise YamlProblem(
+                    _location(file, event), f"alias *{anchor} refers to the {kind} it is written in: a value cannot contain itself"
+                )
+            height = heights.get(anchor, 0)
+            if len(open_) - 1 + height > MAX_DEPTH:
+                raise YamlProblem(_location(file, event), f"alias *{anchor} nests the file deeper than {MAX_DEPTH} levels once expanded")
+            open_[-1][0] += sizes.get(anchor, 1)
+            open_[-1][2] = max(open_[-1][2], height + 1)
             limit = max(ALIAS_FLOOR, ALIAS_GROWTH * written)
-            if sum(size for size, _ in open_) > limit:
+            if sum(entry[0] for entry in open_) > limit:
                 raise YamlProblem(
                     _location(file, event),
                     f"alias *{event.anchor} expands the file beyond {limit} values ({ALIAS_GROWTH}× what is written): refused",
