@@ -139,3 +139,30 @@ def test_the_secret_marker_is_pulumis() -> None:
     from vigil.diff import preview
 
     assert (rpc._special_sig_key, rpc._special_secret_sig) == (preview.SIG_KEY, preview.SECRET_SIG)
+
+
+def test_a_rotated_secret_endpoint_is_shown_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both sides read `[secret]`, so the plans compare equal; Pulumi's reasons say the endpoint changed (a
+    replacement: the old subscription is deleted). It was "No monitoring changes", exit 0; the same change in plain
+    text is a danger."""
+    diff = from_preview(load_preview(FIXTURES / "prod-secret-endpoint.json"))
+    (change,) = diff.changes
+    assert (change.kind, change.name) == ("changed", "api-page-https-secret-pagerduty-endpoint")
+    assert [f.to_dict() for f in change.fields] == [{"path": "inputs.endpoint", "old": "[secret]", "new": "[secret] changed"}]
+    assert change.replaces == ("inputs.endpoint",)
+    (danger,) = summarise(diff).danger
+    assert danger.kind == "replace" and danger.message.endswith("will be replaced (deleted, then created again): endpoint [secret] → [secret] changed")
+    assert main(["preview-summary", str(FIXTURES / "prod-secret-endpoint.json")]) == 2
+    out = capsys.readouterr().out
+    assert "No monitoring changes" not in out and "inputs.endpoint: [secret] → [secret] changed  [forces replacement]" in out
+
+
+def test_a_secret_pulumi_updates_in_place_is_shown_too() -> None:
+    document = load_preview(FIXTURES / "prod-secret-endpoint.json")
+    replace = document["steps"][1]
+    document["steps"] = [{**replace, "op": "update", "replaceReasons": None}]
+    (change,) = from_preview(document).changes
+    assert change.field("inputs.endpoint") is not None and change.field("inputs.endpoint").new == "[secret] changed"  # type: ignore[union-attr]
+    document["steps"] = [{**replace, "op": "update", "diffReasons": ["protocol"], "replaceReasons": None}]
+    (change,) = from_preview(document).changes  # Pulumi's reason stands even where the values read the same
+    assert [f.to_dict() for f in change.fields] == [{"path": "inputs.protocol", "old": "https", "new": "https changed"}]

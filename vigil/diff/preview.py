@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .compare import compare
-from .model import ABSENT, CHANGED, Diff, FieldChange, ResourceChange
+from .danger import replacing_paths
+from .model import ABSENT, ADDED, CHANGED, Diff, FieldChange, ResourceChange
 
 SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
 REPLACING_OPS = ("replace", "create-replacement", "delete-replaced")
@@ -176,6 +177,10 @@ def from_preview(document: dict[str, Any], label: str = "pulumi preview") -> Dif
     return _apply_verdicts(diff, verdicts)
 
 
+def _index(plan: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["type"], r["name"]): r for r in plan["resources"]}
+
+
 def _unique(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for resource in resources:
@@ -183,17 +188,58 @@ def _unique(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _at(inputs: Any, reason: str) -> Any:
+    """The value at a reason's path (`endpoint`, `tags.env`) of normalised inputs, or ABSENT."""
+    for part in reason.split("."):
+        if not isinstance(inputs, dict) or part not in inputs:
+            return ABSENT
+        inputs = inputs[part]
+    return inputs
+
+
+def _seen(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _unseen_reasons(change: ResourceChange, reasons: list[str]) -> tuple[FieldChange, ...]:
+    """Pulumi's reasons that the two states do not show: above all a secret, `[secret]` on both sides, that changed
+    (a rotated endpoint). Each is shown as what is seen, "changed": `[secret]` → `[secret] changed`."""
+    old_inputs = (change.old or {}).get("inputs") or {}
+    new_inputs = (change.new or {}).get("inputs") or {}
+    out = []
+    for reason in sorted(set(reasons)):
+        path = f"inputs.{reason}"
+        if any(f.path == path or f.path.startswith((path + ".", path + "[", path + "{")) for f in change.fields):
+            continue
+        old, new = _at(old_inputs, reason), _at(new_inputs, reason)
+        if old is ABSENT and new is ABSENT:
+            continue
+        out.append(FieldChange(path, old, f"{_seen(old if new is ABSENT else new)} changed"))
+    return tuple(sorted((*change.fields, *out), key=lambda f: f.path)) if out else change.fields
+
+
 def _apply_verdicts(diff: Diff, verdicts: dict[tuple[str, str], dict[str, Any]]) -> Diff:
-    """Pulumi knows best: its replacements stand, and what it calls `same` is not a change."""
+    """Pulumi knows best: its replacements stand, what it calls `same` is not a change, and a change it reports that
+    the states cannot show (a secret, `[secret]` on both sides) is shown with its reason."""
+    found = {(c.type, c.name) for c in diff.changes}
+    before = _index(diff.base)
+    quiet = [  # equal as far as the states show, yet Pulumi changes them
+        ResourceChange(CHANGED, key[0], key[1], before[key], resource)
+        for key, resource in _index(diff.head).items()
+        if key not in found and key in before and verdicts.get(key, {}).get("ops", {"same"}) - {"same"}
+    ]
     changes = []
-    for change in diff.changes:
+    for change in sorted((*diff.changes, *quiet), key=lambda c: (c.type, c.name)):
         verdict = verdicts.get((change.type, change.name), {"ops": set(), "replaceReasons": [], "diffReasons": []})
         ops = verdict["ops"]
         if ops == {"same"}:
             continue
         fields, replaces = change.fields, change.replaces
-        if change.kind == CHANGED and not fields and verdict["diffReasons"]:
-            fields = tuple(FieldChange(f"inputs.{k}", ABSENT, ABSENT) for k in verdict["diffReasons"])
+        if change.kind != ADDED and change.old is not None and change.new is not None:
+            fields = _unseen_reasons(change, verdict["diffReasons"] + verdict["replaceReasons"])
+            replaces = tuple(dict.fromkeys((*replaces, *replacing_paths(change.type, fields))))
+        if not fields and change.kind == CHANGED and not ops & set(REPLACING_OPS):
+            continue  # Pulumi updates it in place but says neither why nor what: nothing to show
         if ops & set(REPLACING_OPS):
             reasons = [f"inputs.{k}" for k in verdict["replaceReasons"]]
             replaces = tuple(p for p in (c.path for c in fields) if any(p == r or p.startswith(r + ".") or p.startswith(r + "[") for r in reasons)) or tuple(reasons) or ("(provider)",)
