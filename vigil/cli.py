@@ -292,15 +292,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if exc.code == 2 and set(words) & {"diff", "preview-summary"}:
             return EXIT_ERROR
         raise
+    invalid = EXIT_ERROR if args.verb in ("diff", "preview-summary") else EXIT_INVALID  # their 2 means "changes"
     try:
         return int(args.run(args))
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
-        return EXIT_INVALID
-    except StackConfigError as exc:
+        return invalid
+    except StackConfigError as exc:  # no project, or a stack file that is wrong
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return invalid
     except BrokenPipeError:
         return EXIT_OK

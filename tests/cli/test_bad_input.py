@@ -229,3 +229,28 @@ def test_preview_summary_of_absurdly_nested_json_is_one_error_line(tmp_path: Pat
     path.write_text(content)
     error = one_error(capsys, "preview-summary", str(path), code=1)  # 1: an error (2 means "changes")
     assert error == f"error: {path}: cannot read preview JSON: {message}"
+
+
+# --- outside a project: said, never another project's catalog -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate"], ["validate", "--catalog", "catalog"], ["plan", "--stack", "dev"], ["docs"], ["docs", "--check"], ["stacks"], ["replay", "--standard"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_outside_a_project_every_command_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """It fell back to the installed project's own catalog and stacks, and said "valid" of a folder it never read."""
+    shutil.copytree(REFERENCE / "catalog", tmp_path / "catalog")  # a catalog, but no Pulumi.yaml here or above
+    monkeypatch.chdir(tmp_path)
+    error = one_error(capsys, *argv)
+    assert error.startswith(f"error: no Pulumi project: no Pulumi.yaml in {tmp_path} or any folder above it; ") and "cd to" in error, error
+    assert not (tmp_path / "docs").exists()
+
+
+def test_diff_outside_a_project_is_an_error_not_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1  # 2 would read as "changes"
+    assert "no Pulumi.yaml in" in capsys.readouterr().err
