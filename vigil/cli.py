@@ -27,6 +27,20 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 EXIT_CHANGES = 2  # for diff and preview-summary only
 
 
+def _printable(text: str) -> str:
+    from .render.escape import printable
+
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def _error(text: object) -> None:
+    """A problem on stderr: names, paths and values in it may hold terminal escapes (a file named so, a stack
+    argument), shown escaped."""
+    from .render.escape import printable
+
+    print(printable(str(text)), file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .project import check_catalog, find_project
 
@@ -85,12 +99,12 @@ def _docs(args: argparse.Namespace) -> int:
         with Bar("docs: plan stacks", unit="stack") as bar:
             files = {**generate(collect(project, args.catalog, progress=bar.step)), **refreshed(project)}
     except SignalTablesError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     if args.check:
         outdated = stale(project, files)
         for path in outdated:
-            print(f"stale: {path}", file=sys.stderr)
+            _error(f"stale: {path}")
         if outdated:
             print(f"{len(outdated)} generated doc(s) are stale: run `vigil docs` and commit them", file=sys.stderr)
             return EXIT_ERROR
@@ -128,7 +142,7 @@ def _diff(args: argparse.Namespace) -> int:
         with Bar("diff: plan both sides", unit="job") as bar:
             diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
     except DiffError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
         documents = [json.loads(_render(args, diff)) for diff in diffs]
@@ -141,7 +155,9 @@ def _diff(args: argparse.Namespace) -> int:
         parts = [_render(args, diff, share) for diff in changed]
         quiet = [diff.stack for diff in diffs if not diff.has_changes]
         if quiet:
-            listed = ", ".join(f"`{name}`" if args.format == "markdown" else name for name in quiet)
+            from .render.escape import code, markdown
+
+            listed = markdown(", ".join(code(name) for name in quiet)) if args.format == "markdown" else _printable(", ".join(quiet))
             parts.append(f"No monitoring changes in stack(s) {listed}.\n")
         sys.stdout.write("\n".join(parts))
     return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
@@ -153,7 +169,7 @@ def _preview_summary(args: argparse.Namespace) -> int:
     try:
         diff = summarise_preview(args.file)
     except PreviewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     sys.stdout.write(_render(args, diff))
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
@@ -168,10 +184,10 @@ def _replay(args: argparse.Namespace) -> int:
     from .replay.standard import standard
 
     if args.standard == bool(args.files):
-        print("error: give scenario FILEs, or --standard", file=sys.stderr)
+        _error("error: give scenario FILEs, or --standard")
         return EXIT_INVALID
     if args.service and not args.standard:
-        print("error: --service goes with --standard (a scenario names its service)", file=sys.stderr)
+        _error("error: --service goes with --standard (a scenario names its service)")
         return EXIT_INVALID
     project = find_project()
     stacks: dict[str, StackReplay] = {}
@@ -192,10 +208,10 @@ def _replay(args: argparse.Namespace) -> int:
             scenarios = [load_scenario(path) for path in args.files]
             results = [stack(args.stack or s.stack or DEFAULT_STACK).replay(s) for s in scenarios]
             ok = all(r.passed for r in results)
-            sys.stdout.write(json.dumps(scenarios_json(results), indent=2) + "\n" if args.format == "json" else scenarios_text(results))
+            sys.stdout.write(json.dumps(scenarios_json(results), indent=2) + "\n" if args.format == "json" else _printable(scenarios_text(results)))
     except ReplayError as exc:
         for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+            _error(f"error: {line}")
         return EXIT_INVALID
     return EXIT_OK if ok else EXIT_ERROR
 
@@ -297,11 +313,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.run(args))
     except SpecErrors as exc:
         for error in exc.errors:
-            print(error, file=sys.stderr)
+            _error(error)
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
         return invalid
     except StackConfigError as exc:  # no project, or a stack file that is wrong
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return invalid
     except BrokenPipeError:
         return EXIT_OK

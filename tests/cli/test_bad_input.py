@@ -254,3 +254,12 @@ def test_diff_outside_a_project_is_an_error_not_changes(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert main(["diff", "--stack", "dev", "--base", "main"]) == 1  # 2 would read as "changes"
     assert "no Pulumi.yaml in" in capsys.readouterr().err
+
+
+def test_terminal_escapes_in_names_reach_stderr_escaped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stack argument or a catalog file named with an ANSI escape (clear screen) is shown, never sent to the terminal."""
+    error = one_error(capsys, "plan", "--stack", "dev\x1b[2J")
+    assert "\x1b" not in error and "dev\\x1b[2J" in error
+    (project / "catalog" / "web\x1b[2J.yaml").write_text("service: [\n")
+    error = one_error(capsys)
+    assert "\x1b" not in error and error.startswith("catalog/web\\x1b[2J.yaml:"), error
