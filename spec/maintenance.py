@@ -20,6 +20,7 @@ from dateutil import rrule as dateutil_rrule
 from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
+from .errors import ErrorAt
 from .grammar import Name
 from .units import Duration
 
@@ -107,7 +108,7 @@ class MaintenanceWindow(SpecModel):
     @model_validator(mode="after")
     def _shape(self) -> MaintenanceWindow:
         if self.duration is not None and self.duration.ms % 60_000:
-            raise ValueError(f"duration {self.duration} must be whole minutes (both vendors schedule by the minute)")
+            raise ErrorAt(("duration",), f"duration {self.duration} must be whole minutes (both vendors schedule by the minute)")
         if self.rrule is not None:
             if self.duration is None or self.end is not None:
                 raise ValueError("a recurring window (rrule) takes 'duration', the length of each occurrence, and no 'end'")
@@ -115,7 +116,7 @@ class MaintenanceWindow(SpecModel):
             raise ValueError("a one-off window takes 'end' or 'duration' (one of them); a recurring one takes 'rrule'")
         starts = self.start_utc
         if self.local(self.start).replace(tzinfo=None) != datetime.strptime(self.start, "%Y-%m-%dT%H:%M"):
-            raise ValueError(f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
+            raise ErrorAt(("start",), f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
         if self.end is not None and not self.end_utc > starts:
             raise ValueError(f"end ({self.end}) must come after start ({self.start})")
         if self.rrule is not None:

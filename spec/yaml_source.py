@@ -155,6 +155,8 @@ def _build(file: str, node: yaml.Node, path: PathKey, marks: dict[PathKey, Locat
                 raise YamlProblem(_location(file, key_node), f"duplicate key {key!r}", path)
             marks[(*path, key, KEY)] = _location(file, key_node)
             out[key] = _build(file, value_node, (*path, key), marks, scalar)
+            if isinstance(value_node, yaml.CollectionNode) and value_node.start_mark.line != key_node.start_mark.line:
+                marks[(*path, key)] = _location(file, key_node)  # a block below its key: a problem of it is the key's
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(file, item, (*path, i), marks, scalar) for i, item in enumerate(node.value)]
