@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -11,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import botocore
-import botocore.loaders
 import pulumi
 
 from monitors.common.context import Deployment
 from spec import Service
 from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
+from spec.regions import aws_regions as aws_regions  # re-exported: where the stack settings check regions
+from spec.regions import region_problem
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
@@ -77,19 +75,11 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
     return value.lower() == "true"
 
 
-@functools.cache
-def aws_regions() -> frozenset[str]:
-    """The regions that exist, every partition, from botocore's endpoint data (the SDK's own list)."""
-    endpoints = botocore.loaders.create_loader().load_data("endpoints")
-    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
-
-
 def _aws_region(value: Optional[str]) -> str:
     region = value or "us-east-1"
-    if region not in aws_regions():
-        close = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore.__version__} knows {len(aws_regions())})", "awsRegion")
+    problem = region_problem(region)
+    if problem:
+        raise SettingsError(f"monitoring:awsRegion {problem}", "awsRegion")
     return region
 
 

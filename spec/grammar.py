@@ -26,7 +26,9 @@ Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN)]
 APM_SERVICE_PATTERN = r"^[a-z][a-z0-9_\-.]{0,99}$"
 SPAN_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
-AWS_REGION_PATTERN = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
+# The shape of a region (us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1); which exist is botocore's
+# endpoint data's (spec.regions).
+AWS_REGION_PATTERN = r"^[a-z]{2,4}(-[a-z]+){1,2}-[0-9]{1,2}$"
 # ALB and target-group dimension values as CloudWatch shows them.
 LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 TARGET_GROUP_PATTERN = r"^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
@@ -57,7 +59,7 @@ STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
 # IAM role ARNs (with an optional path) and STS AssumeRole's external id and session name grammars.
-ROLE_ARN_PATTERN = r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_\-/]{1,512}$"
+ROLE_ARN_PATTERN = r"^arn:aws(-[a-z]+){0,2}:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_\-/]{1,512}$"
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9+=,.@:/\-_]{2,1224}$"
 SESSION_NAME_PATTERN = r"^[A-Za-z0-9+=,.@\-_]{2,64}$"
 # Sentry organization and project slugs; environment names (no spaces or slashes, at most 64 characters).

@@ -7,7 +7,7 @@ so the application's infrastructure stack hands over its load balancer and clust
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, field_validator, model_validator
 
 from .base import SpecModel
 from .grammar import (
@@ -31,6 +31,7 @@ from .grammar import (
     STACK_PATTERN,
     TARGET_GROUP_PATTERN,
 )
+from .regions import partition_of, region_problem
 from .routes import AlertRoute, Route, Severity, level_severity, own_route
 from .units import Duration, Rate
 
@@ -171,15 +172,6 @@ class DynamoDbSource(SpecModel):
     table: DynamoDbTable = Field(description="Table name, or {output: name}")  # type: ignore[valid-type]
 
 
-def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to: aws, aws-cn or aws-us-gov."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 class AwsAccount(SpecModel):
     """Another AWS account, reached by assuming a role in it: one provider per account and region."""
 
@@ -233,6 +225,14 @@ class AwsSource(SpecModel):
         if self.dynamodb:
             values.append(self.dynamodb.table)
         return sorted({v.output for v in values if isinstance(v, StackOutput)})
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, region: str) -> str:
+        problem = region_problem(region)
+        if problem:
+            raise ValueError(problem)
+        return region
 
     @model_validator(mode="after")
     def _stack_named(self) -> "AwsSource":

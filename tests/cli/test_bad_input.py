@@ -122,6 +122,39 @@ def test_regions_come_from_botocore_every_partition() -> None:
     assert raised.value.key == "awsRegion"
 
 
+def test_the_spec_checks_regions_as_the_stack_config_does() -> None:
+    """`sources.aws.region: eu-west-9` validated (only monitoring:awsRegion was checked against botocore): one list,
+    spec.regions, and the spec's pattern admits every region in it (the JSON Schema does not refuse a real one)."""
+    from spec.grammar import AWS_REGION_PATTERN
+    from spec.sources import AwsSource
+
+    assert all(re.fullmatch(AWS_REGION_PATTERN, region) for region in aws_regions())
+    assert AwsSource(region="us-isob-east-1").region == "us-isob-east-1"
+    for region in ("eu-west-9", "us-east-7"):
+        with pytest.raises(ValueError, match=re.escape(f"'{region}' is not an AWS region")):
+            AwsSource(region=region)
+        with pytest.raises(SettingsError, match=re.escape(f"monitoring:awsRegion '{region}' is not an AWS region")):
+            parse_settings(lambda key, region=region: {"awsRegion": region}.get(key), "dev")
+
+
+def test_botocore_is_read_only_when_a_region_is_checked(tmp_path: Path) -> None:
+    """Its import and endpoint data cost a tenth of a second: a catalog without regions never pays it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "web.yaml").write_text(
+        "service: web\nteam: platform\nrunbook: docs/runbooks/web.md\nlogs: {retention: 30d}\nroutes: {page: {datadog: ['@pagerduty-web']}}\n"
+        "sources: {aws: {load_balancer: app/web/50dc6c495c0c9188}}\nalerts: {cpu: {critical: 80%}}\n"
+    )
+    code = (
+        "import sys; from spec import load_catalog; load_catalog(sys.argv[1], ['dev', 'prod']); loaded = 'botocore' in sys.modules; "
+        "from spec.sources import AwsSource; AwsSource(region='eu-west-1'); print(loaded, 'botocore' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "catalog")], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+
+
 def test_a_docs_base_url_without_its_slash_gets_one() -> None:
     settings = parse_settings(lambda key: {"docsBaseUrl": "https://git.example.com/org/monitoring/blob/main"}.get(key), "dev")
     assert settings.docs_base_url == "https://git.example.com/org/monitoring/blob/main/"
