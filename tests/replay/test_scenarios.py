@@ -301,3 +301,20 @@ def test_a_scenario_lasts_at_most_30_days(tmp_path: Path) -> None:
         "s.yaml:4:13: series.requests: 721 steps of 1h last 721h; a scenario lasts at most 30d"
     ]
     assert load_scenario(write(tmp_path, path.read_text().replace("x721", "x720"))).length == 720
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("2030-02-30T00:00Z", "start 2030-02-30T00:00Z is not a time: day is out of range for month"),
+        ("2030-13-01T00:00Z", "start 2030-13-01T00:00Z is not a time: month must be in 1..12"),
+        ("9999-12-31T23:00Z", "start 9999-12-31T23:00Z: a scenario starts from the year 1971 to 9998"),
+        ("0001-01-01T00:00Z", "start 0001-01-01T00:00Z: a scenario starts from the year 1971 to 9998"),
+    ],
+)
+def test_a_start_that_no_calendar_holds_is_an_error_at_its_line(tmp_path: Path, start: str, message: str) -> None:
+    """They were a ValueError from datetime, or an OverflowError once maintenance windows looked back from them."""
+    path = write(tmp_path, f"service: api\nstart: {start}\nstep: 1m\nseries:\n  requests: 20/s x10\nexpect:\n  - {{alert: cpu, fires: any}}\n", "s.yaml")
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path, "s.yaml")
+    assert [str(e) for e in caught.value.errors] == [f"s.yaml:2:8: start: {message}"]

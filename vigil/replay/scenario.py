@@ -48,6 +48,7 @@ MIN_STEP = 10
 # usual window) of 1-minute steps; a step coarser than a minute is published as 1-minute points, hence the duration.
 MAX_STEPS = 43_200
 MAX_DAYS = 30
+FIRST_YEAR, LAST_YEAR = 1971, 9998  # a start's year: the calendar (years 1-9999) holds its look-back and its days
 ABSENT = "absent"
 _SEGMENT = re.compile(r"^(?P<value>\S+)(?:\s+x(?P<count>[0-9]+))?$")
 _COUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
@@ -95,6 +96,21 @@ class ScenarioModel(SpecModel):
     )
     series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
     expect: list[ExpectModel] = Field(min_length=1, description="What the alerts must do")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, start: Optional[str]) -> Optional[str]:
+        """A real time, far enough from the calendar's ends for the replay to look back (maintenance windows, warm-up)
+        and run its days."""
+        if start is None:
+            return None
+        try:
+            when = datetime.fromisoformat(start.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError(f"start {start} is not a time: {exc}") from None
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise ValueError(f"start {start}: a scenario starts from the year {FIRST_YEAR} to {LAST_YEAR}")
+        return start
 
     @field_validator("step")
     @classmethod
