@@ -30,6 +30,7 @@ FREQUENCIES = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # RFC 5545 RRULE parts; Datadog takes the rule without the ones that set start or length (DTSTART, DTEND, DURATION).
 RRULE_PARTS = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
 NOT_IN_RRULE = ("DTSTART", "DTEND", "DURATION")
+FIRST_YEAR, LAST_YEAR = 1971, 9998
 
 
 @functools.cache
@@ -75,9 +76,11 @@ class MaintenanceWindow(SpecModel):
     def _local_time(cls, value: Optional[str]) -> Optional[str]:
         if value is not None:
             try:
-                datetime.strptime(value, "%Y-%m-%dT%H:%M")
+                when = datetime.strptime(value, "%Y-%m-%dT%H:%M")
             except ValueError:
                 raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+            if not FIRST_YEAR <= when.year <= LAST_YEAR:  # so that any zone, and any look-back or length, stays in the calendar
+                raise ValueError(f"{value!r}: a year from {FIRST_YEAR} to {LAST_YEAR}")
         return value
 
     @field_validator("rrule")
@@ -115,6 +118,11 @@ class MaintenanceWindow(SpecModel):
         elif (self.end is None) == (self.duration is None):
             raise ValueError("a one-off window takes 'end' or 'duration' (one of them); a recurring one takes 'rrule'")
         starts = self.start_utc
+        if self.duration is not None:
+            try:
+                starts + timedelta(milliseconds=self.duration.ms)
+            except OverflowError:
+                raise ErrorAt(("duration",), f"duration {self.duration} from {self.start} ends after the year {LAST_YEAR + 1}") from None
         if self.local(self.start).replace(tzinfo=None) != datetime.strptime(self.start, "%Y-%m-%dT%H:%M"):
             raise ErrorAt(("start",), f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
         if self.end is not None and not self.end_utc > starts:
