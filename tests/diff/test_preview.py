@@ -106,6 +106,38 @@ def test_a_malformed_preview_is_one_clear_error(tmp_path: Path, capsys: pytest.C
     assert err.startswith(f"error: {broken}: ") and problem in err and len(err.strip().splitlines()) == 1, err
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"steps": [{"op": "update", "urn": "urn:pulumi:p::m::t::n", "diffReasons": [5]}]}', "step 1 is not a preview step: `diffReasons` is not a list of property names"),
+        (b'{"steps": [{"op": "replace", "urn": "urn:pulumi:p::m::t::n", "replaceReasons": "endpoint"}]}', "`replaceReasons` is not a list of property names"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": NaN}}}]}', "NaN is not a JSON number"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": -Infinity}}}]}', "-Infinity is not a JSON number"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": 1e400}}}]}', "number 1e400 is too large"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": 1' + b"0" * 5000 + b'}}}]}', "number 10000000000000000000\u2026(5001 characters) is too large"),
+        (b'{"steps": [{"op": "delete", "op": "same", "urn": "urn:pulumi:p::m::t::n"}]}', "duplicate key 'op'"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::\\ud800"}]}', "a lone surrogate"),
+        ('{"steps": []}'.encode("utf-16"), "not UTF-8: saved as UTF-16"),
+    ],
+    ids=["reason-number", "reasons-string", "nan", "infinity", "1e400", "5000-digits", "duplicate-key", "surrogate", "utf-16"],
+)
+def test_hostile_json_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, problem: str) -> None:
+    """A reason that is a number was a TypeError; a lone surrogate a UnicodeEncodeError on output; NaN, infinities and
+    a duplicated `op` were read without a word (Pulumi writes none of them)."""
+    broken = tmp_path / "preview.json"
+    broken.write_bytes(content)
+    assert main(["preview-summary", str(broken), "--format", "json"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {broken}: ") and problem in err.encode().decode("unicode_escape" if "\\u" in problem else "utf-8") and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """PowerShell's `Out-File -Encoding utf8` writes one."""
+    text = (FIXTURES / "prod-no-changes.json").read_text()
+    (tmp_path / "bom.json").write_text("\ufeff" + text, encoding="utf-8")
+    assert load_preview(tmp_path / "bom.json") == json.loads(text)
+
+
 def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
     """For diff and preview-summary, 2 means "changes": a usage error must not look like one."""
     assert main(["preview-summary"]) == 1

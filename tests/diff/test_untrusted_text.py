@@ -78,6 +78,7 @@ def test_hostile_names_reach_a_terminal_without_control_characters(tmp_path: Pat
         ("a``b`", "``` a``b` ```"),
         ("line\nnext", "`line\\nnext`"),
         ("\x1b[31m\u202e", "`\\x1b[31m\\u202e`"),
+        ("bad\udcff", "`bad\\udcff`"),  # a file name's byte that is not UTF-8, as Python reads it: printable, not an encoding error
     ],
 )
 def test_a_code_span_holds_any_text(text: str, span: str) -> None:

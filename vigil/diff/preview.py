@@ -12,6 +12,7 @@ own verdicts then take precedence: its replacements, and `same` for what it foun
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Optional
 
@@ -94,11 +95,57 @@ def _depth_problem(document: Any) -> Optional[str]:
     return None
 
 
+class _Refused(ValueError):
+    """What Pulumi never writes, refused while parsing."""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON number")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"number {_short(text)} is too large")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > 30:  # far beyond any value Pulumi writes; int() of thousands of digits is refused
+        raise _Refused(f"number {_short(text)} is too large")
+    return int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"duplicate key {_short(key)!r}")
+        out[key] = value
+    return out
+
+
+def _decoded(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError("not UTF-8: saved as UTF-16 (PowerShell's `>` does that); write it with `| Out-File -Encoding utf8`")
+    return data.decode("utf-8-sig")  # a byte order mark, as PowerShell's utf8 writes, is read
+
+
 def load_preview(path: Path) -> dict[str, Any]:
+    """Pulumi's preview JSON, refusing what Pulumi never writes (NaN, infinities, numbers of thousands of digits,
+    duplicate keys, lone surrogates) rather than reading it some way."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = _decoded(path.read_bytes())
+        document = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object)
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise PreviewError(f"{path}: cannot read preview JSON: nested deeper than this reader allows") from None
+    except UnicodeEncodeError as exc:
+        raise PreviewError(f"{path}: cannot read preview JSON: a string holds a lone surrogate {exc.object[exc.start]!r} (no character)") from None
     except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise PreviewError(f"{path}: cannot read preview JSON: {exc}") from None
     problem = _depth_problem(document)
@@ -122,6 +169,10 @@ def _step_problem(step: Any) -> Optional[str]:
     urn = step.get("urn")
     if not isinstance(urn, str) or urn.count("::") < 3:
         return f"`urn` is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): {urn!r}"
+    for key in ("diffReasons", "replaceReasons"):
+        reasons = step.get(key) or []
+        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            return f"`{key}` is not a list of property names"
     for key in ("oldState", "newState"):
         state = step.get(key)
         if state is None:

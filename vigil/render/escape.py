@@ -16,7 +16,7 @@ import re
 
 from ..routing import HANDLE
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff]")
 _TICKS = re.compile(r"`+")
 _MARKUP = re.compile(r"([\\`*_\[\]<>&~|#!])")
 
