@@ -15,7 +15,7 @@ from monitors.common.context import Deployment
 from spec import Service
 from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
 from spec.regions import aws_regions as aws_regions  # re-exported: where the stack settings check regions
-from spec.regions import region_problem
+from spec.regions import partition_of, region_problem
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
 
 # Secret config keys the program always needs; the offline engine stands in placeholders when a stack lacks them.
@@ -116,12 +116,39 @@ def _https_url(key: str, value: Optional[str], default: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+# The Datadog Forwarder: a Lambda function's ARN (an optional version or alias).
+LAMBDA_ARN_PATTERN = r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?"
+
+
+def _arn_region(key: str, arn: str) -> None:
+    """An ARN's region exists and its partition is that region's, as any region a stack or the spec names."""
+    _, partition, _, region, _ = arn.split(":", 4)
+    if not region:
+        return  # alias and key ARNs always name one; nothing else reaches here without
+    problem = region_problem(region)
+    if problem:
+        raise SettingsError(f"monitoring:{key}: its region {problem}", key)
+    if partition != partition_of(region):
+        raise SettingsError(f"monitoring:{key} is in partition {partition}, but its region {region} is in {partition_of(region)}", key)
+
+
+def _log_forwarder_arn(value: Optional[str]) -> Optional[str]:
+    if not value:
+        return None
+    if not re.fullmatch(LAMBDA_ARN_PATTERN, value):
+        raise SettingsError(f"monitoring:logForwarderArn {value!r} is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)", "logForwarderArn")
+    _arn_region("logForwarderArn", value)
+    return value
+
+
 def _sns_kms_key(value: Optional[str]) -> Optional[str]:
     """CloudWatch publishes only to topics under a customer managed key: AWS's own alias/aws/sns locks it out."""
     if not value:
         return None
     if not re.fullmatch(KMS_KEY_PATTERN, value):
         raise SettingsError(f"monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got {value!r}", "snsKmsKey")
+    if value.startswith("arn:"):
+        _arn_region("snsKmsKey", value)
     if value.endswith("alias/aws/sns"):
         raise SettingsError("monitoring:snsKmsKey alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts; give a customer managed key", "snsKmsKey")
     return value
@@ -154,7 +181,7 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         aws_region=_aws_region(get("awsRegion")),
         datadog_api_url=_https_url("datadogApiUrl", get("datadogApiUrl"), "https://api.datadoghq.com/"),
         datadog_validate=_bool(get, "datadogValidate") is not False,
-        log_forwarder_arn=get("logForwarderArn") or None,
+        log_forwarder_arn=_log_forwarder_arn(get("logForwarderArn")),
         docs_base_url=_https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL),
         sns_kms_key=_sns_kms_key(get("snsKmsKey")),
         teams=_names(get, "teams"),
