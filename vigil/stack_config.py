@@ -8,6 +8,7 @@ where it was written, so a bad setting is blamed on its file, line and key.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,13 @@ def _config(document: Document) -> dict[str, Any]:
     return config
 
 
+# Pulumi's stack names: letters, digits, '-', '_' and '.'. A name is a file name here (Pulumi.<stack>.yaml): no '/'.
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
+    if not STACK_NAME.fullmatch(stack) or set(stack) == {"."}:
+        raise StackConfigError(f"{stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)")
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():

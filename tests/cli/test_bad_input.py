@@ -296,3 +296,10 @@ def test_terminal_escapes_in_names_reach_stderr_escaped(project: Path, capsys: p
     (project / "catalog" / "web\x1b[2J.yaml").write_text("service: [\n")
     error = one_error(capsys)
     assert "\x1b" not in error and error.startswith("catalog/web\\x1b[2J.yaml:"), error
+
+
+@pytest.mark.parametrize("stack", ["../../etc/passwd", "dev/../prod", "", "..", "a b", "x" * 101])
+def test_a_stack_name_is_a_name_not_a_path(project: Path, capsys: pytest.CaptureFixture[str], stack: str) -> None:
+    """It becomes a file name (Pulumi.<stack>.yaml): `--stack ../../x` read a file outside the project."""
+    error = one_error(capsys, "plan", "--stack", stack)
+    assert error == f"error: {stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)", error
