@@ -63,8 +63,11 @@ def _at_offset(file: str, text: str, offset: int) -> Location:
 MAX_DEPTH = 32  # mappings and lists nested in one another; the spec itself needs fewer than 10
 # Aliases may make a file at most this many times its written size (plus a floor for small files with merge keys).
 ALIAS_GROWTH, ALIAS_FLOOR = 10, 10_000
-# C0 and C1 control characters but tab and newline: never meant in a spec, and a terminal or Markdown hazard.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters but tab and newline: never meant in a spec, and a terminal or Markdown hazard; and the
+# bidirectional embeddings, overrides and isolates, which make a line read differently from what it holds ("Trojan
+# Source", CVE-2021-42574).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _check_events(file: str, text: str) -> None:
@@ -179,6 +182,8 @@ def _decode(data: bytes, display: str) -> str:
 def _compose(path: Path, display: str) -> list[yaml.Node]:
     """The file's YAML documents as nodes, after every check that must come before composing."""
     text = _decode(path.read_bytes(), display)
+    if (bidi := _BIDI.search(text)) is not None:  # anywhere, comments too: what a reviewer reads must be what it holds
+        raise YamlProblem(_at_offset(display, text, bidi.start()), f"bidirectional control character U+{ord(bidi.group()):04X} is not allowed: the line would read differently from what it holds")
     try:
         _check_events(display, text)
         return [node for node in yaml.compose_all(text, Loader=_COMPOSER) if node is not None]
