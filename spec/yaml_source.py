@@ -188,10 +188,11 @@ def _decode(data: bytes, display: str) -> str:
 
 def _compose(path: Path, display: str) -> list[yaml.Node]:
     """The file's YAML documents as nodes, after every check that must come before composing."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise YamlProblem(Location(display, 1, 1), f"the file is {size // 2**20} MiB, more than {MAX_BYTES // 2**20} MiB: split it into files (one service per file)")
-    text = _decode(path.read_bytes(), display)
+    with path.open("rb") as stream:  # at most MAX_BYTES, whatever it is (a pipe, /dev/zero)
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(Location(display, 1, 1), f"the file holds more than {MAX_BYTES // 2**20} MiB: split it into files (one service per file)")
+    text = _decode(data, display)
     if (bidi := _BIDI.search(text)) is not None:  # anywhere, comments too: what a reviewer reads must be what it holds
         raise YamlProblem(_at_offset(display, text, bidi.start()), f"bidirectional control character U+{ord(bidi.group()):04X} is not allowed: the line would read differently from what it holds")
     try:

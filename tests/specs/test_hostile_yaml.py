@@ -34,4 +34,12 @@ def test_a_file_larger_than_any_catalog_is_not_read(tmp_path: Path) -> None:
         out.write(HEAD + "description: |\n")
         out.write(("  " + "x" * 1022 + "\n") * (MAX_BYTES // 1024 + 1))
     (error,) = errors(tmp_path)
-    assert error.endswith("web.yaml:1:1: <service>: the file is 16 MiB, more than 16 MiB: split it into files (one service per file)")
+    assert error.endswith("web.yaml:1:1: <service>: the file holds more than 16 MiB: split it into files (one service per file)")
+
+
+def test_an_endless_scenario_is_read_no_further_than_a_file_may_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """`vigil replay /dev/zero` read until memory ran out."""
+    from vigil.cli import main
+
+    assert main(["replay", "/dev/zero"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == "/dev/zero:1:1: <service>: the file holds more than 16 MiB: split it into files (one service per file)"
