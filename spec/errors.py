@@ -135,7 +135,7 @@ def from_validation_error(
         if err["type"] == "extra_forbidden" and key is None and path:
             key, path = str(path[-1]), path[:-1]
         probe = path + ((key, KEY) if key and err["type"] == "extra_forbidden" else ())
-        if rest[:1] == ("[key]",):  # a mapping's key is wrong (a name's grammar): its own line, not its value's
+        if rest[:1] in (("[key]",), (KEY,)):  # a mapping's key is wrong (a name's grammar): its own line, not its value's
             probe = (*path, KEY)
         written_path, location = path, None
         for cut in range(len(probe), -1, -1):
