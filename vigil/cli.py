@@ -216,10 +216,13 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_ERROR
 
 
+MIN_LENGTH = 1000  # a summary's headings and notes alone take hundreds of characters
+
+
 def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of characters, got {text!r}")
+    value = 0 if not text.isdigit() else int(text) if len(text) < 20 else 10**19  # int() of thousands of digits is refused
+    if value < MIN_LENGTH:
+        raise argparse.ArgumentTypeError(f"expected a positive number of characters, at least {MIN_LENGTH} (its headings take hundreds), got {text!r}")
     return value
 
 
