@@ -163,10 +163,9 @@ def _catalog_files(directory: Path) -> tuple[list[Path], list[SpecError]]:
             try:
                 mode = os.stat(path).st_mode  # follows symlinks
             except OSError as exc:
-                if entry.is_symlink():
-                    target = os.readlink(path)
+                if entry.is_symlink() and exc.errno in (errno.ELOOP, errno.ENOENT):
                     why = "a symlink loop" if exc.errno == errno.ELOOP else "a dangling symlink"
-                    problem(path, f"{_display(path)} is {why} (to {target})")
+                    problem(path, f"{_display(path)} is {why} (to {os.readlink(path)})")
                 else:
                     problem(path, f"cannot read {_display(path)}: {exc.strerror or exc}")
                 continue

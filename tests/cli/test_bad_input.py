@@ -163,6 +163,23 @@ def test_a_docs_base_url_without_its_slash_gets_one() -> None:
 # --- catalog entries that cannot be read: errors, never skipped -------------------------------------------------------
 
 
+def test_a_symlink_that_cannot_be_followed_nor_read_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--catalog /proc` met /proc/1/cwd: stat and readlink both refused (EACCES), and readlink's error was a traceback."""
+    link = project / "catalog" / "payments.yaml"
+    link.symlink_to("../../elsewhere/payments.yaml")
+    real_stat, real_readlink = os.stat, os.readlink
+
+    def denied(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("payments.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", denied)
+    monkeypatch.setattr(os, "readlink", lambda path, *a, **k: denied(path) if str(path).endswith("payments.yaml") else real_readlink(path))
+    error = one_error(capsys)
+    assert error.startswith("catalog/payments.yaml:1:1: catalog: cannot read catalog/payments.yaml: Permission denied"), error
+
+
 def test_a_dangling_symlink_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "catalog" / "payments.yaml").symlink_to("../../elsewhere/payments.yaml")
     error = one_error(capsys)
