@@ -232,3 +232,26 @@ def test_the_chart_is_the_same_bytes_drawn_twice() -> None:
     panel = Panel("total outage", (Row("error_rate · Datadog", ((60, 3600),), ((60, "page"),)),), 3600, 7200, 60)
     first, second = draw("api", [panel, panel]), draw("api", [panel, panel])
     assert first == second and "error_rate · Datadog" in first
+
+
+def test_docs_never_write_or_delete_through_a_symlink(tmp_path: Path) -> None:
+    """A checked-out pull request can commit docs/services as a link to any folder, or a page as a link to any file:
+    `vigil docs` overwrote the file and deleted the folder's *.md as orphans."""
+    from vigil.docs import DocsError
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("mine")
+    (outside / "bashrc").write_text("mine")
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "services").symlink_to(outside)
+    with pytest.raises(DocsError, match="docs/services is a symlink"):
+        write(project, {"docs/services/api.md": "# api\n", "docs/oncall.md": "# on-call\n"})
+    assert (outside / "notes.md").read_text() == "mine" and not (outside / "api.md").exists()
+    (project / "docs" / "services").unlink()
+    (project / "docs" / "services").mkdir()
+    (project / "docs" / "services" / "api.md").symlink_to(outside / "bashrc")
+    with pytest.raises(DocsError, match=r"docs/services/api\.md is a symlink"):
+        write(project, {"docs/services/api.md": "# api\n"})
+    assert (outside / "bashrc").read_text() == "mine"

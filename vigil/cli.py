@@ -89,7 +89,7 @@ def _stacks(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from .docs import collect, generate, stale, write
+    from .docs import DocsError, collect, generate, stale, write
     from .docs.signal_tables import SignalTablesError, refreshed
     from .progress import Bar
     from .project import find_project
@@ -110,7 +110,11 @@ def _docs(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         print(f"ok: {len(files)} generated doc(s) are up to date")
         return EXIT_OK
-    changed = write(project, files)
+    try:
+        changed = write(project, files)
+    except DocsError as exc:
+        _error(f"error: {exc}")
+        return EXIT_ERROR
     print(f"wrote {len(changed)} of {len(files)} generated doc(s)" + "".join(f"\n  {p}" for p in changed))
     return EXIT_OK
 
