@@ -13,7 +13,7 @@ import pulumi
 
 from monitors.common.context import Deployment
 from spec import Service
-from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
+from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN, message_text_problem
 from spec.regions import aws_regions as aws_regions  # re-exported: where the stack settings check regions
 from spec.regions import partition_of, region_problem
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
@@ -113,6 +113,9 @@ def _https_url(key: str, value: Optional[str], default: str) -> str:
     url = value or default
     if not re.fullmatch(HTTPS_URL_PATTERN, url):
         raise SettingsError(f"monitoring:{key} must be an https:// URL such as {default!r}, got {url!r}", key)
+    problem = message_text_problem(url)  # docsBaseUrl starts every message's links
+    if problem:
+        raise SettingsError(f"monitoring:{key}: {problem}", key)
     return url if url.endswith("/") else url + "/"
 
 

@@ -3,7 +3,8 @@
 Values are validated against the narrowest grammar of every place they reach, never escaped.
 """
 
-from typing import Annotated
+import re
+from typing import Annotated, Optional
 
 from pydantic import StringConstraints
 
@@ -70,6 +71,25 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 PORT_PATTERN = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 HTTPS_URL_PATTERN = rf"^https://[A-Za-z0-9.\-]+(:{PORT_PATTERN})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
 RUNBOOK_PATTERN = rf"{HTTPS_URL_PATTERN}|^docs/[A-Za-z0-9_\-./]+\.md(#[a-z0-9-]+)?$"
+
+# A Datadog @-handle as it appears inside a message's running text: Datadog notifies every one it finds
+# (https://docs.datadoghq.com/monitors/notify/#notifications; a downtime's message too, pulumi-datadog's
+# DowntimeSchedule `message`: "the same @username notation as events"), and `{{` starts its template language
+# (https://docs.datadoghq.com/monitors/notify/variables/). The builders write handles in this grammar.
+HANDLE_IN_TEXT = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+
+
+def message_text_problem(text: str) -> Optional[str]:
+    """Why spec text that goes into a Datadog notification message (a health check's URL, the runbook, a maintenance
+    window's description) cannot: it would notify someone no route names, or change the message's template."""
+    handle = HANDLE_IN_TEXT.search(text)
+    if handle is not None:
+        return f"{handle.group()!r} would notify that handle: this text goes into Datadog's notification messages, where routes alone say who is told"
+    if "{{" in text or "}}" in text:
+        mark = "{{" if "{{" in text else "}}"
+        return f"{mark!r} starts a Datadog template variable or block: this text goes into Datadog's notification messages"
+    return None
+
 
 # What each grammar allows, in words, for error messages.
 PATTERN_HELP = {

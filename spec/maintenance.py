@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
 from .errors import ErrorAt
-from .grammar import Name
+from .grammar import Name, message_text_problem
 from .units import Duration
 
 LOCAL_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$"
@@ -59,6 +59,14 @@ class MaintenanceWindow(SpecModel):
     backends: Optional[list[MutedBackend]] = Field(
         default=None, min_length=1, description="Which backends it mutes; default every backend that monitors the service (Sentry cannot be muted)"
     )
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, text: Optional[str]) -> Optional[str]:
+        problem = message_text_problem(text) if text is not None else None
+        if problem:
+            raise ValueError(problem)
+        return text
 
     @field_validator("timezone")
     @classmethod

@@ -8,7 +8,7 @@ from .alerts import Alerts, Threshold
 from .base import Overlaid, SpecModel
 from .custom import RESERVED_NAMES, RESERVED_PREFIXES, CustomAlert
 from .dashboards import Dashboards
-from .grammar import CUSTOM_ALERT_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
+from .grammar import CUSTOM_ALERT_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue, message_text_problem
 from .health import HealthCheck
 from .logs import Logs
 from .maintenance import MaintenanceWindow
@@ -61,6 +61,14 @@ class Service(SpecModel):
     maintenance: list[MaintenanceWindow] = Field(
         default_factory=list, description="Planned windows when the service's alerts notify nobody (per environment: write them in an overlay)"
     )
+
+    @field_validator("runbook")
+    @classmethod
+    def _runbook(cls, runbook: str) -> str:
+        problem = message_text_problem(runbook)
+        if problem:
+            raise ValueError(problem)
+        return runbook
 
     @field_validator("tags")
     @classmethod

@@ -80,3 +80,9 @@ def test_an_arn_in_the_stack_config_is_checked_at_its_line(
     """A forwarder ARN that is no ARN was blamed on the catalog's logs; a key's region was not checked at all."""
     err = _validate_with(setting, tmp_path, monkeypatch, capsys)
     assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: ", err) and message in err, err
+
+
+def test_a_docs_base_url_that_would_notify_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """It starts the links of every Datadog message: a handle in it would be told of every alert."""
+    err = _validate_with("monitoring:docsBaseUrl: https://docs.example.com/@slack-evil/", tmp_path, monkeypatch, capsys)
+    assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: monitoring:docsBaseUrl: '@slack-evil' would notify that handle", err), err
