@@ -87,7 +87,7 @@ def _check_events(file: str, text: str) -> None:
     open_: list[list[Any]] = [[0, None, 0, ""]]  # per open collection: [expanded size so far, anchor, height so far, kind]
     for event in yaml.parse(text, Loader=_COMPOSER):
         if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)) and written >= MAX_VALUES:
-            raise YamlProblem(_location(file, event), f"the file holds more than {MAX_VALUES} values: split it into files (one service per file)")
+            raise YamlProblem(_location(file, event), f"the file holds more than {MAX_VALUES} values: split it into smaller files (a catalog: one service per file)")
         if isinstance(event, yaml.CollectionStartEvent):
             written += 1
             open_.append([1, event.anchor, 1, "mapping" if isinstance(event, yaml.MappingStartEvent) else "list"])
@@ -191,7 +191,7 @@ def _compose(path: Path, display: str) -> list[yaml.Node]:
     with path.open("rb") as stream:  # at most MAX_BYTES, whatever it is (a pipe, /dev/zero)
         data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise YamlProblem(Location(display, 1, 1), f"the file holds more than {MAX_BYTES // 2**20} MiB: split it into files (one service per file)")
+        raise YamlProblem(Location(display, 1, 1), f"the file holds more than {MAX_BYTES // 2**20} MiB: split it into smaller files (a catalog: one service per file)")
     text = _decode(data, display)
     if (bidi := _BIDI.search(text)) is not None:  # anywhere, comments too: what a reviewer reads must be what it holds
         raise YamlProblem(_at_offset(display, text, bidi.start()), f"bidirectional control character U+{ord(bidi.group()):04X} is not allowed: the line would read differently from what it holds")

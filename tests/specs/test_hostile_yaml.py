@@ -26,7 +26,7 @@ def test_a_file_of_a_million_values_is_refused_before_it_is_built(tmp_path: Path
     started = time.process_time()
     (error,) = errors(tmp_path)
     assert time.process_time() - started < 10
-    assert re.search(rf"web\.yaml:5:\d+: <service>: the file holds more than {MAX_VALUES} values: split it into files \(one service per file\)$", error), error
+    assert re.search(rf"web\.yaml:5:\d+: <service>: the file holds more than {MAX_VALUES} values: split it into smaller files \(a catalog: one service per file\)$", error), error
 
 
 def test_a_file_larger_than_any_catalog_is_not_read(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_a_file_larger_than_any_catalog_is_not_read(tmp_path: Path) -> None:
         out.write(HEAD + "description: |\n")
         out.write(("  " + "x" * 1022 + "\n") * (MAX_BYTES // 1024 + 1))
     (error,) = errors(tmp_path)
-    assert error.endswith("web.yaml:1:1: <service>: the file holds more than 16 MiB: split it into files (one service per file)")
+    assert error.endswith("web.yaml:1:1: <service>: the file holds more than 16 MiB: split it into smaller files (a catalog: one service per file)")
 
 
 def test_an_endless_scenario_is_read_no_further_than_a_file_may_be(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,4 +42,4 @@ def test_an_endless_scenario_is_read_no_further_than_a_file_may_be(capsys: pytes
     from vigil.cli import main
 
     assert main(["replay", "/dev/zero"]) == 2
-    assert capsys.readouterr().err.splitlines()[0] == "/dev/zero:1:1: <service>: the file holds more than 16 MiB: split it into files (one service per file)"
+    assert capsys.readouterr().err.splitlines()[0] == "/dev/zero:1:1: <service>: the file holds more than 16 MiB: split it into smaller files (a catalog: one service per file)"
