@@ -131,6 +131,15 @@ def test_hostile_json_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     assert err.startswith(f"error: {broken}: ") and problem in err.encode().decode("unicode_escape" if "\\u" in problem else "utf-8") and len(err.strip().splitlines()) == 1, err
 
 
+def test_an_endless_preview_is_read_no_further_than_a_preview_may_be(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`vigil preview-summary /dev/zero` read until memory ran out."""
+    from vigil.diff import preview
+
+    monkeypatch.setattr(preview, "MAX_BYTES", 2**20)
+    assert main(["preview-summary", "/dev/zero"]) == 1
+    assert capsys.readouterr().err == "error: /dev/zero: cannot read preview JSON: more than 1 MiB, far more than a preview of thousands of resources\n"
+
+
 def test_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     """PowerShell's `Out-File -Encoding utf8` writes one."""
     text = (FIXTURES / "prod-no-changes.json").read_text()

@@ -81,6 +81,7 @@ def _resource(urn: str, state: dict[str, Any]) -> dict[str, Any]:
 
 
 MAX_DEPTH = 100  # objects and arrays nested in one another; Pulumi's preview JSON needs far fewer
+MAX_BYTES = 256 * 2**20  # a preview of a thousand services' resources is some tens of MiB
 
 
 def _depth_problem(document: Any) -> Optional[str]:
@@ -139,7 +140,11 @@ def load_preview(path: Path) -> dict[str, Any]:
     """Pulumi's preview JSON, refusing what Pulumi never writes (NaN, infinities, numbers of thousands of digits,
     duplicate keys, lone surrogates) rather than reading it some way."""
     try:
-        text = _decoded(path.read_bytes())
+        with path.open("rb") as stream:  # at most MAX_BYTES, whatever it is (a pipe, /dev/zero)
+            data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ValueError(f"more than {MAX_BYTES // 2**20} MiB, far more than a preview of thousands of resources")
+        text = _decoded(data)
         document = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object)
         json.dumps(document, ensure_ascii=False).encode("utf-8")
     except RecursionError:
