@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,14 +224,14 @@ def test_a_yaml_entry_that_is_not_a_file_is_an_error(project: Path, capsys: pyte
 
 def test_an_unreadable_file_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     target = project / "catalog" / "api.yaml"
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == target:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads files whatever their mode
+    monkeypatch.setattr(Path, "open", open_)  # root reads files whatever their mode
     error = one_error(capsys)
     assert error.startswith("catalog/api.yaml:1:1: catalog: cannot read file: Permission denied; skipping it would make")
 
