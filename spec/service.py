@@ -62,6 +62,13 @@ class Service(SpecModel):
         default_factory=list, description="Planned windows when the service's alerts notify nobody (per environment: write them in an overlay)"
     )
 
+    @field_validator("service")
+    @classmethod
+    def _service(cls, name: str) -> str:
+        if name == "readme":  # its page would be docs/services/readme.md: README.md itself where case does not count
+            raise ValueError("the name 'readme' is taken: docs/services/README.md is the index of services (the same file on macOS and Windows)")
+        return name
+
     @field_validator("runbook")
     @classmethod
     def _runbook(cls, runbook: str) -> str:
