@@ -69,7 +69,8 @@ def _config(document: Document) -> dict[str, Any]:
     return config
 
 
-# Pulumi's stack names: letters, digits, '-', '_' and '.'. A name is a file name here (Pulumi.<stack>.yaml): no '/'.
+# Pulumi's stack (and project) names: letters, digits, '-', '_' and '.'. A stack's is a file name here
+# (Pulumi.<stack>.yaml): no '/'.
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 
 
@@ -85,6 +86,10 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     project = project_doc.data.get("name", PROJECT)
     if not isinstance(project, str) or not project:
         raise StackConfigError(f"{project_doc.marks.get(('name',)) or project_file.name}: the project 'name:' must be a string")
+    if not STACK_NAME.fullmatch(project):  # it prefixes every config key, and names the plan
+        raise StackConfigError(
+            f"{project_doc.marks.get(('name',)) or project_file.name}: the project 'name:' must be a Pulumi project name: letters, digits, '-', '_' and '.', got {project!r}"
+        )
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
     origins: dict[str, str] = {}

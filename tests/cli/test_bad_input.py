@@ -105,6 +105,7 @@ def test_a_bad_default_in_pulumi_yaml_is_blamed_on_pulumi_yaml(project: Path, ca
         ("Pulumi.yaml", b"name: monitoring\nconfig: [a, b]\n", "Pulumi.yaml:2:9: 'config:' must be a mapping"),
         ("Pulumi.yaml", b"- a list\n", "Pulumi.yaml:1:1: expected a mapping"),
         ("Pulumi.yaml", b"name: [monitoring]\n", "Pulumi.yaml:1:7: the project 'name:' must be a string"),
+        ("Pulumi.yaml", b"name: mon itoring/../x\n", "Pulumi.yaml:1:7: the project 'name:' must be a Pulumi project name"),
     ],
 )
 def test_a_broken_project_or_stack_file_is_named(
