@@ -134,7 +134,7 @@ class MaintenanceWindow(SpecModel):
         if self.local(self.start).replace(tzinfo=None) != datetime.strptime(self.start, "%Y-%m-%dT%H:%M"):
             raise ErrorAt(("start",), f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
         if self.end is not None and not self.end_utc > starts:
-            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
+            raise ErrorAt(("end",), f"end ({self.end}) must come after start ({self.start})")
         if self.rrule is not None:
             occurrences = self.occurrences(3)
             if not occurrences:
@@ -143,7 +143,7 @@ class MaintenanceWindow(SpecModel):
             gaps = [b - a for a, b in itertools.pairwise(occurrences)]
             if gaps and min(gaps) < timedelta(milliseconds=self.duration.ms):
                 gap = Duration(int(min(gaps).total_seconds() * 1000))
-                raise ValueError(f"each occurrence lasts {self.duration}, longer than the {gap} between occurrences: windows would overlap")
+                raise ErrorAt(("duration",), f"each occurrence lasts {self.duration}, longer than the {gap} between occurrences: windows would overlap")
         return self
 
     @property
