@@ -138,7 +138,7 @@ class MaintenanceWindow(SpecModel):
         if self.rrule is not None:
             occurrences = self.occurrences(3)
             if not occurrences:
-                raise ValueError(f"the rule has no occurrence from {self.start} on")
+                raise ErrorAt(("rrule",), f"the rule has no occurrence from {self.start} on")
             assert self.duration is not None
             gaps = [b - a for a, b in itertools.pairwise(occurrences)]
             if gaps and min(gaps) < timedelta(milliseconds=self.duration.ms):

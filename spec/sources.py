@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, field_validator, model_validator
 
 from .base import SpecModel
+from .errors import ErrorAt
 from .grammar import (
     API_STAGE_PATTERN,
     APM_SERVICE_PATTERN,
@@ -242,7 +243,7 @@ class AwsSource(SpecModel):
                 f"{', '.join(outputs)} read stack outputs: name the stack with 'from_stack' (e.g. org/infra/prod)"
             )
         if self.account is not None and self.account.partition != partition_of(self.region):
-            raise ValueError(
+            raise ErrorAt(("account", "role_arn"),
                 f"account role {self.account.role_arn} is in partition {self.account.partition}, but region {self.region} "
                 f"is in {partition_of(self.region)}"
             )
