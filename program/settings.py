@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -13,7 +11,9 @@ from typing import TYPE_CHECKING, Optional, TypeVar
 
 from monitors.common.context import Deployment
 from spec import Service
-from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN
+from spec.grammar import HTTPS_URL_PATTERN, NAME_PATTERN, message_text_problem
+from spec.regions import aws_regions as aws_regions  # re-exported: where the stack settings check regions
+from spec.regions import partition_of, region_problem
 from spec.service import BACKENDS, DEFAULT_BACKENDS, Backend
 
 if TYPE_CHECKING:
@@ -93,25 +93,11 @@ def _bool(get: Callable[[str], Optional[str]], key: str) -> Optional[bool]:
     return value.lower() == "true"
 
 
-@functools.cache
-def aws_regions() -> frozenset[str]:
-    """The regions that exist, every partition, from botocore's partition data (the SDK's own list, the regions of
-    its endpoint data; 7 kB where the endpoints are 1.2 MB), without the pseudo-regions such as `aws-global` that
-    their partition's `regionRegex` rejects."""
-    from botocore.loaders import create_loader
-
-    partitions = create_loader().load_data("partitions")["partitions"]
-    return frozenset(region for p in partitions for region in p["regions"] if re.match(p["regionRegex"], region))
-
-
 def _aws_region(value: Optional[str]) -> str:
     region = value or "us-east-1"
-    if region not in aws_regions():
-        close = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        from botocore import __version__ as botocore_version
-
-        raise SettingsError(f"monitoring:awsRegion {region!r} is not an AWS region{hint} (botocore {botocore_version} knows {len(aws_regions())})", "awsRegion")
+    problem = region_problem(region)
+    if problem:
+        raise SettingsError(f"monitoring:awsRegion {problem}", "awsRegion")
     return region
 
 
@@ -145,7 +131,35 @@ def _https_url(key: str, value: Optional[str], default: str) -> str:
     url = value or default
     if not re.fullmatch(HTTPS_URL_PATTERN, url):
         raise SettingsError(f"monitoring:{key} must be an https:// URL such as {default!r}, got {url!r}", key)
+    problem = message_text_problem(url)  # docsBaseUrl starts every message's links
+    if problem:
+        raise SettingsError(f"monitoring:{key}: {problem}", key)
     return url if url.endswith("/") else url + "/"
+
+
+# The Datadog Forwarder: a Lambda function's ARN (an optional version or alias).
+LAMBDA_ARN_PATTERN = r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?"
+
+
+def _arn_region(key: str, arn: str) -> None:
+    """An ARN's region exists and its partition is that region's, as any region a stack or the spec names."""
+    _, partition, _, region, _ = arn.split(":", 4)
+    if not region:
+        return  # alias and key ARNs always name one; nothing else reaches here without
+    problem = region_problem(region)
+    if problem:
+        raise SettingsError(f"monitoring:{key}: its region {problem}", key)
+    if partition != partition_of(region):
+        raise SettingsError(f"monitoring:{key} is in partition {partition}, but its region {region} is in {partition_of(region)}", key)
+
+
+def _log_forwarder_arn(value: Optional[str]) -> Optional[str]:
+    if not value:
+        return None
+    if not re.fullmatch(LAMBDA_ARN_PATTERN, value):
+        raise SettingsError(f"monitoring:logForwarderArn {value!r} is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)", "logForwarderArn")
+    _arn_region("logForwarderArn", value)
+    return value
 
 
 def _sns_kms_key(value: Optional[str]) -> Optional[str]:
@@ -154,6 +168,8 @@ def _sns_kms_key(value: Optional[str]) -> Optional[str]:
         return None
     if not re.fullmatch(KMS_KEY_PATTERN, value):
         raise SettingsError(f"monitoring:snsKmsKey must be a KMS key id, alias/<name> or a key or alias ARN, got {value!r}", "snsKmsKey")
+    if value.startswith("arn:"):
+        _arn_region("snsKmsKey", value)
     if value.endswith("alias/aws/sns"):
         raise SettingsError("monitoring:snsKmsKey alias/aws/sns is AWS managed: CloudWatch cannot publish to topics it encrypts; give a customer managed key", "snsKmsKey")
     return value
@@ -198,7 +214,7 @@ def parse_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSett
         aws_region=parsed(lambda: _aws_region(get("awsRegion")), "us-east-1"),
         datadog_api_url=parsed(lambda: _https_url("datadogApiUrl", get("datadogApiUrl"), "https://api.datadoghq.com/"), ""),
         datadog_validate=parsed(lambda: _bool(get, "datadogValidate"), None) is not False,
-        log_forwarder_arn=get("logForwarderArn") or None,
+        log_forwarder_arn=parsed(lambda: _log_forwarder_arn(get("logForwarderArn")), None),
         docs_base_url=parsed(lambda: _https_url("docsBaseUrl", get("docsBaseUrl"), DEFAULT_DOCS_BASE_URL), ""),
         sns_kms_key=parsed(lambda: _sns_kms_key(get("snsKmsKey")), None),
         teams=parsed(lambda: _names(get, "teams"), ()),

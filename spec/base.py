@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .grammar import NAME_PATTERN
+from .errors import ErrorAt
+from .grammar import NAME_PATTERN, PATTERN_HELP
+from .yaml_source import KEY
 
 
 class SpecModel(BaseModel):
@@ -26,5 +28,5 @@ class Overlaid(SpecModel):
     def _env_names(cls, envs: dict[str, Any]) -> dict[str, Any]:
         for name in envs:
             if not re.fullmatch(NAME_PATTERN, name):
-                raise ValueError(f"environment name {name!r} must match {NAME_PATTERN}")
+                raise ErrorAt((name, KEY), f"environment name {name!r}: expected {PATTERN_HELP[NAME_PATTERN]}")
         return envs

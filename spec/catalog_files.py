@@ -35,7 +35,7 @@ def _entry(path: Path, is_symlink: bool) -> tuple[Optional[int], Optional[SpecEr
     try:
         return os.stat(path).st_mode, None
     except OSError as exc:
-        if not is_symlink:
+        if not (is_symlink and exc.errno in (errno.ELOOP, errno.ENOENT)):  # EACCES of a link is no dangling link
             return None, _unreadable(path, f"cannot read {display(path)}: {exc.strerror or exc}")
         why = "a symlink loop" if exc.errno == errno.ELOOP else "a dangling symlink"
         return None, _unreadable(path, f"{display(path)} is {why} (to {os.readlink(path)})")

@@ -25,6 +25,15 @@ class SpecError:
         return f"{where}{self.path or '<service>'}: {self.message}"
 
 
+class ErrorAt(ValueError):
+    """A validator's problem with one part of the value it checks (a list's item, a field of the model): raised
+    instead of a ValueError, it is reported at that part's own line, `path` below the validated field."""
+
+    def __init__(self, path: PathKey, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class SpecErrors(Exception):
     """All the problems of one run, sorted by file and line."""
 
@@ -119,11 +128,15 @@ def from_validation_error(
     """Map pydantic's errors onto the spec's written paths and locations."""
     out = []
     for err in exc.errors(include_url=False):
-        path, rest = _data_path(data, tuple(err["loc"]))
+        raised = (err.get("ctx") or {}).get("error")
+        below = raised.path if isinstance(raised, ErrorAt) else ()
+        path, rest = _data_path(data, tuple(err["loc"]) + below)
         key = str(rest[0]) if rest and err["type"] in ("extra_forbidden", "missing") else None
         if err["type"] == "extra_forbidden" and key is None and path:
             key, path = str(path[-1]), path[:-1]
         probe = path + ((key, KEY) if key and err["type"] == "extra_forbidden" else ())
+        if rest[:1] in (("[key]",), (KEY,)):  # a mapping's key is wrong (a name's grammar): its own line, not its value's
+            probe = (*path, KEY)
         written_path, location = path, None
         for cut in range(len(probe), -1, -1):
             if probe[:cut] in where:
@@ -132,6 +145,8 @@ def from_validation_error(
                 break
         if key and err["type"] == "extra_forbidden":  # shown at the key; the path is its mapping
             written_path = written_path[:-2] if written_path[-1:] == (KEY,) else written_path[:-1]
+        elif written_path[-1:] == (KEY,):
+            written_path = written_path[:-1]
         message = _message(err, key, _allowed_keys(model, path))
         shown = format_path(written_path + ((key,) if key and err["type"] == "missing" else ()))
         out.append(SpecError(location, shown, message))

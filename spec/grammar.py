@@ -3,7 +3,8 @@
 Values are validated against the narrowest grammar of every place they reach, never escaped.
 """
 
-from typing import Annotated
+import re
+from typing import Annotated, Optional
 
 from pydantic import StringConstraints
 
@@ -26,7 +27,9 @@ Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN)]
 APM_SERVICE_PATTERN = r"^[a-z][a-z0-9_\-.]{0,99}$"
 SPAN_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
-AWS_REGION_PATTERN = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
+# The shape of a region (us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1); which exist is botocore's
+# endpoint data's (spec.regions).
+AWS_REGION_PATTERN = r"^[a-z]{2,4}(-[a-z]+){1,2}-[0-9]{1,2}$"
 # ALB and target-group dimension values as CloudWatch shows them.
 LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 TARGET_GROUP_PATTERN = r"^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
@@ -57,7 +60,7 @@ STACK_PATTERN = r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+){0,2}$"
 STACK_OUTPUT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 LOG_GROUP_PATTERN = r"^(?!aws/)[.\-_/#A-Za-z0-9]{1,512}$"
 # IAM role ARNs (with an optional path) and STS AssumeRole's external id and session name grammars.
-ROLE_ARN_PATTERN = r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_\-/]{1,512}$"
+ROLE_ARN_PATTERN = r"^arn:aws(-[a-z]+){0,2}:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_\-/]{1,512}$"
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9+=,.@:/\-_]{2,1224}$"
 SESSION_NAME_PATTERN = r"^[A-Za-z0-9+=,.@\-_]{2,64}$"
 # Sentry organization and project slugs; environment names (no spaces or slashes, at most 64 characters).
@@ -68,6 +71,25 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 PORT_PATTERN = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 HTTPS_URL_PATTERN = rf"^https://[A-Za-z0-9.\-]+(:{PORT_PATTERN})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/\-]*)?(\?[^\s#]*)?$"
 RUNBOOK_PATTERN = rf"{HTTPS_URL_PATTERN}|^docs/[A-Za-z0-9_\-./]+\.md(#[a-z0-9-]+)?$"
+
+# A Datadog @-handle as it appears inside a message's running text: Datadog notifies every one it finds
+# (https://docs.datadoghq.com/monitors/notify/#notifications; a downtime's message too, pulumi-datadog's
+# DowntimeSchedule `message`: "the same @username notation as events"), and `{{` starts its template language
+# (https://docs.datadoghq.com/monitors/notify/variables/). The builders write handles in this grammar.
+HANDLE_IN_TEXT = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+
+
+def message_text_problem(text: str) -> Optional[str]:
+    """Why spec text that goes into a Datadog notification message (a health check's URL, the runbook, a maintenance
+    window's description) cannot: it would notify someone no route names, or change the message's template."""
+    handle = HANDLE_IN_TEXT.search(text)
+    if handle is not None:
+        return f"{handle.group()!r} would notify that handle: this text goes into Datadog's notification messages, where routes alone say who is told"
+    if "{{" in text or "}}" in text:
+        mark = "{{" if "{{" in text else "}}"
+        return f"{mark!r} starts a Datadog template variable or block: this text goes into Datadog's notification messages"
+    return None
+
 
 # What each grammar allows, in words, for error messages.
 PATTERN_HELP = {

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
-from .grammar import HTTPS_URL_PATTERN, Name
+from .grammar import HTTPS_URL_PATTERN, Name, message_text_problem
 from .routes import Severity
 from .units import Duration
 
@@ -36,6 +36,14 @@ class HealthCheck(SpecModel):
     )
     failure: FailureRule = Field(default_factory=FailureRule)
     severity: Severity = Field(default="page")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        problem = message_text_problem(url)
+        if problem:
+            raise ValueError(problem)
+        return url
 
     @field_validator("regions")
     @classmethod

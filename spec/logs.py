@@ -7,6 +7,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
 from .grammar import LOG_GROUP_PATTERN
+from .regions import partition_of, region_problem
 from .units import Duration
 
 # CloudWatch Logs' allowed retention values, in days (PutRetentionPolicy).
@@ -38,6 +39,20 @@ class Logs(SpecModel):
         "rather than create it, and keep it when the spec drops it; its retention, class, KMS key and tags must already be "
         "what the spec says (docs/adopt.md)",
     )
+
+    @field_validator("kms_key")
+    @classmethod
+    def _kms_key(cls, arn: Optional[str]) -> Optional[str]:
+        """The key's region exists and its partition is that region's, as any region the spec names."""
+        if arn is None:
+            return None
+        _, partition, _, region, _ = arn.split(":", 4)
+        problem = region_problem(region)
+        if problem:
+            raise ValueError(f"the key's region {problem}")
+        if partition != partition_of(region):
+            raise ValueError(f"the key's ARN is in partition {partition}, but its region {region} is in {partition_of(region)}")
+        return arn
 
     @field_validator("retention")
     @classmethod

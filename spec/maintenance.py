@@ -20,7 +20,8 @@ from dateutil import rrule as dateutil_rrule
 from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
-from .grammar import Name
+from .errors import ErrorAt
+from .grammar import Name, message_text_problem
 from .units import Duration
 
 LOCAL_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$"
@@ -29,6 +30,7 @@ FREQUENCIES = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # RFC 5545 RRULE parts; Datadog takes the rule without the ones that set start or length (DTSTART, DTEND, DURATION).
 RRULE_PARTS = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
 NOT_IN_RRULE = ("DTSTART", "DTEND", "DURATION")
+FIRST_YEAR, LAST_YEAR = 1971, 9998
 
 
 @functools.cache
@@ -58,6 +60,14 @@ class MaintenanceWindow(SpecModel):
         default=None, min_length=1, description="Which backends it mutes; default every backend that monitors the service (Sentry cannot be muted)"
     )
 
+    @field_validator("description")
+    @classmethod
+    def _description(cls, text: Optional[str]) -> Optional[str]:
+        problem = message_text_problem(text) if text is not None else None
+        if problem:
+            raise ValueError(problem)
+        return text
+
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
@@ -74,9 +84,11 @@ class MaintenanceWindow(SpecModel):
     def _local_time(cls, value: Optional[str]) -> Optional[str]:
         if value is not None:
             try:
-                datetime.strptime(value, "%Y-%m-%dT%H:%M")
+                when = datetime.strptime(value, "%Y-%m-%dT%H:%M")
             except ValueError:
                 raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+            if not FIRST_YEAR <= when.year <= LAST_YEAR:  # so that any zone, and any look-back or length, stays in the calendar
+                raise ValueError(f"{value!r}: a year from {FIRST_YEAR} to {LAST_YEAR}")
         return value
 
     @field_validator("rrule")
@@ -107,26 +119,31 @@ class MaintenanceWindow(SpecModel):
     @model_validator(mode="after")
     def _shape(self) -> MaintenanceWindow:
         if self.duration is not None and self.duration.ms % 60_000:
-            raise ValueError(f"duration {self.duration} must be whole minutes (both vendors schedule by the minute)")
+            raise ErrorAt(("duration",), f"duration {self.duration} must be whole minutes (both vendors schedule by the minute)")
         if self.rrule is not None:
             if self.duration is None or self.end is not None:
                 raise ValueError("a recurring window (rrule) takes 'duration', the length of each occurrence, and no 'end'")
         elif (self.end is None) == (self.duration is None):
             raise ValueError("a one-off window takes 'end' or 'duration' (one of them); a recurring one takes 'rrule'")
         starts = self.start_utc
+        if self.duration is not None:
+            try:
+                starts + timedelta(milliseconds=self.duration.ms)
+            except OverflowError:
+                raise ErrorAt(("duration",), f"duration {self.duration} from {self.start} ends after the year {LAST_YEAR + 1}") from None
         if self.local(self.start).replace(tzinfo=None) != datetime.strptime(self.start, "%Y-%m-%dT%H:%M"):
-            raise ValueError(f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
+            raise ErrorAt(("start",), f"start {self.start} does not exist in {self.timezone} (the clocks skip it)")
         if self.end is not None and not self.end_utc > starts:
-            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
+            raise ErrorAt(("end",), f"end ({self.end}) must come after start ({self.start})")
         if self.rrule is not None:
             occurrences = self.occurrences(3)
             if not occurrences:
-                raise ValueError(f"the rule has no occurrence from {self.start} on")
+                raise ErrorAt(("rrule",), f"the rule has no occurrence from {self.start} on")
             assert self.duration is not None
             gaps = [b - a for a, b in itertools.pairwise(occurrences)]
             if gaps and min(gaps) < timedelta(milliseconds=self.duration.ms):
                 gap = Duration(int(min(gaps).total_seconds() * 1000))
-                raise ValueError(f"each occurrence lasts {self.duration}, longer than the {gap} between occurrences: windows would overlap")
+                raise ErrorAt(("duration",), f"each occurrence lasts {self.duration}, longer than the {gap} between occurrences: windows would overlap")
         return self
 
     @property

@@ -8,13 +8,15 @@ from .alerts import Alerts, Threshold
 from .base import Overlaid, SpecModel
 from .custom import RESERVED_NAMES, RESERVED_PREFIXES, CustomAlert
 from .dashboards import Dashboards
-from .grammar import CUSTOM_ALERT_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue
+from .errors import ErrorAt
+from .grammar import CUSTOM_ALERT_PATTERN, RESERVED_TAG_KEYS, RUNBOOK_PATTERN, Name, TagKey, TagValue, message_text_problem
 from .health import HealthCheck
 from .logs import Logs
 from .maintenance import MaintenanceWindow
 from .routes import Route, Routes, Severity
 from .slos import Slo
 from .sources import Sources
+from .yaml_source import KEY
 
 Backend = Literal["datadog", "aws", "sentry"]
 BACKENDS: tuple[Backend, ...] = ("datadog", "aws", "sentry")
@@ -62,6 +64,21 @@ class Service(SpecModel):
         default_factory=list, description="Planned windows when the service's alerts notify nobody (per environment: write them in an overlay)"
     )
 
+    @field_validator("service")
+    @classmethod
+    def _service(cls, name: str) -> str:
+        if name == "readme":  # its page would be docs/services/readme.md: README.md itself where case does not count
+            raise ValueError("the name 'readme' is taken: docs/services/README.md is the index of services (the same file on macOS and Windows)")
+        return name
+
+    @field_validator("runbook")
+    @classmethod
+    def _runbook(cls, runbook: str) -> str:
+        problem = message_text_problem(runbook)
+        if problem:
+            raise ValueError(problem)
+        return runbook
+
     @field_validator("tags")
     @classmethod
     def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
@@ -78,10 +95,10 @@ class Service(SpecModel):
     def _custom_names(cls, custom: dict[str, CustomAlert]) -> dict[str, CustomAlert]:
         for name in custom:
             if name in Alerts.names():
-                raise ValueError(f"custom alert '{name}' is named like the alert alerts.{name}: give it another name")
+                raise ErrorAt((name, KEY), f"custom alert '{name}' is named like the alert alerts.{name}: give it another name")
             if name in RESERVED_NAMES or name.startswith(RESERVED_PREFIXES):
                 reserved = ", ".join([*RESERVED_NAMES, *(f"{p}…" for p in RESERVED_PREFIXES)])
-                raise ValueError(f"custom alert '{name}': its name would collide with the service's other resources ({reserved})")
+                raise ErrorAt((name, KEY), f"custom alert '{name}': its name would collide with the service's other resources ({reserved})")
         return dict(sorted(custom.items()))
 
     def threshold(self, alert: str) -> Optional[Threshold]:
@@ -109,10 +126,11 @@ class Service(SpecModel):
     @field_validator("health_checks", "slos", "maintenance")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
-        names = [item.name for item in items]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"names repeat: {', '.join(repeated)}")
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):  # at the second one's name
+            if item.name in first:
+                raise ErrorAt((index, "name"), f"names repeat: {item.name} (also item {first[item.name]}'s name)")
+            first[item.name] = index
         return sorted(items, key=lambda item: item.name)
 
     def alert_route(self, signal: str, level: str) -> tuple[Severity, Optional[Route]]:

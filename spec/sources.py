@@ -7,9 +7,10 @@ so the application's infrastructure stack hands over its load balancer and clust
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, Strict, StringConstraints, Tag, field_validator, model_validator
 
 from .base import SpecModel
+from .errors import ErrorAt
 from .grammar import (
     API_STAGE_PATTERN,
     APM_SERVICE_PATTERN,
@@ -31,6 +32,7 @@ from .grammar import (
     STACK_PATTERN,
     TARGET_GROUP_PATTERN,
 )
+from .regions import partition_of, region_problem
 from .routes import AlertRoute, Route, Severity, level_severity, own_route
 from .units import Duration, Rate
 
@@ -171,15 +173,6 @@ class DynamoDbSource(SpecModel):
     table: DynamoDbTable = Field(description="Table name, or {output: name}")  # type: ignore[valid-type]
 
 
-def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to: aws, aws-cn or aws-us-gov."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 class AwsAccount(SpecModel):
     """Another AWS account, reached by assuming a role in it: one provider per account and region."""
 
@@ -234,6 +227,14 @@ class AwsSource(SpecModel):
             values.append(self.dynamodb.table)
         return sorted({v.output for v in values if isinstance(v, StackOutput)})
 
+    @field_validator("region")
+    @classmethod
+    def _region(cls, region: str) -> str:
+        problem = region_problem(region)
+        if problem:
+            raise ValueError(problem)
+        return region
+
     @model_validator(mode="after")
     def _stack_named(self) -> "AwsSource":
         outputs = self.stack_outputs()
@@ -242,7 +243,7 @@ class AwsSource(SpecModel):
                 f"{', '.join(outputs)} read stack outputs: name the stack with 'from_stack' (e.g. org/infra/prod)"
             )
         if self.account is not None and self.account.partition != partition_of(self.region):
-            raise ValueError(
+            raise ErrorAt(("account", "role_arn"),
                 f"account role {self.account.role_arn} is in partition {self.account.partition}, but region {self.region} "
                 f"is in {partition_of(self.region)}"
             )

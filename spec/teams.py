@@ -11,6 +11,7 @@ from typing import Optional
 from pydantic import Field, field_validator
 
 from .base import Overlaid, SpecModel
+from .errors import ErrorAt
 from .grammar import RESERVED_TAG_KEYS, Name, TagKey, TagValue
 from .routes import Routes
 from .units import Duration
@@ -50,10 +51,10 @@ class Team(SpecModel):
             if number == 0:
                 continue
             if step.after is None:
-                raise ValueError(f"step {number + 1} ({step.notify!r}) needs 'after': how long the page stays unacknowledged first")
+                raise ErrorAt((number,), f"step {number + 1} ({step.notify!r}) needs 'after': how long the page stays unacknowledged first")
             earlier = steps[number - 1].after
             if earlier is not None and not earlier < step.after:
-                raise ValueError(f"step {number + 1} comes after {step.after}, which is not later than step {number}'s {earlier}")
+                raise ErrorAt((number, "after"), f"step {number + 1} comes after {step.after}, which is not later than step {number}'s {earlier}")
         return steps
 
 

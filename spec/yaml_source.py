@@ -1,9 +1,11 @@
 """Safe YAML with positions: every value keeps the file, line and column it came from.
 
 Hostile files get one clear error at their line, never a traceback, a hang or a memory blow-up: bytes that are
-not UTF-8, control characters (raw or escaped), nesting deeper than any spec needs, aliases that expand a file
-far beyond its written size (an "alias bomb": checked on the event stream, before anything is expanded), merge
-keys of the wrong shape, keys that are not strings, and numbers too large to stay exact.
+not UTF-8, control characters (raw or escaped), nesting deeper than any spec needs (as written, or once aliases are
+expanded), an alias inside the collection it names (a value containing itself), aliases that expand a file far
+beyond its written size (an "alias bomb"; all checked on the event stream, before anything is expanded), merge
+keys of the wrong shape, keys that are not strings, numbers too large to stay exact, and files larger than any catalog
+needs (bytes and values, counted before anything is built).
 """
 
 from __future__ import annotations
@@ -60,39 +62,62 @@ def _at_offset(file: str, text: str, offset: int) -> Location:
 
 
 MAX_DEPTH = 32  # mappings and lists nested in one another; the spec itself needs fewer than 10
+# What one file may hold, checked before anything is built (composing costs about 40 µs and 0.6 KB per value): a
+# service is about 200 values, so a file holds a thousand services; split larger catalogs into files.
+MAX_VALUES = 200_000
+MAX_BYTES = 16 * 2**20
 # Aliases may make a file at most this many times its written size (plus a floor for small files with merge keys).
 ALIAS_GROWTH, ALIAS_FLOOR = 10, 10_000
-# C0 and C1 control characters but tab and newline: never meant in a spec, and a terminal or Markdown hazard.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters but tab and newline: never meant in a spec, and a terminal or Markdown hazard; and the
+# bidirectional embeddings, overrides and isolates, which make a line read differently from what it holds ("Trojan
+# Source", CVE-2021-42574).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _check_events(file: str, text: str) -> None:
-    """Depth and alias expansion, on the event stream: nothing is composed or expanded yet (bounded memory).
+    """Depth, cycles and alias expansion, on the event stream: nothing is composed or expanded yet (bounded memory).
 
-    Each collection's size counts its values as the composer would expand them: an alias adds its anchor's size."""
+    Each collection's size counts its values as the composer would expand them: an alias adds its anchor's size,
+    and its anchor's height to the depth it is written at. An alias inside the very collection it names would make
+    a value that contains itself (a route holding itself): every walk over it would recurse forever."""
     written = 0
     sizes: dict[str, int] = {}
-    open_: list[list[Any]] = [[0, None]]  # per open collection: [expanded size so far, anchor]
+    heights: dict[str, int] = {}  # anchor -> collections nested in one another within it (a scalar: 0)
+    open_: list[list[Any]] = [[0, None, 0, ""]]  # per open collection: [expanded size so far, anchor, height so far, kind]
     for event in yaml.parse(text, Loader=_COMPOSER):
+        if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)) and written >= MAX_VALUES:
+            raise YamlProblem(_location(file, event), f"the file holds more than {MAX_VALUES} values: split it into smaller files (a catalog: one service per file)")
         if isinstance(event, yaml.CollectionStartEvent):
             written += 1
-            open_.append([1, event.anchor])
+            open_.append([1, event.anchor, 1, "mapping" if isinstance(event, yaml.MappingStartEvent) else "list"])
             if len(open_) - 1 > MAX_DEPTH:
                 raise YamlProblem(_location(file, event), f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
-            size, anchor = open_.pop()
+            size, anchor, height, _ = open_.pop()
             if anchor is not None:
-                sizes[anchor] = size
+                sizes[anchor], heights[anchor] = size, height
             open_[-1][0] += size
+            open_[-1][2] = max(open_[-1][2], height + 1)
         elif isinstance(event, yaml.ScalarEvent):
             written += 1
             if event.anchor is not None:
-                sizes[event.anchor] = 1
+                sizes[event.anchor], heights[event.anchor] = 1, 0
             open_[-1][0] += 1
         elif isinstance(event, yaml.AliasEvent):
-            open_[-1][0] += sizes.get(event.anchor or "", 1)
+            anchor = event.anchor or ""
+            kind = next((entry[3] for entry in open_ if entry[1] == anchor), None)
+            if kind is not None:
+                raise YamlProblem(
+                    _location(file, event), f"alias *{anchor} refers to the {kind} it is written in: a value cannot contain itself"
+                )
+            height = heights.get(anchor, 0)
+            if len(open_) - 1 + height > MAX_DEPTH:
+                raise YamlProblem(_location(file, event), f"alias *{anchor} nests the file deeper than {MAX_DEPTH} levels once expanded")
+            open_[-1][0] += sizes.get(anchor, 1)
+            open_[-1][2] = max(open_[-1][2], height + 1)
             limit = max(ALIAS_FLOOR, ALIAS_GROWTH * written)
-            if sum(size for size, _ in open_) > limit:
+            if sum(entry[0] for entry in open_) > limit:
                 raise YamlProblem(
                     _location(file, event),
                     f"alias *{event.anchor} expands the file beyond {limit} values ({ALIAS_GROWTH}× what is written): refused",
@@ -140,6 +165,8 @@ def _build(file: str, node: yaml.Node, path: PathKey, marks: dict[PathKey, Locat
                 raise YamlProblem(_location(file, key_node), f"duplicate key {key!r}", path)
             marks[(*path, key, KEY)] = _location(file, key_node)
             out[key] = _build(file, value_node, (*path, key), marks, scalar)
+            if isinstance(value_node, yaml.CollectionNode) and value_node.start_mark.line != key_node.start_mark.line:
+                marks[(*path, key)] = _location(file, key_node)  # a block below its key: a problem of it is the key's
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(file, item, (*path, i), marks, scalar) for i, item in enumerate(node.value)]
@@ -161,7 +188,13 @@ def _decode(data: bytes, display: str) -> str:
 
 def _compose(path: Path, display: str) -> list[yaml.Node]:
     """The file's YAML documents as nodes, after every check that must come before composing."""
-    text = _decode(path.read_bytes(), display)
+    with path.open("rb") as stream:  # at most MAX_BYTES, whatever it is (a pipe, /dev/zero)
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(Location(display, 1, 1), f"the file holds more than {MAX_BYTES // 2**20} MiB: split it into smaller files (a catalog: one service per file)")
+    text = _decode(data, display)
+    if (bidi := _BIDI.search(text)) is not None:  # anywhere, comments too: what a reviewer reads must be what it holds
+        raise YamlProblem(_at_offset(display, text, bidi.start()), f"bidirectional control character U+{ord(bidi.group()):04X} is not allowed: the line would read differently from what it holds")
     try:
         _check_events(display, text)
         return [node for node in yaml.compose_all(text, Loader=_COMPOSER) if node is not None]

@@ -274,3 +274,26 @@ def test_maintenance_windows_in_words_and_their_time_zone() -> None:
     assert words(timezone="UTC", start="2025-01-05T02:00", duration="1h", rrule="FREQ=DAILY;UNTIL=20261231T000000Z") == "Every day 02:00–03:00 UTC, from 2025-01-05, until 2026-12-31 (UTC)"
     assert words(timezone="Europe/Berlin", start="2030-03-01T22:00", end="2030-03-02T02:00") == "once: 2030-03-01 22:00 to 2030-03-02 02:00 Europe/Berlin"
     assert words(timezone="UTC", start="2025-01-05T02:00", duration="15m", rrule="FREQ=DAILY;BYHOUR=2,14").startswith("by the rule `FREQ=DAILY;BYHOUR=2,14`")
+
+
+def test_docs_never_write_or_delete_through_a_symlink(tmp_path: Path) -> None:
+    """A checked-out pull request can commit docs/services as a link to any folder, or a page as a link to any file:
+    `vigil docs` overwrote the file and deleted the folder's *.md as orphans."""
+    from vigil.docs import DocsError
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("mine")
+    (outside / "bashrc").write_text("mine")
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "services").symlink_to(outside)
+    with pytest.raises(DocsError, match="docs/services is a symlink"):
+        write(project, {"docs/services/api.md": "# api\n", "docs/oncall.md": "# on-call\n"})
+    assert (outside / "notes.md").read_text() == "mine" and not (outside / "api.md").exists()
+    (project / "docs" / "services").unlink()
+    (project / "docs" / "services").mkdir()
+    (project / "docs" / "services" / "api.md").symlink_to(outside / "bashrc")
+    with pytest.raises(DocsError, match=r"docs/services/api\.md is a symlink"):
+        write(project, {"docs/services/api.md": "# api\n"})
+    assert (outside / "bashrc").read_text() == "mine"

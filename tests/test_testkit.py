@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -135,6 +136,34 @@ def test_plugin_serves_a_users_test(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
+
+
+def test_plugin_outside_a_project_fails_the_test_that_asks_for_a_plan(pytester: pytest.Pytester) -> None:
+    """No Pulumi.yaml from the rootdir up: the test using `stack_plan` fails saying so (it planned the installed
+    project's own catalog); a test that does not use it is untouched (the installed plugin loads in every run)."""
+    pytester.makeconftest('pytest_plugins = ["vigil.pytest_plugin"]\n')
+    pytester.makepyfile(
+        """
+        def test_users_rule(stack_plan):
+            stack_plan("prod")
+
+        def test_unrelated():
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines([f"*stack_plan: no Pulumi project: no Pulumi.yaml in {pytester.path} or any folder above it*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_the_kit_outside_a_project_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigil.stack_config import StackConfigError
+    from vigil.testkit import stack_plan
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StackConfigError, match=re.escape(f"no Pulumi.yaml in {tmp_path} or any folder above it")):
+        stack_plan("prod")
 
 
 def test_routes_of_a_monitor_per_state(fake: PlanView) -> None:

@@ -31,6 +31,20 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 EXIT_CHANGES = 2  # for diff and preview-summary only
 
 
+def _printable(text: str) -> str:
+    from .render.escape import printable
+
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def _error(text: object) -> None:
+    """A problem on stderr: names, paths and values in it may hold terminal escapes (a file named so, a stack
+    argument), shown escaped."""
+    from .render.escape import printable
+
+    print(printable(str(text)), file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .project import check_catalog, find_project
 
@@ -74,7 +88,7 @@ def _stacks(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from .docs import collect, generate, stale, write
+    from .docs import DocsError, collect, generate, stale, write
     from .docs.signal_tables import SignalTablesError, refreshed
     from .progress import Bar
     from .project import find_project
@@ -84,18 +98,22 @@ def _docs(args: argparse.Namespace) -> int:
         with Bar("docs: plan stacks", unit="stack") as bar:
             files = {**generate(collect(project, args.catalog, progress=bar.step)), **refreshed(project)}
     except SignalTablesError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     if args.check:
         outdated = stale(project, files)
         for path in outdated:
-            print(f"stale: {path}", file=sys.stderr)
+            _error(f"stale: {path}")
         if outdated:
             print(f"{len(outdated)} generated doc(s) are stale: run `vigil docs` and commit them", file=sys.stderr)
             return EXIT_ERROR
         print(f"ok: {len(files)} generated doc(s) are up to date")
         return EXIT_OK
-    changed = write(project, files)
+    try:
+        changed = write(project, files)
+    except DocsError as exc:
+        _error(f"error: {exc}")
+        return EXIT_ERROR
     print(f"wrote {len(changed)} of {len(files)} generated doc(s)" + "".join(f"\n  {p}" for p in changed))
     return EXIT_OK
 
@@ -129,7 +147,7 @@ def _diff(args: argparse.Namespace) -> int:
                 project, names, args.base, args.head, catalog=args.catalog, isolated=args.isolated, full=args.full, progress=bar.at
             )
     except DiffError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
         documents = [json.loads(_render(args, diff)) for diff in diffs]
@@ -142,7 +160,9 @@ def _diff(args: argparse.Namespace) -> int:
         parts = [_render(args, diff, share) for diff in changed]
         quiet = [diff.stack for diff in diffs if not diff.has_changes]
         if quiet:
-            listed = ", ".join(f"`{name}`" if args.format == "markdown" else name for name in quiet)
+            from .render.escape import code, markdown
+
+            listed = markdown(", ".join(code(name) for name in quiet)) if args.format == "markdown" else _printable(", ".join(quiet))
             parts.append(f"No monitoring changes in stack(s) {listed}.\n")
         sys.stdout.write("\n".join(parts))
     return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
@@ -154,7 +174,7 @@ def _preview_summary(args: argparse.Namespace) -> int:
     try:
         diff = summarise_preview(args.file)
     except PreviewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_ERROR
     sys.stdout.write(_render(args, diff))
     return EXIT_CHANGES if diff.has_changes else EXIT_OK
@@ -169,10 +189,10 @@ def _replay(args: argparse.Namespace) -> int:
     from .replay.standard import standard
 
     if args.standard == bool(args.files):
-        print("error: give scenario FILEs, or --standard", file=sys.stderr)
+        _error("error: give scenario FILEs, or --standard")
         return EXIT_INVALID
     if args.service and not args.standard:
-        print("error: --service goes with --standard (a scenario names its service)", file=sys.stderr)
+        _error("error: --service goes with --standard (a scenario names its service)")
         return EXIT_INVALID
     project = find_project()
     stacks: dict[str, StackReplay] = {}
@@ -193,10 +213,10 @@ def _replay(args: argparse.Namespace) -> int:
             scenarios = [load_scenario(path) for path in args.files]
             results = [stack(args.stack or s.stack or DEFAULT_STACK).replay(s) for s in scenarios]
             ok = all(r.passed for r in results)
-            sys.stdout.write(json.dumps(scenarios_json(results), indent=2) + "\n" if args.format == "json" else scenarios_text(results))
+            sys.stdout.write(json.dumps(scenarios_json(results), indent=2) + "\n" if args.format == "json" else _printable(scenarios_text(results)))
     except ReplayError as exc:
         for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+            _error(f"error: {line}")
         return EXIT_INVALID
     return EXIT_OK if ok else EXIT_ERROR
 
@@ -262,10 +282,13 @@ def _drift(args: argparse.Namespace) -> int:
     return EXIT_CHANGES if report.has_drift else EXIT_OK
 
 
+MIN_LENGTH = 1000  # a summary's headings and notes alone take hundreds of characters
+
+
 def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of characters, got {text!r}")
+    value = 0 if not text.isdigit() else int(text) if len(text) < 20 else 10**19  # int() of thousands of digits is refused
+    if value < MIN_LENGTH:
+        raise argparse.ArgumentTypeError(f"expected a positive number of characters, at least {MIN_LENGTH} (its headings take hundreds), got {text!r}")
     return value
 
 
@@ -378,16 +401,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if exc.code == 2 and set(words) & {"diff", "preview-summary", "drift"}:
             return EXIT_ERROR
         raise
+    invalid = EXIT_ERROR if args.verb in ("diff", "preview-summary") else EXIT_INVALID  # their 2 means "changes"
     try:
         return int(args.run(args))
     except SpecErrors as exc:
         for error in exc.errors:
-            print(error, file=sys.stderr)
+            _error(error)
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
-        return EXIT_INVALID
-    except StackConfigError as exc:
+        return invalid
+    except StackConfigError as exc:  # no project, or a stack file that is wrong
         for message in exc.messages:
-            print(f"error: {message}", file=sys.stderr)
-        return EXIT_INVALID
+            _error(f"error: {message}")
+        return invalid
     except BrokenPipeError:
         return EXIT_OK

@@ -18,16 +18,17 @@ from .stack_config import StackConfigError, StackProblem, no_stack, read_stack_c
 # `program` is imported where it is used, so that commands which only find the project (`vigil diff`'s own process)
 # import none of it; checking a catalog imports its builders and rules, never Pulumi (tests/cli/test_cold_imports.py).
 
-CODE_ROOT = Path(__file__).resolve().parent.parent
-
-
 def find_project(start: Optional[Path] = None) -> Path:
-    """The nearest folder holding Pulumi.yaml, from the working directory up; else this code's own project."""
+    """The nearest folder holding Pulumi.yaml, from the working directory up. None is an error: another project's
+    catalog and stacks (this code's own) are never checked, planned or documented in its place."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "Pulumi.yaml").is_file():
             return folder
-    return CODE_ROOT
+    raise StackConfigError(
+        f"no Pulumi project: no Pulumi.yaml in {here} or any folder above it; cd to the project's folder (the one holding "
+        "Pulumi.yaml and its Pulumi.<stack>.yaml files) or one below it, and run vigil there"
+    )
 
 
 def _key_location(project_dir: Path, stack: str, key: str) -> Location:

@@ -8,6 +8,7 @@ where it was written, so a bad setting is blamed on its file, line and key.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,13 +83,22 @@ def _config(document: Document) -> dict[str, Any]:
     return config
 
 
+# Pulumi's stack (and project) names: letters, digits, '-', '_' and '.'. A stack's is a file name here
+# (Pulumi.<stack>.yaml): no '/'.
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 def no_stack(project_dir: Path, stack: str) -> StackConfigError:
-    """The error for a stack the project has no file of, naming those it has."""
+    """The error for a stack the project has no file of, naming those it has (a name that cannot be one: said so)."""
+    if not STACK_NAME.fullmatch(stack) or set(stack) == {"."}:
+        return StackConfigError(f"{stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)")
     known = ", ".join(stacks(project_dir)) or "none"
     return StackConfigError(f"no stack '{stack}': {project_dir / f'Pulumi.{stack}.yaml'} does not exist (stacks: {known})")
 
 
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
+    if not STACK_NAME.fullmatch(stack) or set(stack) == {"."}:
+        raise StackConfigError(f"{stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)")
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
@@ -97,6 +107,10 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     project = project_doc.data.get("name", PROJECT)
     if not isinstance(project, str) or not project:
         raise StackConfigError(f"{project_doc.marks.get(('name',)) or project_file.name}: the project 'name:' must be a string")
+    if not STACK_NAME.fullmatch(project):  # it prefixes every config key, and names the plan
+        raise StackConfigError(
+            f"{project_doc.marks.get(('name',)) or project_file.name}: the project 'name:' must be a Pulumi project name: letters, digits, '-', '_' and '.', got {project!r}"
+        )
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
     origins: dict[str, str] = {}

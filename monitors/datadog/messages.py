@@ -4,18 +4,17 @@ Handles sit inside Datadog's conditional blocks so each state notifies its route
 severity's route, the warning state the ticket route, recovery everyone who was told.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 from monitors.common.context import Deployment
 from monitors.common.runbook import alert_doc_url, runbook_url
 from spec import Service
+from spec.grammar import HANDLE_IN_TEXT
 from spec.routes import Route, Severity
 from spec.slos import Slo
 
-# A Datadog @-handle as it appears inside a message (the spec's Handle grammar, found in running text).
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9_.+\-@]*[A-Za-z0-9]")
+HANDLE = HANDLE_IN_TEXT  # a Datadog @-handle as it appears inside a message (spec.grammar, one home)
 
 
 def route_handles(service: Service, severity: Severity) -> list[str]:

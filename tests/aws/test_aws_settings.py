@@ -65,8 +65,24 @@ def test_a_bad_sns_kms_key_stops_validate_with_the_stack_file(
     assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: monitoring:snsKmsKey alias/aws/sns is AWS managed", err), err  # file:line:col of the key
 
 
-def test_a_bad_log_forwarder_arn_stops_validate_at_the_logs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("monitoring:logForwarderArn: nonsense", "monitoring:logForwarderArn 'nonsense' is not a Lambda function ARN"),
+        ("monitoring:logForwarderArn: arn:aws:lambda:eu-wset-1:123456789012:function:forwarder", "monitoring:logForwarderArn: its region 'eu-wset-1' is not an AWS region; did you mean 'eu-west-1'?"),
+        ("monitoring:logForwarderArn: arn:aws-cn:lambda:eu-west-1:123456789012:function:forwarder", "monitoring:logForwarderArn is in partition aws-cn, but its region eu-west-1 is in aws"),
+        ("monitoring:snsKmsKey: arn:aws:kms:eu-wset-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "monitoring:snsKmsKey: its region 'eu-wset-1' is not an AWS region"),
+    ],
+)
+def test_an_arn_in_the_stack_config_is_checked_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], setting: str, message: str
 ) -> None:
-    err = _validate_with("monitoring:logForwarderArn: nonsense", tmp_path, monkeypatch, capsys)
-    assert "api.yaml:" in err and "monitoring:logForwarderArn 'nonsense' is not a Lambda function ARN" in err
+    """A forwarder ARN that is no ARN was blamed on the catalog's logs; a key's region was not checked at all."""
+    err = _validate_with(setting, tmp_path, monkeypatch, capsys)
+    assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: ", err) and message in err, err
+
+
+def test_a_docs_base_url_that_would_notify_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """It starts the links of every Datadog message: a handle in it would be told of every alert."""
+    err = _validate_with("monitoring:docsBaseUrl: https://docs.example.com/@slack-evil/", tmp_path, monkeypatch, capsys)
+    assert re.search(r"error: Pulumi\.prod\.yaml:\d+:3: monitoring:docsBaseUrl: '@slack-evil' would notify that handle", err), err

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from program.settings import SettingsError, aws_regions, parse_settings
+from tests.reference import REFERENCE
 from vigil.cli import main
 
 
@@ -93,6 +96,7 @@ def test_a_bad_default_in_pulumi_yaml_is_blamed_on_pulumi_yaml(project: Path, ca
         ("Pulumi.yaml", b"name: monitoring\nconfig: [a, b]\n", "Pulumi.yaml:2:9: 'config:' must be a mapping"),
         ("Pulumi.yaml", b"- a list\n", "Pulumi.yaml:1:1: expected a mapping"),
         ("Pulumi.yaml", b"name: [monitoring]\n", "Pulumi.yaml:1:7: the project 'name:' must be a string"),
+        ("Pulumi.yaml", b"name: mon itoring/../x\n", "Pulumi.yaml:1:7: the project 'name:' must be a Pulumi project name"),
     ],
 )
 def test_a_broken_project_or_stack_file_is_named(
@@ -111,12 +115,62 @@ def test_regions_come_from_botocore_every_partition() -> None:
     assert raised.value.key == "awsRegion"
 
 
+def test_the_spec_checks_regions_as_the_stack_config_does() -> None:
+    """`sources.aws.region: eu-west-9` validated (only monitoring:awsRegion was checked against botocore): one list,
+    spec.regions, and the spec's pattern admits every region in it (the JSON Schema does not refuse a real one)."""
+    from spec.grammar import AWS_REGION_PATTERN
+    from spec.sources import AwsSource
+
+    assert all(re.fullmatch(AWS_REGION_PATTERN, region) for region in aws_regions())
+    assert AwsSource(region="us-isob-east-1").region == "us-isob-east-1"
+    for region in ("eu-west-9", "us-east-7"):
+        with pytest.raises(ValueError, match=re.escape(f"'{region}' is not an AWS region")):
+            AwsSource(region=region)
+        with pytest.raises(SettingsError, match=re.escape(f"monitoring:awsRegion '{region}' is not an AWS region")):
+            parse_settings(lambda key, region=region: {"awsRegion": region}.get(key), "dev")
+
+
+def test_botocore_is_read_only_when_a_region_is_checked(tmp_path: Path) -> None:
+    """Its import and endpoint data cost a tenth of a second: a catalog without regions never pays it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "web.yaml").write_text(
+        "service: web\nteam: platform\nrunbook: docs/runbooks/web.md\nlogs: {retention: 30d}\nroutes: {page: {datadog: ['@pagerduty-web']}}\n"
+        "sources: {aws: {load_balancer: app/web/50dc6c495c0c9188}}\nalerts: {cpu: {critical: 80%}}\n"
+    )
+    code = (
+        "import sys; from spec import load_catalog; load_catalog(sys.argv[1], ['dev', 'prod']); loaded = 'botocore' in sys.modules; "
+        "from spec.sources import AwsSource; AwsSource(region='eu-west-1'); print(loaded, 'botocore' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "catalog")], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+
+
 def test_a_docs_base_url_without_its_slash_gets_one() -> None:
     settings = parse_settings(lambda key: {"docsBaseUrl": "https://git.example.com/org/monitoring/blob/main"}.get(key), "dev")
     assert settings.docs_base_url == "https://git.example.com/org/monitoring/blob/main/"
 
 
 # --- catalog entries that cannot be read: errors, never skipped -------------------------------------------------------
+
+
+def test_a_symlink_that_cannot_be_followed_nor_read_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--catalog /proc` met /proc/1/cwd: stat and readlink both refused (EACCES), and readlink's error was a traceback."""
+    link = project / "catalog" / "payments.yaml"
+    link.symlink_to("../../elsewhere/payments.yaml")
+    real_stat, real_readlink = os.stat, os.readlink
+
+    def denied(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("payments.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", denied)
+    monkeypatch.setattr(os, "readlink", lambda path, *a, **k: denied(path) if str(path).endswith("payments.yaml") else real_readlink(path))
+    error = one_error(capsys)
+    assert error.startswith("catalog/payments.yaml:1:1: catalog: cannot read catalog/payments.yaml: Permission denied"), error
 
 
 def test_a_dangling_symlink_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,14 +216,14 @@ def test_a_yaml_entry_that_is_not_a_file_is_an_error(project: Path, capsys: pyte
 
 def test_an_unreadable_file_is_an_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     target = project / "catalog" / "api.yaml"
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == target:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads files whatever their mode
+    monkeypatch.setattr(Path, "open", open_)  # root reads files whatever their mode
     error = one_error(capsys)
     assert error.startswith("catalog/api.yaml:1:1: catalog: cannot read file: Permission denied; skipping it would make")
 
@@ -218,3 +272,44 @@ def test_preview_summary_of_absurdly_nested_json_is_one_error_line(tmp_path: Pat
     path.write_text(content)
     error = one_error(capsys, "preview-summary", str(path), code=1)  # 1: an error (2 means "changes")
     assert error == f"error: {path}: cannot read preview JSON: {message}"
+
+
+# --- outside a project: said, never another project's catalog -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate"], ["validate", "--catalog", "catalog"], ["plan", "--stack", "dev"], ["docs"], ["docs", "--check"], ["stacks"], ["replay", "--standard"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_outside_a_project_every_command_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """It fell back to the installed project's own catalog and stacks, and said "valid" of a folder it never read."""
+    shutil.copytree(REFERENCE / "catalog", tmp_path / "catalog")  # a catalog, but no Pulumi.yaml here or above
+    monkeypatch.chdir(tmp_path)
+    error = one_error(capsys, *argv)
+    assert error.startswith(f"error: no Pulumi project: no Pulumi.yaml in {tmp_path} or any folder above it; ") and "cd to" in error, error
+    assert not (tmp_path / "docs").exists()
+
+
+def test_diff_outside_a_project_is_an_error_not_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "--stack", "dev", "--base", "main"]) == 1  # 2 would read as "changes"
+    assert "no Pulumi.yaml in" in capsys.readouterr().err
+
+
+def test_terminal_escapes_in_names_reach_stderr_escaped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stack argument or a catalog file named with an ANSI escape (clear screen) is shown, never sent to the terminal."""
+    error = one_error(capsys, "plan", "--stack", "dev\x1b[2J")
+    assert "\x1b" not in error and "dev\\x1b[2J" in error
+    (project / "catalog" / "web\x1b[2J.yaml").write_text("service: [\n")
+    error = one_error(capsys)
+    assert "\x1b" not in error and error.startswith("catalog/web\\x1b[2J.yaml:"), error
+
+
+@pytest.mark.parametrize("stack", ["../../etc/passwd", "dev/../prod", "", "..", "a b", "x" * 101])
+def test_a_stack_name_is_a_name_not_a_path(project: Path, capsys: pytest.CaptureFixture[str], stack: str) -> None:
+    """It becomes a file name (Pulumi.<stack>.yaml): `--stack ../../x` read a file outside the project."""
+    error = one_error(capsys, "plan", "--stack", stack)
+    assert error == f"error: {stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)", error

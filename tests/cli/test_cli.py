@@ -123,8 +123,9 @@ def test_malformed_stack_file_is_a_clear_error(
     assert err.startswith("error: ") and "Pulumi.dev.yaml" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "many"])
+@pytest.mark.parametrize("value", ["0", "-5", "many", "1", "999"])
 def test_diff_max_length_must_be_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Below 1000 characters the headings alone overflowed it: `--max-length 1` printed 357."""
     assert main(["diff", "--stack", "prod", "--base", "HEAD", "--format", "markdown", "--max-length", value]) == 1
     assert "expected a positive number of characters" in capsys.readouterr().err
 

@@ -78,7 +78,7 @@ def test_every_layer_says_its_problems_in_the_same_run(project: Path, capsys: py
     assert len(found) == len(expected), "\n".join(found)
     for line, start in zip(found, expected, strict=True):
         assert line.startswith(start), (line, start)
-    assert "teams.payments.escalation: step 2 ('secondary on-call') needs 'after'" in found[5]
+    assert "teams.payments.escalation[1]: step 2 ('secondary on-call') needs 'after'" in found[5]
 
 
 def test_a_broken_stack_file_hides_no_catalog_problem(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

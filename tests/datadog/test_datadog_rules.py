@@ -276,7 +276,7 @@ def test_validate_points_at_a_burn_rate_tier(tmp_path: Path, capsys: pytest.Capt
     folder, line = _catalog_with(tmp_path, old, old + tier)
     assert main(["validate", "--catalog", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert re.search(rf"api\.yaml:{line + 2}:\d+: slos\[0\]\.burn_rate: .*watches one slower tier", err), err
+    assert re.search(rf"api\.yaml:{line + 1}:\d+: slos\[0\]\.burn_rate: .*watches one slower tier", err), err  # at `burn_rate:`, the key of the list at fault
 
 
 def test_validate_points_at_a_priority(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

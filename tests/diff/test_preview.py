@@ -106,6 +106,47 @@ def test_a_malformed_preview_is_one_clear_error(tmp_path: Path, capsys: pytest.C
     assert err.startswith(f"error: {broken}: ") and problem in err and len(err.strip().splitlines()) == 1, err
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"steps": [{"op": "update", "urn": "urn:pulumi:p::m::t::n", "diffReasons": [5]}]}', "step 1 is not a preview step: `diffReasons` is not a list of property names"),
+        (b'{"steps": [{"op": "replace", "urn": "urn:pulumi:p::m::t::n", "replaceReasons": "endpoint"}]}', "`replaceReasons` is not a list of property names"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": NaN}}}]}', "NaN is not a JSON number"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": -Infinity}}}]}', "-Infinity is not a JSON number"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": 1e400}}}]}', "number 1e400 is too large"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::n", "newState": {"inputs": {"x": 1' + b"0" * 5000 + b'}}}]}', "number 10000000000000000000\u2026(5001 characters) is too large"),
+        (b'{"steps": [{"op": "delete", "op": "same", "urn": "urn:pulumi:p::m::t::n"}]}', "duplicate key 'op'"),
+        (b'{"steps": [{"op": "same", "urn": "urn:pulumi:p::m::t::\\ud800"}]}', "a lone surrogate"),
+        ('{"steps": []}'.encode("utf-16"), "not UTF-8: saved as UTF-16"),
+    ],
+    ids=["reason-number", "reasons-string", "nan", "infinity", "1e400", "5000-digits", "duplicate-key", "surrogate", "utf-16"],
+)
+def test_hostile_json_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, problem: str) -> None:
+    """A reason that is a number was a TypeError; a lone surrogate a UnicodeEncodeError on output; NaN, infinities and
+    a duplicated `op` were read without a word (Pulumi writes none of them)."""
+    broken = tmp_path / "preview.json"
+    broken.write_bytes(content)
+    assert main(["preview-summary", str(broken), "--format", "json"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {broken}: ") and problem in err.encode().decode("unicode_escape" if "\\u" in problem else "utf-8") and len(err.strip().splitlines()) == 1, err
+
+
+def test_an_endless_preview_is_read_no_further_than_a_preview_may_be(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`vigil preview-summary /dev/zero` read until memory ran out."""
+    from vigil.diff import preview
+
+    monkeypatch.setattr(preview, "MAX_BYTES", 2**20)
+    assert main(["preview-summary", "/dev/zero"]) == 1
+    assert capsys.readouterr().err == "error: /dev/zero: cannot read preview JSON: more than 1 MiB, far more than a preview of thousands of resources\n"
+
+
+def test_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """PowerShell's `Out-File -Encoding utf8` writes one."""
+    text = (FIXTURES / "prod-no-changes.json").read_text()
+    (tmp_path / "bom.json").write_text("\ufeff" + text, encoding="utf-8")
+    assert load_preview(tmp_path / "bom.json") == json.loads(text)
+
+
 def test_usage_errors_are_exit_1_not_2(capsys: pytest.CaptureFixture[str]) -> None:
     """For diff and preview-summary, 2 means "changes": a usage error must not look like one."""
     assert main(["preview-summary"]) == 1
@@ -139,3 +180,30 @@ def test_the_secret_marker_is_pulumis() -> None:
     from vigil.diff import preview
 
     assert (rpc._special_sig_key, rpc._special_secret_sig) == (preview.SIG_KEY, preview.SECRET_SIG)
+
+
+def test_a_rotated_secret_endpoint_is_shown_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both sides read `[secret]`, so the plans compare equal; Pulumi's reasons say the endpoint changed (a
+    replacement: the old subscription is deleted). It was "No monitoring changes", exit 0; the same change in plain
+    text is a danger."""
+    diff = from_preview(load_preview(FIXTURES / "prod-secret-endpoint.json"))
+    (change,) = diff.changes
+    assert (change.kind, change.name) == ("changed", "api-page-https-secret-pagerduty-endpoint")
+    assert [f.to_dict() for f in change.fields] == [{"path": "inputs.endpoint", "old": "[secret]", "new": "[secret] changed"}]
+    assert change.replaces == ("inputs.endpoint",)
+    (danger,) = summarise(diff).danger
+    assert danger.kind == "replace" and danger.message.endswith("will be replaced (deleted, then created again): endpoint [secret] → [secret] changed")
+    assert main(["preview-summary", str(FIXTURES / "prod-secret-endpoint.json")]) == 2
+    out = capsys.readouterr().out
+    assert "No monitoring changes" not in out and "inputs.endpoint: [secret] → [secret] changed  [forces replacement]" in out
+
+
+def test_a_secret_pulumi_updates_in_place_is_shown_too() -> None:
+    document = load_preview(FIXTURES / "prod-secret-endpoint.json")
+    replace = document["steps"][1]
+    document["steps"] = [{**replace, "op": "update", "replaceReasons": None}]
+    (change,) = from_preview(document).changes
+    assert change.field("inputs.endpoint") is not None and change.field("inputs.endpoint").new == "[secret] changed"  # type: ignore[union-attr]
+    document["steps"] = [{**replace, "op": "update", "diffReasons": ["protocol"], "replaceReasons": None}]
+    (change,) = from_preview(document).changes  # Pulumi's reason stands even where the values read the same
+    assert [f.to_dict() for f in change.fields] == [{"path": "inputs.protocol", "old": "https", "new": "https changed"}]

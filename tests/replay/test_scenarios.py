@@ -268,3 +268,53 @@ def test_times_counts_the_firings_at_that_level(fixture_stack: StackReplay, tmp_
     assert [o.line() for o in failed.outcomes] == ["FAIL twice.yaml: slo.availability.page on aws: expected page by 62m, 2 times, got page at 61m (ALARM); 1 firing(s)"]
     with pytest.raises(SpecErrors, match="'times' does not go with 'fires: never'"):
         load_scenario(write(tmp_path, text.replace("fires: page, by: 62m, times: 1", "fires: never, times: 1")), "never.yaml")
+
+
+# ---- hostile scenarios: bounded before anything is allocated ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("series", "expected"),
+    [
+        ("requests: 20/s x100000000000000000000", "6:13: series.requests: segment 1 ('20/s x100000000000000000000'): 100000000000000000000 steps; a scenario has at most 43200 steps"),
+        ("requests: 20/s x" + "9" * 5000, "6:13: series.requests: segment 1 ('20/s x99999999999999…(5006 characters)'): a count of 5000 digits; a scenario has at most 43200 steps"),
+        ("requests: 20/s x10000000", "6:13: series.requests: segment 1 ('20/s x10000000'): 10000000 steps; a scenario has at most 43200 steps"),
+        ("requests: 20/s x40000, 20/s x40000", "6:13: series.requests: segment 2 ('20/s x40000'): the series reaches 80000 steps; a scenario has at most 43200 steps"),
+        ("db_connections: 1" + "0" * 400 + " x2, 3", "6:19: series.db_connections: segment 1 ('10000000000000000000…(404 characters)'): too large (at most 9007199254740992)"),
+    ],
+    ids=["10^20", "5000 digits", "10^7", "total", "value 10^400"],
+)
+def test_a_scenario_longer_than_the_maximum_is_refused_at_its_line(tmp_path: Path, series: str, expected: str) -> None:
+    """A count of 10^20 gave OverflowError and 10^7 steps grew past 1 GiB: counts are bounded before any list is made."""
+    path = write(tmp_path, f"service: api\nstep: 1m\nexpect:\n  - {{alert: cpu, fires: any}}\nseries:\n  {series}\n", "s.yaml")
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path, "s.yaml")
+    assert [str(e) for e in caught.value.errors] == [f"s.yaml:{expected}"]
+
+
+def test_a_scenario_lasts_at_most_30_days(tmp_path: Path) -> None:
+    """A 1h step of 43200 steps would be five years of 1-minute points for the vendors: the duration is bounded too."""
+    path = write(tmp_path, "service: api\nstep: 1h\nseries:\n  requests: 20/s x721\nexpect:\n  - {alert: cpu, fires: any}\n", "s.yaml")
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path, "s.yaml")
+    assert [str(e) for e in caught.value.errors] == [
+        "s.yaml:4:13: series.requests: 721 steps of 1h last 721h; a scenario lasts at most 30d"
+    ]
+    assert load_scenario(write(tmp_path, path.read_text().replace("x721", "x720"))).length == 720
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("2030-02-30T00:00Z", "start 2030-02-30T00:00Z is not a time: day is out of range for month"),
+        ("2030-13-01T00:00Z", "start 2030-13-01T00:00Z is not a time: month must be in 1..12"),
+        ("9999-12-31T23:00Z", "start 9999-12-31T23:00Z: a scenario starts from the year 1971 to 9998"),
+        ("0001-01-01T00:00Z", "start 0001-01-01T00:00Z: a scenario starts from the year 1971 to 9998"),
+    ],
+)
+def test_a_start_that_no_calendar_holds_is_an_error_at_its_line(tmp_path: Path, start: str, message: str) -> None:
+    """They were a ValueError from datetime, or an OverflowError once maintenance windows looked back from them."""
+    path = write(tmp_path, f"service: api\nstart: {start}\nstep: 1m\nseries:\n  requests: 20/s x10\nexpect:\n  - {{alert: cpu, fires: any}}\n", "s.yaml")
+    with pytest.raises(SpecErrors) as caught:
+        load_scenario(path, "s.yaml")
+    assert [str(e) for e in caught.value.errors] == [f"s.yaml:2:8: start: {message}"]

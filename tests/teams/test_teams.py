@@ -71,16 +71,17 @@ def test_a_team_declared_twice_is_an_error_at_the_second(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("escalation", "message"),
+    ("escalation", "path", "message"),
     [
-        ([{"notify": "primary"}, {"notify": "secondary"}], "step 2 ('secondary') needs 'after'"),
-        ([{"notify": "a"}, {"notify": "b", "after": "30m"}, {"notify": "c", "after": "15m"}], "step 3 comes after 15m, which is not later than step 2's 30m"),
+        ([{"notify": "primary"}, {"notify": "secondary"}], "escalation[1]", "step 2 ('secondary') needs 'after'"),
+        ([{"notify": "a"}, {"notify": "b", "after": "30m"}, {"notify": "c", "after": "15m"}], "escalation[2].after", "step 3 comes after 15m, which is not later than step 2's 30m"),
     ],
 )
-def test_escalation_steps_come_later_and_later(tmp_path: Path, escalation: list[dict[str, str]], message: str) -> None:
+def test_escalation_steps_come_later_and_later(tmp_path: Path, escalation: list[dict[str, str]], path: str, message: str) -> None:
+    """Each problem at the step at fault (it was at the first step, the list's line)."""
     teams = {"teams": {"web": {"escalation": escalation}}}
     found = problems(project(tmp_path, {"teams.yaml": teams, "web.yaml": service()}))
-    assert any("teams.yaml" in e and "teams.web.escalation: " in e and message in e for e in found), found
+    assert any("teams.yaml" in e and f"teams.web.{path}: " in e and message in e for e in found), found
 
 
 def test_a_route_neither_the_service_nor_its_team_defines(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_a_vendor_rule_on_an_inherited_route_points_at_the_teams_file(tmp_path: 
     teams = {"teams": {"web": {"routes": {"page": {"datadog": ["@pagerduty-web"]}}}}}  # no SNS subscriber for CloudWatch
     found = problems(project(tmp_path, {"teams.yaml": teams, "web.yaml": service(routes={}, alerts={"cpu": {"critical": "90%"}})}, ("datadog", "aws")))
     assert any(
-        re.search(r"/teams\.yaml:5:\d+: teams\.web\.routes\.page: .*CloudWatch alarms notify the page route \(web-.*which has no sns subscriber", e)
+        re.search(r"/teams\.yaml:4:\d+: teams\.web\.routes\.page: .*CloudWatch alarms notify the page route \(web-.*which has no sns subscriber", e)
         for e in found
     ), found
 

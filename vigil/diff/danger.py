@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..render.escape import code
 from .facets import PlanIndex, describe_type, is_log_group
 from .model import REMOVED, SERVICE_COMPONENT, Diff, FieldChange
 
@@ -60,7 +61,7 @@ def _log_group_loss(resource: dict[str, Any], how: str) -> str:
     options = resource.get("options", {})
     name = resource.get("inputs", {}).get("name", resource["name"])
     replaced = how.startswith("replaced")
-    lead = f"log group `{name}` is {how}" + (": a new, empty log group takes its place" if replaced else "")
+    lead = f"log group {code(name)} is {how}" + (": a new, empty log group takes its place" if replaced else "")
     if options.get("protect"):
         return f"{lead}; it is protected, so `pulumi up` will refuse until protection is lifted on purpose"
     if options.get("retainOnDelete"):
@@ -95,7 +96,7 @@ def _retention_loss(old: dict[str, Any], new: dict[str, Any]) -> Optional[str]:
 
     name = new.get("inputs", {}).get("name", new["name"])
     return (
-        f"DATA LOSS: production log group `{name}` retention {days(before)} → {days(after)}: on `pulumi up` CloudWatch "
+        f"DATA LOSS: production log group {code(name)} retention {days(before)} → {days(after)}: on `pulumi up` CloudWatch "
         f"deletes every log event older than {days(after)} (typically within 72 hours), and they cannot be restored"
     )
 
@@ -115,7 +116,7 @@ def dangers(diff: Diff) -> list[Danger]:
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
             by_service.setdefault(service, []).append(describe_type(change.type))
             continue
-        what = f"{describe_type(change.type)} `{change.name}`"
+        what = f"{describe_type(change.type)} {code(change.name)}"
         if change.kind == REMOVED and change.old is not None:
             if is_log_group(change.old):
                 found.append((0, Danger("data-loss", change.name, change.type, _log_group_loss(change.old, "removed from the stack"))))
@@ -139,6 +140,6 @@ def dangers(diff: Diff) -> list[Danger]:
     for service, kinds in sorted(by_service.items()):
         counts = sorted(((kinds.count(k), k) for k in set(kinds)), key=lambda item: (-item[0], item[1]))
         what = ", ".join(f"{n} × {k}" for n, k in counts)
-        message = f"service `{service}` is removed: its {len(kinds)} resources will be deleted ({what})"
+        message = f"service {code(service)} is removed: its {len(kinds)} resources will be deleted ({what})"
         found.append((1, Danger("delete", service, SERVICE_COMPONENT, message)))
     return [d for _, d in sorted(found, key=lambda item: item[0])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..routing import HANDLE
+from ..render.escape import code, markdown, printable
 from .facets import describe_type
 from .model import Diff, FieldChange
 from .summary import SECTIONS, Summary, summarise
@@ -55,23 +55,12 @@ def render_text(diff: Diff, summary: Summary | None = None) -> str:
             lines.append(f"  {change.kind:<8} {describe_type(change.type)} {change.name}{renamed}")
             lines += [f"             {_field_line(c, change.replaces)}" for c in change.fields]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # names and values may hold terminal escapes
 
 
 def _cell(text: str) -> str:
-    """A table cell as a code span: no Markdown, and no GitHub @-mention of a Datadog handle."""
-    if not text:
-        return ""
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
-
-
-def _unmention(line: str) -> str:
-    """Datadog handles in code spans, so a PR comment never notifies a GitHub user named like one."""
-    parts = line.split("`")
-    for i in range(0, len(parts), 2):  # outside code spans only
-        parts[i] = HANDLE.sub(lambda m: f"`{m.group(0)}`", parts[i])
-    return "`".join(parts)
+    """A value as a table cell's code span: no Markdown, no pipe ending the cell, no GitHub @-mention."""
+    return markdown(code(text), table=True) if text else ""
 
 
 def _bounded(lines: list[str], budget: int, unit: str) -> tuple[list[str], int]:
@@ -92,10 +81,11 @@ def render_markdown(diff: Diff, summary: Summary | None = None, max_length: int 
     """Markdown for a PR comment; `max_length` (characters) keeps it under a comment's size limit by leaving
     out what does not fit: field-level rows first, then summary lines; danger lines only when they alone overflow."""
     summary = summary or summarise(diff)
-    head = [f"### Monitoring changes · stack `{diff.stack}` · `{diff.base_label}` → `{diff.head_label}`", "", _headline(diff), ""]
+    labels = markdown(f"stack {code(diff.stack)} · {code(diff.base_label)} → {code(diff.head_label)}")
+    head = [f"### Monitoring changes · {labels}", "", _headline(diff), ""]
     budget = (max_length or 10**12) - sum(len(line) + 1 for line in head) - 300  # 300: the final note
     if summary.danger:
-        shown, used = _bounded([f"- **{d.kind}**: {_unmention(d.message)}" for d in summary.danger], budget - 30, "dangers")
+        shown, used = _bounded([f"- **{d.kind}**: {markdown(d.message)}" for d in summary.danger], budget - 30, "dangers")
         head += ["#### ⚠️ Danger", "", *shown, ""]
         budget -= used + 30
     left_out: list[str] = []
@@ -108,20 +98,20 @@ def render_markdown(diff: Diff, summary: Summary | None = None, max_length: int 
         if budget < overhead + 200:
             left_out.append(section)
             continue
-        shown, used = _bounded([f"- {_unmention(line)}" for line in entries], budget - overhead, "lines")
+        shown, used = _bounded([f"- {markdown(line)}" for line in entries], budget - overhead, "lines")
         body += [f"#### {section}", "", *shown, ""]
         budget -= used + overhead
     if diff.changes:
         rows = []
         for change in diff.changes:
-            name = f"`{change.name}`" + (f" (was `{change.old_name}`)" if change.old_name else "")
-            label = f"{change.kind} | {describe_type(change.type)} {name}"
+            name = code(change.name) + (f" (was {code(change.old_name)})" if change.old_name else "")
+            label = f"{change.kind} | {markdown(f'{describe_type(change.type)} {name}', table=True)}"
             if not change.fields:
                 rows.append(f"| {label} | | | |")
             for c in change.fields:
                 mark = " ⚠️ replaces" if c.path in change.replaces else ""
                 old, new = _pair(c.old, c.new)
-                rows.append(f"| {label} | `{c.path}`{mark} | {_cell(old)} | {_cell(new)} |")
+                rows.append(f"| {label} | {_cell(c.path)}{mark} | {_cell(old)} | {_cell(new)} |")
         table_head = [
             f"<details><summary>Field-level changes ({len(diff.changes)} resources)</summary>",
             "",

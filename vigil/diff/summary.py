@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..render.escape import code
 from . import facets as f
 from .danger import Danger, dangers
 from .model import ADDED, REMOVED, RENAMED, SERVICE_COMPONENT, Diff, ResourceChange
@@ -37,7 +38,7 @@ class Summary:
 
 def _ref(change_or_resource: Any) -> str:
     resource = change_or_resource.resource if isinstance(change_or_resource, ResourceChange) else change_or_resource
-    return f"({f.describe_type(resource['type'])} `{resource['name']}`)"
+    return f"({f.describe_type(resource['type'])} {code(resource['name'])})"
 
 
 def _levels(resource: dict[str, Any], index: f.PlanIndex) -> str:
@@ -103,7 +104,7 @@ def _route_lines(diff: Diff, old_ix: f.PlanIndex, new_ix: f.PlanIndex, renames: 
         detail = f"{', '.join(a) or 'nobody'} → {', '.join(b) or 'nobody'}"
         if set(a) & set(b):  # some stay: say who joins and who leaves
             detail += f" (+{', +'.join(new) or 'nobody'}; −{', −'.join(gone) or 'nobody'})"
-        which = f"`{names[0]}`" if len(names) == 1 else f"{len(names)} alerts: " + ", ".join(f"`{n}`" for n in names)
+        which = code(names[0]) if len(names) == 1 else f"{len(names)} alerts: " + ", ".join(code(n) for n in names)
         lines.append(f"{service} · {severity}: {detail}  ({which})")
     return lines
 
@@ -133,7 +134,7 @@ def _objectives(resource: dict[str, Any]) -> str:
 
 
 def _dashboard_line(change: ResourceChange, service: Optional[str]) -> str:
-    label = f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}`"
+    label = f"{service or 'shared'} · {f.describe_type(change.type)} {code(change.name)}"
     if change.kind in (ADDED, REMOVED):
         return f"{label} {change.kind}"
     assert change.old is not None and change.new is not None
@@ -149,8 +150,8 @@ def _other_line(change: ResourceChange, service: Optional[str]) -> str:
         paths = [f"{p} {' → '.join(pair(c.old, c.new, 50))}" for p, c in zip(paths, change.fields, strict=False)]
     shown = ", ".join(paths[:6]) + (f" and {len(paths) - 6} more" if len(paths) > 6 else "")
     if change.kind in (ADDED, REMOVED):
-        return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` {change.kind}"
-    return f"{service or 'shared'} · {f.describe_type(change.type)} `{change.name}` changed: {shown}"
+        return f"{service or 'shared'} · {f.describe_type(change.type)} {code(change.name)} {change.kind}"
+    return f"{service or 'shared'} · {f.describe_type(change.type)} {code(change.name)} changed: {shown}"
 
 
 def _identity(resource: dict[str, Any]) -> list[tuple[str, str]]:
@@ -177,8 +178,8 @@ def _rename_hints(diff: Diff) -> list[str]:
         match = next((added[k] for k in ((gone.type, *key) for key in _identity(gone.old)) if k in added), None)
         if match is not None:
             hints.append(
-                f"`{gone.name}` → `{match}` looks like a rename: without "
-                f'`aliases=[pulumi.Alias(name="{gone.name}")]` Pulumi deletes `{gone.name}` and creates `{match}`'
+                f"{code(gone.name)} → {code(match)} looks like a rename: without "
+                f'{code(f"aliases=[pulumi.Alias(name={json.dumps(gone.name)})]")} Pulumi deletes {code(gone.name)} and creates {code(match)}'
             )
     return hints
 
@@ -195,7 +196,7 @@ def summarise(diff: Diff) -> Summary:
             owned[key] = owned.get(key, 0) + 1
     for change in diff.changes:
         if change.type == SERVICE_COMPONENT and change.kind in (ADDED, REMOVED):
-            summary.add("Services", f"service `{change.name}` {change.kind} ({owned.get((change.kind, change.name), 0)} resources)")
+            summary.add("Services", f"service {code(change.name)} {change.kind} ({owned.get((change.kind, change.name), 0)} resources)")
     for change in diff.changes:
         if not change.custom:
             continue
@@ -203,7 +204,7 @@ def summarise(diff: Diff) -> Summary:
         service = index.service_of(change.resource)
         resource = change.resource
         if change.kind == RENAMED:
-            summary.add("Renamed", f"{service or 'shared'} · `{change.old_name}` → `{change.name}` (aliased: same resource, not replaced)  {_ref(change)}")
+            summary.add("Renamed", f"{service or 'shared'} · {code(change.old_name)} → {code(change.name)} (aliased: same resource, not replaced)  {_ref(change)}")
         if f.is_alert(resource):
             section = "SLOs and burn rates" if f.is_slo_alert(resource, service) else None
             if change.kind == ADDED:
@@ -229,7 +230,7 @@ def summarise(diff: Diff) -> Summary:
         elif f.is_dashboard(resource):
             summary.add("Dashboards", _dashboard_line(change, service))
         elif change.kind in (ADDED, REMOVED):
-            others.setdefault((service or "shared", change.kind), []).append(f"{f.describe_type(change.type)} `{change.name}`")
+            others.setdefault((service or "shared", change.kind), []).append(f"{f.describe_type(change.type)} {code(change.name)}")
         elif change.fields:
             summary.add("Other changes", _other_line(change, service))
     for (service, kind), names in sorted(others.items()):

@@ -70,9 +70,26 @@ def stale(project_dir: Path, files: dict[str, str]) -> list[str]:
     return sorted(out + _orphans(project_dir, files))
 
 
+class DocsError(Exception):
+    pass
+
+
+def _linked(project_dir: Path, path: str) -> Optional[str]:
+    """The first part of `path` (docs, docs/services, the page) that is a symlink, or None."""
+    parts = Path(path).parts
+    for end in range(1, len(parts) + 1):
+        if (project_dir.joinpath(*parts[:end])).is_symlink():
+            return "/".join(parts[:end])
+    return None
+
+
 def write(project_dir: Path, files: dict[str, str]) -> list[str]:
-    """Write what changed and remove orphaned pages; returns the paths touched."""
+    """Write what changed and remove orphaned pages; returns the paths touched. Never through a symlink: a checked-out
+    pull request may link docs/services, or a page, anywhere (a folder whose pages would be deleted as orphans)."""
     changed = stale(project_dir, files)
+    linked = sorted({link for path in changed if (link := _linked(project_dir, path)) is not None})
+    if linked:
+        raise DocsError(f"{linked[0]} is a symlink: generated docs are written only to real files under docs/ (remove the link)")
     for path in changed:
         target = project_dir / path
         if path in files:
@@ -83,4 +100,4 @@ def write(project_dir: Path, files: dict[str, str]) -> list[str]:
     return changed
 
 
-__all__ = ["DocsInput", "StackDocs", "collect", "generate", "stale", "write"]
+__all__ = ["DocsError", "DocsInput", "StackDocs", "collect", "generate", "stale", "write"]

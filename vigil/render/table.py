@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from vigil.engine import Plan, PlannedResource
 
+from .escape import printable
 from .summary import short_type, summarise
 
 
@@ -32,4 +33,4 @@ def render_table(plan: Plan) -> str:
             for detail in summarise(resource):
                 lines.append(f"  {'':<{width}}    {detail}")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # a terminal gets no control character of a value

@@ -35,6 +35,7 @@ from spec import Duration, Percent, Rate
 from spec.base import SpecModel
 from spec.errors import SpecError, SpecErrors, format_path, from_validation_error
 from spec.grammar import CUSTOM_ALERT_PATTERN, NAME_PATTERN, STACK_PATTERN, UTC_TIME_PATTERN
+from spec.units import MAX_NUMBER
 from spec.yaml_source import KEY, Location, PathKey, YamlProblem, read_documents
 
 from .timeline import Backend
@@ -42,6 +43,12 @@ from .timeline import Backend
 Fires = Literal["critical", "warning", "page", "ticket", "any", "never"]
 FIRES: tuple[Fires, ...] = ("critical", "warning", "page", "ticket", "any", "never")
 MIN_STEP = 10
+# Bounds of a scenario, checked before anything is allocated: the replay holds every series and what each vendor
+# receives per step (about 5 KB a step for a small service), so 10^7 steps would take gigabytes. 30 days (an SLO's
+# usual window) of 1-minute steps; a step coarser than a minute is published as 1-minute points, hence the duration.
+MAX_STEPS = 43_200
+MAX_DAYS = 30
+FIRST_YEAR, LAST_YEAR = 1971, 9998  # a start's year: the calendar (years 1-9999) holds its look-back and its days
 ABSENT = "absent"
 _SEGMENT = re.compile(r"^(?P<value>\S+)(?:\s+x(?P<count>[0-9]+))?$")
 _COUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
@@ -89,6 +96,21 @@ class ScenarioModel(SpecModel):
     )
     series: dict[str, SeriesText] = Field(default_factory=dict, description="Signal -> 'V xN' segments joined by commas")
     expect: list[ExpectModel] = Field(min_length=1, description="What the alerts must do")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, start: Optional[str]) -> Optional[str]:
+        """A real time, far enough from the calendar's ends for the replay to look back (maintenance windows, warm-up)
+        and run its days."""
+        if start is None:
+            return None
+        try:
+            when = datetime.fromisoformat(start.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError(f"start {start} is not a time: {exc}") from None
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise ValueError(f"start {start}: a scenario starts from the year {FIRST_YEAR} to {LAST_YEAR}")
+        return start
 
     @field_validator("step")
     @classmethod
@@ -181,10 +203,10 @@ def parse_value(text: str, unit: str) -> Optional[float]:
     if unit == "count":
         if not _COUNT.match(text):
             raise ValueError(f"expected {UNIT_WORDS['count']}, got {text!r}")
-        return float(text)
+        return _number(text)
     if unit == "any":
         kind = kind_of_value(text)
-        return float(text) if kind == "number" else parse_value(text, kind)
+        return _number(text) if kind == "number" else parse_value(text, kind)
     if unit == "rate":
         return float(Rate._validate(text).per_second)
     if unit == "percent":
@@ -193,17 +215,37 @@ def parse_value(text: str, unit: str) -> Optional[float]:
     return float(Duration._validate(text).seconds)
 
 
+def _number(text: str) -> float:
+    value = float(text)
+    if not value <= MAX_NUMBER:  # 400 digits read as inf
+        raise ValueError(f"too large (at most {MAX_NUMBER})")
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+
 def parse_series(text: str, unit: str) -> list[Optional[float]]:
-    """`0% x60, 100% x660`: each segment's value held for its count of steps (1 without `xN`)."""
+    """`0% x60, 100% x660`: each segment's value held for its count of steps (1 without `xN`); at most MAX_STEPS in
+    all, checked before the steps are made."""
     out: list[Optional[float]] = []
+    most = f"a scenario has at most {MAX_STEPS} steps"
     for position, segment in enumerate(text.split(","), 1):
         match = _SEGMENT.match(segment.strip())
-        where = f"segment {position} ({segment.strip()!r})"
+        where = f"segment {position} ({_short(segment.strip())!r})"
         if not match:
             raise ValueError(f"{where}: expected 'V xN' (a value, then x and a count of steps), e.g. '20/s x60'")
-        count = int(match.group("count") or 1)
+        digits = match.group("count") or "1"
+        if len(digits) > 30:  # int() of thousands of digits is slow, or refused
+            raise ValueError(f"{where}: a count of {len(digits)} digits; {most}")
+        count = int(digits)
         if count < 1:
             raise ValueError(f"{where}: a segment lasts at least one step")
+        if count > MAX_STEPS:
+            raise ValueError(f"{where}: {count} steps; {most}")
+        if len(out) + count > MAX_STEPS:
+            raise ValueError(f"{where}: the series reaches {len(out) + count} steps; {most}")
         try:
             value = parse_value(match.group("value"), unit)
         except ValueError as exc:
@@ -282,6 +324,10 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
     if not series:
         raise SpecErrors([scenario.problem(("series",), "no series: give at least one signal its values (a signal left out is absent)")])
     end = scenario.length * scenario.step
+    if end > MAX_DAYS * 86_400:
+        longest = max(scenario.series, key=lambda key: len(scenario.series[key]))
+        message = f"{scenario.length} steps of {model.step} last {Duration(end * 1000)}; a scenario lasts at most {MAX_DAYS}d"
+        raise SpecErrors([scenario.problem(("series", longest), message)])
     late = [e for e in expect if e.by is not None and e.by > end]
     if late:
         shown = Duration(end * 1000)
@@ -295,7 +341,7 @@ def load_scenario(path: Path, display: Optional[str] = None) -> Scenario:
     try:
         documents = read_documents(path, shown)
     except YamlProblem as problem:
-        raise SpecErrors([SpecError(problem.location, "", problem.message)]) from None
+        raise SpecErrors([SpecError(problem.location, format_path(problem.path), problem.message)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecErrors([SpecError(Location(shown, 1, 1), "", f"cannot read the scenario: {exc}")]) from None
     if len(documents) != 1:
