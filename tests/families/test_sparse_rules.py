@@ -80,3 +80,17 @@ def test_a_composite_over_a_composite_is_refused() -> None:
     found = [v.message for v in rules.check(service, deployment, declared) if "cannot be based on other composites" in v.message]
     assert found == ["composite monitor outer combines the composite(s) inner: Datadog's composites cannot be based on other composites "
                      "(https://docs.datadoghq.com/monitors/types/composite/)"]  # fmt: skip
+
+
+def test_the_standard_replay_of_every_family_alert_fires_and_stays_quiet(families: dict[str, Any]) -> None:
+    """The standard replay of the families fixture: dead letters arriving, the oldest dead letter's age, the table's
+    throttles through Metrics Insights — each breached and healthy on both backends, every other family alert too."""
+    from vigil.replay.stack import load_stack
+    from vigil.replay.standard import standard
+
+    stack = load_stack(FAMILIES, "prod", plan=families["prod"].plan)
+    reports = [standard(stack.service(name)) for name in sorted(stack.services)]
+    failing = [f"{r.service}: {c.line()}" for r in reports for c in r.checks if not c.ok]
+    assert not failing, failing
+    checked = {line.split(" on ")[0].strip() for r in reports for line in (c.line() for c in r.checks)}
+    assert any("dead_letter_age" in line for line in checked) and any("table_throttles" in line for line in checked)
