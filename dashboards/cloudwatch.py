@@ -19,7 +19,7 @@ from monitors.aws.names import aws_name
 from monitors.common.burn_rates import error_budget
 from monitors.common.context import Deployment
 from signals import Graphed, graphed_signals
-from signals.cloudwatch import AwsScope, Metric, Source, metrics_of
+from signals.cloudwatch import AwsScope, Insights, Metric, Source, metrics_of
 from signals.model import CloudWatchAlarm, Unmeasurable
 from signals.slis import sli
 from spec import Service
@@ -48,6 +48,8 @@ def _metric_row(metric: Metric, **extra: Any) -> list[Any]:
 def _rows(source: Source, label: str) -> list[list[Any]]:
     if isinstance(source, Metric):
         return [_metric_row(source, label=label)]
+    if isinstance(source, Insights):  # the query, read as the alarm reads it
+        return [[{"expression": source.query, "id": "q1", "visible": False}], [{"expression": source.expression, "label": label, "id": "e1"}]]
     rows = [_metric_row(metric, id=f"m{i}", visible=False) for i, metric in enumerate(metrics_of(source), 1)]
     return [*rows, [{"expression": source.expression, "label": label, "id": "e1"}]]
 

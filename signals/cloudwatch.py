@@ -143,7 +143,40 @@ class Math:
         return self.expression
 
 
-Source = Union[Metric, Ratio, Math]
+@dataclass(frozen=True)
+class Insights:
+    """A Metrics Insights query, `q1`: `SELECT <function>(<metric>) FROM SCHEMA("<namespace>", <keys>) WHERE <key> =
+    '<value>'`, one series aggregated over every metric of that schema the filter matches (DynamoDB's per-operation
+    metrics of one table: more than the 10 metrics a metric-math alarm may read, alarm-limits.html), read through
+    `expression` (`FILL(q1, 0)`: a period without data is 0, so the alarm never depends on missing data)."""
+
+    namespace: str
+    metric: str
+    keys: tuple[str, ...]  # the schema's dimension keys: only metrics with exactly these are read
+    where: Mapping[str, pulumi.Input[str]]
+    expression: str
+    label: str
+    function: str = "SUM"
+
+    metrics: tuple[Metric, ...] = ()  # it names no metric of its own
+
+    @property
+    def math(self) -> str:
+        return self.expression
+
+    @property
+    def query(self) -> pulumi.Input[str]:
+        """The query's text; through Output.concat when a filter value is another stack's output."""
+        schema = ", ".join((f'"{self.namespace}"', *self.keys))
+        parts: list[pulumi.Input[str]] = [f"SELECT {self.function}({self.metric}) FROM SCHEMA({schema})"]
+        for number, (key, value) in enumerate(self.where.items()):
+            parts += [f" {'WHERE' if number == 0 else 'AND'} {key} = '", value, "'"]
+        if all(isinstance(p, str) for p in parts):
+            return "".join(str(p) for p in parts)
+        return pulumi.Output.concat(*parts)
+
+
+Source = Union[Metric, Ratio, Math, Insights]
 
 
 def metrics_of(source: Source) -> tuple[Metric, ...]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity
 from spec.custom import DEFAULT_WINDOW, SCALE, CustomAlert, Kind
 
-from .cloudwatch import AwsScope, Evaluation, Metric
+from .cloudwatch import AwsScope, Evaluation, Math, Metric
 from .datadog import Expression
 from .model import (
     CloudWatchAlarm,
@@ -49,6 +49,7 @@ SERIES = (
         means="`custom.<alert>`: a custom alert's metric, in its thresholds' unit (`500`, `5%`, `800ms`, `20/m`).",
     ),
 )
+DYNAMODB = "AWS/DynamoDB"
 DatadogKind = Literal["count", "gauge", "distribution"]
 TimeAggregation = Literal["avg", "sum", "percentile", "max", "min"]
 TIME_AGGREGATION: dict[str, TimeAggregation] = {"avg": "avg", "sum": "sum", "percentile": "percentile", "max": "max", "min": "min"}
@@ -123,11 +124,16 @@ def _convert(name: str, alert: CustomAlert) -> Callable[[Quantity, int], float]:
     return convert
 
 
-def _cloudwatch_source(name: str) -> Callable[[AwsScope], Metric]:
-    def source(scope: AwsScope) -> Metric:
+def _cloudwatch_source(name: str) -> Callable[[AwsScope], Union[Metric, Math]]:
+    """The alert's metric; a rate of an AWS/DynamoDB metric through FILL, since AWS ignores TreatMissingData there."""
+
+    def source(scope: AwsScope) -> Union[Metric, Math]:
         alert = _alert(scope.service, name)
         assert alert.aws is not None, "guarded by its need"
-        return Metric(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), alert.aws_statistic())
+        metric = Metric(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), alert.aws_statistic())
+        if alert.aws.namespace == DYNAMODB and alert.kind == "rate":
+            return Math((metric,), "FILL(m1, 0)", f"FILL({alert.aws.metric}, 0)")
+        return metric
 
     return source
 
@@ -138,7 +144,11 @@ def evaluation(alert: CustomAlert) -> Evaluation:
     assert alert.aws is not None
     period = math.ceil(alert.aws.period.seconds)
     periods = max(1, math.ceil(alert.evaluation_window.seconds / period))
-    return Evaluation(period, periods, alert.aws.datapoints or periods, "notBreaching" if alert.kind == "rate" else "missing")
+    if alert.aws.namespace == DYNAMODB and alert.kind != "rate":
+        treat = "ignore"  # what AWS does with missing AWS/DynamoDB data whatever the alarm says (PutMetricAlarm)
+    else:
+        treat = "notBreaching" if alert.kind == "rate" else "missing"
+    return Evaluation(period, periods, alert.aws.datapoints or periods, treat)
 
 
 def custom_signal(name: str, alert: CustomAlert) -> Signal:
@@ -173,6 +183,7 @@ def custom_signal(name: str, alert: CustomAlert) -> Signal:
             needs=(_written(name, "aws", "the metric's CloudWatch namespace and name"),),
         ),
         drive=Drive(series_name(name)),
+        sparse=kind == "rate" and alert.fires == "above",  # events counted: none counted is none happened
     )
 
 

@@ -157,6 +157,7 @@ SIGNALS = (
             needs=(needs.LAMBDA,),
         ),
         drive=Drive("function_throttles"),
+        sparse=True,  # Lambda publishes Throttles only while it throttles
     ),
     Signal(
         name="function_duration_p95",

@@ -17,7 +17,7 @@ from spec import Duration, Rate, Service
 from spec.alerts import Alerts, Direction, Quantity, canonical
 from spec.dashboards import Section
 
-from .cloudwatch import AwsScope, Convert, Evaluation, Metric, Source, metrics_of
+from .cloudwatch import AwsScope, Convert, Evaluation, Insights, Metric, Source, metrics_of
 from .datadog import Expression
 
 if TYPE_CHECKING:
@@ -82,9 +82,6 @@ class DatadogMetric(_Realisation):
     # per second: sparse counts (throttles, errors) publish nothing while nothing happens, which a per-second
     # average over the window's points would not see.
     counts_window: bool = False
-    # Hours without data after which Datadog resolves a triggered monitor (`timeout_h`): for counts a vendor publishes
-    # only while something fails, whose windows without data Datadog skips, holding the state.
-    resolve_after: Optional[int] = None
     # Low traffic: the query counting the requests a share is taken of (`.as_count()`, summed over the window), where
     # the alert stays quiet below the service's `min_requests` (a composite with a monitor of it: monitors/datadog).
     requests: Optional[Callable[[Service, str], str]] = None
@@ -139,7 +136,10 @@ class CloudWatchAlarm(_Realisation):
     graph: CloudWatchGraph = field(default_factory=CloudWatchGraph)
 
     def metric_names(self, scope: AwsScope) -> tuple[str, ...]:
-        return tuple(f"{m.namespace}/{m.name}" for m in metrics_of(self.source(scope)))
+        source = self.source(scope)
+        if isinstance(source, Insights):
+            return (f"{source.namespace}/{source.metric}",)
+        return tuple(f"{m.namespace}/{m.name}" for m in metrics_of(source))
 
 
 DatadogRealisation = Union[DatadogMetric, DatadogLogs, Unmeasurable]
@@ -172,6 +172,12 @@ class Signal:
     cloudwatch: CloudWatchRealisation
     drive: Optional[Drive] = None  # the series that move it (the replay); every signal has one (tests/signals)
     fires: Optional[Direction] = None  # a custom alert's own direction; a registry signal's is its spec field's
+    # Counted from a metric the vendor publishes only while something happens (throttles, failures, dead letters): a
+    # period without data is healthy, and the alert must come back to OK between bursts by itself, or a second burst
+    # would notify nobody. Datadog: `on_missing_data: resolve` ("If data is missing Show OK", Datadog's On Missing Data
+    # guide), where its default keeps the last status; CloudWatch: notBreaching, or FILL where AWS ignores
+    # TreatMissingData (AWS/DynamoDB). The spec's `no_data` cannot make such an alert keep or alert (the rules say so).
+    sparse: bool = False
 
     @property
     def direction(self) -> Direction:

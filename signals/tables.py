@@ -2,13 +2,20 @@
 
 CloudWatch: `AWS/DynamoDB`, every minute, and only when not zero (DynamoDB developer guide, "DynamoDB Metrics and
 dimensions"): `ThrottledRequests` and `SystemErrors` are published per `TableName` and `Operation` only, so a table's
-total is the sum over the data-plane operations the guide lists (metric math, one query per operation). Datadog's AWS
-integration crawls them as `aws.dynamodb.throttled_requests` and `aws.dynamodb.system_errors` (counts), tagged
-`tablename:<lowercase name>` (and `operation:`), which a query by table alone sums (Datadog's Amazon DynamoDB
-integration, its metrics list).
+total is their sum over every operation. Metric math could read only ten of the thirteen data-plane operations ("Alarms
+based on metric math expressions can reference a maximum of 10 metrics. This is a hard limit", alarm-limits.html), so
+the alarm sums them with the Metrics Insights query AWS names first for it: `SELECT SUM(ThrottledRequests) FROM
+SCHEMA("AWS/DynamoDB", Operation, TableName) WHERE TableName = '<table>'` — every operation, those added later too, at
+its full threshold (a composite over per-operation alarms would miss a burst spread over operations; fewer operations
+would miss the others' throttles).
 
-Nothing is published while nothing fails: Datadog skips the evaluations of a window without data and keeps the alert's
-state (Monitoring Sparse Metrics), so these monitors resolve on their own an hour after the last failure (`timeout_h`).
+Nothing is published while nothing fails, and AWS ignores TreatMissingData on AWS/DynamoDB ("Alarms that evaluate
+metrics in the AWS/DynamoDB namespace always ignore missing data even if you choose a different option", PutMetricAlarm):
+the alarm would stay in ALARM after a first burst and the next would page nobody. It reads `FILL(q1, 0)` instead — a
+period without data is 0, not missing — so it returns to OK by itself between bursts. Datadog's AWS integration crawls
+them as `aws.dynamodb.throttled_requests` and `aws.dynamodb.system_errors` (counts), tagged `tablename:<lowercase name>`
+(and `operation:`), which a query by table alone sums (Datadog's Amazon DynamoDB integration, its metrics list); a window
+without data shows OK (`on_missing_data: resolve`, Datadog's On Missing Data guide), so a second burst alerts again.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Optional
 from spec import Duration, Service
 
 from . import needs
-from .cloudwatch import FAST, AwsScope, Math, Metric, per_period
+from .cloudwatch import FAST, AwsScope, Insights, Metric, per_period
 from .datadog import AWS_DELAY, Expression, aws_tag
 from .model import (
     CloudWatchAlarm,
@@ -39,8 +46,7 @@ from .words import DEPLOY, ESCALATE, FIRST
 
 DYNAMODB = "AWS/DynamoDB"
 _5M = Duration(300_000)
-RESOLVE_HOURS = 1  # Datadog's timeout_h: a sparse count's alert resolves an hour after its last point
-# The Operation dimension's data-plane values (the guide's list, Streams' GetRecords aside): a table's total is their sum.
+# The Operation dimension's data-plane values (the guide's list, Streams' GetRecords aside): the query sums them all.
 OPERATIONS = (
     "PutItem", "DeleteItem", "UpdateItem", "GetItem", "BatchGetItem", "Scan", "Query", "BatchWriteItem",
     "TransactWriteItems", "TransactGetItems", "ExecuteTransaction", "BatchExecuteStatement", "ExecuteStatement",
@@ -68,10 +74,13 @@ def _by_operation(scope: AwsScope, name: str, operation: str) -> Metric:
     return Metric(DYNAMODB, name, {"TableName": table, "Operation": operation}, "Sum")
 
 
-def _total(name: str) -> Callable[[AwsScope], Math]:
-    def source(scope: AwsScope) -> Math:
-        metrics = tuple(_by_operation(scope, name, operation) for operation in OPERATIONS)
-        return Math(metrics, "+".join(f"m{i}" for i in range(1, len(metrics) + 1)), name)
+def _total(name: str) -> Callable[[AwsScope], Insights]:
+    """The table's requests over every operation, a period without any 0 (FILL): see the module's docstring."""
+
+    def source(scope: AwsScope) -> Insights:
+        table = scope.targets.dynamodb_table
+        assert table is not None, "guarded by needs.DYNAMODB"
+        return Insights(DYNAMODB, name, ("Operation", "TableName"), {"TableName": table}, "FILL(q1, 0)", f"{name} of every operation")
 
     return source
 
@@ -91,7 +100,6 @@ def _signal(*, name: str, metric: str, datadog: str, title: str, watches: str, s
             graph=DatadogGraph("Table throttles and system errors", title),
             evaluation_delay=AWS_DELAY,
             counts_window=True,
-            resolve_after=RESOLVE_HOURS,
             needs=(needs.DATADOG, needs.DYNAMODB_NAME),
         ),
         cloudwatch=CloudWatchAlarm(
@@ -103,6 +111,7 @@ def _signal(*, name: str, metric: str, datadog: str, title: str, watches: str, s
             needs=(needs.DYNAMODB,),
         ),
         drive=Drive(drive),
+        sparse=True,
     )
 
 

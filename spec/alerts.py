@@ -102,7 +102,12 @@ class Alerts(SpecModel):
     # queues (SQS), functions (Lambda), gateways (API Gateway) and tables (DynamoDB): signals/queues.py, functions.py, ...
     queue_backlog: Optional[Threshold[Count]] = alert("above", "Messages waiting in the SQS queue (a count)")
     queue_age: Optional[Threshold[Duration]] = alert("above", "Age of the oldest message waiting in the SQS queue")
-    dead_letters: Optional[Threshold[CountFromZero]] = alert("above", "Messages in the dead-letter queue (0: any at all)")
+    dead_letters: Optional[Threshold[CountFromZero]] = alert(
+        "above", "New messages in the dead-letter queue within a minute (0: any at all), however many are already there"
+    )
+    dead_letter_age: Optional[Threshold[Percent]] = alert(
+        "above", "Age of the oldest dead letter, in percent of the dead-letter queue's retention (sources.aws.sqs.dead_letter_retention)"
+    )
     function_error_rate: Optional[Threshold[Percent]] = alert("above", "Lambda invocations that fail, over all invocations")
     function_throttles: Optional[Threshold[Rate]] = alert("above", "Lambda invocation requests throttled")
     function_duration_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile Lambda duration")

@@ -133,11 +133,29 @@ class ElastiCacheSource(SpecModel):
         return self
 
 
+# SQS's MessageRetentionPeriod (SetQueueAttributes): "from 60 (1 minute) to 1,209,600 (14 days). Default: 345,600 (4 days)."
+RETENTION_DEFAULT = Duration.parse("4d")
+RETENTION_RANGE = (Duration.parse("60s"), Duration.parse("14d"))
+
+
 class SqsSource(SpecModel):
     """The SQS queue the service consumes, and the dead-letter queue its failed messages land in."""
 
     queue: SqsQueue = Field(description="Queue name (not URL), or {output: name}")  # type: ignore[valid-type]
     dead_letter_queue: Optional[SqsQueue] = Field(default=None, description="Its dead-letter queue's name, or {output: name}")  # type: ignore[valid-type]
+    dead_letter_retention: Duration = Field(
+        default=RETENTION_DEFAULT,
+        description="How long the dead-letter queue keeps a message (its MessageRetentionPeriod: 60s to 14d, SQS's default 4d); "
+        "alerts.dead_letter_age is a share of it",
+    )
+
+    @field_validator("dead_letter_retention")
+    @classmethod
+    def _retention(cls, value: Duration) -> Duration:
+        low, high = RETENTION_RANGE
+        if not low.ms <= value.ms <= high.ms or value.ms % 1000:
+            raise ValueError(f"{value}: SQS keeps messages from 60s to 14d, in whole seconds")
+        return value
 
 
 LAMBDA_DEFAULT_CONCURRENCY = 1000  # the default concurrent executions quota of a Region (Lambda quotas)

@@ -12,7 +12,7 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import AlertOf, Declaration
 from monitors.common.runbook import alert_doc_url, anchor, runbook_url
 from signals import alert_signals
-from signals.cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, Source, metrics_of
+from signals.cloudwatch import AwsScope, Evaluation, Insights, Math, Metric, Ratio, Source, metrics_of
 from spec import Service
 from spec.routes import Severity
 
@@ -60,8 +60,8 @@ def metric_alarm_args(
     tags: Mapping[str, str],
     ok_actions: Optional[Sequence[pulumi.Input[str]]] = None,
 ) -> aws.cloudwatch.MetricAlarmArgs:
-    """A metric alarm on one metric (statistic or percentile), on a `100*m1/m2` ratio, or on metric math over several
-    metrics. OK actions are the alarm actions unless given (none: recoveries tell nobody)."""
+    """A metric alarm on one metric (statistic or percentile), on a `100*m1/m2` ratio, on metric math over several
+    metrics, or on a Metrics Insights query. OK actions are the alarm actions unless given (none: recoveries tell nobody)."""
     common = {
         "name": name,
         "alarm_description": description,
@@ -74,6 +74,12 @@ def metric_alarm_args(
         "ok_actions": list(actions if ok_actions is None else ok_actions),
         "tags": dict(tags),
     }
+    if isinstance(source, Insights):  # a Metrics Insights query (q1), read through its expression (FILL(q1, 0))
+        queries = [
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="q1", expression=source.query, label=f"{source.function}({source.metric})", period=evaluation.period),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="e1", expression=source.math, label=source.label, return_data=True),
+        ]
+        return aws.cloudwatch.MetricAlarmArgs(metric_queries=queries, **common)  # type: ignore[arg-type]
     if isinstance(source, (Ratio, Math)):
         queries = [
             aws.cloudwatch.MetricAlarmMetricQueryArgs(id=f"m{i}", metric=_query_metric(metric, evaluation.period))

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 from monitors.common.declarations import Declaration
-from monitors.common.rules import Violation
+from monitors.common.rules import Violation, sparse_no_data
 from spec import Service
 
 from . import limits as L
 from .maintenance import cron_problem
 
 ALARM_REFERENCE = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("([^"]*)"\)')
+RULE_ELEMENT = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("[^"]*"\)|\b(?:AND|OR|NOT|TRUE|FALSE)\b')
 
 
 def _problems(*found: Optional[str]) -> list[str]:
@@ -34,7 +35,7 @@ def period_problems(period: Any, window_periods: int = 1) -> list[str]:
     if period not in L.HIGH_RESOLUTION_PERIODS and period % 60:
         out.append(f"period {period} s is not allowed: use 10, 20, 30 or a multiple of 60 seconds")
     window = period * window_periods
-    most = L.SHORT_PERIOD_WINDOW_MAX if period < 3600 else L.LONG_PERIOD_WINDOW_MAX
+    most = L.SHORT_PERIOD_WINDOW.number if period < 3600 else L.LONG_PERIOD_WINDOW.number
     if window > most:
         out.append(
             f"period × evaluation periods = {period} s × {window_periods} = {window} s exceeds {most} s "
@@ -92,6 +93,7 @@ def check_metric_alarm(args: Any) -> list[str]:
         periods = 1
     if datapoints is not None and not (1 <= datapoints <= periods):
         out.append(f"datapoints to alarm ({datapoints}) must be between 1 and the evaluation periods ({periods})")
+    out += dynamodb_problems(args)
     if args.metric_queries:
         out += _metric_math(args, periods)
     else:
@@ -116,8 +118,17 @@ def _metric_math(args: Any, periods: int) -> list[str]:
     if args.metric_name or args.statistic or args.extended_statistic or args.period:
         out.append("a metric-math alarm sets no metric name, statistic or period of its own")
     queries = list(args.metric_queries)
-    if len(queries) > L.METRIC_QUERIES_MAX:
-        out.append(f"{len(queries)} metric queries: at most {L.METRIC_QUERIES_MAX} allowed")
+    metrics = [q for q in queries if q.metric is not None]
+    expressions = [q for q in queries if q.expression is not None]
+    if len(queries) > L.METRIC_QUERIES.number:
+        out.append(f"{len(queries)} metric queries: at most {L.METRIC_QUERIES.number} allowed ({L.METRIC_QUERIES.url})")
+    if len(metrics) > L.METRIC_MATH_METRICS.number:
+        out.append(
+            f"{len(metrics)} metrics in one metric-math alarm: CloudWatch allows at most {L.METRIC_MATH_METRICS.number}, a hard limit "
+            f"({L.METRIC_MATH_METRICS.url}); sum many metrics of one namespace with a Metrics Insights query"
+        )
+    if len(expressions) > L.METRIC_EXPRESSIONS.number:
+        out.append(f"{len(expressions)} expressions in one alarm: at most {L.METRIC_EXPRESSIONS.number} allowed ({L.METRIC_EXPRESSIONS.url})")
     ids = [q.id for q in queries]
     for query_id in ids:
         if not re.fullmatch(L.METRIC_ID_PATTERN, query_id or ""):
@@ -131,16 +142,72 @@ def _metric_math(args: Any, periods: int) -> list[str]:
     for query in queries:
         if (query.metric is None) == (query.expression is None):
             out.append(f"metric query {query.id!r} needs exactly one of metric or expression")
-        if query.expression is not None:
+        if query.expression is not None and isinstance(query.expression, str):
             out += _problems(L.length_problem(f"expression of {query.id!r}", query.expression, expression_shape))
+            if INSIGHTS.match(query.expression):
+                out += _insights_problems(query, periods)
+                continue
             for name in re.findall(r"\b[a-z][a-zA-Z0-9_]*\b", query.expression):
-                if name.startswith(("m", "e")) and name[1:].isdigit() and name not in ids:
+                if name.startswith(("m", "e", "q")) and name[1:].isdigit() and name not in ids:
                     out.append(f"expression {query.expression!r} names {name!r}, which is no query of this alarm")
         if query.metric is not None:
             out += _problems(_stat_problem(query.metric.stat))
             out += dimension_problems(query.metric.dimensions)
             out += period_problems(query.metric.period, periods)
     return out
+
+
+# A Metrics Insights query as vigil writes one: an aggregate of one metric over a schema, filtered by dimension values
+# (Metrics Insights query components and syntax).
+INSIGHTS = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
+INSIGHTS_QUERY = re.compile(
+    r'^SELECT (?P<function>AVG|COUNT|MAX|MIN|SUM)\((?P<metric>[A-Za-z0-9_.-]+)\) FROM SCHEMA\("(?P<namespace>[^"]+)"(?P<keys>(?:, ?[A-Za-z0-9_.-]+)*)\)'
+    r"(?: WHERE (?P<where>[A-Za-z0-9_.-]+ = '[^']*'(?: AND [A-Za-z0-9_.-]+ = '[^']*')*))?$"
+)
+
+
+def _insights_problems(query: Any, periods: int) -> list[str]:
+    """A Metrics Insights query in an alarm: its grammar, its own period, and at most the latest three hours read."""
+    out: list[str] = []
+    text = str(query.expression)
+    if not INSIGHTS_QUERY.fullmatch(text):
+        out.append(f"Metrics Insights query {text[:80]!r} is not SELECT <function>(<metric>) FROM SCHEMA(\"<namespace>\", <keys>) [WHERE <key> = '<value>' ...]")
+    if query.period is None:
+        out.append(f"Metrics Insights query {query.id!r} needs its own period")
+        return out
+    out += period_problems(query.period, periods)
+    if isinstance(query.period, int) and query.period * periods > L.INSIGHTS_WINDOW.number:
+        out.append(
+            f"period × evaluation periods = {query.period * periods} s: a Metrics Insights alarm reads only the latest "
+            f"{L.INSIGHTS_WINDOW.number // 3600} hours ({L.INSIGHTS_WINDOW.url})"
+        )
+    return out
+
+
+def dynamodb_problems(args: Any) -> list[str]:
+    """AWS ignores TreatMissingData for alarms on AWS/DynamoDB metrics ("Alarms that evaluate metrics in the AWS/DynamoDB
+    namespace always ignore missing data even if you choose a different option for TreatMissingData", PutMetricAlarm): a
+    metric DynamoDB publishes only while something fails would keep the alarm in ALARM after a first burst, and the
+    next would page nobody. Such an alarm must read its data through FILL, so no period is missing."""
+    if args.treat_missing_data == "ignore":
+        return []  # what it says is what AWS does
+    queries = list(args.metric_queries or [])
+    reads = args.namespace == DYNAMODB or any(
+        (q.metric is not None and q.metric.namespace == DYNAMODB) or (q.expression is not None and f'"{DYNAMODB}"' in str(q.expression))
+        for q in queries
+    )
+    if not reads:
+        return []
+    returned = next((q for q in queries if q.return_data), None)
+    if returned is not None and returned.expression is not None and str(returned.expression).startswith("FILL("):
+        return []
+    return [
+        f"an alarm on {DYNAMODB} metrics keeps its state while they are missing, whatever treat_missing_data says "
+        f"({L.DYNAMODB_MISSING_DATA.url}): read them through FILL(…, 0) so the alarm returns to OK between bursts"
+    ]
+
+
+DYNAMODB = "AWS/DynamoDB"
 
 
 def check_composite_alarm(args: Any, alarms_here: set[str]) -> list[str]:
@@ -153,6 +220,11 @@ def check_composite_alarm(args: Any, alarms_here: set[str]) -> list[str]:
     )
     out += _actions(args, "PutCompositeAlarm")
     named = ALARM_REFERENCE.findall(args.alarm_rule or "")
+    if len(named) > L.COMPOSITE_CHILDREN.number:
+        out.append(f"the rule names {len(named)} alarms: at most {L.COMPOSITE_CHILDREN.number} ({L.COMPOSITE_CHILDREN.url})")
+    elements = len(RULE_ELEMENT.findall(args.alarm_rule or ""))
+    if elements > L.COMPOSITE_ELEMENTS.number:
+        out.append(f"the rule has {elements} elements (alarm states and operators): at most {L.COMPOSITE_ELEMENTS.number} ({L.COMPOSITE_ELEMENTS.url})")
     if not named:
         out.append(f"alarm rule {str(args.alarm_rule)[:60]!r} names no alarm")
     for name in named:
@@ -289,22 +361,58 @@ def check_alarm_mute_rule(args: Any, alarms_here: set[str]) -> list[str]:
     return out
 
 
+def _widget_metrics(widget: dict[str, Any]) -> int:
+    """Metrics a widget reads: its metric rows (those only metric math reads included), not its expressions."""
+    rows = widget.get("properties", {}).get("metrics", [])
+    return sum(1 for row in rows if isinstance(row, list) and row and isinstance(row[0], str))
+
+
 def check_dashboard(name: str, body: dict[str, Any]) -> list[str]:
-    """Dashboard name grammar, widget count, and every widget inside the 24-column grid."""
+    """Dashboard name grammar, widget and metric counts, and every widget inside the 24-column grid."""
     out: list[str] = []
     if not re.fullmatch(L.DASHBOARD_NAME_PATTERN, name):
         out.append(f"dashboard name {name!r} must be letters, digits, '-' or '_' (at most 255)")
     widgets = body.get("widgets", [])
-    if len(widgets) > L.DASHBOARD_WIDGETS_MAX:
-        out.append(f"{len(widgets)} widgets: a dashboard holds at most {L.DASHBOARD_WIDGETS_MAX}")
+    if len(widgets) > L.DASHBOARD_WIDGETS.number:
+        out.append(f"{len(widgets)} widgets: a dashboard holds at most {L.DASHBOARD_WIDGETS.number} ({L.DASHBOARD_WIDGETS.url})")
+    total = 0
     for number, widget in enumerate(widgets, 1):
+        read = _widget_metrics(widget)
+        total += read
+        if read > L.WIDGET_METRICS.number:
+            out.append(f"widget {number} reads {read} metrics: at most {L.WIDGET_METRICS.number} ({L.WIDGET_METRICS.url})")
         x, y, width, height = (widget.get(k) for k in ("x", "y", "width", "height"))
         if not all(isinstance(v, int) for v in (x, y, width, height)):
             out.append(f"widget {number} needs whole-number x, y, width and height")
             continue
         if x < 0 or y < 0 or width < 1 or height < 1 or x + width > L.DASHBOARD_COLUMNS:
             out.append(f"widget {number} at x={x}, width={width} leaves the {L.DASHBOARD_COLUMNS}-column grid")
+    if total > L.DASHBOARD_METRICS.number:
+        out.append(f"the widgets read {total} metrics: a dashboard reads at most {L.DASHBOARD_METRICS.number} ({L.DASHBOARD_METRICS.url})")
     return out
+
+
+def _counted(declarations: list[Declaration]) -> list[tuple[Declaration, str]]:
+    """Limits over several declarations: filters per log group, composites naming one alarm."""
+    found: list[tuple[Declaration, str]] = []
+    per_group: dict[tuple[str, str, str], list[Declaration]] = {}
+    for d in declarations:
+        if d.kind in ("metric_filter", "subscription_filter"):
+            group = d.args.log_group_name if d.kind == "metric_filter" else d.args.log_group
+            per_group.setdefault((d.kind, d.aws_region, str(group)), []).append(d)
+    for (kind, _, group), filters in per_group.items():
+        most = L.METRIC_FILTERS_PER_LOG_GROUP if kind == "metric_filter" else L.SUBSCRIPTION_FILTERS_PER_LOG_GROUP
+        if len(filters) > most.number:
+            found.append((filters[most.number], f"{len(filters)} {kind.replace('_', ' ')}s on log group {group}: at most {most.number} ({most.url})"))
+    naming: dict[tuple[str, str], list[Declaration]] = {}
+    for d in declarations:
+        if d.kind == "composite_alarm":
+            for name in set(ALARM_REFERENCE.findall(d.args.alarm_rule or "")):
+                naming.setdefault((d.aws_region, name), []).append(d)
+    for (_, name), composites in naming.items():
+        if len(composites) > L.COMPOSITES_PER_ALARM.number:
+            found.append((composites[L.COMPOSITES_PER_ALARM.number], f"{len(composites)} composite alarms name {name}: at most {L.COMPOSITES_PER_ALARM.number} ({L.COMPOSITES_PER_ALARM.url})"))
+    return found
 
 
 def check_declarations(declarations: Iterable[Declaration], account: Optional[str] = None) -> list[tuple[Declaration, str]]:
@@ -325,6 +433,7 @@ def check_declarations(declarations: Iterable[Declaration], account: Optional[st
         "alarm_mute_rule": lambda d: check_alarm_mute_rule(d.args, alarms.get(d.aws_region, set())),
     }
     found = [(d, problem) for d in declarations if d.kind in checkers for problem in checkers[d.kind](d)]
+    found += _counted(declarations)
     names = [(d.region, d.name) for d in declarations if d.kind in ("metric_alarm", "composite_alarm")]
     for d in declarations:
         if d.kind in ("metric_alarm", "composite_alarm") and names.count((d.region, d.name)) > 1:
@@ -365,6 +474,7 @@ def check(service: Service, declarations: Iterable[Declaration]) -> list[Violati
                 "or leave CloudWatch out with backends: [datadog]",
             )
         )
+    violations += sparse_no_data(service)
     if service.alerts.error_log_rate is not None and "error" not in service.logs.metric_filters:
         violations.append(
             Violation(

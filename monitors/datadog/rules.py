@@ -13,13 +13,14 @@ from typing import Any
 from monitors.common.burn_rates import max_burn_rate
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
-from monitors.common.rules import PathKey, Violation
+from monitors.common.rules import PathKey, Violation, sparse_no_data
 from monitors.common.runbook import runbook_url
 from signals.datadog import OUTPUT, OUTPUT_STAND_IN
 from spec import Service
 from spec.slos import Slo
 from spec.units import Duration
 
+from . import limits as L
 from .burn_rates import composited, time_slice_problems
 from .downtimes import downtime_problems
 from .messages import HANDLE
@@ -31,15 +32,15 @@ from .thresholds import requests_guard
 Args = Any
 
 
-# Datadog facts (see DESIGN.md).
+# Datadog facts (see DESIGN.md); the documented limits live in limits.py.
 TAG = re.compile(r"^[a-z][a-z0-9_\-:./]*$")
-TAG_MAX = 200
-DASHBOARD_TAGS_MAX = 5
+TAG_MAX = L.TAG_LENGTH.number
+DASHBOARD_TAGS_MAX = L.DASHBOARD_TAGS.number
 PRIORITIES = range(1, 6)
 LOG_WINDOWS = ("5m", "10m", "15m", "30m", "1h", "2h", "4h", "1d")
 SLO_TIMEFRAMES = ("7d", "30d", "90d")
 TICK_EVERY = (30, 604_800)
-RETRY_MAX = 3
+RETRY_MAX = L.RETRIES.number
 BURN_LONG_WINDOW_MS = (3_600_000, 48 * 3_600_000)
 NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 
@@ -56,8 +57,11 @@ SLO_ALERT = re.compile(
     r'\.long_window\("(?P<long>[0-9]+[mhd])"\)\.short_window\("(?P<short>[0-9]+[mhd])"\) > (?P<n>\S+)$'
 )
 COMPOSITE_TERM = re.compile(r"[A-Za-z0-9_\-]+")  # a monitor id (the placeholder's stand-in offline)
-COMPOSITE_MONITORS_MAX = 10
+COMPOSITE_MONITORS_MAX = L.COMPOSITE_MONITORS.number
 ERROR_BUDGET_ALERT = re.compile(r'^error_budget\("(?P<id>[^"]+)"\)\.over\("(?P<over>[0-9]+d)"\) > (?P<n>\S+)$')
+# Functions vigil applies to one metric term (dashboards/functions): a dead-letter queue's arrivals.
+FUNCTIONS = ("monotonic_diff", "default_zero")
+FUNCTION_OF_TERM = re.compile(rf"\b(?:{'|'.join(FUNCTIONS)})\(M\)")
 BLOCK = re.compile(r"\{\{([#^/])\s*([a-z_]+)[^}]*\}\}")
 
 
@@ -107,6 +111,8 @@ def scope_problems(expression: str, known: frozenset[str] = frozenset()) -> list
             if part != "*" and not part.startswith("$") and part not in known:
                 out += [p.replace("Datadog tag", "query scope tag") for p in tag_problems([part])]
     rest = METRIC_TERM.sub("M", expression)
+    while FUNCTION_OF_TERM.search(rest):  # a function of one metric term (monotonic_diff(default_zero(…))) is a term
+        rest = FUNCTION_OF_TERM.sub("M", rest)
     if not re.fullmatch(r"[M0-9.\s+\-*/()]+", rest) or "M" not in rest:
         out.append(f"query {expression!r} is not metric terms joined by arithmetic")
     if re.search(r"(?<![0-9a-z_])\.[0-9]", rest):
@@ -198,6 +204,12 @@ def monitor_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[st
             out.setdefault("critical", []).extend(p for p in problems if p.startswith("critical"))
     if args.priority is not None:
         out.setdefault("priority", []).extend(priority_problems(args.priority))
+    timeout = getattr(args, "timeout_h", None)
+    if timeout is not None and not 0 <= timeout <= 24:
+        out.setdefault("query", []).append(f"timeout_h {timeout} is outside Datadog's 0 to 24 hours ({L.TIMEOUT_HOURS.url})")
+    delay = getattr(args, "evaluation_delay", None)
+    if delay is not None and not 0 <= delay <= L.EVALUATION_DELAY.number:
+        out.setdefault("query", []).append(f"evaluation_delay {delay} s is outside Datadog's 0 to {L.EVALUATION_DELAY.number} ({L.EVALUATION_DELAY.url})")
     out.setdefault("tags", []).extend(tag_problems(t for t in args.tags or [] if t not in known))
     return {k: v for k, v in out.items() if v}
 
@@ -332,7 +344,14 @@ def _sub(base: PathKey, key: str) -> PathKey:
 def check(service: Service, deployment: Deployment, declarations: Iterable[Declaration]) -> list[Violation]:
     """Every Datadog rule for one service as one environment sees it: on what the walk declares
     (program/datadog_walk.py), recorded with stand-in references (program/checks.py)."""
-    violations: list[Violation] = []
+    declarations = list(declarations)
+    violations: list[Violation] = sparse_no_data(service)
+    composites = {d.logical for d in declarations if d.kind == "monitor" and d.args.type == "composite"}
+    for d in declarations:
+        nested = sorted(set(d.depends_on) & composites) if d.logical in composites else []
+        if nested:
+            violations.append(Violation(d.path, f"composite monitor {d.logical} combines the composite(s) {', '.join(nested)}: Datadog's "
+                                                f"composites cannot be based on other composites ({L.COMPOSITE_OF_COMPOSITE.url})"))
     known = frozenset(deployment.tag_list(service))  # reported once, here, not again on every resource
     _add(violations, ("tags",), tag_problems(known))
     links = [runbook_url(service, deployment)]

@@ -42,6 +42,7 @@ class MonitorArgs:
     no_data_timeframe: Optional[pulumi.Input[int]] = None
     notify_bies: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
     notify_no_data: Optional[pulumi.Input[bool]] = None
+    on_missing_data: Optional[pulumi.Input[str]] = None
     priority: Optional[pulumi.Input[str]] = None
     renotify_interval: Optional[pulumi.Input[int]] = None
     require_full_window: Optional[pulumi.Input[bool]] = None

@@ -175,6 +175,7 @@ def threshold_monitor(service: Service, deployment: Deployment, alert: AlertSign
     section = anchor(alert.key)
     through = guard_logicals(service, alert)[1] if requests_guard(service, alert) is not None else None
     no_data = no_data_minutes(realisation, threshold, span)
+    sparse = signal.sparse and not is_log and no_data is None  # the rules refuse no_data: alert on a sparse signal
     comparator = ">" if signal.direction == "above" else "<"
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: {signal.title}",
@@ -193,12 +194,12 @@ def threshold_monitor(service: Service, deployment: Deployment, alert: AlertSign
         priority=priority(level.severity, deployment, threshold.priority),
         tags=deployment.tag_list(service, f"signal:{section}", f"severity:{level.severity}"),
         include_tags=True,
-        notify_no_data=no_data is not None,
+        notify_no_data=None if sparse else no_data is not None,
         no_data_timeframe=no_data,
+        on_missing_data="resolve" if sparse else None,
         require_full_window=realisation.require_full_window if isinstance(realisation, DatadogMetric) else None,
         renotify_interval=renotify_minutes(level.severity, threshold.renotify),
         evaluation_delay=realisation.evaluation_delay,
-        timeout_h=realisation.resolve_after if isinstance(realisation, DatadogMetric) else None,
         # a multi alert (the busiest task or host) notifies as one simple alert: one page however many groups breach
         notify_bies=["*"] if grouped else None,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_helpers import PROJECT, api, deployment
+from aws_helpers import PROJECT, ROOT, api, deployment
 
 from monitors.aws import sdk as aws
 from monitors.aws.rules import (
@@ -22,7 +22,7 @@ from monitors.aws.rules import (
     check_topic,
 )
 from program.checks import check_aws as check
-from spec import Duration, Service
+from spec import Duration, Service, load_catalog
 from spec.slos import BurnRateTier
 from spec.units import Percent
 from vigil.cli import main
@@ -66,6 +66,20 @@ def test_default_catalog_breaks_no_rule() -> None:
     assert check(api("prod"), deployment("prod")) == []
     assert check(api("dev"), deployment("dev")) == []
     assert check_metric_alarm(_alarm()) == [] and check_metric_alarm(_math(*GOOD_MATH)) == []
+
+
+FAMILIES = ROOT / "tests" / "fixtures" / "families"
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_the_families_fixture_breaks_no_aws_rule(environment: str) -> None:
+    """Queues, a Lambda behind API Gateway with a DynamoDB table, custom metrics: every AWS rule (the metric-math and
+    DynamoDB limits among them) on what the walk declares for each service CloudWatch monitors."""
+    services = load_catalog(FAMILIES / "catalog", [environment]).for_environment(environment)
+    checked = [s for s in services if s.backends is None or "aws" in s.backends]
+    assert {s.service for s in checked} == {"orders-worker", "payments-webhook"}
+    for service in checked:
+        assert check(service, dataclasses.replace(deployment(environment), default_region="eu-west-1")) == [], service.service
 
 
 @pytest.mark.parametrize(

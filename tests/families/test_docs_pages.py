@@ -62,7 +62,10 @@ def test_a_lambdas_page(pages: dict[str, str]) -> None:
     for name in ("function-error-rate", "function-throttles", "function-duration-p95", "function-concurrency", "gateway-error-rate",
                  "gateway-latency-p95", "table-throttles", "table-system-errors", "webhook-rejections"):
         assert f"### {name}\n" in page, name
-    assert "sum of ThrottledRequests" in section(page, "table-throttles")  # the per-operation math, said in words
+    # the Metrics Insights query over every operation, said in words
+    throttles = section(page, "table-throttles")
+    assert "`AWS/DynamoDB` `SUM(ThrottledRequests)` of TableName=`payments-prod`, over every Operation (Metrics Insights, `FILL(q1, 0)`)" in throttles
+    assert "published only while it happens, so silence is healthy and each burst alerts anew; Datadog shows OK" in throttles
     custom = section(page, "webhook-rejections")
     assert "(`webhook_rejections`, custom alert): Webhooks the service rejects because their signature does not verify." in custom
     assert "`sum:payments.webhook.rejected{reason:signature,env:<environment>}.as_count()`" in custom

@@ -22,10 +22,20 @@ def test_a_queue_worker_watches_its_backlog_oldest_message_and_dead_letters(fami
     assert (alarm.inputs["evaluationPeriods"], alarm.inputs["datapointsToAlarm"]) == (10, 8)
     age = plan.one(name="orders-worker-queue-age-critical")
     assert age.inputs["metricName"] == "ApproximateAgeOfOldestMessage" and age.inputs["threshold"] == 900  # 15m in seconds
-    dead = plan.one(name="orders-worker-dead-letters")
-    assert dead.inputs["query"] == "max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:orders-prod-dlq} > 0"
+    dead = plan.one(name="orders-worker-dead-letters")  # arrivals: the rises of the depth, not the depth above 0
+    assert dead.inputs["query"] == (
+        "max(last_5m):monotonic_diff(default_zero(max:aws.sqs.approximate_number_of_messages_visible{queuename:orders-prod-dlq})) > 0"
+    )
+    assert dead.inputs["onMissingData"] == "resolve" and "timeoutH" not in dead.inputs
     dead_alarm = plan.one(name="orders-worker-dead-letters-critical")
-    assert dead_alarm.inputs["dimensions"] == {"QueueName": "orders-prod-dlq"} and dead_alarm.inputs["evaluationPeriods"] == 1
+    queries = {q["id"]: q for q in dead_alarm.inputs["metricQueries"]}
+    assert queries["e1"]["expression"] == "DIFF(FILL(m1, 0))" and queries["m1"]["metric"]["dimensions"] == {"QueueName": "orders-prod-dlq"}
+    assert (dead_alarm.inputs["evaluationPeriods"], dead_alarm.inputs["datapointsToAlarm"]) == (3, 1)
+    old = plan.one(name="orders-worker-dead-letter-age-critical")  # 75 % of the prod dead-letter queue's 14 days
+    assert {q["id"]: q.get("expression") for q in old.inputs["metricQueries"]}["e1"] == "100*m1/1209600" and old.inputs["threshold"] == 75
+    assert families["dev"].one(name="orders-worker-dead-letter-age").inputs["query"] == (
+        "avg(last_15m):100 * max:aws.sqs.approximate_age_of_oldest_message{queuename:orders-dev-dlq} / 345600 > 75"  # SQS's default 4 days
+    )
     dev = families["dev"].one(name="orders-worker-queue-backlog-critical")
     assert dev.inputs["dimensions"] == {"QueueName": "orders-dev"}  # the environment's overlay names its queue
 
@@ -53,20 +63,22 @@ def test_a_lambda_behind_a_gateway_with_a_table(families: dict[str, PlanView]) -
     assert plan.one(name="payments-webhook-gateway-latency-p95").inputs["query"] == (
         "avg(last_5m):avg:aws.apigateway.latency.p95{apiname:payments-webhook,stage:prod} / 1000 > 2"
     )
+    # the table's throttles over every operation (more than a metric-math alarm's 10 metrics), a quiet period read as 0
     table = plan.one(name="payments-webhook-table-throttles-critical")
-    metrics = [q["metric"] for q in table.inputs["metricQueries"] if "metric" in q]
-    assert [m["dimensions"]["Operation"] for m in metrics] == list(OPERATIONS)
-    assert {m["dimensions"]["TableName"] for m in metrics} == {"payments-prod"}
-    expression = next(q["expression"] for q in table.inputs["metricQueries"] if q.get("returnData"))
-    assert expression == "+".join(f"m{i}" for i in range(1, len(OPERATIONS) + 1)) and len(table.inputs["metricQueries"]) <= 20
+    queries = {q["id"]: q for q in table.inputs["metricQueries"]}
+    assert queries["q1"]["expression"] == (
+        "SELECT SUM(ThrottledRequests) FROM SCHEMA(\"AWS/DynamoDB\", Operation, TableName) WHERE TableName = 'payments-prod'"
+    )
+    assert queries["q1"]["period"] == 60 and queries["e1"]["expression"] == "FILL(q1, 0)" and queries["e1"]["returnData"]
+    assert not any("metric" in q for q in queries.values()) and len(OPERATIONS) > 10
     monitor = plan.one(name="payments-webhook-table-throttles")
     assert monitor.inputs["query"] == "sum(last_5m):sum:aws.dynamodb.throttled_requests{tablename:payments-prod}.as_count() > 100"
-    assert monitor.inputs["timeoutH"] == 1  # DynamoDB publishes nothing while nothing is throttled
+    assert monitor.inputs["onMissingData"] == "resolve"  # DynamoDB publishes nothing while nothing is throttled
 
 
 def test_the_fixture_validates_with_every_vendor_rule() -> None:
     """`vigil validate` of the fixture project: shapes, meanings, what each backend can measure, Datadog's and
-    CloudWatch's rules on the very arguments (the metric math of 13 operations, the Lambda concurrency math...)."""
+    CloudWatch's rules on the very arguments (the Metrics Insights query of a table, the Lambda concurrency math...)."""
     check_catalog(FAMILIES)  # raises SpecErrors, one per problem
 
 

@@ -26,7 +26,7 @@ def test_precedence_unary_minus_power_and_parentheses() -> None:
     assert evaluate(parse("m1 ^ 0.5"), {"m1": -4}) is None  # no real value: dropped
 
 
-@pytest.mark.parametrize("text", ["FILL(m1, 0)", "MAX([m1, m2])", "IF(m1)", "IF(m1, m2, m3, m4)", "m1 +", "(m1", "m1 m2", "100*M1"])
+@pytest.mark.parametrize("text", ["FILL(m1, REPEAT)", "FILL(m1, m2)", "DIFF(m1, m2)", "RATE(m1)", "MAX([m1, m2])", "IF(m1)", "IF(m1, m2, m3, m4)", "m1 +", "(m1", "m1 m2", "100*M1"])
 def test_what_the_replay_does_not_implement_is_an_error(text: str) -> None:
     with pytest.raises(ReplayError, match="metric math"):
         parse(text)
@@ -93,3 +93,31 @@ def test_the_low_traffic_guard() -> None:
     assert evaluate(guard, {"m1": 1, "m2": 4}) == 0  # one error in a quiet minute: not a 25 % error rate
     assert evaluate(guard, {"m1": 6, "m2": 1200}) == pytest.approx(0.5)
     assert evaluate(guard, {"m1": None, "m2": None}) is None  # no traffic at all: no point, missing-data rules apply
+
+
+# FILL and DIFF (using-metric-math.html, "Metric math syntax and functions").
+FILL_SAYS = "Fills the missing values of a time series."
+DIFF_SAYS = "Returns the difference between each value in the time series and the preceding value from that time series."
+
+
+def test_fill_gives_every_period_a_point() -> None:
+    """FILL: "Fills the missing values of a time series." A sparse count filled with 0 has a point at every period, so an
+    alarm on it never meets missing data (AWS/DynamoDB alarms ignore TreatMissingData: they must not need it)."""
+    assert "missing values" in FILL_SAYS
+    sparse = [None, None, 7.0, 3.0, None, None]
+    assert evaluate_columns(parse("FILL(m1, 0)"), {"m1": sparse}, 6) == [0.0, 0.0, 7.0, 3.0, 0.0, 0.0]
+    assert evaluate_columns(parse("FILL(q1, -1)"), {"q1": sparse}, 6) == [-1.0, -1.0, 7.0, 3.0, -1.0, -1.0]
+    assert evaluate_columns(parse("FILL(m1, 0) + m2"), {"m1": sparse, "m2": [None] * 6}, 6) == [0.0, 0.0, 7.0, 3.0, 0.0, 0.0]
+    with pytest.raises(ReplayError, match="evaluate_columns"):
+        evaluate(parse("FILL(m1, 0)"), {"m1": None})  # a time stamp alone cannot say what FILL needs
+
+
+def test_diff_is_each_point_less_the_preceding_one() -> None:
+    """DIFF: "Returns the difference between each value in the time series and the preceding value from that time
+    series." The first point has no preceding one; a gap has no point, and the next point is compared with the last one
+    before the gap."""
+    assert "preceding value" in DIFF_SAYS
+    depth = [None, 2.0, 2.0, 3.0, None, 5.0, 1.0]
+    assert evaluate_columns(parse("DIFF(m1)"), {"m1": depth}, 7) == [None, None, 0.0, 1.0, None, 2.0, -4.0]
+    # filled first: an empty queue that published nothing reads 0, so its first message is an increase of 1
+    assert evaluate_columns(parse("DIFF(FILL(m1, 0))"), {"m1": [None, None, 1.0, 1.0, 2.0]}, 5) == [None, 0.0, 1.0, 0.0, 1.0]

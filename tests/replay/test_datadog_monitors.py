@@ -143,7 +143,8 @@ def test_log_alert_counts_lines_and_zero_is_a_value() -> None:
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
-        ({"onMissingData": "resolve"}, "does not understand onMissingData"),
+        ({"onMissingData": "show_no_data"}, "onMissingData 'show_no_data'"),
+        ({"onMissingData": "resolve", "notifyNoData": True}, "onMissingData replaces notifyNoData"),
         ({"newGroupDelay": 60}, "does not understand newGroupDelay"),
         ({"monitorThresholds": {"critical": "9"}}, "differs from the query's threshold"),
         ({"monitorThresholds": {"critical": "10", "criticalRecovery": "11"}}, "recovery threshold 11"),
@@ -195,3 +196,35 @@ def test_a_multi_alert_notifying_as_a_simple_alert_follows_its_worst_group() -> 
     assert timelines["busiest"].changes == [(14 * MIN, DD_ALERT), (22 * MIN, DD_OK)]
     assert [n.level for n in timelines["busiest"].notifications] == ["alert", "recovery"]  # one notification, not one per task
     assert timelines["average"].changes == []  # (95 + 20 + 20) / 300 = 45 %: one hot task averaged away
+
+
+# Datadog's On Missing Data guide (monitors/guide/on_missing_data), its table of `on_missing_data` values.
+RESOLVE_SAYS = '"on_missing_data": "resolve" | If data is missing Show OK'
+DEFAULT_SAYS = '"on_missing_data": "default" if using sum or count aggregation | If data is missing Evaluate as 0'
+
+
+def _sparse(values: list[Optional[float]]) -> VendorData:
+    data = VendorData(step=60, length=len(values))
+    data.add_datadog("test.throttles", TAGS, "count", [None if v is None else Sample.value(v) for v in values])
+    return data
+
+
+@pytest.mark.parametrize("option", ["resolve", "default"])
+def test_a_sparse_count_alerts_again_on_a_second_burst_with_on_missing_data(option: str) -> None:
+    """"If data is missing Show OK" (resolve) and, for a sum, "If data is missing Evaluate as 0" (default): a window
+    without data recovers, so a second burst alerts again. Without the option the last status holds: one alert only."""
+    assert "Show OK" in RESOLVE_SAYS and "Evaluate as 0" in DEFAULT_SAYS
+    burst = [None] * 10 + [5.0] * 3 + [None] * 20 + [5.0] * 3 + [None] * 20
+    query = "sum(last_5m):sum:test.throttles{env:x}.as_count() > 1"
+    held = evaluate(plan(monitor("held", query, 1)), _sparse(burst))["held"]
+    assert [s for _, s in held.changes] == [DD_ALERT]  # the second burst finds it still alerting: nobody is told
+    told = evaluate(plan(monitor("told", query, 1, onMissingData=option)), _sparse(burst))["told"]
+    assert [s for _, s in told.changes] == [DD_ALERT, DD_OK, DD_ALERT, DD_OK]
+    assert [at for at, state in told.changes if state == DD_ALERT] == [11 * MIN, 34 * MIN]
+
+
+def test_default_with_another_aggregation_keeps_the_last_status() -> None:
+    """"If using all other aggregation types | If data is missing Show last known status"."""
+    query = "avg(last_5m):avg:test.gauge{env:x} > 10"
+    timeline = evaluate(plan(monitor("avg", query, 10, onMissingData="default")), gauge([20.0] * 3 + [None] * 20))["avg"]
+    assert timeline.current == DD_ALERT

@@ -83,9 +83,9 @@ def test_an_option_or_expression_the_replay_does_not_know_names_the_resource(fix
     broken = copy.deepcopy(document)
     for resource in broken["resources"]:
         if resource["name"] == "api-error-rate":
-            resource["inputs"]["onMissingData"] = "resolve"
+            resource["inputs"]["onMissingData"] = "show_and_notify_no_data"
         if resource["name"] == "api-error-rate-critical":
-            resource["inputs"]["metricQueries"][2]["expression"] = "100*FILL(m1, 0)/m2"
+            resource["inputs"]["metricQueries"][2]["expression"] = "100*FILL(m1, REPEAT)/m2"
     with pytest.raises(ReplayError) as caught:
         compile_plan(broken)
     lines = str(caught.value).splitlines()

@@ -77,8 +77,13 @@ def default_no_data(signal: Signal, svc: Service, backends: tuple[str, ...]) -> 
     """What silence does by default on the backends that measure the alert, as the signal's realisations say."""
     said = []
     datadog, cloudwatch = signal.datadog, signal.cloudwatch
+    if signal.sparse:
+        said.append("published only while it happens, so silence is healthy and each burst alerts anew")
     if "datadog" in backends and isinstance(datadog, (DatadogMetric, DatadogLogs)) and not datadog.missing(svc):
-        said.append("Datadog notifies No Data" if datadog.notify_no_data else "Datadog sends no No Data")
+        if signal.sparse and isinstance(datadog, DatadogMetric):
+            said.append("Datadog shows OK (on_missing_data: resolve)")
+        else:
+            said.append("Datadog notifies No Data" if datadog.notify_no_data else "Datadog sends no No Data")
     if "aws" in backends and isinstance(cloudwatch, CloudWatchAlarm) and not cloudwatch.missing(svc):
         said.append(f"CloudWatch treats missing data as {cloudwatch.evaluation.treat_missing_data}")
     return "the signal's own: " + ("; ".join(said) or "—")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from signals import REGISTRY, SERIES, publications
-from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
+from signals.cloudwatch import AwsScope, Insights, Metric, metrics_of, resolve_targets
 from signals.model import CloudWatchAlarm, CloudWatchPublication, DatadogLogs, DatadogMetric, DatadogPublication, LogPublication, Publication, Unmeasurable
 from signals.slis import SLIS
 from spec import Duration, Percent, Rate, Service
@@ -36,6 +36,7 @@ from spec.sources import (
     SqsSource,
 )
 
+from . import limits
 from .words import table
 
 BEGIN, END = "<!-- signals:begin -->", "<!-- signals:end -->"
@@ -102,8 +103,8 @@ def datadog_table() -> list[str]:
             continue
         delay = f"{realisation.evaluation_delay} s" if realisation.evaluation_delay else "—"
         no_data = "**alerts**" if realisation.notify_no_data else "ignored"
-        if isinstance(realisation, DatadogMetric) and realisation.resolve_after:
-            no_data += f"; resolves after {realisation.resolve_after} h without data"
+        if s.sparse and isinstance(realisation, DatadogMetric):
+            no_data = "OK (`on_missing_data: resolve`): published only while it happens"
         rows.append([f"`{name}`", _datadog_query(name), s.direction, str(realisation.window), no_data, delay, _needs(realisation)])
     return table(["signal", "query (`<comparator> <threshold>` follows)", "fires", "default window", "no data", "evaluation delay", "needs"], rows)
 
@@ -116,6 +117,9 @@ def _scope() -> AwsScope:
 def _cloudwatch_source(realisation: CloudWatchAlarm) -> tuple[str, str]:
     """What the alarm watches (namespace, metric or math, dimension names), and its statistics."""
     found = realisation.source(_scope())
+    if isinstance(found, Insights):
+        keys = "+".join(found.keys)
+        return f"`{found.namespace}` `{found.expression}` over Metrics Insights `{found.function}({found.metric})`, {keys}", found.function
     metrics = metrics_of(found)
     dimensions = "+".join(dict.fromkeys(key for metric in metrics for key in metric.dimensions))
     what = f"`{found.name}`" if isinstance(found, Metric) else f"`{found.label}`"
@@ -211,17 +215,18 @@ class SignalTablesError(Exception):
 
 
 def refreshed(project_dir: Path) -> dict[str, str]:
-    """Each hand-written doc with its signal table regenerated (the rest of the file as written); a doc the
-    project does not have is left out."""
+    """Each hand-written doc with its signal table (and docs/limits.md its table of vendor limits) regenerated, the
+    rest of the file as written; a doc the project does not have is left out."""
     out = {}
-    region = re.compile(rf"{re.escape(BEGIN)}\n.*?{re.escape(END)}", re.S)
-    for path, render in TABLES.items():
+    regions = {path: (BEGIN, END, render) for path, render in TABLES.items()}
+    regions[limits.PATH] = (limits.BEGIN, limits.END, limits.limits_table)
+    for path, (begin, end, render) in regions.items():
         file = project_dir / path
         if not file.is_file():
             continue
         text = file.read_text(encoding="utf-8")
-        found = region.search(text)
+        found = re.compile(rf"{re.escape(begin)}\n.*?{re.escape(end)}", re.S).search(text)
         if found is None:
-            raise SignalTablesError(f"{path} has no `{BEGIN}` … `{END}` region for its signal table: put the two lines back where the table goes")
-        out[path] = text[: found.start()] + "\n".join([BEGIN, *render(), END]) + text[found.end() :]
+            raise SignalTablesError(f"{path} has no `{begin}` … `{end}` region for its generated table: put the two lines back where the table goes")
+        out[path] = text[: found.start()] + "\n".join([begin, *render(), end]) + text[found.end() :]
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from signals import service_signals
-from signals.cloudwatch import AwsScope, Metric, metrics_of, resolve_targets
+from signals.cloudwatch import AwsScope, Insights, Metric, metrics_of, resolve_targets
 from signals.model import CloudWatchAlarm, DatadogLogs, DatadogMetric
 from signals.words import DEPLOY, ESCALATE
 from spec import Service
@@ -58,6 +58,9 @@ def cloudwatch_measure(signal: str, service: Service, environment: str) -> Optio
     stack = source.from_stack if source is not None else None
     scope = AwsScope(service, resolve_targets(source, lambda output: f"{stack} output {output}"), environment)
     found = realisation.source(scope)
+    if isinstance(found, Insights):
+        where = ", ".join(f"{key}=`{value}`" for key, value in found.where.items())
+        return f"`{found.namespace}` `{found.function}({found.metric})` of {where}, over every {', '.join(k for k in found.keys if k not in found.where)} (Metrics Insights, `{found.expression}`)"
     metrics = metrics_of(found)
     if isinstance(found, Metric):
         what = f"`{found.name}` ({found.stat})"

@@ -12,6 +12,7 @@ from ..engine import PlannedResource
 from .clock import Clock, states_on
 from .cloudwatch import composites as cw_composites
 from .cloudwatch import metric_alarms, route53
+from .cloudwatch.insights import InsightsQuery, reads
 from .cloudwatch.metrics import CloudWatchData
 from .data import CloudWatchMetric, VendorData
 from .datadog import composites as dd_composites
@@ -38,6 +39,10 @@ class Reads:
     datadog: frozenset[MetricQuery]
     logs: frozenset[frozenset[str]]
     urls: frozenset[str]
+    insights: tuple[InsightsQuery, ...] = ()  # Metrics Insights queries: every metric they match is read
+
+    def reads_cloudwatch(self, metric: CloudWatchMetric) -> bool:
+        return metric in self.cloudwatch or any(reads(query, metric) for query in self.insights)
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,11 @@ class CompiledPlan:
         """What the alerts read: the vendor data a scenario must provide (the rest is absent)."""
         derived = {CloudWatchMetric.of(route53.NAMESPACE, "HealthCheckStatus", c.dimensions) for c in self.health_checks}
         metrics: set[CloudWatchMetric] = set()
+        insights: list[InsightsQuery] = []
         for alarm in self.metric_alarms:
             source = alarm.source
             metrics |= {source.metric} if isinstance(source, metric_alarms.MetricStat) else {m.metric for m in source.metrics.values()}
+            insights += [] if isinstance(source, metric_alarms.MetricStat) else list(source.insights.values())
         queries: set[MetricQuery] = set()
         logs: set[frozenset[str]] = set()
         for monitor in self.monitors:
@@ -78,7 +85,7 @@ class CompiledPlan:
             for formula in formulas:
                 queries.update(terms(formula))
         urls = {c.url for c in self.health_checks} | {t.url for t in self.synthetics}
-        return Reads(frozenset(metrics - derived), frozenset(queries), frozenset(logs), frozenset(urls))
+        return Reads(frozenset(metrics - derived), frozenset(queries), frozenset(logs), frozenset(urls), tuple(dict.fromkeys(insights)))
 
     def only(self, names: Iterable[str]) -> CompiledPlan:
         """The same plan kept to the named alert resources and what they need: the alarms a composite reads (and its

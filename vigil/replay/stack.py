@@ -80,7 +80,7 @@ def _reading(compiled: CompiledPlan) -> Callable[[Publication], bool]:
 
     def wanted(publication: Publication) -> bool:
         if isinstance(publication, CloudWatchPublication):
-            return CloudWatchMetric.of(publication.namespace, publication.name, publication.dimensions) in reads.cloudwatch
+            return reads.reads_cloudwatch(CloudWatchMetric.of(publication.namespace, publication.name, publication.dimensions))
         if isinstance(publication, DatadogPublication):
             return publication.metric in metrics
         if isinstance(publication, LogPublication):

@@ -66,6 +66,7 @@ class MetricAlarmMetricQueryArgs:
     expression: Optional[pulumi.Input[str]] = None
     label: Optional[pulumi.Input[str]] = None
     metric: Optional[pulumi.Input[MetricAlarmMetricQueryMetricArgs]] = None
+    period: Optional[pulumi.Input[int]] = None
     return_data: Optional[pulumi.Input[bool]] = None
 
 

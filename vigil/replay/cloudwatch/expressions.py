@@ -5,8 +5,11 @@ Per using-metric-math.html: missing values in a time series count as 0 in arithm
 by zero is dropped. A time stamp exists in the result when any input has a point there, so an expression whose
 inputs are all absent is absent. Comparisons give 1 or 0 per time stamp, a missing value on one side counting as 0.
 `IF(c, a, b)`: where the condition has no point, no point; where it is true (not 0), `a` (0 where `a` has no point);
-where it is false, `b` — dropped where `b` has no point or is left out (the page's three tables are tests). Other
-functions (`FILL`, `METRICS`...) are refused with a clear error: the replay evaluates what it implements, nothing
+where it is false, `b` — dropped where `b` has no point or is left out (the page's three tables are tests).
+`FILL(x, n)` "Fills the missing values of a time series" with the number n: a point at every period of the range, so an
+alarm on it never sees missing data; `DIFF(x)` "Returns the difference between each value in the time series and the
+preceding value from that time series" (no point where x has none, nor at its first). Other functions (`METRICS`,
+`RATE`, FILL with REPEAT or LINEAR...) are refused with a clear error: the replay evaluates what it implements, nothing
 approximately.
 """
 
@@ -63,7 +66,19 @@ class If:
     false: Optional[Node]  # left out: the point is dropped where the condition is false
 
 
-Node = Union[Number, Ref, Negate, Binary, If]
+@dataclass(frozen=True)
+class Fill:
+    operand: Node
+    value: float  # FILL(x, n) with a number; REPEAT, LINEAR and a series are not replayed
+
+
+@dataclass(frozen=True)
+class Diff:
+    operand: Node
+
+
+FUNCTIONS = ("IF", "FILL", "DIFF")
+Node = Union[Number, Ref, Negate, Binary, If, Fill, Diff]
 
 
 class _Dropped(Exception):
@@ -85,8 +100,8 @@ class Parser:
             value = match.group(kind)
             if kind == "function" and value in ("AND", "OR"):
                 kind = "op"
-            elif kind == "function" and value != "IF":
-                raise ReplayError(f"metric math {text!r}: the function {value} is not supported by the replay (arithmetic, comparisons, AND, OR and IF)")
+            elif kind == "function" and value not in FUNCTIONS:
+                raise ReplayError(f"metric math {text!r}: the function {value} is not supported by the replay (arithmetic, comparisons, AND, OR, IF, FILL and DIFF)")
             self.tokens.append((kind, value))
             position = match.end()
         self.position = 0
@@ -161,8 +176,8 @@ class Parser:
             return Number(float(value))
         if kind == "id":
             return Ref(value)
-        if kind == "function":  # IF: the only function the tokenizer lets through
-            return self._if()
+        if kind == "function":  # IF, FILL or DIFF: the functions the tokenizer lets through
+            return self._if() if value == "IF" else self._function(value)
         if value == "(":
             node = self._or()
             if self._take()[1] != ")":
@@ -170,6 +185,28 @@ class Parser:
             return node
         raise ReplayError(f"metric math {self.text!r}: unexpected {value!r}")
 
+
+    def _arguments(self, name: str) -> list[Node]:
+        if self._take()[1] != "(":
+            raise ReplayError(f"metric math {self.text!r}: {name} needs '('")
+        arguments = [self._or()]
+        while self._peek() == ",":
+            self._take()
+            arguments.append(self._or())
+        if self._take()[1] != ")":
+            raise ReplayError(f"metric math {self.text!r}: missing ')' after {name}'s arguments")
+        return arguments
+
+    def _function(self, name: str) -> Node:
+        arguments = self._arguments(name)
+        if name == "DIFF":
+            if len(arguments) != 1:
+                raise ReplayError(f"metric math {self.text!r}: DIFF takes one time series")
+            return Diff(arguments[0])
+        if len(arguments) != 2 or not isinstance(arguments[1], (Number, Negate)) or references(arguments[1]):
+            raise ReplayError(f"metric math {self.text!r}: the replay fills with a number only (FILL(m1, 0)), not REPEAT, LINEAR or a series")
+        value = arguments[1]
+        return Fill(arguments[0], value.value if isinstance(value, Number) else -_scalar(value.operand))
 
     def _if(self) -> Node:
         if self._take()[1] != "(":
@@ -185,6 +222,14 @@ class Parser:
         return If(arguments[0], arguments[1], arguments[2] if len(arguments) == 3 else None)
 
 
+def _scalar(node: Node) -> float:
+    if isinstance(node, Number):
+        return node.value
+    if isinstance(node, Negate):
+        return -_scalar(node.operand)
+    raise ReplayError("FILL's value must be a number")
+
+
 def parse(text: str) -> Node:
     return Parser(text).parse()
 
@@ -198,7 +243,35 @@ def references(node: Node) -> set[str]:
         return references(node.left) | references(node.right)
     if isinstance(node, If):
         return references(node.condition) | references(node.true) | (references(node.false) if node.false is not None else set())
+    if isinstance(node, (Fill, Diff)):
+        return references(node.operand)
     return set()
+
+
+def fills(node: Node) -> bool:
+    """Whether the expression has a point even where its series have none (FILL somewhere in it)."""
+    if isinstance(node, Fill):
+        return True
+    if isinstance(node, (Negate, Diff)):
+        return fills(node.operand)
+    if isinstance(node, Binary):
+        return fills(node.left) or fills(node.right)
+    if isinstance(node, If):
+        return any(fills(n) for n in (node.condition, node.true, *([node.false] if node.false is not None else [])))
+    return False
+
+
+def _over_time(node: Node) -> bool:
+    """Whether the node needs the whole series (FILL, DIFF), not one time stamp."""
+    if isinstance(node, (Fill, Diff)):
+        return True
+    if isinstance(node, Negate):
+        return _over_time(node.operand)
+    if isinstance(node, Binary):
+        return _over_time(node.left) or _over_time(node.right)
+    if isinstance(node, If):
+        return any(_over_time(n) for n in (node.condition, node.true, *([node.false] if node.false is not None else [])))
+    return False
 
 
 def evaluate(node: Node, values: Mapping[str, Optional[float]]) -> Optional[float]:
@@ -212,6 +285,8 @@ Row = Sequence[Optional[float]]
 
 def compile_expression(node: Node, used: Sequence[str]) -> Callable[[Row], Optional[float]]:
     """The expression as a function of the values of `used` (its references, in that order) at one time stamp."""
+    if _over_time(node):
+        raise ReplayError("FILL and DIFF read the whole series: evaluate them with evaluate_columns")
     body = _compiled(node, {name: index for index, name in enumerate(used)})
 
     def run(row: Row) -> Optional[float]:
@@ -238,6 +313,8 @@ def _compiled(node: Node, position: Mapping[str, int]) -> Callable[[Row], float]
         return lambda row: -inner(row)
     if isinstance(node, If):
         return _compiled_if(node, position)
+    if isinstance(node, (Fill, Diff)):
+        raise ReplayError("FILL and DIFF read the whole series: evaluate them with evaluate_columns")
     left, right = _compiled(node.left, position), _compiled(node.right, position)
     if node.op in _COMPARISONS:
         compare = _COMPARISONS[node.op]
@@ -286,11 +363,8 @@ def _compiled_if(node: If, position: Mapping[str, int]) -> Callable[[Row], float
 def evaluate_columns(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
     """The expression at every time stamp at once (the same values as `compile_expression` row by row): a time stamp
     where no referenced id has a point has none; a division by zero drops the point."""
-    used = sorted(references(node))
     values = _column(node, columns, length)
-    if not used:
-        return values
-    present = [any(v is not None for v in row) for row in zip(*(columns[u] for u in used), strict=True)]
+    present = _presence(node, columns, length)
     return [v if keep else None for v, keep in zip(values, present, strict=True)]
 
 
@@ -304,6 +378,11 @@ def _column(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length
         return [None if v is None else -v for v in _column(node.operand, columns, length)]
     if isinstance(node, If):
         return _if_column(node, columns, length)
+    if isinstance(node, Fill):
+        inner, present = _column(node.operand, columns, length), _presence(node.operand, columns, length)
+        return [v if keep and v is not None else node.value for v, keep in zip(inner, present, strict=True)]
+    if isinstance(node, Diff):
+        return _diff_column(node, columns, length)
     left, right = _column(node.left, columns, length), _column(node.right, columns, length)
     pairs = zip(left, right, strict=True)
     if node.op in _COMPARISONS:
@@ -329,11 +408,42 @@ def _column(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length
     return out
 
 
-def _presence(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[bool]:
-    used = sorted(references(node))
-    if not used:
+def _series_presence(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> Optional[list[bool]]:
+    """Where the node's time series has a point: where any series it reads has one (a missing value counting as 0),
+    everywhere after FILL, where DIFF has a preceding point; None for a scalar (no series at all)."""
+    if isinstance(node, Number):
+        return None
+    if isinstance(node, Ref):
+        return [v is not None for v in columns[node.id]]
+    if isinstance(node, Fill):
         return [True] * length
-    return [any(v is not None for v in row) for row in zip(*(columns[u] for u in used), strict=True)]
+    if isinstance(node, Diff):
+        return [v is not None for v in _diff_column(node, columns, length)]
+    parts = [node.operand] if isinstance(node, Negate) else [node.left, node.right] if isinstance(node, Binary) else \
+        [node.condition, node.true, *([node.false] if node.false is not None else [])]
+    found = [p for p in (_series_presence(part, columns, length) for part in parts) if p is not None]
+    if not found:
+        return None
+    return [any(row) for row in zip(*found, strict=True)]
+
+
+def _presence(node: Node, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[bool]:
+    found = _series_presence(node, columns, length)
+    return [True] * length if found is None else found
+
+
+def _diff_column(node: Diff, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:
+    """Each point less the series' preceding point; none at the first point, nor where the series has none."""
+    inner, present = _column(node.operand, columns, length), _presence(node.operand, columns, length)
+    out: list[Optional[float]] = []
+    previous: Optional[float] = None
+    for value, keep in zip(inner, present, strict=True):
+        if not keep or value is None:
+            out.append(None)
+            continue
+        out.append(None if previous is None else value - previous)
+        previous = value
+    return out
 
 
 def _if_column(node: If, columns: Mapping[str, Sequence[Optional[float]]], length: int) -> list[Optional[float]]:

@@ -5,13 +5,20 @@ at 12:16 reads 12:01-12:06, 12:06-12:11, 12:11-12:16), computes each period's st
 expression over its queries — compares it with the threshold and decides its state by M of N with its
 missing-data setting (missing_data.py). It starts in INSUFFICIENT_DATA and runs its actions on each change of
 state only (SNS actions are not repeated while the state holds).
+
+"Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing data even if you choose a different
+option for TreatMissingData. When an AWS/DynamoDB metric has missing data, alarms that evaluate that metric remain in
+their current state." (PutMetricAlarm, TreatMissingData): an alarm reading an AWS/DynamoDB metric — alone, in metric
+math, or through a Metrics Insights query — decides as `ignore` whatever it sets. For an alarm on a math expression
+"the data point is considered missing if the math expression doesn't return a value for that data point"
+(alarm-data-queries.html): an expression that always returns one (FILL) never meets the rule.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from ...engine import PlannedResource
@@ -22,11 +29,13 @@ from ..plans import check_inputs, number, region_of
 from ..timeline import ALARM, INSUFFICIENT_DATA, OK, Timeline
 from . import expressions
 from .actions import action_targets, notify
+from .insights import InsightsQuery, insights_column, is_insights, parse_insights
 from .metrics import CloudWatchData
 from .missing_data import TREATMENTS, decide, evaluation_range
 from .statistics import Statistic, parse_statistic
 
 TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
+DYNAMODB = "AWS/DynamoDB"
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "GreaterThanThreshold": operator.gt,
     "GreaterThanOrEqualToThreshold": operator.ge,
@@ -55,6 +64,11 @@ class MetricMath:
     expressions: Mapping[str, expressions.Node]
     returned: str
     period: int
+    insights: Mapping[str, InsightsQuery] = field(default_factory=dict)  # Metrics Insights queries, by id
+
+    @property
+    def namespaces(self) -> set[str]:
+        return {m.metric.namespace for m in self.metrics.values()} | {q.namespace for q in self.insights.values()}
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class MetricAlarm:
     source: Union[MetricStat, MetricMath]
     periods: int
     datapoints: int
-    treat: str
+    treat: str  # as AWS applies it: `ignore` for an alarm on AWS/DynamoDB metrics, whatever it sets
     compare: Callable[[float, float], bool]
     threshold: float
     low_sample_ignore: bool
@@ -103,19 +117,29 @@ def _metric_stat(resource: PlannedResource, inputs: Mapping[str, Any], statistic
 
 def _metric_math(resource: PlannedResource, queries: list[Any]) -> MetricMath:
     metrics: dict[str, MetricStat] = {}
+    insights: dict[str, InsightsQuery] = {}
     nodes: dict[str, expressions.Node] = {}
     returned: list[str] = []
     for query in queries:
         if not isinstance(query, dict) or "id" not in query:
             raise ReplayError(f"a metric query needs an id: {query!r}", resource.name)
-        check_inputs(resource, ("id", "label", "returnData", "metric", "expression"), query, f"metricQueries[{query['id']}].")
+        check_inputs(resource, ("id", "label", "returnData", "metric", "expression", "period"), query, f"metricQueries[{query['id']}].")
         qid = str(query["id"])
         if query.get("returnData"):
             returned.append(qid)
+        if query.get("period") is not None and not (query.get("expression") and is_insights(str(query["expression"]))):
+            raise ReplayError(f"metric query {qid}: a period of its own is read for a Metrics Insights query only", resource.name)
         if query.get("metric"):
             metric = query["metric"]
             check_inputs(resource, ("namespace", "metricName", "dimensions", "stat", "period"), metric, f"metricQueries[{qid}].metric.")
             metrics[qid] = _metric_stat(resource, metric, metric.get("stat"), metric.get("period"))
+        elif query.get("expression") and is_insights(str(query["expression"])):
+            if query.get("period") is None:
+                raise ReplayError(f"Metrics Insights query {qid} needs its period", resource.name)
+            try:
+                insights[qid] = parse_insights(str(query["expression"]), _period(resource, query.get("period")))
+            except ReplayError as exc:
+                raise exc.about(resource.name) from None
         elif query.get("expression"):
             try:
                 nodes[qid] = expressions.parse(str(query["expression"]))
@@ -125,16 +149,16 @@ def _metric_math(resource: PlannedResource, queries: list[Any]) -> MetricMath:
             raise ReplayError(f"metric query {qid} has neither a metric nor an expression", resource.name)
     if len(returned) != 1:
         raise ReplayError(f"exactly one metric query must return data, got {len(returned)}", resource.name)
-    periods = {m.period for m in metrics.values()}
+    periods = {m.period for m in metrics.values()} | {q.period for q in insights.values()}
     if len(periods) != 1:
         raise ReplayError(f"an alarm's metrics must share one period, got {sorted(periods)}", resource.name)
-    known = set(metrics) | set(nodes)
+    known = set(metrics) | set(nodes) | set(insights)
     for qid, node in nodes.items():
         missing = expressions.references(node) - known
         if missing:
             raise ReplayError(f"expression {qid} uses unknown ids {', '.join(sorted(missing))}", resource.name)
     _order(resource, nodes)
-    return MetricMath(metrics, nodes, returned[0], periods.pop())
+    return MetricMath(metrics, nodes, returned[0], periods.pop(), insights)
 
 
 def _order(resource: PlannedResource, nodes: Mapping[str, expressions.Node]) -> list[str]:
@@ -186,6 +210,7 @@ def compile_metric_alarm(resource: PlannedResource) -> MetricAlarm:
     low_samples = str(inputs.get("evaluateLowSampleCountPercentiles") or "evaluate")
     if low_samples not in ("evaluate", "ignore"):
         raise ReplayError(f"evaluateLowSampleCountPercentiles {low_samples!r} is not evaluate or ignore", resource.name)
+    namespaces = {source.metric.namespace} if isinstance(source, MetricStat) else source.namespaces
     return MetricAlarm(
         resource=resource,
         name=str(inputs.get("name") or resource.name),
@@ -193,7 +218,7 @@ def compile_metric_alarm(resource: PlannedResource) -> MetricAlarm:
         source=source,
         periods=periods,
         datapoints=datapoints,
-        treat=treat,
+        treat="ignore" if DYNAMODB in namespaces else treat,  # AWS ignores the setting on AWS/DynamoDB metrics
         compare=COMPARISONS[comparison],
         threshold=number(resource, inputs.get("threshold"), "threshold"),
         low_sample_ignore=low_samples == "ignore",
@@ -219,8 +244,8 @@ class _Values:
     def __init__(self, alarm: MetricAlarm, data: CloudWatchData, clock: Clock, first: int) -> None:
         self.alarm, self.data, self.clock, self.first = alarm, data, clock, first
         ends = range(first, clock.end + 1, MINUTE)
-        # a period ending at or before the data's start holds no point: no value, nothing to compute
-        before = max(0, min(len(ends), (data.data.start - first) // MINUTE + 1))
+        # a period ending at or before the data's start holds no point: no value, nothing to compute (but FILL gives one)
+        before = max(0, min(len(ends), (data.data.start - first) // MINUTE + 1)) if not _fills(alarm.source) else 0
         nothing: list[Optional[float]] = [None] * before
         self.values = nothing + self._compute(ends[before:])
         # with evaluateLowSampleCountPercentiles: ignore, each period's sample count and the count it needs
@@ -243,9 +268,18 @@ class _Values:
         if isinstance(source, MetricStat):
             return self._stat(source, ends)
         columns: dict[str, list[Optional[float]]] = {qid: self._stat(stat, ends) for qid, stat in source.metrics.items()}
+        for qid, query in source.insights.items():
+            try:
+                columns[qid] = insights_column(query, self.data, ends)
+            except ReplayError as exc:
+                raise exc.about(self.alarm.resource.name) from None
         for qid in _order(self.alarm.resource, source.expressions):
             columns[qid] = expressions.evaluate_columns(source.expressions[qid], columns, len(ends))
         return columns[source.returned]
+
+
+def _fills(source: Union[MetricStat, MetricMath]) -> bool:
+    return isinstance(source, MetricMath) and any(expressions.fills(node) for node in source.expressions.values())
 
 
 def run_metric_alarm(alarm: MetricAlarm, data: CloudWatchData, clock: Clock) -> Timeline:

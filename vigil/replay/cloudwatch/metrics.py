@@ -48,6 +48,10 @@ class CloudWatchData:
             self._windows[key] = found
         return found
 
+    def metrics(self) -> list[CloudWatchMetric]:
+        """Every metric the data holds or CloudWatch derives (what a Metrics Insights query searches)."""
+        return list(self._points)
+
     def series(self, metric: CloudWatchMetric) -> Aggregates:
         found = self._aggregates.get(metric)
         if found is None:

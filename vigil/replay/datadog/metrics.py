@@ -16,6 +16,10 @@ as_count path a count with no point in the window counts 0 beside the others' ("
 as_count() or as_rate() are always aligned as 0", dashboards/functions/interpolation), and a window where no query has
 a point has no value. A division by zero has no value.
 
+`monotonic_diff(default_zero(query))` (a gauge's increases: messages arriving in a queue) fills the gaps of the query's
+one series with 0, then takes each point less its preceding point when positive, else 0. The replay computes it over
+the whole scenario, so a window's first point compares with the point before the window.
+
 Late data: a series Datadog receives late (the AWS integration's, `DatadogSeries.delay`) holds at an evaluation only
 the points it has by then; a window read at `now` is cut, for that query, at `now − delay`.
 """
@@ -91,6 +95,8 @@ class DatadogData:
         if query.percentile is not None:
             level = query.percentile
             return [d.percentile(level) if d is not None else None for d in self.distributions(query)]
+        if query.functions:
+            return self._functions(query, series)
         out: list[Optional[float]] = []
         for i in range(self.data.length):
             samples = [p for p in (s.points[i] for s in series) if p is not None]
@@ -105,6 +111,18 @@ class DatadogData:
                 out.append(_pooled(query.space, samples))
         return out
 
+    def _functions(self, query: MetricQuery, series: list[DatadogSeries]) -> list[Optional[float]]:
+        """default_zero and monotonic_diff over the query's one series (several series are refused: the two functions
+        apply at different stages of the aggregation, which one series makes moot)."""
+        if len(series) > 1:
+            raise ReplayError(f"{query.text}: the replay applies {', '.join(query.functions)} to one series, and {len(series)} match")
+        if series[0].kind != "gauge":
+            raise ReplayError(f"{query.text}: the replay applies {', '.join(query.functions)} to gauges, and {query.metric} is a {series[0].kind}")
+        points: list[Optional[float]] = self.points(query.bare)
+        for function in reversed(query.functions):  # innermost first
+            points = _default_zero(points) if function == "default_zero" else _monotonic_diff(points)
+        return points
+
     def delay(self, query: MetricQuery) -> int:
         """Seconds Datadog receives the query's points late: the latest of its matching series."""
         return max((s.delay for s in self.matching(query)), default=0)
@@ -116,6 +134,29 @@ class DatadogData:
             found = Aggregates([Sample.value(v) if v is not None else None for v in points])
             self._aggregates[key] = found
         return found
+
+
+def _default_zero(points: Sequence[Optional[float]]) -> list[Optional[float]]:
+    """"fills empty time intervals using the value 0" (dashboards/functions/interpolation); a series without any point
+    stays empty ("If there are no data points in the evaluation window, default_zero() has no effect"). Interpolation
+    (gauges, up to 5 minutes) is not replayed: the queues it is used on publish every minute while active."""
+    if all(p is None for p in points):
+        return list(points)
+    return [0.0 if p is None else p for p in points]
+
+
+def _monotonic_diff(points: Sequence[Optional[float]]) -> list[Optional[float]]:
+    """"like diff() but only if the delta is positive" (dashboards/functions/rate): each point less the preceding one
+    when positive, else 0; none at the first point or where there is none."""
+    out: list[Optional[float]] = []
+    previous: Optional[float] = None
+    for point in points:
+        if point is None:
+            out.append(None)
+            continue
+        out.append(None if previous is None else max(0.0, point - previous))
+        previous = point
+    return out
 
 
 def _pooled(space: str, samples: Sequence[Sample]) -> float:

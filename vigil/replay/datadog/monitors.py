@@ -7,8 +7,11 @@ is split in buckets (1 minute for a window in minutes, 10 minutes in hours, 1 ho
 the state holds — unless the first bucket has data and at most three are empty. A run without a value keeps the
 state, except that with `notify_no_data`, a monitor that has had data goes to No Data once no data has come for
 `no_data_timeframe` minutes (whether or not the window must be full), and with `timeout_h` a monitor in Alert or Warn
-resolves once no data has come for that many hours (monitors/configuration). A log alert counts matching log lines; with none, the count is 0 (a count query's empty
-evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
+resolves once no data has come for that many hours (monitors/configuration). With `on_missing_data` (Datadog's On
+Missing Data guide): `resolve` — "If data is missing Show OK" — a run without a value is OK; `default` with a sum or
+count aggregation — "If data is missing Evaluate as 0" — compares 0; with another aggregation it shows the last known
+status (the NO DATA options are not replayed: refused). A log alert counts matching log lines; with none, the count is 0
+(a count query's empty evaluation is compared as 0, datadog-api-client OnMissingDataOption). Monitors start OK.
 
 A query grouped `by {key}` is a multi alert: each value of the key that the data holds (a task, a host) is evaluated
 on its own. With `notify_by: ["*"]` the monitor notifies as a simple alert (api/latest/monitors): its status is the most
@@ -39,8 +42,9 @@ TYPE = "datadog:index/monitor:Monitor"
 DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
 _METRIC_OPTIONS = (
     *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
-    "evaluationDelay", "requireFullWindow", "notifyBies", "timeoutH",
+    "evaluationDelay", "requireFullWindow", "notifyBies", "timeoutH", "onMissingData",
 )
+MISSING_DATA = ("resolve", "default")  # on_missing_data the replay evaluates
 _LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o not in ("requireFullWindow", "notifyBies"))
 _SEVERITY = {DD_OK: 0, DD_NO_DATA: 1, DD_WARN: 2, DD_ALERT: 3}
 _BUCKETS = {"m": 60, "h": 600, "d": 3600, "w": 3600}
@@ -101,6 +105,8 @@ class ThresholdMonitor:
     notifier: Notifier
     by: tuple[str, ...] = ()  # a multi alert's grouping keys, notifying as a simple alert
     timeout: Optional[int] = None  # seconds without data after which a triggered monitor resolves (timeout_h); None: never
+    missing: Optional[float] = None  # the value a run without data compares (on_missing_data: default, sum); None: see below
+    missing_ok: bool = False  # on_missing_data: resolve — a run without data is OK; else (and no `missing`) the state holds
 
     @property
     def window(self) -> int:
@@ -129,11 +135,22 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
     if inputs.get("notifyNoData"):
         no_data = optional_seconds(resource, inputs.get("noDataTimeframe"), "noDataTimeframe", 60) or 2 * query.window
     timeout = optional_seconds(resource, inputs.get("timeoutH"), "timeoutH", 3600)
+    on_missing = inputs.get("onMissingData")
+    if on_missing is not None and on_missing not in MISSING_DATA:
+        raise ReplayError(f"onMissingData {on_missing!r}: the replay evaluates {' and '.join(MISSING_DATA)}", resource.name)
+    if on_missing is not None and inputs.get("notifyNoData"):
+        raise ReplayError("onMissingData replaces notifyNoData: set one (Datadog's On Missing Data guide)", resource.name)
+    thresholds = monitor_thresholds(resource, query.comparator, query.threshold)
+    missing: Optional[float] = None
+    if on_missing == "default" and isinstance(query, MonitorQuery) and query.time_aggregation == "sum":
+        missing = 0.0  # "If data is missing Evaluate as 0" (sum or count aggregation)
     return ThresholdMonitor(
+        missing=missing,
+        missing_ok=on_missing == "resolve",  # "If data is missing Show OK"
         timeout=timeout or None,
         resource=resource,
         query=query,
-        thresholds=monitor_thresholds(resource, query.comparator, query.threshold),
+        thresholds=thresholds,
         delay=delay,
         full_window=bool(inputs.get("requireFullWindow")),
         no_data=no_data,
@@ -254,7 +271,11 @@ def windowed_states(
             pass  # not a full window: this run is skipped
         else:
             found = value(window)
-            state = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
+            if found is None and monitor.missing_ok:
+                state = DD_OK  # on_missing_data: resolve, "If data is missing Show OK"
+            else:
+                found = monitor.missing if found is None else found  # on_missing_data: default, a sum evaluated as 0
+                state = state if found is None else monitor.thresholds.next(DD_OK if state == DD_NO_DATA else state, found)
         out.append(state)
     return out
 

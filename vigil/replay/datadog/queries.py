@@ -1,19 +1,20 @@
 """The Datadog metric-query grammar vigil emits, parsed (monitors/configuration, monitors/types/metric).
 
     <time aggregation>(last_<n><m|h|d|w>): <formula> <comparator> <threshold>
-    formula: numbers, metric queries, + - * /, unary minus, parentheses
+    formula: numbers, metric queries, + - * /, unary minus, parentheses, and a metric query inside the functions
+             monotonic_diff(...) and default_zero(...) (dashboards/functions)
     metric query: <space aggregation>:<metric>{<tag>,<tag>...}[ by {<key>,...}][.as_count()|.as_rate()]
 
 Time aggregations: avg, sum, min, max, last, and percentile (distributions: the formula is then one `pNN:` query).
 Space aggregations: avg, sum, min, max, and pNN on distributions. A scope is `*` or `key:value` tags, all
 required. `by {<key>,...}` groups a query per value of those tags (a multi alert: every query of the formula grouped
-alike). Anything else — functions, rollups, negated or wildcard tags — is an error.
+alike). Anything else — other functions, rollups, negated or wildcard tags — is an error.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from ..errors import ReplayError
@@ -30,6 +31,8 @@ _KEY = re.compile(r"^[A-Za-z][\w\-./]*$")
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<op>[-+*/()]))")
 _TAG = re.compile(r"^[A-Za-z][\w\-./:]*:[^\s,:*!][^\s,*!]*$")
 _PERCENTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
+_FUNCTION = re.compile(r"(?P<name>[a-z_]+)\(\s*")
+FUNCTIONS = ("monotonic_diff", "default_zero")
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,21 @@ class MetricQuery:
     scope: frozenset[str]
     modifier: Optional[str]  # as_count, as_rate or None
     by: tuple[str, ...] = ()  # grouping tag keys: one series per value (a multi alert)
+    functions: tuple[str, ...] = ()  # monotonic_diff, default_zero: outermost first, applied to the query's points
 
     def within(self, group: tuple[str, ...]) -> MetricQuery:
         """The query for one group: its scope narrowed to those `key:value` tags, ungrouped."""
-        return MetricQuery(f"{self.text}[{','.join(group)}]", self.space, self.metric, self.scope | frozenset(group), self.modifier)
+        return MetricQuery(
+            f"{self.text}[{','.join(group)}]", self.space, self.metric, self.scope | frozenset(group), self.modifier, functions=self.functions
+        )
+
+    @property
+    def bare(self) -> MetricQuery:
+        """The query without its functions."""
+        if not self.functions:
+            return self
+        prefix = "".join(f"{name}(" for name in self.functions)
+        return replace(self, text=self.text[len(prefix): len(self.text) - len(self.functions)], functions=())
 
     @property
     def percentile(self) -> Optional[float]:
@@ -127,6 +141,22 @@ class _FormulaParser:
             if metric:
                 self.tokens.append(Term(parse_metric(metric.group(0))))
                 position = metric.end()
+                continue
+            function = _FUNCTION.match(text, position)
+            if function and function.group("name") in FUNCTIONS:
+                wrapped: list[str] = []
+                at = position
+                while (found := _FUNCTION.match(text, at)) and found.group("name") in FUNCTIONS:
+                    wrapped.append(found.group("name"))
+                    at = found.end()
+                inner = _METRIC.match(text, at)
+                closed = re.compile(r"(?:\s*\)){" + str(len(wrapped)) + "}").match(text, inner.end()) if inner else None
+                if inner is None or closed is None:
+                    raise ReplayError(f"{'('.join(wrapped)}(...) takes one metric query in {text!r}")
+                query = parse_metric(inner.group(0))
+                written = "".join(f"{n}(" for n in wrapped) + query.text + ")" * len(wrapped)
+                self.tokens.append(Term(replace(query, text=written, functions=tuple(wrapped))))
+                position = closed.end()
                 continue
             name = next((n for n in names if text.startswith(n, position) and not text[position + len(n):position + len(n) + 1].isalnum()), None)
             if name and named:
