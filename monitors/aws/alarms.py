@@ -16,6 +16,7 @@ from monitors.common.runbook import alert_doc_url, anchor, runbook_url
 from signals import alert_signals
 from signals.cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, Source, metrics_of
 from spec import Service
+from spec.alerts import Threshold
 from spec.routes import Severity
 
 from .metrics import watched
@@ -26,6 +27,7 @@ COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
 # An alert's `no_data` as CloudWatch's treat_missing_data (spec/notify.py).
 TREAT_MISSING = {"alert": "breaching", "ok": "notBreaching", "keep": "ignore"}
 DESCRIPTION_MAX = 1024  # PutMetricAlarm AlarmDescription
+NOTIFY = "notify"  # the name part of the composite alarm that notifies for a held warning (levels.py)
 
 
 def describe(service: Service, deployment: Deployment, what: str, section: str) -> str:
@@ -104,16 +106,34 @@ def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation) 
     return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods))
 
 
+AlertTopics = Mapping[str, Mapping[Severity, pulumi.Input[str]]]
+
+
+def level_actions(
+    threshold: Threshold, signal: str, level: str, topics: Mapping[Severity, pulumi.Input[str]], alert_topics: Optional[AlertTopics]
+) -> list[pulumi.Input[str]]:
+    """Whom one level of an alert notifies: its severity's topic, or its own route's (`alert_topics[signal]`)."""
+    targets = (alert_topics or {}).get(signal, {}) if threshold.own_route is not None else topics
+    return notify(targets, threshold.severity(level))
+
+
+def held(threshold: Threshold, level: str) -> bool:
+    """Whether a level's alarm tells nobody itself: an alert's warning, where it has a critical too. A composite alarm
+    notifies for it, held back while the critical is in ALARM (levels.py): one notification per problem."""
+    return level == "warning" and threshold.critical is not None
+
+
 def threshold_alarms(
     service: Service,
     deployment: Deployment,
     scope: AwsScope,
     topics: Mapping[Severity, pulumi.Input[str]],
     region: str,
-    alert_topics: Optional[Mapping[str, Mapping[Severity, pulumi.Input[str]]]] = None,
+    alert_topics: Optional[AlertTopics] = None,
 ) -> list[Declaration]:
     """Warning and critical as separate alarms, so each level routes to its own topic: its severity's, or the topic of
-    the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own."""
+    the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own. A warning
+    beside a critical tells nobody itself (`held`): levels.py's composite does, unless the critical is in ALARM."""
     out: list[Declaration] = []
     for alert in alert_signals(service):
         signal, threshold = alert.key, alert.threshold
@@ -124,17 +144,18 @@ def threshold_alarms(
         evaluation = replace(seen.evaluation, treat_missing_data=TREAT_MISSING[threshold.no_data]) if threshold.no_data else seen.evaluation
         direction = alert.signal.direction
         own = threshold.own_route is not None
-        targets = (alert_topics or {}).get(signal, {}) if own else topics
         for level, value in threshold.levels():
             severity = threshold.severity(level)
             limit = seen.threshold(value)
             name = aws_name(service, deployment, signal, level)
+            silent = held(threshold, level)
+            routed = f"routed to {'its own route (' + severity + ')' if own else severity}"
             what = (
                 f"{service.service} ({deployment.environment}) {seen.title} {direction} {value} "
                 f"({limit:g} {seen.unit}) in {evaluation.datapoints} of {evaluation.evaluation_periods} "
-                f"periods of {evaluation.period}s; {level}, routed to {'its own route (' + severity + ')' if own else severity}"
+                f"periods of {evaluation.period}s; {level}, "
+                + (f"{routed} through {aws_name(service, deployment, signal, level, NOTIFY)} unless the critical alarm is in ALARM" if silent else routed)
             )
-            actions = notify(targets, severity)
             args = metric_alarm_args(
                 name,
                 describe(service, deployment, what, anchor(signal)),
@@ -142,9 +163,9 @@ def threshold_alarms(
                 evaluation,
                 limit,
                 COMPARATOR[direction],
-                actions,
-                alarm_tags(service, deployment, severity),
-                ok_actions=None if threshold.recovery else [],
+                [] if silent else level_actions(threshold, signal, level, topics, alert_topics),
+                alarm_tags(service, deployment, None if silent else severity),  # the severity tag names the route it notifies
+                ok_actions=[] if silent or not threshold.recovery else None,
             )
             where = alert.path
             if where[0] == "custom_alerts":

@@ -10,6 +10,7 @@ from monitors.aws.alarms import metric_alarm_args, threshold_alarms
 from monitors.aws.burn_rates import burn_rate_declarations, error_ratio_threshold, window_evaluation
 from monitors.aws.composites import alarm_rule
 from monitors.aws.health_checks import health_check_args, request_interval
+from monitors.aws.levels import level_alarms
 from monitors.aws.logs import level_pattern, metric_filter_args
 from monitors.aws.metrics import watched
 from monitors.aws.topics import subscription_key
@@ -71,11 +72,19 @@ def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
     assert args.alarm_actions == ["t"] and args.ok_actions == ["t"]
 
 
-def test_critical_pages_and_warning_tickets() -> None:
-    declarations = threshold_alarms(api(), deployment(), scope(), TOPICS, "eu-west-1")
+def test_critical_pages_and_warning_tickets_unless_the_critical_is_in_alarm() -> None:
+    """Issue 19 item 5: the warning alarm tells nobody itself; a composite `ALARM(warning)` tickets, suppressed by the
+    critical alarm (PutCompositeAlarm's ActionsSuppressor), so a breach of both in one minute is one page."""
+    declarations = level_alarms(api(), deployment(), scope(), TOPICS, "eu-west-1")
     by_name = {d.logical: d.args for d in declarations}
     assert by_name["api-cpu-critical"].alarm_actions == ["arn:page"]
-    assert by_name["api-cpu-warning"].alarm_actions == ["arn:ticket"]
+    assert by_name["api-cpu-warning"].alarm_actions == [] and by_name["api-cpu-warning"].ok_actions == []
+    assert "severity" not in by_name["api-cpu-warning"].tags  # the severity tag names the route an alarm notifies
+    notifier = by_name["api-cpu-warning-notify"]
+    assert notifier.alarm_rule == 'ALARM("api-prod-cpu-warning")' and notifier.alarm_actions == ["arn:ticket"]
+    suppressor = notifier.actions_suppressor
+    assert (suppressor.alarm, suppressor.wait_period, suppressor.extension_period) == ("api-prod-cpu-critical", 60, 60)
+    assert [d.logical for d in declarations].index("api-cpu-warning-notify") == [d.logical for d in declarations].index("api-cpu-warning") + 1
     assert by_name["api-cache-hit-rate-critical"].comparison_operator == "LessThanThreshold"
 
 

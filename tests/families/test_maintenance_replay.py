@@ -26,7 +26,7 @@ def test_a_window_silences_notifications_each_vendors_way(families: dict[str, Pl
     backlog = result.timelines["orders-worker-queue-backlog"]
     assert [(n.at, n.level) for n in backlog.notifications][:1] == [(180 * MIN, "alert")]  # still alerting when it expires
     assert result.timelines["orders-worker-queue-backlog-critical"].current == "ALARM"
-    assert "maintenance: orders-worker-maintenance-weekly-patching (aws) mutes 9 alert resource(s) from 60m to 3h" in scenarios_text([result])
+    assert "maintenance: orders-worker-maintenance-weekly-patching (aws) mutes 12 alert resource(s) from 60m to 3h" in scenarios_text([result])
 
 
 def test_without_a_start_no_window_applies_and_the_report_says_so(families: dict[str, PlanView], tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
     ]  # fmt: skip
     assert {(p.resource, p.backend) for p in index.select("error_rate")} == {
         ("api-error-rate", "datadog"), ("api-error-rate-traffic", "datadog"), ("api-error-rate-enough-traffic", "datadog"),
-        ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"),
+        ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"), ("api-error-rate-warning-notify", "aws"),
     }  # fmt: skip
     assert {p.resource for p in index.select("slo.availability.page", "aws")} == {"api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-page"}
     assert {p.resource for p in index.select("slo.availability.ticket", "datadog")} == {
