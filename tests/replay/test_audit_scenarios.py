@@ -10,7 +10,7 @@ import pytest
 
 from spec import SpecErrors
 from vigil.cli import main
-from vigil.replay.scenario import load_scenario
+from vigil.replay.scenario import load_scenario, scenario_of
 from vigil.replay.stack import StackReplay, load_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +22,9 @@ MIN = 60
 CASES = [
     ("one-level.yaml", "replay", 5),
     ("warning-outlives-critical.yaml", "replay", 5),
+    ("ticket-after-page.yaml", "replay", 6),
+    ("slow-burn-after-page.yaml", "replay", 6),
+    ("burn-slows-down.yaml", "replay", 6),
 ]
 
 
@@ -51,6 +54,24 @@ def test_a_breach_of_both_levels_is_one_page_and_the_held_warning_tickets_once_t
     assert told[0] == (cleared + MIN, "alert") and [level for _, level in told] == ["alert", "recovery"]
     datadog = [(n.at, n.level) for n in later.timelines["api-error-rate-enough-traffic"].notifications]
     assert [level for _, level in datadog] == ["alert", "warning", "recovery"]
+
+
+def test_a_burn_that_outlives_the_page_tickets_within_its_tiers_short_window(stacks: dict[str, StackReplay]) -> None:
+    """Item 6 on CloudWatch: the page's composite clears 30 minutes after the outage (its 6h tier's short window); the
+    24h/2h tier's ticket is held for its own 2 hours after that, no longer for the 3d tier's 6 (21 600 s): it tickets
+    at 3h 42m, where the ticket's composite ticketed at 7h 42m. Without the burn, nothing tickets: the 1d tier has let
+    go of the outage when its hold ends, the 3d tier when its own does (tier-pages-after-recovery.yaml's outage)."""
+    result = stacks["replay"].replay(load_scenario(SCENARIOS / "ticket-after-page.yaml"))
+    page_clears = result.timelines["api-slo-availability-page"].entered("OK")[-1]
+    assert page_clears == 102 * MIN
+    (ticket,) = [f for o in result.outcomes if o.backend == "aws" and o.alert == "slo.availability.ticket" for f in o.firings if f.route == "ticket"]
+    assert (ticket.at, ticket.resource) == (page_clears + 2 * 3600, "api-slo-availability-1d")
+    outage = {"requests": "20/s x720", "errors": "0% x60, 100% x12, 0% x648"}
+    expect = [{"alert": "slo.availability.page", "fires": "page", "times": 1}, {"alert": "slo.availability.ticket", "fires": "never", "backend": "aws"}]
+    quiet = stacks["replay"].replay(scenario_of({"service": "api", "stack": "prod", "step": "1m", "series": outage, "expect": expect}))
+    assert quiet.passed, quiet.report()
+    for tier in ("1d", "3d"):
+        assert quiet.timelines[f"api-slo-availability-{tier}"].entered("ALARM"), tier  # in ALARM over the outage, held
 
 
 def test_times_zero_is_never_at_that_level(stacks: dict[str, StackReplay], tmp_path: Path) -> None:

@@ -111,10 +111,10 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
 
 def test_only_keeps_what_the_alerts_need(fixture_stack: StackReplay) -> None:
     api = fixture_stack.service("api")
-    kept = api.compiled.only(["api-slo-availability-ticket", "api-availability-burn-1h"])
+    kept = api.compiled.only(["api-slo-availability-3d", "api-availability-burn-1h"])
     windows = {f"api-slo-availability-{t}-{w}" for t in ("1h", "6h", "1d", "3d") for w in ("long", "short")}
-    assert {a.resource.name for a in kept.metric_alarms} == windows  # the ticket's tiers, and its suppressor's (the page's)
-    assert {c.resource.name for c in kept.composite_alarms} == {f"api-slo-availability-{t}" for t in ("1h", "6h", "1d", "3d", "page", "ticket")}
+    assert {a.resource.name for a in kept.metric_alarms} == windows  # the 3d tier's, and its suppressor's (the page and the 1d tier)
+    assert {c.resource.name for c in kept.composite_alarms} == {f"api-slo-availability-{t}" for t in ("1h", "6h", "1d", "3d", "page", "3d-hold")}
     assert list(kept.slos) == ["api-availability-slo"] and [m.resource.name for m in kept.monitors] == ["api-availability-burn-1h"]
 
 
