@@ -18,7 +18,7 @@ from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity
 from spec.custom import DEFAULT_WINDOW, SCALE, CustomAlert, Kind
 
-from .cloudwatch import AwsScope, Evaluation, Metric
+from .cloudwatch import AwsScope, Evaluation, Metric, Ratio, Source
 from .datadog import Expression
 from .model import (
     CloudWatchAlarm,
@@ -48,7 +48,15 @@ SERIES = (
         per_alert=True,
         means="`custom.<alert>`: a custom alert's metric, in its thresholds' unit (`500`, `5%`, `800ms`, `20/m`).",
     ),
+    Series(
+        name="custom_requests",
+        unit="rate",
+        per_alert=True,
+        means="`custom_requests.<alert>`: the requests per second a custom rate (`requests:`) is a share of (`20/s`); its "
+        "`custom.<alert>` is then the share of them counted by its metric.",
+    ),
 )
+NOMINAL_REQUESTS = 20.0  # per second: what drives hold steady beside a custom rate's share
 DatadogKind = Literal["count", "gauge", "distribution"]
 TimeAggregation = Literal["avg", "sum", "percentile", "max", "min"]
 TIME_AGGREGATION: dict[str, TimeAggregation] = {"avg": "avg", "sum": "sum", "percentile": "percentile", "max": "max", "min": "min"}
@@ -61,6 +69,17 @@ CLOUDWATCH_UNIT: dict[str, str] = {
 
 def series_name(alert: str) -> str:
     return f"custom.{alert}"
+
+
+def requests_series(alert: str) -> str:
+    return f"custom_requests.{alert}"
+
+
+def series_problem(series: str, alert: CustomAlert) -> Optional[str]:
+    """Why a per-alert series does not go with the custom alert it names (None: it does)."""
+    if series == "custom_requests" and alert.shares("datadog") is None and alert.shares("aws") is None:
+        return "it counts no requests (no datadog.requests or aws.requests): its series is custom.<alert> alone"
+    return None
 
 
 def _alert(service: Service, name: str) -> CustomAlert:
@@ -90,6 +109,12 @@ def _datadog_query(name: str) -> Callable[[Service, str], Expression]:
         alert = _alert(service, name)
         assert alert.datadog is not None, "guarded by its need"
         _, space = alert.datadog_aggregations()
+        if alert.datadog.requests is not None:  # a custom rate: a share of counts, as the registry's error rates
+            scope = _scope(alert, env)
+            return Expression(
+                "100 * metric / requests",
+                {"metric": f"sum:{alert.datadog.metric}{scope}.as_count()", "requests": f"sum:{alert.datadog.requests}{scope}.as_count()"},
+            )
         term = f"{space}:{alert.datadog.metric}{_scope(alert, env)}" + (".as_count()" if alert.kind == "rate" else "")
         unit = alert.datadog.unit
         if unit == "fraction":
@@ -123,11 +148,14 @@ def _convert(name: str, alert: CustomAlert) -> Callable[[Quantity, int], float]:
     return convert
 
 
-def _cloudwatch_source(name: str) -> Callable[[AwsScope], Metric]:
-    def source(scope: AwsScope) -> Metric:
+def _cloudwatch_source(name: str) -> Callable[[AwsScope], Source]:
+    def source(scope: AwsScope) -> Source:
         alert = _alert(scope.service, name)
         assert alert.aws is not None, "guarded by its need"
-        return Metric(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), alert.aws_statistic())
+        metric = Metric(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), alert.aws_statistic())
+        if alert.aws.requests is not None:  # a custom rate: 100*m1/m2, guarded at low traffic as every share of counts
+            return Ratio(metric, Metric(alert.aws.namespace, alert.aws.requests, dict(alert.aws.dimensions), "Sum"))
+        return metric
 
     return source
 
@@ -138,7 +166,8 @@ def evaluation(alert: CustomAlert) -> Evaluation:
     assert alert.aws is not None
     period = math.ceil(alert.aws.period.seconds)
     periods = max(1, math.ceil(alert.evaluation_window.seconds / period))
-    return Evaluation(period, periods, alert.aws.datapoints or periods, "notBreaching" if alert.kind == "rate" else "missing")
+    counts = alert.kind == "rate" or alert.aws.requests is not None  # nothing counted: nothing failed
+    return Evaluation(period, periods, alert.aws.datapoints or periods, "notBreaching" if counts else "missing")
 
 
 def custom_signal(name: str, alert: CustomAlert) -> Signal:
@@ -172,7 +201,7 @@ def custom_signal(name: str, alert: CustomAlert) -> Signal:
             convert=_convert(name, alert) if alert.aws is not None else (lambda value, period: 0.0),
             needs=(_written(name, "aws", "the metric's CloudWatch namespace and name"),),
         ),
-        drive=Drive(series_name(name)),
+        drive=Drive(series_name(name), {requests_series(name): NOMINAL_REQUESTS} if alert.shares("datadog") or alert.shares("aws") else {}),
     )
 
 
@@ -194,13 +223,33 @@ def _point(series: str, alert: CustomAlert, unit: Optional[str], distribution: b
     return point
 
 
+def _counted(share: str, requests: str, failed: bool) -> PointOf:
+    """A custom rate's counts per step: the requests (`custom_requests.<alert>`), or the share of them its metric counts
+    (a zero while requests flow, as an application counting its failures submits)."""
+
+    def point(values: Values, seconds: int) -> Optional[Point]:
+        rate = values.get(requests)
+        if not rate or (failed and share not in values):
+            return None
+        return Events(rate * seconds * (values[share] / 100 if failed else 1.0))
+
+    return point
+
+
 def published(scope: AwsScope) -> list[Publication]:
     """Each custom alert's metric, as the series `custom.<alert>` sets it: Datadog's metric with the query's tags (a
-    count for a rate, a distribution for a pNN aggregation, else a gauge), CloudWatch's with its dimensions."""
+    count for a rate, a distribution for a pNN aggregation, else a gauge), CloudWatch's with its dimensions. A custom
+    rate's metric and requests are counts: `custom_requests.<alert>` per second, `custom.<alert>` the share of them."""
     out: list[Publication] = []
     for name, alert in scope.service.custom_alerts.items():
         series = series_name(name)
-        if alert.datadog is not None:
+        shown = (series, requests_series(name))
+        if alert.datadog is not None and alert.datadog.requests is not None:
+            tags = tuple(f"{key}:{value}" for key, value in sorted(alert.datadog.tags.items()))
+            tags += (f"env:{scope.environment}",) if alert.datadog.env_tag else ()
+            out.append(DatadogPublication(alert.datadog.metric, tags, "count", _counted(series, requests_series(name), True), shown))
+            out.append(DatadogPublication(alert.datadog.requests, tags, "count", _counted(series, requests_series(name), False), shown))
+        elif alert.datadog is not None:
             _, space = alert.datadog_aggregations()
             tags = tuple(f"{key}:{value}" for key, value in sorted(alert.datadog.tags.items()))
             if alert.datadog.env_tag:
@@ -208,6 +257,10 @@ def published(scope: AwsScope) -> list[Publication]:
             distribution = space.startswith("p")
             kind: DatadogKind = "count" if alert.kind == "rate" else "distribution" if distribution else "gauge"
             out.append(DatadogPublication(alert.datadog.metric, tags, kind, _point(series, alert, alert.datadog.unit, distribution), (series,)))
-        if alert.aws is not None:
+        if alert.aws is not None and alert.aws.requests is not None:
+            dims = dict(alert.aws.dimensions)
+            out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.metric, dims, _counted(series, requests_series(name), True), shown))
+            out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.requests, dims, _counted(series, requests_series(name), False), shown))
+        elif alert.aws is not None:
             out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), _point(series, alert, alert.aws.unit), (series,)))
     return out

@@ -97,13 +97,15 @@ def alarm_tags(service: Service, deployment: Deployment, severity: Optional[Seve
     return {**tags, "severity": severity} if severity else tags
 
 
-def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation) -> Source:
-    """A ratio of requests quiet at low traffic: each period judged needs its share of the service's `min_requests` in
-    the window, ⌈min_requests ÷ periods⌉ (2 a minute for 10 in 5 one-minute periods), else it reads 0 — not breaching
-    (`IF(m2 >= 2, 100*m1/m2, 0)`). CloudWatch judges each period on its own (M of N), so the guard is per period."""
-    if not isinstance(source, Ratio) or not source.requests or not service.min_requests:
+def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation, direction: str = "above") -> Source:
+    """Every share of counted events (a `Ratio`: error rates of requests, invocations, gateway requests) quiet at low
+    traffic: each period judged needs its share of the service's `min_requests` in the window, ⌈min_requests ÷ periods⌉
+    (2 a minute for 10 in 5 one-minute periods), else it reads a value that does not breach — 0 for an alert that fires
+    above (`IF(m2 >= 2, 100*m1/m2, 0)`), 100 for one that fires below. CloudWatch judges each period on its own (M of
+    N), so the guard is per period."""
+    if not isinstance(source, Ratio) or not service.min_requests:
         return source
-    return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods))
+    return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods), 0 if direction == "above" else 100)
 
 
 AlertTopics = Mapping[str, Mapping[Severity, pulumi.Input[str]]]
@@ -159,7 +161,7 @@ def threshold_alarms(
             args = metric_alarm_args(
                 name,
                 describe(service, deployment, what, anchor(signal)),
-                low_traffic_guard(seen.source, service, evaluation),
+                low_traffic_guard(seen.source, service, evaluation, direction),
                 evaluation,
                 limit,
                 COMPARATOR[direction],

@@ -20,6 +20,11 @@ MIN = 60
 
 # (scenario, fixture catalog, the issue's item)
 CASES = [
+    ("low-traffic-client-errors.yaml", "rates", 4),
+    ("low-traffic-lb-errors.yaml", "rates", 4),
+    ("low-traffic-function-errors.yaml", "rates", 4),
+    ("low-traffic-gateway-errors.yaml", "rates", 4),
+    ("low-traffic-custom-rate.yaml", "rates", 4),
     ("one-level.yaml", "replay", 5),
     ("warning-outlives-critical.yaml", "replay", 5),
     ("ticket-after-page.yaml", "replay", 6),
@@ -39,6 +44,18 @@ def test_the_scenario_holds_on_both_backends(stacks: dict[str, StackReplay], sce
     result = stacks[catalog].replay(load_scenario(SCENARIOS / scenario, scenario))
     assert result.passed, result.report()
     assert {o.backend for o in result.outcomes} == {"datadog", "aws"}
+
+
+@pytest.mark.parametrize("scenario", [c[0] for c in CASES if c[2] == 4])
+def test_a_rate_alert_stays_quiet_at_low_traffic_and_pages_at_ordinary_traffic(stacks: dict[str, StackReplay], scenario: str) -> None:
+    """Item 4: the failures at one request a minute (or one every two) never fire, on either backend; the same alert
+    pages once traffic is ordinary (from 120m). Without the guard (min_requests: 0) the quiet failures page."""
+    result = stacks["rates"].replay(load_scenario(SCENARIOS / scenario, scenario))
+    assert result.passed, result.report()
+    for outcome in result.outcomes:
+        assert outcome.first is not None and outcome.first > 120 * MIN, outcome.line()
+    edge = stacks["rates"].service("edge").service
+    assert edge.min_requests == 10
 
 
 def test_a_breach_of_both_levels_is_one_page_and_the_held_warning_tickets_once_the_critical_clears(stacks: dict[str, StackReplay]) -> None:

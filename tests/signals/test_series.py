@@ -72,12 +72,16 @@ def _identity(p: Any) -> tuple[object, ...]:
 def test_a_service_with_every_source_publishes_every_series_once(runtime: str) -> None:
     check = {"name": "live", "url": "https://shop.example.com:8443/health/live", "severity": "ticket"}
     custom = {"fires": "above", "warning": 200, "datadog": {"metric": "shop.orders.pending"}, "aws": {"namespace": "Shop", "metric": "Pending"}}
-    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}}, custom_alerts={"orders_backlog": custom})
+    rate = {"fires": "above", "warning": "5%", "datadog": {"metric": "shop.checkout.failed", "requests": "shop.checkout.attempts"},
+            "aws": {"namespace": "Shop", "metric": "CheckoutFailed", "requests": "CheckoutAttempts"}}  # fmt: skip
+    alerts = {"orders_backlog": custom, "checkout_failures": rate}
+    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}}, custom_alerts=alerts)
     found = publications(scope(svc))
     identities = [_identity(p) for p in found]
     assert len(identities) == len(set(identities)), "a metric is published twice"
     shown = {name for p in found for name in p.shows}
-    assert shown == {*SERIES, "health.live", "custom.orders_backlog"} - {"health", "custom"}
+    custom_series = {"custom.orders_backlog", "custom.checkout_failures", "custom_requests.checkout_failures"}
+    assert shown == {*SERIES, "health.live", *custom_series} - {"health", "custom", "custom_requests"}
     # Route 53 requests the endpoint by fqdn, port and path; the synthetic test by its URL: both are probed
     assert {p.url for p in found if isinstance(p, ProbePublication)} == {"https://shop.example.com:8443/health/live"}
     check["url"] = "https://shop.example.com:443/health/live"  # the default port, written: Route 53 leaves it out

@@ -248,7 +248,7 @@ def _parsed_series(
             continue  # the model's own error says what is expected
         try:
             series[key] = tuple(parse_series(str(text), found.unit))
-            kind = series_kind(str(text)) if found.per_alert else None
+            kind = series_kind(str(text)) if found.per_alert and found.unit == "any" else None
             if kind is not None and kinds is not None:
                 kinds[key] = kind
         except ValueError as exc:
