@@ -30,6 +30,7 @@ CASES = [
     ("ticket-after-page.yaml", "replay", 6),
     ("slow-burn-after-page.yaml", "replay", 6),
     ("burn-slows-down.yaml", "replay", 6),
+    ("integration-latency.yaml", "rates", 7),
 ]
 
 
