@@ -165,6 +165,9 @@ class Drive:
 
     series: str
     steady: Mapping[str, float] = field(default_factory=dict)
+    # series written for the same measurement another way (a p95 duration, and the same p95 of the timeout): a breach of
+    # this one replays without them, which would otherwise hold the measurement at their healthy value
+    same: tuple[str, ...] = ()
 
     def values(self, value: float) -> dict[str, float]:
         return {**self.steady, self.series: value}

@@ -31,6 +31,7 @@ CASES = [
     ("slow-burn-after-page.yaml", "replay", 6),
     ("burn-slows-down.yaml", "replay", 6),
     ("integration-latency.yaml", "rates", 7),
+    ("function-timeout.yaml", "rates", 7),
 ]
 
 
