@@ -143,7 +143,8 @@ def test_a_malformed_scenario_lists_every_problem(tmp_path: Path) -> None:
         "bad.yaml:4:3: series.requets: unknown signal 'requets'; did you mean 'requests'? known: requests, errors, client_errors, lb_errors, "
         "latency_p50, latency_p95, latency_p99, slow, unhealthy_targets, cpu, memory, busiest_task_cpu, busiest_task_memory, db_connections, cache_hit_rate, error_logs, health.<check>, "
         "queue_backlog, queue_age, dead_letters, invocations, function_errors, function_throttles, function_duration_p95, function_concurrency, "
-        "gateway_requests, gateway_errors, gateway_latency_p95, table_throttles, table_system_errors, custom.<alert>, custom_requests.<alert>",
+        "function_timeout_use, gateway_requests, gateway_errors, gateway_latency_p95, gateway_integration_latency_p95, table_throttles, "
+        "table_system_errors, custom.<alert>, custom_requests.<alert>",
         "bad.yaml:5:11: series.errors: segment 1 ('0 x10'): expected a percentage with '%', between 0% and 100% (e.g. '1%', '99.9%'), got '0'",
         "bad.yaml:6:16: series.health.live: segment 2 ('absent x5'): a health check is up or down at every step (absent is for metrics)",
         "bad.yaml:8:5: expect[0]: 'by' does not go with 'fires: never' (never holds for the whole scenario)",
