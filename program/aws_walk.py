@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
 from dashboards.cloudwatch import dashboard_args, dashboard_body, dashboard_name
-from monitors.aws.alarms import threshold_alarms
 from monitors.aws.burn_rates import burn_rate_declarations
 from monitors.aws.composites import service_unhealthy
 from monitors.aws.health_checks import HEALTH_CHECK_REGION, health_alarm, health_check_declaration
+from monitors.aws.levels import level_alarms
 from monitors.aws.logs import log_declarations, log_group_args, log_group_name
 from monitors.aws.maintenance import chunks, cron_problem, mute_rule_args
 from monitors.aws.metrics import watched
@@ -83,7 +83,7 @@ def declare_service(
         for alert in alert_signals(service)
         if (own := alert.threshold.own_route) is not None and own.sns and watched(alert.signal, scope) is not None
     }
-    for declaration in threshold_alarms(service, deployment, scope, topics, region, alert_topics):
+    for declaration in level_alarms(service, deployment, scope, topics, region, alert_topics):
         alarm(declaration)
 
     checks: list[tuple[str, pulumi.Input[str]]] = []

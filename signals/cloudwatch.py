@@ -90,13 +90,39 @@ class Metric:
         return self.stat not in STATISTICS
 
 
+def denominator(expression: str) -> str:
+    """What a share is taken of: the expression after its last division at the outermost level, without enclosing
+    parentheses (`100*m1/(m1+m2)` → `m1+m2`)."""
+    depth, cut = 0, -1
+    for i, char in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "/" and depth == 0:
+            cut = i
+    assert cut >= 0, f"{expression}: a share divides by what it counts"
+    found = expression[cut + 1 :].strip()
+    while found.startswith("(") and found.endswith(")") and _encloses(found):
+        found = found[1:-1].strip()
+    return found
+
+
+def _encloses(text: str) -> bool:
+    """Whether the parenthesis opening `text` closes at its very end (`(a+b)`, not `(a)+(b)`)."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
 @dataclass(frozen=True)
 class Ratio:
-    """Metric math over metrics summed over the period, e.g. `100*m1/m2`, a percentage: m1 the numerator, m2 the
-    denominator, m3... the `extra` metrics the expression also reads. `requests`: the expression counting the requests
-    the share is taken of (`m2`, `m1+m2`), which the low-traffic guard compares with `min_requests`: with it, the alarm
-    reads `IF(<requests> >= <min>, <expression>, 0)` — a share of too few requests is not breaching, and a period with no
-    request at all has no point."""
+    """Metric math over counts summed over the period, e.g. `100*m1/m2`, a percentage: m1 the numerator, m2 the
+    denominator, m3... the `extra` metrics the expression also reads. A share of counted events (requests, invocations,
+    lookups) is a rate alert: the low-traffic guard compares what it is taken of — `requests` when given, else the
+    expression's denominator (`m2`, `m1+m2`) — with the service's `min_requests`, and the alarm reads
+    `IF(<requests> >= <min>, <expression>, <quiet>)`: a share of too few events reads `quiet` (0 for an alert that fires
+    above, 100 below: not breaching), and a period with no event at all has no point."""
 
     numerator: Metric  # m1
     denominator: Metric  # m2
@@ -104,6 +130,7 @@ class Ratio:
     extra: tuple[Metric, ...] = ()  # m3, m4, ...
     requests: Optional[str] = None
     min_requests: int = 0
+    quiet: int = 0
 
     @property
     def metrics(self) -> tuple[Metric, ...]:
@@ -111,15 +138,20 @@ class Ratio:
         return (self.numerator, self.denominator, *self.extra)
 
     @property
+    def counted(self) -> str:
+        """The expression counting what the share is taken of."""
+        return self.requests or denominator(self.expression)
+
+    @property
     def math(self) -> str:
         """The expression the alarm evaluates: guarded when there is a minimum of requests."""
-        if self.min_requests and self.requests:
-            return f"IF({self.requests} >= {self.min_requests}, {self.expression}, 0)"
+        if self.min_requests:
+            return f"IF({self.counted} >= {self.min_requests}, {self.expression}, {self.quiet})"
         return self.expression
 
-    def guarded(self, min_requests: int) -> Ratio:
-        """The same ratio quiet below `min_requests` requests per period (unchanged when it counts no requests)."""
-        return replace(self, min_requests=min_requests) if self.requests else self
+    def guarded(self, min_requests: int, quiet: int = 0) -> Ratio:
+        """The same ratio reading `quiet` below `min_requests` counted events per period."""
+        return replace(self, min_requests=min_requests, quiet=quiet)
 
     @property
     def label(self) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 
 from spec import Duration, Percent, Rate, Service
 from spec.alerts import Quantity
 from spec.custom import DEFAULT_WINDOW, SCALE, CustomAlert, Kind
 
-from .cloudwatch import AwsScope, Evaluation, Math, Metric
+from .cloudwatch import AwsScope, Evaluation, Math, Metric, Ratio, Source
 from .datadog import Expression
 from .model import (
     CloudWatchAlarm,
@@ -48,8 +48,16 @@ SERIES = (
         per_alert=True,
         means="`custom.<alert>`: a custom alert's metric, in its thresholds' unit (`500`, `5%`, `800ms`, `20/m`).",
     ),
+    Series(
+        name="custom_requests",
+        unit="rate",
+        per_alert=True,
+        means="`custom_requests.<alert>`: the requests per second a custom rate (`requests:`) is a share of (`20/s`); its "
+        "`custom.<alert>` is then the share of them counted by its metric.",
+    ),
 )
 DYNAMODB = "AWS/DynamoDB"
+NOMINAL_REQUESTS = 20.0  # per second: what drives hold steady beside a custom rate's share
 DatadogKind = Literal["count", "gauge", "distribution"]
 TimeAggregation = Literal["avg", "sum", "percentile", "max", "min"]
 TIME_AGGREGATION: dict[str, TimeAggregation] = {"avg": "avg", "sum": "sum", "percentile": "percentile", "max": "max", "min": "min"}
@@ -62,6 +70,17 @@ CLOUDWATCH_UNIT: dict[str, str] = {
 
 def series_name(alert: str) -> str:
     return f"custom.{alert}"
+
+
+def requests_series(alert: str) -> str:
+    return f"custom_requests.{alert}"
+
+
+def series_problem(series: str, alert: CustomAlert) -> Optional[str]:
+    """Why a per-alert series does not go with the custom alert it names (None: it does)."""
+    if series == "custom_requests" and alert.shares("datadog") is None and alert.shares("aws") is None:
+        return "it counts no requests (no datadog.requests or aws.requests): its series is custom.<alert> alone"
+    return None
 
 
 def _alert(service: Service, name: str) -> CustomAlert:
@@ -91,6 +110,12 @@ def _datadog_query(name: str) -> Callable[[Service, str], Expression]:
         alert = _alert(service, name)
         assert alert.datadog is not None, "guarded by its need"
         _, space = alert.datadog_aggregations()
+        if alert.datadog.requests is not None:  # a custom rate: a share of counts, as the registry's error rates
+            scope = _scope(alert, env)
+            return Expression(
+                "100 * metric / requests",
+                {"metric": f"sum:{alert.datadog.metric}{scope}.as_count()", "requests": f"sum:{alert.datadog.requests}{scope}.as_count()"},
+            )
         term = f"{space}:{alert.datadog.metric}{_scope(alert, env)}" + (".as_count()" if alert.kind == "rate" else "")
         unit = alert.datadog.unit
         if unit == "fraction":
@@ -124,13 +149,16 @@ def _convert(name: str, alert: CustomAlert) -> Callable[[Quantity, int], float]:
     return convert
 
 
-def _cloudwatch_source(name: str) -> Callable[[AwsScope], Union[Metric, Math]]:
-    """The alert's metric; a rate of an AWS/DynamoDB metric through FILL, since AWS ignores TreatMissingData there."""
+def _cloudwatch_source(name: str) -> Callable[[AwsScope], Source]:
+    """The alert's metric; a custom rate (`requests`) as the share 100*m1/m2, guarded at low traffic as every share of
+    counts; a rate of an AWS/DynamoDB metric through FILL, since AWS ignores TreatMissingData there."""
 
-    def source(scope: AwsScope) -> Union[Metric, Math]:
+    def source(scope: AwsScope) -> Source:
         alert = _alert(scope.service, name)
         assert alert.aws is not None, "guarded by its need"
         metric = Metric(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), alert.aws_statistic())
+        if alert.aws.requests is not None:
+            return Ratio(metric, Metric(alert.aws.namespace, alert.aws.requests, dict(alert.aws.dimensions), "Sum"))
         if alert.aws.namespace == DYNAMODB and alert.kind == "rate":
             return Math((metric,), "FILL(m1, 0)", f"FILL({alert.aws.metric}, 0)")
         return metric
@@ -144,10 +172,11 @@ def evaluation(alert: CustomAlert) -> Evaluation:
     assert alert.aws is not None
     period = math.ceil(alert.aws.period.seconds)
     periods = max(1, math.ceil(alert.evaluation_window.seconds / period))
-    if alert.aws.namespace == DYNAMODB and alert.kind != "rate":
+    counts = alert.kind == "rate" or alert.aws.requests is not None  # nothing counted: nothing failed
+    if alert.aws.namespace == DYNAMODB and not counts:
         treat = "ignore"  # what AWS does with missing AWS/DynamoDB data whatever the alarm says (PutMetricAlarm)
     else:
-        treat = "notBreaching" if alert.kind == "rate" else "missing"
+        treat = "notBreaching" if counts else "missing"
     return Evaluation(period, periods, alert.aws.datapoints or periods, treat)
 
 
@@ -182,7 +211,7 @@ def custom_signal(name: str, alert: CustomAlert) -> Signal:
             convert=_convert(name, alert) if alert.aws is not None else (lambda value, period: 0.0),
             needs=(_written(name, "aws", "the metric's CloudWatch namespace and name"),),
         ),
-        drive=Drive(series_name(name)),
+        drive=Drive(series_name(name), {requests_series(name): NOMINAL_REQUESTS} if alert.shares("datadog") or alert.shares("aws") else {}),
         sparse=kind == "rate" and alert.fires == "above",  # events counted: none counted is none happened
     )
 
@@ -205,13 +234,33 @@ def _point(series: str, alert: CustomAlert, unit: Optional[str], distribution: b
     return point
 
 
+def _counted(share: str, requests: str, failed: bool) -> PointOf:
+    """A custom rate's counts per step: the requests (`custom_requests.<alert>`), or the share of them its metric counts
+    (a zero while requests flow, as an application counting its failures submits)."""
+
+    def point(values: Values, seconds: int) -> Optional[Point]:
+        rate = values.get(requests)
+        if not rate or (failed and share not in values):
+            return None
+        return Events(rate * seconds * (values[share] / 100 if failed else 1.0))
+
+    return point
+
+
 def published(scope: AwsScope) -> list[Publication]:
     """Each custom alert's metric, as the series `custom.<alert>` sets it: Datadog's metric with the query's tags (a
-    count for a rate, a distribution for a pNN aggregation, else a gauge), CloudWatch's with its dimensions."""
+    count for a rate, a distribution for a pNN aggregation, else a gauge), CloudWatch's with its dimensions. A custom
+    rate's metric and requests are counts: `custom_requests.<alert>` per second, `custom.<alert>` the share of them."""
     out: list[Publication] = []
     for name, alert in scope.service.custom_alerts.items():
         series = series_name(name)
-        if alert.datadog is not None:
+        shown = (series, requests_series(name))
+        if alert.datadog is not None and alert.datadog.requests is not None:
+            tags = tuple(f"{key}:{value}" for key, value in sorted(alert.datadog.tags.items()))
+            tags += (f"env:{scope.environment}",) if alert.datadog.env_tag else ()
+            out.append(DatadogPublication(alert.datadog.metric, tags, "count", _counted(series, requests_series(name), True), shown))
+            out.append(DatadogPublication(alert.datadog.requests, tags, "count", _counted(series, requests_series(name), False), shown))
+        elif alert.datadog is not None:
             _, space = alert.datadog_aggregations()
             tags = tuple(f"{key}:{value}" for key, value in sorted(alert.datadog.tags.items()))
             if alert.datadog.env_tag:
@@ -219,6 +268,10 @@ def published(scope: AwsScope) -> list[Publication]:
             distribution = space.startswith("p")
             kind: DatadogKind = "count" if alert.kind == "rate" else "distribution" if distribution else "gauge"
             out.append(DatadogPublication(alert.datadog.metric, tags, kind, _point(series, alert, alert.datadog.unit, distribution), (series,)))
-        if alert.aws is not None:
+        if alert.aws is not None and alert.aws.requests is not None:
+            dims = dict(alert.aws.dimensions)
+            out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.metric, dims, _counted(series, requests_series(name), True), shown))
+            out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.requests, dims, _counted(series, requests_series(name), False), shown))
+        elif alert.aws is not None:
             out.append(CloudWatchPublication(alert.aws.namespace, alert.aws.metric, dict(alert.aws.dimensions), _point(series, alert, alert.aws.unit), (series,)))
     return out

@@ -17,6 +17,7 @@ from spec.sources import StackOutput
 DASHBOARD_ENV = "$env"
 
 
+_SHARE = re.compile(r"^100 \* [a-z_]+ / (?P<of>[a-z_]+|\([a-z_ +]+\))$")
 _TERM_SCOPE = re.compile(r"^(?P<head>[a-z0-9]+:[a-z][a-z0-9_.]*\{[^{}]*\})(?P<tail>.*)$")
 
 
@@ -46,6 +47,19 @@ class Expression:
         """The formula with each name replaced by its query: the monitor's form."""
         queries = self.queries()
         return re.sub(r"\b[a-z_]+\b", lambda m: queries.get(m.group(0), m.group(0)), self.formula)
+
+    def counted(self) -> Optional[str]:
+        """What a share of counts is taken of, as the monitor writes it: for `100 * <a> / <b>` over `.as_count()` queries,
+        `<b>` with its queries (`sum:trace.http.request.hits{...}.as_count()`, or a sum of them in parentheses); None for
+        anything else (a gauge's share, a ratio over a constant, a grouped query). The low-traffic guard counts it."""
+        match = _SHARE.match(self.formula)
+        if match is None or self.by or not all(q.endswith(".as_count()") for q in self.terms.values()):
+            return None
+        names = set(re.findall(r"\b[a-z_]+\b", match.group("of")))
+        if not names or not names <= set(self.terms):
+            return None
+        queries = self.queries()
+        return re.sub(r"\b[a-z_]+\b", lambda m: queries.get(m.group(0), m.group(0)), match.group("of"))
 
     def metric_names(self) -> tuple[str, ...]:
         """The Datadog metrics the expression reads, in order of first use."""

@@ -144,6 +144,9 @@ SIGNALS = (
             graph=DatadogGraph("Cache hit rate (%)", "hit rate"),
             evaluation_delay=AWS_DELAY,
             needs=(needs.DATADOG, needs.CACHE_NAME),
+            # lookups are not the service's requests, and CloudWatch's CacheHitRate of a cluster carries no count to
+            # guard with: the hit rate is not guarded at low traffic, on either backend
+            guard=False,
         ),
         cloudwatch=CloudWatchAlarm(
             title="cache hit rate",

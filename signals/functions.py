@@ -1,11 +1,14 @@
-"""Functions: the service's Lambda function — its failed invocations, throttles, duration and concurrency.
+"""Functions: the service's Lambda function — its failed invocations, throttles, duration (also against its timeout) and
+concurrency.
 
 CloudWatch: `AWS/Lambda`, dimension `FunctionName` (every version and alias), every minute (Lambda developer guide,
 "Working with Lambda function metrics"): `Invocations`, `Errors` and `Throttles` (counts: Sum), `Duration` (milliseconds,
 with percentiles) and `ConcurrentExecutions` (Maximum shows how close it is to its limit). Datadog's AWS integration
 crawls them as `aws.lambda.invocations`, `.errors`, `.throttles` (counts), `aws.lambda.duration.p95` (a gauge, in
 milliseconds) and `aws.lambda.concurrent_executions.maximum`, tagged `functionname:<lowercase name>` (Datadog's AWS
-Lambda integration, its metrics list).
+Lambda integration, its metrics list). Against the timeout: "Timeout is the maximum amount of time in seconds that a
+Lambda function can run" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); an invocation that
+reaches it is stopped and counted in Errors.
 """
 
 from __future__ import annotations
@@ -45,6 +48,13 @@ def _function(service: Service) -> str:
     return aws_tag(aws.lambda_function.name, aws.from_stack)
 
 
+def timeout_ms(service: Service) -> int:
+    """The function's timeout in milliseconds, as Lambda's Duration is (guarded by needs.LAMBDA_TIMEOUT)."""
+    aws = service.sources.aws
+    assert aws is not None and aws.lambda_function is not None and aws.lambda_function.timeout is not None, "guarded by needs.LAMBDA_TIMEOUT"
+    return int(aws.lambda_function.timeout.ms)
+
+
 def limit(service: Service) -> int:
     aws = service.sources.aws
     assert aws is not None and aws.lambda_function is not None, "guarded by needs.LAMBDA"
@@ -70,6 +80,16 @@ def _throttles(service: Service, env: str) -> Expression:
 def _duration(service: Service, env: str) -> Expression:
     """The integration's p95 is in milliseconds: in seconds, as every duration vigil compares."""
     return Expression("duration / 1000", {"duration": f"avg:aws.lambda.duration.p95{_scope(service)}"})
+
+
+def _timeout_use(service: Service, env: str) -> Expression:
+    """The p95 duration (milliseconds) in percent of the function's timeout."""
+    return Expression(f"100 * duration / {timeout_ms(service)}", {"duration": f"avg:aws.lambda.duration.p95{_scope(service)}"})
+
+
+def _cw_timeout_use(scope: AwsScope) -> Math:
+    ms = timeout_ms(scope.service)
+    return Math((_metric(scope, "Duration", "p95"),), f"100*m1/{ms}", f"100*Duration p95/{ms} (the timeout, ms)")
 
 
 def _concurrency(service: Service, env: str) -> Expression:
@@ -188,7 +208,7 @@ SIGNALS = (
             convert=milliseconds,
             needs=(needs.LAMBDA,),
         ),
-        drive=Drive("function_duration_p95", {"invocations": NOMINAL_INVOCATIONS}),
+        drive=Drive("function_duration_p95", {"invocations": NOMINAL_INVOCATIONS}, same=("function_timeout_use",)),
     ),
     Signal(
         name="function_concurrency",
@@ -220,6 +240,39 @@ SIGNALS = (
         ),
         drive=Drive("function_concurrency"),
     ),
+    Signal(
+        name="function_timeout_use",
+        title="function duration against its timeout",
+        section="functions",
+        watches="The time 95% of the function's invocations take, in percent of its timeout "
+        "(`sources.aws.lambda_function.timeout`): at 100 %, Lambda stops them and counts them as errors. A duration threshold "
+        "has to be moved with every change of the timeout; this one moves with it.",
+        steps=(
+            FIRST,
+            "Check what the invocations wait for (database, downstream APIs) and cold starts; raising the timeout buys time, not speed.",
+            "Invocations that reach the timeout fail as `Task timed out`: read the function's logs for them.",
+            DEPLOY,
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_timeout_use,
+            aggregation="avg",
+            window=_5M,
+            unit="%",
+            graph=DatadogGraph("Function duration p95 (% of timeout)", "of timeout"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.LAMBDA_NAME, needs.LAMBDA_TIMEOUT),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="function duration p95 of its timeout",
+            source=_cw_timeout_use,
+            unit="%",
+            evaluation=FAST,
+            convert=percent,
+            needs=(needs.LAMBDA, needs.LAMBDA_TIMEOUT),
+        ),
+        drive=Drive("function_timeout_use", {"invocations": NOMINAL_INVOCATIONS}, same=("function_duration_p95",)),
+    ),
 )
 
 
@@ -231,6 +284,12 @@ SERIES = (
     Series(name="function_throttles", unit="rate", means="Invocation requests of the function Lambda throttles, per unit of time."),
     Series(name="function_duration_p95", unit="duration", means="The function's 95th percentile duration."),
     Series(name="function_concurrency", unit="percent", means="The function's concurrent executions, in percent of its concurrency limit."),
+    Series(
+        name="function_timeout_use",
+        unit="percent",
+        means="The function's 95th percentile duration in percent of its timeout (`sources.aws.lambda_function.timeout`): "
+        "`function_duration_p95` written against the timeout (given both, the lower is its p95).",
+    ),
 )
 
 
@@ -252,10 +311,23 @@ def _throttled(values: Values, seconds: int) -> Events | None:
     return Events(rate * seconds) if rate else None  # nothing throttled: nothing published
 
 
-def _duration_ms(values: Values, seconds: int) -> Gauge | None:
-    if "function_duration_p95" not in values or not values.get("invocations"):
-        return None
-    return Gauge(values["function_duration_p95"] * 1000)
+def _duration_point(scope: AwsScope) -> PointOf:
+    """The p95 duration in milliseconds: `function_duration_p95`, or `function_timeout_use` of the timeout."""
+    aws = scope.service.sources.aws
+    timeout = aws.lambda_function.timeout if aws is not None and aws.lambda_function is not None else None
+
+    def point(values: Values, seconds: int) -> Gauge | None:
+        if not values.get("invocations"):
+            return None
+        found = [values["function_duration_p95"] * 1000] if "function_duration_p95" in values else []
+        if "function_timeout_use" in values:
+            if timeout is None:
+                raise ValueError("function_timeout_use needs sources.aws.lambda_function.timeout")
+            found.append(values["function_timeout_use"] / 100 * timeout.ms)
+        # both bound the one p95 (the standard healthy run sets each alert's series under its thresholds): the lower
+        return Gauge(min(found)) if found else None
+
+    return point
 
 
 def _concurrent(scope: AwsScope) -> PointOf:
@@ -274,12 +346,12 @@ def published(scope: AwsScope) -> list[Publication]:
     if scope.targets.lambda_function is None:
         return []
     out: list[Publication] = []
-    concurrent = _concurrent(scope)
+    concurrent, duration = _concurrent(scope), _duration_point(scope)
     for name, stat, point, shows in (
         ("Invocations", "Sum", _invocations, ("invocations",)),
         ("Errors", "Sum", _errors, ("function_errors",)),
         ("Throttles", "Sum", _throttled, ("function_throttles",)),
-        ("Duration", "p95", _duration_ms, ("function_duration_p95",)),
+        ("Duration", "p95", duration, ("function_duration_p95", "function_timeout_use")),
         ("ConcurrentExecutions", "Maximum", concurrent, ("function_concurrency",)),
     ):
         metric = _metric(scope, name, stat)
@@ -291,7 +363,7 @@ def published(scope: AwsScope) -> list[Publication]:
             DatadogPublication("aws.lambda.invocations", tag, "count", _invocations, ("invocations",)),
             DatadogPublication("aws.lambda.errors", tag, "count", _errors, ("function_errors",)),
             DatadogPublication("aws.lambda.throttles", tag, "count", _throttled, ("function_throttles",)),
-            DatadogPublication("aws.lambda.duration.p95", tag, "gauge", _duration_ms, ("function_duration_p95",)),
+            DatadogPublication("aws.lambda.duration.p95", tag, "gauge", duration, ("function_duration_p95", "function_timeout_use")),
             DatadogPublication("aws.lambda.concurrent_executions.maximum", tag, "gauge", concurrent, ("function_concurrency",)),
         ]
     return out

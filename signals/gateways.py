@@ -1,16 +1,24 @@
-"""Gateways: the API Gateway API in front of the service — the share of requests answered 5xx, and its latency.
+"""Gateways: the API Gateway API in front of the service — the share of requests answered 5xx, its latency, and its
+integration latency beside it.
 
 CloudWatch: `AWS/ApiGateway`, every minute (API Gateway developer guide, "Amazon API Gateway dimensions and metrics" and
 "Working with metrics for HTTP APIs"). A REST API, by `ApiName` (and `Stage`): `5XXError` (its Sum the errors, its
-Average their rate over `Count`), `Count` (requests: its SampleCount) and `Latency` (milliseconds, with percentiles). An
-HTTP API, by `ApiId` (and `Stage`): `5xx`, `Count` and `Latency` alike. Datadog's AWS integration crawls them as
-`aws.apigateway.5xxerror` (REST) or `aws.apigateway.5xx` (HTTP), `aws.apigateway.count` (counts) and
-`aws.apigateway.latency.p95` (a gauge, in milliseconds), tagged `apiname:`, `apiid:` and `stage:` (lowercase; Datadog's
-Amazon API Gateway integration, its metrics list).
+Average their rate over `Count`), `Count` (requests: its SampleCount), `Latency` ("The time between when API Gateway
+receives a request from a client and when it returns a response to the client. The latency includes the integration
+latency and other API Gateway overhead") and `IntegrationLatency` ("The time between when API Gateway relays a request
+to the backend and when it receives a response from the backend"), both in milliseconds with percentiles. An HTTP API,
+by `ApiId` (and `Stage`): `5xx`, `Count`, `Latency` and `IntegrationLatency` alike. Datadog's AWS integration crawls
+them as `aws.apigateway.5xxerror` (REST) or `aws.apigateway.5xx` (HTTP), `aws.apigateway.count` (counts),
+`aws.apigateway.latency.p95` and `aws.apigateway.integration_latency.p95` (gauges, in milliseconds: each CloudWatch
+statistic is a metric of its own, integrations/guide/aws-integration-troubleshooting), tagged `apiname:`, `apiid:` and
+`stage:` (lowercase; Datadog's Amazon API Gateway integration, its metrics list).
+https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
+https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
 from spec import Duration, Service
@@ -21,6 +29,7 @@ from .cloudwatch import FAST, AwsScope, Metric, Ratio, Targets, milliseconds, pe
 from .datadog import AWS_DELAY, Expression, aws_tag
 from .model import (
     CloudWatchAlarm,
+    CloudWatchGraph,
     CloudWatchPublication,
     DatadogGraph,
     DatadogMetric,
@@ -77,9 +86,9 @@ def _error_rate(service: Service, env: str) -> Expression:
     )
 
 
-def _latency(service: Service, env: str) -> Expression:
+def _latency(metric: str) -> Callable[[Service, str], Expression]:
     """The integration's p95 is in milliseconds: in seconds, as every duration vigil compares."""
-    return Expression("latency / 1000", {"latency": f"avg:aws.apigateway.latency.p95{_scope(service)}"})
+    return lambda service, env: Expression("latency / 1000", {"latency": f"avg:aws.apigateway.{metric}.p95{_scope(service)}"})
 
 
 def dimensions(targets: Targets) -> Optional[tuple[bool, dict[str, pulumi.Input[str]]]]:
@@ -109,9 +118,12 @@ def _cw_error_rate(scope: AwsScope) -> Ratio:
     return Ratio(Metric(GATEWAY, _errors_metric(rest), dims, "Sum"), Metric(GATEWAY, "Count", dims, "SampleCount"))
 
 
-def _cw_latency(scope: AwsScope) -> Metric:
-    _, dims = _found(scope)
-    return Metric(GATEWAY, "Latency", dims, "p95")
+def _cw_latency(name: str) -> Callable[[AwsScope], Metric]:
+    def source(scope: AwsScope) -> Metric:
+        _, dims = _found(scope)
+        return Metric(GATEWAY, name, dims, "p95")
+
+    return source
 
 
 SIGNALS = (
@@ -159,7 +171,7 @@ SIGNALS = (
             ESCALATE,
         ),
         datadog=DatadogMetric(
-            query=_latency,
+            query=_latency("latency"),
             aggregation="avg",
             window=_5M,
             unit=" s",
@@ -169,13 +181,47 @@ SIGNALS = (
         ),
         cloudwatch=CloudWatchAlarm(
             title="gateway latency p95",
-            source=_cw_latency,
+            source=_cw_latency("Latency"),
             unit="ms",
             evaluation=FAST,
             convert=milliseconds,
+            graph=CloudWatchGraph("gateway latency p95", "latency"),
             needs=(needs.API_GATEWAY,),
         ),
         drive=Drive("gateway_latency_p95", {"gateway_requests": NOMINAL_RPS}),
+    ),
+    Signal(
+        name="gateway_integration_latency_p95",
+        title="gateway integration p95 latency",
+        section="gateway",
+        watches="The time 95% of requests take from the API Gateway relaying them to the backend to its answer: the "
+        "backend's share of the gateway's latency; a latency that grows while this does not is the gateway's own.",
+        steps=(
+            FIRST,
+            "The backend is slow: check its own latency and dependencies; for Lambda, its duration, cold starts and concurrency.",
+            "REST APIs time out the integration after 29 s by default (an API Gateway quota): requests near it fail with a 504.",
+            DEPLOY,
+            ESCALATE,
+        ),
+        datadog=DatadogMetric(
+            query=_latency("integration_latency"),
+            aggregation="avg",
+            window=_5M,
+            unit=" s",
+            graph=DatadogGraph("Gateway latency p95 (s)", "integration p95"),
+            evaluation_delay=AWS_DELAY,
+            needs=(needs.DATADOG, needs.API_GATEWAY_NAME),
+        ),
+        cloudwatch=CloudWatchAlarm(
+            title="gateway integration latency p95",
+            source=_cw_latency("IntegrationLatency"),
+            unit="ms",
+            evaluation=FAST,
+            convert=milliseconds,
+            graph=CloudWatchGraph("gateway latency p95", "integration"),
+            needs=(needs.API_GATEWAY,),
+        ),
+        drive=Drive("gateway_integration_latency_p95", {"gateway_requests": NOMINAL_RPS}),
     ),
 )
 
@@ -186,6 +232,11 @@ SERIES = (
     Series(name="gateway_requests", unit="rate", means="Requests per second the API Gateway receives."),
     Series(name="gateway_errors", unit="percent", means="Share of the gateway's requests it answers with a 5xx."),
     Series(name="gateway_latency_p95", unit="duration", means="The gateway's 95th percentile latency."),
+    Series(
+        name="gateway_integration_latency_p95",
+        unit="duration",
+        means="The gateway's 95th percentile integration latency: from relaying a request to the backend to its answer.",
+    ),
 )
 
 
@@ -204,10 +255,13 @@ def _errors(values: Values, seconds: int) -> Optional[Spread]:
     return Spread(((1.0, failed), (0.0, rate * seconds - failed)))
 
 
-def _latency_ms(values: Values, seconds: int) -> Optional[Gauge]:
-    if "gateway_latency_p95" not in values or not values.get("gateway_requests"):
-        return None
-    return Gauge(values["gateway_latency_p95"] * 1000)
+def _latency_ms(series: str) -> Callable[[Values, int], Optional[Gauge]]:
+    def point(values: Values, seconds: int) -> Optional[Gauge]:
+        if series not in values or not values.get("gateway_requests"):
+            return None
+        return Gauge(values[series] * 1000)
+
+    return point
 
 
 def _requests_counted(values: Values, seconds: int) -> Optional[Events]:
@@ -233,7 +287,10 @@ def published(scope: AwsScope) -> list[Publication]:
         out += [
             CloudWatchPublication(GATEWAY, "Count", dims, _requests, ("gateway_requests",)),
             CloudWatchPublication(GATEWAY, _errors_metric(rest), dims, _errors, ("gateway_errors",)),
-            CloudWatchPublication(GATEWAY, "Latency", dims, _latency_ms, ("gateway_latency_p95",)),
+            CloudWatchPublication(GATEWAY, "Latency", dims, _latency_ms("gateway_latency_p95"), ("gateway_latency_p95",)),
+            CloudWatchPublication(
+                GATEWAY, "IntegrationLatency", dims, _latency_ms("gateway_integration_latency_p95"), ("gateway_integration_latency_p95",)
+            ),
         ]
     aws = scope.service.sources.aws
     api = aws.api_gateway if aws is not None else None
@@ -243,6 +300,13 @@ def published(scope: AwsScope) -> list[Publication]:
         out += [
             DatadogPublication("aws.apigateway.count", tags, "count", _requests_counted, ("gateway_requests",)),
             DatadogPublication(errors, tags, "count", _errors_counted, ("gateway_errors",)),
-            DatadogPublication("aws.apigateway.latency.p95", tags, "gauge", _latency_ms, ("gateway_latency_p95",)),
+            DatadogPublication("aws.apigateway.latency.p95", tags, "gauge", _latency_ms("gateway_latency_p95"), ("gateway_latency_p95",)),
+            DatadogPublication(
+                "aws.apigateway.integration_latency.p95",
+                tags,
+                "gauge",
+                _latency_ms("gateway_integration_latency_p95"),
+                ("gateway_integration_latency_p95",),
+            ),
         ]
     return out

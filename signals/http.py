@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 from spec import Duration, Service
@@ -160,14 +159,14 @@ def _alb(scope: AwsScope) -> dict[str, pulumi.Input[str]]:
     return dims
 
 
-def _ratio(numerator: str, requests: Optional[str] = None) -> Callable[[AwsScope], Ratio]:
-    """`requests`: the expression counting the requests, where the alarm is quiet below the service's `min_requests`
-    (monitors/aws/alarms.py guards each period with its share of them)."""
+def _ratio(numerator: str) -> Callable[[AwsScope], Ratio]:
+    """A response code's share of RequestCount: quiet below the service's `min_requests` (monitors/aws/alarms.py guards
+    each period with its share of them, as every share of counts)."""
 
     def source(scope: AwsScope) -> Ratio:
         ratio = alb_ratio(scope.targets, numerator)
         assert ratio is not None, "guarded by needs.LOAD_BALANCER"
-        return replace(ratio, requests=requests) if requests else ratio
+        return ratio
 
     return source
 
@@ -232,11 +231,10 @@ SIGNALS = (
             unit="%",
             graph=DatadogGraph("Error rates: 5xx and 4xx (%)", "5xx"),
             needs=(needs.DATADOG,),
-            requests=lambda service, env: hits(apm(service), env),
         ),
         cloudwatch=CloudWatchAlarm(
             title="5xx error rate",
-            source=_ratio("HTTPCode_Target_5XX_Count", requests="m2"),
+            source=_ratio("HTTPCode_Target_5XX_Count"),
             unit="%",
             evaluation=FAST,
             convert=percent,

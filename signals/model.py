@@ -84,7 +84,19 @@ class DatadogMetric(_Realisation):
     counts_window: bool = False
     # Low traffic: the query counting the requests a share is taken of (`.as_count()`, summed over the window), where
     # the alert stays quiet below the service's `min_requests` (a composite with a monitor of it: monitors/datadog).
+    # Default: what the expression's share of counts is taken of (`Expression.counted`), so every rate alert is guarded;
+    # `guard=False` for a share of something else than the service's requests (a cache's lookups).
     requests: Optional[Callable[[Service, str], str]] = None
+    guard: bool = True
+
+    def counted(self, service: Service, env: str) -> Optional[str]:
+        """The query counting what the alert's share is taken of: `requests` when given, else the expression's own
+        denominator when it is a share of counts (a percentage); None: not a rate alert, never guarded."""
+        if not self.guard:
+            return None
+        if self.requests is not None:
+            return self.requests(service, env)
+        return self.query(service, env).counted() if self.unit == "%" else None
 
     def value(self, quantity: Quantity, window: Duration) -> float:
         """The number Datadog compares: percent, seconds, a count, events per second (or per window)."""
@@ -154,6 +166,9 @@ class Drive:
 
     series: str
     steady: Mapping[str, float] = field(default_factory=dict)
+    # series written for the same measurement another way (a p95 duration, and the same p95 of the timeout): a breach of
+    # this one replays without them, which would otherwise hold the measurement at their healthy value
+    same: tuple[str, ...] = ()
 
     def values(self, value: float) -> dict[str, float]:
         return {**self.steady, self.series: value}

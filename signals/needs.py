@@ -53,6 +53,7 @@ DYNAMODB = _present("sources.aws.dynamodb", lambda a: a.dynamodb)
 SQS_NAME = named("sources.aws.sqs.queue", lambda a: a.sqs.queue if a.sqs else None)
 DEAD_LETTER_QUEUE_NAME = named("sources.aws.sqs.dead_letter_queue", lambda a: a.sqs.dead_letter_queue if a.sqs else None)
 LAMBDA_NAME = named("sources.aws.lambda_function.name", lambda a: a.lambda_function.name if a.lambda_function else None)
+LAMBDA_TIMEOUT = _present("sources.aws.lambda_function.timeout", lambda a: a.lambda_function.timeout if a.lambda_function else None)
 DYNAMODB_NAME = named("sources.aws.dynamodb.table", lambda a: a.dynamodb.table if a.dynamodb else None)
 
 

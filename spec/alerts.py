@@ -112,8 +112,14 @@ class Alerts(SpecModel):
     function_throttles: Optional[Threshold[Rate]] = alert("above", "Lambda invocation requests throttled")
     function_duration_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile Lambda duration")
     function_concurrency: Optional[Threshold[Percent]] = alert("above", "Lambda concurrent executions over the function's concurrency limit")
+    function_timeout_use: Optional[Threshold[Percent]] = alert(
+        "above", "95th percentile Lambda duration over the function's timeout (sources.aws.lambda_function.timeout)"
+    )
     gateway_error_rate: Optional[Threshold[Percent]] = alert("above", "API Gateway 5xx responses over all requests")
     gateway_latency_p95: Optional[Threshold[Duration]] = alert("above", "95th percentile API Gateway latency")
+    gateway_integration_latency_p95: Optional[Threshold[Duration]] = alert(
+        "above", "95th percentile API Gateway integration latency: the backend's share of the latency"
+    )
     table_throttles: Optional[Threshold[Rate]] = alert("above", "DynamoDB requests throttled")
     table_system_errors: Optional[Threshold[Rate]] = alert("above", "DynamoDB requests failing with an HTTP 500")
 

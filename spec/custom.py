@@ -114,7 +114,11 @@ class DatadogCustomMetric(SpecModel):
     unit: Optional[MetricUnit] = Field(
         default=None, description="What the metric reports, when it is not the thresholds' unit: milliseconds or microseconds (durations), fraction (percentages)"
     )
-
+    requests: Optional[Annotated[str, StringConstraints(pattern=DATADOG_METRIC_PATTERN, max_length=200)]] = Field(
+        default=None,
+        description="A custom rate: the count metric of the requests (same tags) that `metric` counts a share of, e.g. shop.checkout.attempts; "
+        "the alert compares 100 * metric / requests, quiet below the service's min_requests",
+    )
 
     @model_validator(mode="after")
     def _env(self) -> DatadogCustomMetric:
@@ -140,6 +144,12 @@ class CloudWatchCustomMetric(SpecModel):
     )
     unit: Optional[MetricUnit] = Field(
         default=None, description="What the metric reports, when it is not the thresholds' unit: milliseconds or microseconds (durations), fraction (percentages)"
+    )
+    requests: Optional[str] = Field(
+        default=None,
+        pattern=CLOUDWATCH_METRIC_PATTERN,
+        description="A custom rate: the metric (same namespace and dimensions) counting the requests `metric` counts a share of, "
+        "e.g. CheckoutAttempts; the alarm compares 100*m1/m2 (Sum), quiet below the service's min_requests",
     )
 
 
@@ -185,6 +195,7 @@ class CustomAlert(Threshold[CustomValue]):
                 raise ValueError(f"{backend}.unit {block.unit}: thresholds of this alert are a {kind}; the unit of its metric may be {allowed}")
         if kind == "rate":
             self._counts()
+        self._shares(kind)
         if self.datadog is not None and self.datadog.aggregation is not None and self.datadog.aggregation.startswith("p") and self.datadog.time_aggregation:
             raise ValueError(f"datadog.time_aggregation {self.datadog.time_aggregation}: a {self.datadog.aggregation} aggregation takes the window's percentile")
         if self.aws is not None:
@@ -204,9 +215,31 @@ class CustomAlert(Threshold[CustomValue]):
         if self.aws is not None and self.aws.statistic not in (None, "Sum", "SampleCount"):
             raise ValueError(f"aws.statistic {self.aws.statistic}: a rate counts events, with Sum (the default for a rate) or SampleCount")
 
+    def _shares(self, kind: Kind) -> None:
+        """A custom rate (`requests`) is a share of counts: percentages, the metric a count summed like its requests."""
+        for backend, block in (("datadog", self.datadog), ("aws", self.aws)):
+            if block is None or block.requests is None:
+                continue
+            if kind != "percent":
+                raise ValueError(f"{backend}.requests makes the alert a share of requests: its thresholds are percentages (e.g. 5%), got a {kind}")
+            if block.unit is not None:
+                raise ValueError(f"{backend}.unit {block.unit}: with requests the alert compares 100 * {block.metric} / {block.requests}, in percent")
+        datadog = self.datadog
+        if datadog is not None and datadog.requests is not None and (datadog.aggregation not in (None, "sum") or datadog.time_aggregation not in (None, "sum")):
+            raise ValueError("datadog.requests counts requests: Datadog sums both count metrics over the window (aggregation and time_aggregation sum, or left out)")
+        if self.aws is not None and self.aws.requests is not None and self.aws.statistic not in (None, "Sum", "SampleCount"):
+            raise ValueError(f"aws.statistic {self.aws.statistic}: with requests the metric is a count of them, with Sum (the default) or SampleCount")
+
+    def shares(self, backend: str) -> Optional[str]:
+        """The metric counting the requests the alert is a share of on a backend (`datadog` or `aws`), if any."""
+        block = self.datadog if backend == "datadog" else self.aws
+        return block.requests if block is not None else None
+
     def datadog_aggregations(self) -> tuple[str, str]:
         """(time aggregation, space aggregation) of the Datadog query."""
         assert self.datadog is not None
+        if self.datadog.requests is not None:
+            return "sum", "sum"
         space = self.datadog.aggregation or ("sum" if self.kind == "rate" else "avg")
         if space.startswith("p"):
             return "percentile", space
@@ -214,7 +247,7 @@ class CustomAlert(Threshold[CustomValue]):
 
     def aws_statistic(self) -> str:
         assert self.aws is not None
-        return self.aws.statistic or ("Sum" if self.kind == "rate" else "Average")
+        return self.aws.statistic or ("Sum" if self.kind == "rate" or self.aws.requests is not None else "Average")
 
 
 def _magnitude(value: CustomQuantity) -> float:

@@ -159,6 +159,7 @@ class SqsSource(SpecModel):
 
 
 LAMBDA_DEFAULT_CONCURRENCY = 1000  # the default concurrent executions quota of a Region (Lambda quotas)
+LAMBDA_MAX_TIMEOUT_MS = 900_000  # Lambda's longest timeout: 900 seconds (configuration-timeout)
 
 
 class LambdaSource(SpecModel):
@@ -169,6 +170,21 @@ class LambdaSource(SpecModel):
         default=LAMBDA_DEFAULT_CONCURRENCY,
         description="What its concurrency may reach: its reserved concurrency, else the Region's quota (1000 unless raised)",
     )
+    timeout: Optional[Duration] = Field(
+        default=None,
+        description="The function's timeout (whole seconds, 1s to 15m), for alerts on its duration relative to it "
+        "(function_timeout_use); the same value as the function's configuration",
+    )
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, timeout: Optional[Duration]) -> Optional[Duration]:
+        """Lambda: "Timeout is the maximum amount of time in seconds that a Lambda function can run. The default value
+        for this setting is 3 seconds, but you can adjust this in increments of 1 second up to a maximum value of 900
+        seconds (15 minutes)." (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html)"""
+        if timeout is not None and (timeout.ms % 1000 or not 1000 <= timeout.ms <= LAMBDA_MAX_TIMEOUT_MS):
+            raise ValueError(f"timeout {timeout}: Lambda's timeout is whole seconds, from 1s to 15m (900 seconds)")
+        return timeout
 
 
 class ApiGatewaySource(SpecModel):

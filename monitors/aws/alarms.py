@@ -14,6 +14,7 @@ from monitors.common.runbook import alert_doc_url, anchor, runbook_url
 from signals import alert_signals
 from signals.cloudwatch import AwsScope, Evaluation, Insights, Math, Metric, Ratio, Source, metrics_of
 from spec import Service
+from spec.alerts import Threshold
 from spec.routes import Severity
 
 from .metrics import watched
@@ -27,6 +28,7 @@ COMPARATOR = {"above": "GreaterThanThreshold", "below": "LessThanThreshold"}
 # An alert's `no_data` as CloudWatch's treat_missing_data (spec/notify.py).
 TREAT_MISSING = {"alert": "breaching", "ok": "notBreaching", "keep": "ignore"}
 DESCRIPTION_MAX = 1024  # PutMetricAlarm AlarmDescription
+NOTIFY = "notify"  # the name part of the composite alarm that notifies for a held warning (levels.py)
 
 
 def describe(service: Service, deployment: Deployment, what: str, section: str) -> str:
@@ -103,13 +105,32 @@ def alarm_tags(service: Service, deployment: Deployment, severity: Optional[Seve
     return {**tags, "severity": severity} if severity else tags
 
 
-def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation) -> Source:
-    """A ratio of requests quiet at low traffic: each period judged needs its share of the service's `min_requests` in
-    the window, ⌈min_requests ÷ periods⌉ (2 a minute for 10 in 5 one-minute periods), else it reads 0 — not breaching
-    (`IF(m2 >= 2, 100*m1/m2, 0)`). CloudWatch judges each period on its own (M of N), so the guard is per period."""
-    if not isinstance(source, Ratio) or not source.requests or not service.min_requests:
+def low_traffic_guard(source: Source, service: Service, evaluation: Evaluation, direction: str = "above") -> Source:
+    """Every share of counted events (a `Ratio`: error rates of requests, invocations, gateway requests) quiet at low
+    traffic: each period judged needs its share of the service's `min_requests` in the window, ⌈min_requests ÷ periods⌉
+    (2 a minute for 10 in 5 one-minute periods), else it reads a value that does not breach — 0 for an alert that fires
+    above (`IF(m2 >= 2, 100*m1/m2, 0)`), 100 for one that fires below. CloudWatch judges each period on its own (M of
+    N), so the guard is per period."""
+    if not isinstance(source, Ratio) or not service.min_requests:
         return source
-    return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods))
+    return source.guarded(math.ceil(service.min_requests / evaluation.evaluation_periods), 0 if direction == "above" else 100)
+
+
+AlertTopics = Mapping[str, Mapping[Severity, "pulumi.Input[str]"]]
+
+
+def level_actions(
+    threshold: Threshold, signal: str, level: str, topics: Mapping[Severity, pulumi.Input[str]], alert_topics: Optional[AlertTopics]
+) -> list[pulumi.Input[str]]:
+    """Whom one level of an alert notifies: its severity's topic, or its own route's (`alert_topics[signal]`)."""
+    targets = (alert_topics or {}).get(signal, {}) if threshold.own_route is not None else topics
+    return notify(targets, threshold.severity(level))
+
+
+def held(threshold: Threshold, level: str) -> bool:
+    """Whether a level's alarm tells nobody itself: an alert's warning, where it has a critical too. A composite alarm
+    notifies for it, held back while the critical is in ALARM (levels.py): one notification per problem."""
+    return level == "warning" and threshold.critical is not None
 
 
 def threshold_alarms(
@@ -118,10 +139,11 @@ def threshold_alarms(
     scope: AwsScope,
     topics: Mapping[Severity, pulumi.Input[str]],
     region: str,
-    alert_topics: Optional[Mapping[str, Mapping[Severity, pulumi.Input[str]]]] = None,
+    alert_topics: Optional[AlertTopics] = None,
 ) -> list[Declaration]:
     """Warning and critical as separate alarms, so each level routes to its own topic: its severity's, or the topic of
-    the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own."""
+    the alert's own route (`alert_topics[signal]`, per severity) when the alert names targets of its own. A warning
+    beside a critical tells nobody itself (`held`): levels.py's composite does, unless the critical is in ALARM."""
     out: list[Declaration] = []
     for alert in alert_signals(service):
         signal, threshold = alert.key, alert.threshold
@@ -132,27 +154,28 @@ def threshold_alarms(
         evaluation = replace(seen.evaluation, treat_missing_data=TREAT_MISSING[threshold.no_data]) if threshold.no_data else seen.evaluation
         direction = alert.signal.direction
         own = threshold.own_route is not None
-        targets = (alert_topics or {}).get(signal, {}) if own else topics
         for level, value in threshold.levels():
             severity = threshold.severity(level)
             limit = seen.threshold(value)
             name = aws_name(service, deployment, signal, level)
+            silent = held(threshold, level)
+            routed = f"routed to {'its own route (' + severity + ')' if own else severity}"
             what = (
                 f"{service.service} ({deployment.environment}) {seen.title} {direction} {value} "
                 f"({limit:g} {seen.unit}) in {evaluation.datapoints} of {evaluation.evaluation_periods} "
-                f"periods of {evaluation.period}s; {level}, routed to {'its own route (' + severity + ')' if own else severity}"
+                f"periods of {evaluation.period}s; {level}, "
+                + (f"{routed} through {aws_name(service, deployment, signal, level, NOTIFY)} unless the critical alarm is in ALARM" if silent else routed)
             )
-            actions = notify(targets, severity)
             args = metric_alarm_args(
                 name,
                 describe(service, deployment, what, anchor(signal)),
-                low_traffic_guard(seen.source, service, evaluation),
+                low_traffic_guard(seen.source, service, evaluation, direction),
                 evaluation,
                 threshold=limit,
                 comparison=COMPARATOR[direction],
-                actions=actions,
-                tags=alarm_tags(service, deployment, severity),
-                ok_actions=None if threshold.recovery else [],
+                actions=[] if silent else level_actions(threshold, signal, level, topics, alert_topics),
+                tags=alarm_tags(service, deployment, None if silent else severity),  # the severity tag names the route it notifies
+                ok_actions=[] if silent or not threshold.recovery else None,
             )
             where = alert.path
             if where[0] == "custom_alerts":

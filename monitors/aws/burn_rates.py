@@ -47,6 +47,22 @@ def window_evaluation(window: Duration) -> Evaluation:
     return Evaluation(math.ceil(window.seconds), 1, 1, "notBreaching")
 
 
+def quiet_after_faster(slo: Slo, tier: BurnRateTier, faster: list[BurnRateTier]) -> int:
+    """How long a ticket tier stays quiet after the faster ticket tiers holding it back (and the page) let go. A faster
+    tier j whose windows need no more bad events than this one's — its budget share no larger (the long windows) and
+    its rate × short window no larger (the short ones) — is in ALARM for anything that puts this tier there, and after a
+    burn ends it lets go at most S − Sj earlier than this tier does (for a burn of rate r: S·(1 − T/r) − Sj·(1 − Tj/r)):
+    so S − Sj after it, with the usual extension to spare, this tier has let go too. 4 h 15 m for the 3d/6h tier behind
+    the 24h/2h one; otherwise its whole short window. A burn only the slower tier sees that outlives a paged outage is
+    then ticketed about its short window after the outage (tests/replay/scenarios/slow-burn-after-page.yaml)."""
+    rate, short = tier.burn_rate(slo.window), tier.short.seconds
+    bounds = [short]
+    for other in faster:
+        covered = other.budget.value <= tier.budget.value and other.burn_rate(slo.window) * other.short.seconds <= rate * short * (1 + 1e-9)
+        bounds.append(short - other.short.seconds + SUPPRESSOR_EXTENSION_SECONDS if covered else short)
+    return max(SUPPRESSOR_EXTENSION_SECONDS, math.ceil(min(short, max(bounds[1:]))))
+
+
 def quiet_after(tier: BurnRateTier) -> int:
     """How long a ticket tier stays quiet after the page that held it back recovers: until its own short window has let
     go of the burn (the page's tiers reset first, their short windows being shorter), at least the composites' usual
@@ -62,11 +78,17 @@ def burn_rate_declarations(
     region: str,
 ) -> list[Declaration]:
     """Alarms and tier composites for every SLO CloudWatch can measure (signals/slis.py), and one page for one problem:
-    where a severity has several tiers, a composite over them (`ALARM(1h) OR ALARM(6h)`) notifies its route, once,
-    whichever tier fires first, and the tiers notify nobody themselves (as on Datadog). The ticket's notifier is held
-    back while the page's is in ALARM (actions suppressor): a burn that pages does not ticket too. A suppressor chain
-    between tiers would not do: it holds slower tiers back, never faster ones, and where traffic has just begun the
-    slower tier fires first (tests/replay/scenarios/slower-tier-first.yaml)."""
+    where the page has several tiers, a composite over them (`ALARM(1h) OR ALARM(6h)`) notifies its route, once,
+    whichever tier fires first, and the tiers notify nobody themselves (as on Datadog). A suppressor chain between page
+    tiers would not do: it holds slower tiers back, never faster ones, and where traffic has just begun the slower tier
+    fires first (tests/replay/scenarios/slower-tier-first.yaml).
+
+    A burn that pages does not ticket too: each ticket tier notifies itself, held back while the page's notifier is in
+    ALARM and, after it clears, until the tier's own short window has let go of what paged (`quiet_after`); a slower
+    ticket tier is held back by the faster ones as well (`_ticket_holds`), so a burn they both catch tickets once. A
+    burn that outlives the page's problem is ticketed within the short window of the tier it breaches (2 h for the
+    24h/2h tier), not when the slowest ticket tier's window lets go (issue 19 item 6:
+    tests/replay/scenarios/ticket-after-page.yaml)."""
     out: list[Declaration] = []
     for slo in service.slos:
         indicator = sli(slo).cloudwatch
@@ -74,44 +96,74 @@ def burn_rate_declarations(
             continue
         ratio, bad = indicator.error_share(scope, slo), indicator.words(slo)
         section = anchor("slo", slo.name)
-        by_severity: dict[Severity, list[BurnRateTier]] = {}
-        for tier in sorted(slo.burn_rate, key=lambda t: (t.budget.value, t.long.ms)):
-            by_severity.setdefault(tier.severity, []).append(tier)
-        notifiers: dict[Severity, tuple[str, str]] = {}  # severity -> the alarm that notifies it: (name, logical)
-        for severity in sorted(by_severity, key=lambda s: s != "page"):  # the page's notifier first: the ticket's waits on it
-            tiers = by_severity[severity]
-            composed = len(tiers) > 1
-            page = notifiers.get("page") if severity == "ticket" else None
-            members: list[Declaration] = []
-            for tier in tiers:
-                windows = _window_alarms(service, deployment, slo, tier, ratio=ratio, bad=bad, region=region)
-                out += windows
-                actions = [] if composed else notify(topics, severity)
-                members.append(_tier_composite(service, deployment, slo, tier, windows=windows, actions=actions, region=region, suppressor=None if composed else page))
-            out += members
-            if not composed:
-                notifiers[severity] = (str(members[0].name), members[0].logical)
-                continue
-            name = aws_name(service, deployment, "slo", slo.name, severity)
-            words = ", ".join(f"{t.long}/{t.short}" for t in tiers)
+        pages = sorted((t for t in slo.burn_rate if t.severity == "page"), key=lambda t: (t.budget.value, t.long.ms))
+        tickets = sorted((t for t in slo.burn_rate if t.severity == "ticket"), key=lambda t: (t.short.ms, t.long.ms))
+        page: Optional[tuple[str, str]] = None  # the alarm that pages for the SLO: (name, logical)
+        members: list[Declaration] = []
+        for tier in pages:
+            windows = _window_alarms(service, deployment, slo, tier, ratio=ratio, bad=bad, region=region)
+            out += windows
+            actions = [] if len(pages) > 1 else notify(topics, "page")
+            members.append(_tier_composite(service, deployment, slo, tier, windows=windows, actions=actions, region=region, suppressor=None))
+        out += members
+        if len(members) == 1:
+            page = (str(members[0].name), members[0].logical)
+        elif members:
+            name = aws_name(service, deployment, "slo", slo.name, "page")
+            words = ", ".join(f"{t.long}/{t.short}" for t in pages)
             what = (
                 f"{service.service} ({deployment.environment}) SLO {slo.name} {slo.objective} over {slo.window}: "
-                f"one of its {severity} tiers ({words}) burning the error budget; {severity} (once for all of them)"
+                f"one of its page tiers ({words}) burning the error budget; page (once for all of them)"
             )
             composite = composite_alarm_args(
                 name,
                 alarm_rule("OR", [str(m.name) for m in members]),
                 describe(service, deployment, what, section),
-                actions=notify(topics, severity),
-                tags=alarm_tags(service, deployment, severity),
-                suppressor=page[0] if page else None,
-                extension=max(quiet_after(t) for t in tiers),
+                actions=notify(topics, "page"),
+                tags=alarm_tags(service, deployment, "page"),
             )
-            depends = tuple(m.logical for m in members) + ((page[1],) if page else ())
-            composite_logical = logical(service, "slo", slo.name, severity)
-            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), depends, alert=AlertOf(f"slo.{slo.name}", level=severity)))
-            notifiers[severity] = (name, composite_logical)
+            composite_logical = logical(service, "slo", slo.name, "page")
+            out.append(Declaration("composite_alarm", composite_logical, composite, region, slo_path(slo), tuple(m.logical for m in members), alert=AlertOf(f"slo.{slo.name}", level="page")))
+            page = (name, composite_logical)
+        faster: list[tuple[str, str]] = []  # the ticket tiers declared so far (shorter short windows): (name, logical)
+        for tier in tickets:
+            windows = _window_alarms(service, deployment, slo, tier, ratio=ratio, bad=bad, region=region)
+            out += windows
+            holds = _ticket_holds(service, deployment, slo, tier, [*([page] if page else []), *faster], region)
+            if holds is not None and holds[0] is not None:
+                out.append(holds[0])
+            suppressor = holds[1] if holds is not None else None
+            extension = quiet_after_faster(slo, tier, tickets[: len(faster)]) if faster else quiet_after(tier)
+            declared = _tier_composite(
+                service, deployment, slo, tier, windows=windows, actions=notify(topics, "ticket"), region=region, suppressor=suppressor, extension=extension
+            )
+            out.append(declared)
+            faster.append((str(declared.name), declared.logical))
     return out
+
+
+def _ticket_holds(
+    service: Service, deployment: Deployment, slo: Slo, tier: BurnRateTier, holders: list[tuple[str, str]], region: str
+) -> Optional[tuple[Optional[Declaration], tuple[str, str]]]:
+    """What holds a ticket tier back: the page's notifier and the faster ticket tiers (`holders`, (name, logical)); one
+    of them is the suppressor itself, several need a composite over them, `ALARM(page) OR ALARM(1d)`
+    (`<service>-slo-<slo>-<long>-hold`), which tells nobody. Returns (the composite or None, the suppressor); None
+    when nothing holds it (no page tier, the fastest ticket tier)."""
+    if not holders:
+        return None
+    if len(holders) == 1:
+        return None, holders[0]
+    name = aws_name(service, deployment, "slo", slo.name, str(tier.long), "hold")
+    what = (
+        f"{service.service} ({deployment.environment}) SLO {slo.name}: in ALARM while the page or a faster ticket tier "
+        f"is, holding the {tier.long} tier's ticket back (its actions suppressor); tells nobody itself"
+    )
+    args = composite_alarm_args(
+        name, alarm_rule("OR", [n for n, _ in holders]), describe(service, deployment, what, anchor("slo", slo.name)), actions=[], tags=alarm_tags(service, deployment, None)
+    )
+    hold_logical = logical(service, "slo", slo.name, str(tier.long), "hold")
+    declaration = Declaration("composite_alarm", hold_logical, args, region, slo_path(slo), tuple(lg for _, lg in holders))
+    return declaration, (name, hold_logical)
 
 
 def _window_alarms(
@@ -153,9 +205,11 @@ def _tier_composite(
     actions: list[pulumi.Input[str]],
     region: str,
     suppressor: Optional[tuple[str, str]],
+    extension: Optional[int] = None,
 ) -> Declaration:
-    """The tier: both windows in ALARM. It notifies its route only where it is its severity's one tier (`actions`);
-    otherwise its severity's composite does. `suppressor`: the page's notifier, for a lone ticket tier."""
+    """The tier: both windows in ALARM. A page tier notifies its route only where it is the only page tier (`actions`),
+    otherwise the page's composite does; a ticket tier notifies, held back by `suppressor` (the page's notifier, or a
+    composite over it and the faster ticket tiers) for its own short window after it clears."""
     name = aws_name(service, deployment, "slo", slo.name, str(tier.long))
     rate = tier.burn_rate(slo.window)
     told = tier.severity if actions else f"{tier.severity}, told through the SLO's {tier.severity} composite"
@@ -171,7 +225,7 @@ def _tier_composite(
         actions=actions,
         tags=alarm_tags(service, deployment, tier.severity if actions else None),  # the severity tag names the route it notifies
         suppressor=suppressor[0] if suppressor else None,
-        extension=quiet_after(tier),
+        extension=quiet_after(tier) if extension is None else extension,
     )
     depends = tuple(w.logical for w in windows) + ((suppressor[1],) if suppressor else ())
     tier_of = AlertOf(f"slo.{slo.name}", tier=str(tier.long))

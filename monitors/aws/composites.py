@@ -37,15 +37,18 @@ def composite_alarm_args(
     tags: dict[str, str],
     suppressor: Optional[str] = None,
     extension: int = SUPPRESSOR_EXTENSION_SECONDS,
+    wait: int = SUPPRESSOR_WAIT_SECONDS,
+    ok_actions: Optional[Sequence[pulumi.Input[str]]] = None,
 ) -> aws.cloudwatch.CompositeAlarmArgs:
+    """OK actions are the alarm actions unless given (none: recoveries tell nobody)."""
     return aws.cloudwatch.CompositeAlarmArgs(
         alarm_name=name,
         alarm_rule=rule,
         alarm_description=description,
         alarm_actions=list(actions),
-        ok_actions=list(actions),
+        ok_actions=list(actions if ok_actions is None else ok_actions),
         actions_suppressor=aws.cloudwatch.CompositeAlarmActionsSuppressorArgs(
-            alarm=suppressor, wait_period=SUPPRESSOR_WAIT_SECONDS, extension_period=extension
+            alarm=suppressor, wait_period=wait, extension_period=extension
         )
         if suppressor
         else None,

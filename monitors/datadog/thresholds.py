@@ -84,14 +84,17 @@ def _recovery(realisation: DatadogMonitorKind, direction: Direction, level: Opti
     return number(found) if found is not None else None
 
 
-def requests_guard(service: Service, alert: AlertSignal) -> Optional[Callable[[Service, str], str]]:
-    """The query counting the requests an alert's share is taken of, where it stays quiet below the service's
-    `min_requests` (issue 12 item 7): then a composite monitor `<alert> && <traffic>` notifies for it — Datadog's own
-    recipe for error rates at low traffic (composite monitor use cases, "Error rates"); None when unguarded."""
+def requests_guard(service: Service, alert: AlertSignal) -> Optional[Callable[[Service, str], Optional[str]]]:
+    """The query counting the requests (invocations, events) an alert's share is taken of, where it stays quiet below the
+    service's `min_requests` (issue 12 item 7; every rate alert, issue 19 item 4: `DatadogMetric.counted`, from the
+    registry): then a composite monitor `<alert> && <traffic>` notifies for it — Datadog's own recipe for error rates at
+    low traffic (composite monitor use cases, "Error rates"); None when unguarded."""
     realisation = alert.signal.datadog
-    if not isinstance(realisation, DatadogMetric) or realisation.requests is None or not service.min_requests or realisation.missing(service):
+    if not isinstance(realisation, DatadogMetric) or not service.min_requests or realisation.missing(service):
         return None
-    return realisation.requests
+    if realisation.counted(service, env_filter("guard")) is None:
+        return None
+    return realisation.counted
 
 
 def guard_logicals(service: Service, alert: AlertSignal) -> tuple[str, str]:
@@ -110,8 +113,17 @@ def traffic_monitor(service: Service, deployment: Deployment, alert: AlertSignal
     _, composite = guard_logicals(service, alert)
     counts_for, told_by = f"its {alert.signal.title} to alert", f"the composite monitor {composite} does"
     query = requests(service, env_filter(deployment.environment))
+    assert query is not None, "requests_guard checked it"
     return traffic_monitor_args(
-        service, deployment, what=alert.signal.title, requests=query, span=window(span), counts_for=counts_for, told_by=told_by, section=anchor(alert.key)
+        service,
+        deployment,
+        what=alert.signal.title,
+        requests=query,
+        span=window(span),
+        counts_for=counts_for,
+        told_by=told_by,
+        section=anchor(alert.key),
+        delay=realisation.evaluation_delay,
     )
 
 

@@ -2,6 +2,8 @@
 Datadog query alert cannot say "only above N requests" itself, so a query alert counting the requests over the
 guarded alert's window joins it in a composite monitor (Datadog's documented recipe). It tells nobody itself."""
 
+from typing import Optional
+
 from monitors.common.context import Deployment
 from monitors.datadog import sdk as datadog
 from spec import Service
@@ -21,9 +23,12 @@ def traffic_monitor_args(
     told_by: str,
     section: str,
     tags: tuple[str, ...] = (),
+    delay: Optional[int] = None,
 ) -> datadog.MonitorArgs:
     """In Alert while `span` holds at least `min_requests` requests: `sum(last_5m):<requests> >= 10`. `what`: the
-    monitor's name after "requests for"; `counts_for`: what those requests make count; `told_by`: who tells instead."""
+    monitor's name after "requests for"; `counts_for`: what those requests make count; `told_by`: who tells instead.
+    `delay`: the guarded alert's `evaluation_delay` (the AWS integration's late metrics), so both read the same window —
+    an undelayed count of late metrics would read nothing and hold the alert quiet."""
     count = number(service.min_requests)
     return datadog.MonitorArgs(
         name=f"[{deployment.environment}] {service.service}: requests for {what}",
@@ -40,4 +45,5 @@ def traffic_monitor_args(
         include_tags=True,
         notify_no_data=False,
         renotify_interval=0,
+        evaluation_delay=delay,
     )

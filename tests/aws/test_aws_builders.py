@@ -10,6 +10,7 @@ from monitors.aws.alarms import metric_alarm_args, threshold_alarms
 from monitors.aws.burn_rates import burn_rate_declarations, error_ratio_threshold, window_evaluation
 from monitors.aws.composites import alarm_rule
 from monitors.aws.health_checks import health_check_args, request_interval
+from monitors.aws.levels import level_alarms
 from monitors.aws.logs import level_pattern, metric_filter_args
 from monitors.aws.metrics import watched
 from monitors.aws.topics import subscription_key
@@ -72,11 +73,19 @@ def test_ratio_alarm_is_metric_math_returning_one_expression() -> None:
     assert args.alarm_actions == ["t"] and args.ok_actions == ["t"]
 
 
-def test_critical_pages_and_warning_tickets() -> None:
-    declarations = threshold_alarms(api(), deployment(), scope(), TOPICS, "eu-west-1")
+def test_critical_pages_and_warning_tickets_unless_the_critical_is_in_alarm() -> None:
+    """Issue 19 item 5: the warning alarm tells nobody itself; a composite `ALARM(warning)` tickets, suppressed by the
+    critical alarm (PutCompositeAlarm's ActionsSuppressor), so a breach of both in one minute is one page."""
+    declarations = level_alarms(api(), deployment(), scope(), TOPICS, "eu-west-1")
     by_name = {d.logical: d.args for d in declarations}
     assert by_name["api-cpu-critical"].alarm_actions == ["arn:page"]
-    assert by_name["api-cpu-warning"].alarm_actions == ["arn:ticket"]
+    assert by_name["api-cpu-warning"].alarm_actions == [] and by_name["api-cpu-warning"].ok_actions == []
+    assert "severity" not in by_name["api-cpu-warning"].tags  # the severity tag names the route an alarm notifies
+    notifier = by_name["api-cpu-warning-notify"]
+    assert notifier.alarm_rule == 'ALARM("api-prod-cpu-warning")' and notifier.alarm_actions == ["arn:ticket"]
+    suppressor = notifier.actions_suppressor
+    assert (suppressor.alarm, suppressor.wait_period, suppressor.extension_period) == ("api-prod-cpu-critical", 60, 60)
+    assert [d.logical for d in declarations].index("api-cpu-warning-notify") == [d.logical for d in declarations].index("api-cpu-warning") + 1
     assert by_name["api-cache-hit-rate-critical"].comparison_operator == "LessThanThreshold"
 
 
@@ -94,25 +103,29 @@ def test_burn_rate_thresholds_follow_the_workbook() -> None:
     assert window_evaluation(Duration.parse("1h")) == Evaluation(3600, 1, 1, "notBreaching")
 
 
-def test_one_composite_per_severity_notifies_once_for_its_tiers() -> None:
-    """One page for one problem: the tiers of a severity notify nobody themselves, a composite over them (OR) does,
-    whichever fires first; the ticket's composite is held back while the page's is in ALARM."""
+def test_one_composite_pages_once_and_each_ticket_tier_is_held_for_its_own_window() -> None:
+    """One page for one problem: the page tiers notify nobody themselves, a composite over them (OR) does, whichever
+    fires first. Each ticket tier notifies itself, held back while the page's notifier is in ALARM (the 24h/2h tier,
+    for its 2-hour short window after it clears) or the page or a faster ticket tier is (the 3d/6h tier, through a
+    composite over them): issue 19 item 6, a burn that outlives the page tickets within its tier's short window."""
     declarations = burn_rate_declarations(api(), deployment(), scope(), TOPICS, "eu-west-1")
     composites = {d.logical: d for d in declarations if d.kind == "composite_alarm" and "-availability-" in d.logical}
     assert list(composites) == [
         "api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-page",
-        "api-slo-availability-1d", "api-slo-availability-3d", "api-slo-availability-ticket",
+        "api-slo-availability-1d", "api-slo-availability-3d-hold", "api-slo-availability-3d",
     ]  # fmt: skip
-    tiers = [composites[f"api-slo-availability-{t}"] for t in ("1h", "6h", "1d", "3d")]
-    assert all(t.args.alarm_actions == [] and t.args.actions_suppressor is None and t.severity is None for t in tiers)
-    page, ticket = composites["api-slo-availability-page"], composites["api-slo-availability-ticket"]
-    assert page.args.alarm_rule == f'ALARM("{tiers[0].name}") OR ALARM("{tiers[1].name}")'
+    pages = [composites[f"api-slo-availability-{t}"] for t in ("1h", "6h")]
+    assert all(t.args.alarm_actions == [] and t.args.actions_suppressor is None and t.severity is None for t in pages)
+    page, day, days, hold = (composites[f"api-slo-availability-{n}"] for n in ("page", "1d", "3d", "3d-hold"))
+    assert page.args.alarm_rule == f'ALARM("{pages[0].name}") OR ALARM("{pages[1].name}")'
     assert page.args.alarm_actions == page.args.ok_actions == ["arn:page"] and page.args.actions_suppressor is None
-    assert ticket.args.alarm_rule == f'ALARM("{tiers[2].name}") OR ALARM("{tiers[3].name}")'
-    assert ticket.args.alarm_actions == ["arn:ticket"] and ticket.args.actions_suppressor.alarm == page.name
-    assert ticket.depends_on[-1] == page.logical
-    # the ticket stays quiet until the slowest ticket tier's 6-hour short window has let go of the burn
-    assert ticket.args.actions_suppressor.extension_period == 6 * 3600
+    assert day.args.alarm_actions == days.args.alarm_actions == ["arn:ticket"] and day.severity == days.severity == "ticket"
+    assert (day.args.actions_suppressor.alarm, day.args.actions_suppressor.extension_period) == (page.name, 2 * 3600)
+    assert hold.args.alarm_rule == f'ALARM("{page.name}") OR ALARM("{day.name}")' and hold.args.alarm_actions == []
+    # behind the 24h/2h tier (the same budget share, rate x short window 3 x 2h = 1 x 6h) the 3d tier has let go of a
+    # burn 6h - 2h after it, and 15 minutes to spare
+    assert (days.args.actions_suppressor.alarm, days.args.actions_suppressor.extension_period) == (hold.name, 4 * 3600 + 900)
+    assert days.depends_on[-1] == hold.logical and hold.depends_on == (page.logical, day.logical)
 
 
 def test_a_severity_with_one_tier_notifies_from_the_tier() -> None:

@@ -108,7 +108,8 @@ def test_severity_routes_to_its_topic(prod_plan: PlanView) -> None:
         else:
             assert len(actions) == 1 and re.fullmatch(rf"\$\{{api-{severity}-topic(-us-east-1)?\.arn\}}", actions[0]), resource.name
     assert alarm(prod_plan, "api-cpu-critical")["alarmActions"] == ["${api-page-topic.arn}"]
-    assert alarm(prod_plan, "api-cpu-warning")["alarmActions"] == ["${api-ticket-topic.arn}"]
+    assert alarm(prod_plan, "api-cpu-warning")["alarmActions"] == []  # told through its notifier, unless the critical is in ALARM
+    assert prod_plan.one(type=COMPOSITE, name="api-cpu-warning-notify").inputs["alarmActions"] == ["${api-ticket-topic.arn}"]
 
 
 def test_topics_and_subscriptions_from_routes(prod_plan: PlanView, dev_plan: PlanView) -> None:
@@ -159,7 +160,11 @@ def test_composite_rules_name_alarms_that_exist_in_their_region(any_plan: PlanVi
         for r in any_plan.select(type=ALARM) + any_plan.select(type=COMPOSITE)
     }
     composites = any_plan.select(type=COMPOSITE)
-    assert len(composites) == 13  # per SLO (availability, latency) four tiers and a page and a ticket composite; the roll-up
+    warnings = [c for c in composites if c.name.endswith("-warning-notify")]
+    metric = {r.name for r in any_plan.select(type=ALARM)}
+    both = {n.removesuffix("-warning") for n in metric if n.endswith("-warning") and n.removesuffix("-warning") + "-critical" in metric}
+    assert both and {c.name.removesuffix("-warning-notify") for c in warnings} == both  # a warning beside a critical: its notifier
+    assert len(composites) - len(warnings) == 13  # per SLO (availability, latency) four tiers, a page composite and the 3d tier's hold; the roll-up
     for composite in composites:
         named = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
         assert named, composite.name
@@ -177,8 +182,8 @@ def test_burn_rate_tiers_join_long_and_short_windows(prod_plan: PlanView) -> Non
     assert long["threshold"] == short["threshold"] == pytest.approx(1.44)  # 14.4 × 0.1 %
     assert {q["metric"]["period"] for q in long["metricQueries"] if "metric" in q} == {3600}
     assert {q["metric"]["period"] for q in short["metricQueries"] if "metric" in q} == {300}
-    assert tier["alarmActions"] == prod_plan.one(type=COMPOSITE, name="api-slo-availability-1d").inputs["alarmActions"] == []
-    assert prod_plan.one(type=COMPOSITE, name="api-slo-availability-ticket").inputs["alarmActions"] == ["${api-ticket-topic.arn}"]
+    assert tier["alarmActions"] == []
+    assert prod_plan.one(type=COMPOSITE, name="api-slo-availability-3d").inputs["alarmActions"] == ["${api-ticket-topic.arn}"]
     page = prod_plan.one(type=COMPOSITE, name="api-slo-availability-page").inputs
     assert page["alarmRule"] == 'ALARM("api-prod-slo-availability-1h") OR ALARM("api-prod-slo-availability-6h")'
     assert page["alarmActions"] == ["${api-page-topic.arn}"]

@@ -39,9 +39,10 @@ def datadog_counts(plan: PlanView) -> dict[str, int]:
 def test_resource_counts(prod_plan: PlanView, dev_plan: PlanView) -> None:
     # 11 threshold monitors + 2 SLOs × (4 tiers — 3 burn-rate alerts and the error-budget alert — a composite for
     # each severity: one page, one ticket — and a traffic monitor per burn-rate tier's short window, min_requests)
-    # + the error rate's traffic monitor and their composite (min_requests); dev drops the throughput alert.
-    assert datadog_counts(prod_plan) == {MONITOR: 31, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
-    assert datadog_counts(dev_plan) == {MONITOR: 30, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    # + a traffic monitor and a composite for each rate alert, the error rate's and the client error rate's
+    # (min_requests, issue 19 item 4); dev drops the throughput alert.
+    assert datadog_counts(prod_plan) == {MONITOR: 33, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
+    assert datadog_counts(dev_plan) == {MONITOR: 32, SLO: 2, SYNTHETIC: 3, DASHBOARD: 1}
 
 
 # -- the operations report's thresholds ---------------------------------------------------------------

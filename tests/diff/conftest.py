@@ -76,7 +76,7 @@ def _rename(aliased: bool) -> Callable[[Path], bool]:
             old_name = 'aliases=[pulumi.Alias(name=declaration.logical.replace("-log-group", "-logs"))]'
             options = repo / "program/inputs.py"
             if options.is_file() and "def declaration_options" in options.read_text():  # the options' own home
-                imported = _edit(options, r"^from pulumi import _types$", "import pulumi\nfrom pulumi import _types")
+                imported = _edit(options, r"^from __future__ import annotations$", "from __future__ import annotations\n\nimport pulumi")
                 code = options if imported else code
             return renamed and (
                 not aliased or _edit(code, r"(extra\.update\(protect=[^,]*, retain_on_delete=True)\)", rf"\1, {old_name})")

@@ -27,7 +27,7 @@ def test_a_window_silences_notifications_each_vendors_way(families: dict[str, Pl
     assert [(n.at, n.level) for n in backlog.notifications][:1] == [(180 * MIN, "alert")]  # still alerting when it expires
     alarm = result.timelines["orders-worker-queue-backlog-critical"]
     assert alarm.entered("ALARM")[0] < 180 * MIN and [(n.at, n.state) for n in alarm.notifications if n.at >= 60 * MIN] == [(180 * MIN, "ALARM")]  # muted, run at the end
-    assert "maintenance: orders-worker-maintenance-weekly-patching (aws) mutes 11 alert resource(s) from 60m to 3h" in scenarios_text([result])
+    assert "maintenance: orders-worker-maintenance-weekly-patching (aws) mutes 15 alert resource(s) from 60m to 3h" in scenarios_text([result])
 
 
 def test_without_a_start_no_window_applies_and_the_report_says_so(families: dict[str, PlanView], tmp_path: Path) -> None:

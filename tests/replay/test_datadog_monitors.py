@@ -145,7 +145,7 @@ def test_log_alert_counts_lines_and_zero_is_a_value() -> None:
     [
         ({"onMissingData": "show_no_data"}, "onMissingData 'show_no_data'"),
         ({"onMissingData": "resolve", "notifyNoData": True}, "onMissingData replaces notifyNoData"),
-        ({"newGroupDelay": 60}, "does not understand newGroupDelay"),
+        ({"newGroupDelay": 60}, "newGroupDelay on a query without grouping"),
         ({"monitorThresholds": {"critical": "9"}}, "differs from the query's threshold"),
         ({"monitorThresholds": {"critical": "10", "criticalRecovery": "11"}}, "recovery threshold 11"),
         ({"monitorThresholds": {"critical": "10", "ok": "1"}}, "monitorThresholds.ok"),
@@ -228,3 +228,23 @@ def test_default_with_another_aggregation_keeps_the_last_status() -> None:
     query = "avg(last_5m):avg:test.gauge{env:x} > 10"
     timeline = evaluate(plan(monitor("avg", query, 10, onMissingData="default")), gauge([20.0] * 3 + [None] * 20))["avg"]
     assert timeline.current == DD_ALERT
+
+
+def test_a_new_group_starts_alerting_after_its_new_group_delay() -> None:
+    """"new_group_delay: time (in seconds) before starting alerting on new groups, to allow newly created applications or
+    containers to fully start. Should be a non negative integer. Default: 60."
+    (https://docs.datadoghq.com/monitors/guide/monitor_api_options/). Task b starts at minute 10 already at 95 %: its
+    first point is Datadog's at 11 min, so it may alert from 12 min (60 s later), or from 16 min with a delay of 300 s; a
+    task reporting from the first step is no new group, and alerts on its first run."""
+    data = VendorData(step=60, length=30)
+    data.add_datadog("cpu.usage", [*TAGS, "task_arn:a"], "gauge", [Sample.value(20.0)] * 30)
+    data.add_datadog("cpu.usage", [*TAGS, "task_arn:b"], "gauge", [None] * 10 + [Sample.value(95.0)] * 20)
+    query = "avg(last_5m):sum:cpu.usage{env:x} by {task_arn} > 80"
+    timelines = evaluate(plan(monitor("m", query, 80, notifyBies=["*"]), monitor("slow", query, 80, notifyBies=["*"], newGroupDelay=300)), data)
+    assert timelines["m"].entered(DD_ALERT) == [12 * MIN]  # without the delay: 11 min, its first point's run
+    assert timelines["slow"].entered(DD_ALERT) == [16 * MIN]
+    old = VendorData(step=60, length=30)
+    old.add_datadog("cpu.usage", [*TAGS, "task_arn:a"], "gauge", [Sample.value(95.0)] * 30)
+    assert evaluate(plan(monitor("m", query, 80, notifyBies=["*"])), old)["m"].entered(DD_ALERT) == [MIN]
+    with pytest.raises(ReplayError, match="newGroupDelay on a query without grouping"):
+        evaluate(plan(monitor("m", "avg(last_5m):sum:cpu.usage{env:x} > 80", 80, newGroupDelay=60)), old)

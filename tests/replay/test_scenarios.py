@@ -99,7 +99,7 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
     ]  # fmt: skip
     assert {(p.resource, p.backend) for p in index.select("error_rate")} == {
         ("api-error-rate", "datadog"), ("api-error-rate-traffic", "datadog"), ("api-error-rate-enough-traffic", "datadog"),
-        ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"),
+        ("api-error-rate-critical", "aws"), ("api-error-rate-warning", "aws"), ("api-error-rate-warning-notify", "aws"),
     }  # fmt: skip
     assert {p.resource for p in index.select("slo.availability.page", "aws")} == {"api-slo-availability-1h", "api-slo-availability-6h", "api-slo-availability-page"}
     assert {p.resource for p in index.select("slo.availability.ticket", "datadog")} == {
@@ -114,10 +114,10 @@ def test_alert_ids_map_to_the_plans_resources(fixture_stack: StackReplay) -> Non
 
 def test_only_keeps_what_the_alerts_need(fixture_stack: StackReplay) -> None:
     api = fixture_stack.service("api")
-    kept = api.compiled.only(["api-slo-availability-ticket", "api-availability-burn-1h"])
+    kept = api.compiled.only(["api-slo-availability-3d", "api-availability-burn-1h"])
     windows = {f"api-slo-availability-{t}-{w}" for t in ("1h", "6h", "1d", "3d") for w in ("long", "short")}
-    assert {a.resource.name for a in kept.metric_alarms} == windows  # the ticket's tiers, and its suppressor's (the page's)
-    assert {c.resource.name for c in kept.composite_alarms} == {f"api-slo-availability-{t}" for t in ("1h", "6h", "1d", "3d", "page", "ticket")}
+    assert {a.resource.name for a in kept.metric_alarms} == windows  # the 3d tier's, and its suppressor's (the page and the 1d tier)
+    assert {c.resource.name for c in kept.composite_alarms} == {f"api-slo-availability-{t}" for t in ("1h", "6h", "1d", "3d", "page", "3d-hold")}
     assert list(kept.slos) == ["api-availability-slo"] and [m.resource.name for m in kept.monitors] == ["api-availability-burn-1h"]
 
 

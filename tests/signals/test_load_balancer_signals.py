@@ -28,6 +28,11 @@ def test_datadog_monitors_read_the_aws_integration_of_the_load_balancer(plan: Pl
     )
     assert lb["monitorThresholds"] == {"critical": "2", "criticalRecovery": "1.8", "warning": "0.5", "warningRecovery": "0.45"}
     assert lb["evaluationDelay"] == 900
+    traffic = plan.one(type=MONITOR, name="shop-lb-error-rate-traffic").inputs  # its requests, read as late as it
+    assert traffic["query"] == (
+        f"sum(last_5m):(sum:aws.applicationelb.request_count{scope}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx{scope}.as_count()) >= 10"
+    )
+    assert traffic["evaluationDelay"] == 900
     unhealthy = plan.one(type=MONITOR, name="shop-unhealthy-targets").inputs
     assert unhealthy["query"] == (
         "avg(last_5m):sum:aws.applicationelb.un_healthy_host_count"
@@ -40,7 +45,8 @@ def test_datadog_monitors_read_the_aws_integration_of_the_load_balancer(plan: Pl
 def test_cloudwatch_alarms_read_the_load_balancer_itself(plan: PlanView) -> None:
     critical = plan.one(type=ALARM, name="shop-lb-error-rate-critical").inputs
     queries = {q["id"]: q for q in critical["metricQueries"]}
-    assert queries["e1"]["expression"] == "100*m1/(m1+m2)" and queries["e1"]["returnData"] is True
+    # quiet below min_requests (10) in the 5 one-minute periods: ⌈10 / 5⌉ of all it answered (issue 19 item 4)
+    assert queries["e1"]["expression"] == "IF(m1+m2 >= 2, 100*m1/(m1+m2), 0)" and queries["e1"]["returnData"] is True
     assert (queries["m1"]["metric"]["metricName"], queries["m2"]["metric"]["metricName"]) == ("HTTPCode_ELB_5XX_Count", "RequestCount")
     assert queries["m1"]["metric"]["dimensions"] == {"LoadBalancer": "app/Shop/0123456789abcdef"}  # no TargetGroup: the LB's own
     assert (critical["threshold"], critical["comparisonOperator"]) == (2, "GreaterThanThreshold")

@@ -39,7 +39,7 @@ FULL: dict[str, Any] = {
             "rds": {"instance": "Shop-DB"},
             "elasticache": {"cluster": "shop-cache"},
             "sqs": {"queue": "Shop-Orders", "dead_letter_queue": "shop-orders-dlq"},
-            "lambda_function": {"name": "shop-worker", "concurrency_limit": 200},
+            "lambda_function": {"name": "shop-worker", "concurrency_limit": 200, "timeout": "30s"},
             "api_gateway": {"rest_api": "shop-api", "stage": "prod"},
             "dynamodb": {"table": "shop-orders"},
         },

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from signals import REGISTRY, SERIES, compute, publications
 from signals.cloudwatch import AwsScope, resolve_targets
+from signals.custom import series_problem
 from signals.http import latency_spread
 from signals.model import CloudWatchPublication, DatadogPublication, Events, Gauge, LogPublication, ProbePublication, Spread
 from signals.slis import SLIS
@@ -72,14 +73,23 @@ def _identity(p: Any) -> tuple[object, ...]:
 def test_a_service_with_every_source_publishes_every_series_once(runtime: str) -> None:
     check = {"name": "live", "url": "https://shop.example.com:8443/health/live", "severity": "ticket"}
     custom = {"fires": "above", "warning": 200, "datadog": {"metric": "shop.orders.pending"}, "aws": {"namespace": "Shop", "metric": "Pending"}}
-    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}}, custom_alerts={"orders_backlog": custom})
+    rate = {"fires": "above", "warning": "5%", "datadog": {"metric": "shop.checkout.failed", "requests": "shop.checkout.attempts"},
+            "aws": {"namespace": "Shop", "metric": "CheckoutFailed", "requests": "CheckoutAttempts"}}  # fmt: skip
+    alerts = {"orders_backlog": custom, "checkout_failures": rate}
+    svc = service(runtime, health_checks=[check], routes={"ticket": {"datadog": ["@slack-shop"]}}, custom_alerts=alerts)
     found = publications(scope(svc))
     identities = [_identity(p) for p in found]
     assert len(identities) == len(set(identities)), "a metric is published twice"
     shown = {name for p in found for name in p.shows}
-    # a series per health check or custom alert is published as <series>.<check or alert>: this service's `live`, `orders_backlog`
-    each = {name: "live" if s.per_check else "orders_backlog" for name, s in SERIES.items() if s.per_check or s.per_alert}
-    assert shown == {name for name in SERIES if name not in each} | {f"{name}.{one}" for name, one in each.items()}
+    # a series per health check or custom alert is published as <series>.<check or alert>: this service's `live`, and each
+    # custom alert the series goes with (the registry's own rule, signals.custom.series_problem: requests for rates only)
+    each = {
+        f"{name}.{one}"
+        for name, s in SERIES.items()
+        for one in (["live"] if s.per_check else [a for a, alert in svc.custom_alerts.items() if series_problem(name, alert) is None] if s.per_alert else [])
+    }
+    assert shown == {name for name, s in SERIES.items() if not (s.per_check or s.per_alert)} | each
+    assert {"custom.orders_backlog", "custom.checkout_failures", "custom_requests.checkout_failures"} <= each
     # Route 53 requests the endpoint by fqdn, port and path; the synthetic test by its URL: both are probed
     assert {p.url for p in found if isinstance(p, ProbePublication)} == {"https://shop.example.com:8443/health/live"}
     check["url"] = "https://shop.example.com:443/health/live"  # the default port, written: Route 53 leaves it out

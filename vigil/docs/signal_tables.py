@@ -54,7 +54,8 @@ def _service(runtime: str = "fargate") -> Service:
         rds=RdsSource.model_construct(instance="<rds_instance>"),
         elasticache=ElastiCacheSource.model_construct(cluster="<cache_cluster>"),
         sqs=SqsSource.model_construct(queue="<queue>", dead_letter_queue="<dead_letter_queue>"),
-        lambda_function=LambdaSource.model_construct(name="<function>", concurrency_limit=LAMBDA_DEFAULT_CONCURRENCY),
+        # the tables print limits as numbers: the Region's default concurrency quota and Lambda's default timeout (3 s)
+        lambda_function=LambdaSource.model_construct(name="<function>", concurrency_limit=LAMBDA_DEFAULT_CONCURRENCY, timeout=Duration(3000)),
         api_gateway=ApiGatewaySource.model_construct(rest_api="<rest_api>", http_api=None, stage="<stage>"),
         dynamodb=DynamoDbSource.model_construct(table="<table>"),
     )

@@ -103,7 +103,7 @@ def judge(
     first = matching[0].at if matching else None
     passed = first is not None and (by is None or first <= by)
     got = fired_words(found)
-    if times is not None:
-        passed = passed and len(matching) == times
+    if times is not None:  # exactly so many at that level; 0: never at that level, whatever the other levels do
+        passed = len(matching) == times and (times == 0 or passed)
         got += f"; {len(matching)} firing(s)" + (": " + ", ".join(f"{clock(f.at)} ({f.resource})" for f in matching) if len(matching) > 1 else "")
     return Outcome(scenario, alert, backend, expected, got, passed, first, tuple(found))

@@ -69,7 +69,10 @@ class ExpectModel(SpecModel):
     by: Optional[Duration] = Field(default=None, description="At or before this time from the start")
     backend: Optional[Backend] = Field(default=None, description="Only this backend (datadog or aws); default: every backend deploying the alert")
     times: Optional[Annotated[int, Strict()]] = Field(
-        default=None, ge=1, description="Exactly this many firings at that level over the whole scenario (1: one page for one problem)"
+        default=None,
+        ge=0,
+        description="Exactly this many firings at that level over the whole scenario (1: one page for one problem; 0: never at "
+        "that level, whatever the other levels do)",
     )
 
     @model_validator(mode="after")
@@ -78,6 +81,8 @@ class ExpectModel(SpecModel):
             raise ValueError("'by' does not go with 'fires: never' (never holds for the whole scenario)")
         if self.fires == "never" and self.times is not None:
             raise ValueError("'times' does not go with 'fires: never'")
+        if self.times == 0 and self.by is not None:
+            raise ValueError("'by' does not go with 'times: 0' (never at that level holds for the whole scenario)")
         return self
 
 
@@ -131,7 +136,7 @@ class Expectation:
     times: Optional[int] = None
 
     def words(self) -> str:
-        """As written: `critical by 75m`, `never`, `any`, `page by 62m, once`."""
+        """As written: `critical by 75m`, `never`, `any`, `page by 62m, once`, `warning, 0 times`."""
         said = self.fires + (f" by {Duration(self.by * 1000)}" if self.by is not None else "")
         if self.times is not None:
             said += ", once" if self.times == 1 else f", {self.times} times"
@@ -285,7 +290,7 @@ def _parsed_series(
             continue  # the model's own error says what is expected
         try:
             series[key] = tuple(parse_series(str(text), found.unit))
-            kind = series_kind(str(text)) if found.per_alert else None
+            kind = series_kind(str(text)) if found.per_alert and found.unit == "any" else None
             if kind is not None and kinds is not None:
                 kinds[key] = kind
         except ValueError as exc:

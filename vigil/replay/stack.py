@@ -17,6 +17,7 @@ from typing import Optional
 
 from monitors.common.context import Deployment
 from signals.cloudwatch import AwsScope, resolve_targets
+from signals.custom import series_problem
 from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
 from spec import Service, SpecError, SpecErrors
 
@@ -142,6 +143,8 @@ class ServiceReplay:
                     errors.append(scenario.problem(("series", key), f"{self.service.service} has no custom alert '{key.partition('.')[2]}' (its custom alerts: {known})", at_key=True))
                 elif key in scenario.kinds and scenario.kinds[key] != alert.kind:
                     errors.append(scenario.problem(("series", key), f"custom alert {key.partition('.')[2]} has thresholds of kind {alert.kind}: write its series so (got {scenario.kinds[key]})"))
+                elif (problem := series_problem(found.name, alert)) is not None:
+                    errors.append(scenario.problem(("series", key), f"custom alert {key.partition('.')[2]}: {problem}", at_key=True))
         ids = self.index.ids()
         for e in scenario.expect:
             if e.alert not in ids:

@@ -266,7 +266,7 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
             alerts.append("service_unhealthy")
         # judged from the end of the warm-up: every window is full of data then, as for a service running all along
         start = warm * MINUTE
-        breached = ordered({**healthy, **drive.values(breach)})
+        breached = ordered({**{k: v for k, v in healthy.items() if k not in drive.same}, **drive.values(breach)})
         timelines = replay.run(phases([(healthy, warm), (breached, length - warm)]), MINUTE, alerts, start)
         said = f"breach at {spoken(quantity, breach)} ({how} {level} {quantity}) after {warm}m healthy"
         for backend in backends:

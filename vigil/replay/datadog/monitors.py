@@ -16,6 +16,10 @@ status (the NO DATA options are not replayed: refused). A log alert counts match
 A query grouped `by {key}` is a multi alert: each value of the key that the data holds (a task, a host) is evaluated
 on its own. With `notify_by: ["*"]` the monitor notifies as a simple alert (api/latest/monitors): its status is the most
 severe of its groups', and it notifies when that changes; per-group notifications are not replayed (refused).
+`new_group_delay`: "time (in seconds) before starting alerting on new groups, to allow newly created applications or
+containers to fully start ... Default: 60" (monitors/guide/monitor_api_options): a group whose first point Datadog receives
+after the data begins (a task started during the replay) stays OK until that long after it; a group with data from the
+first step is taken to have existed before it (the data starts with the service as it had long been).
 """
 
 from __future__ import annotations
@@ -42,10 +46,11 @@ TYPE = "datadog:index/monitor:Monitor"
 DESCRIPTIVE = ("name", "type", "message", "tags", "priority", "includeTags", "notifyAudit")
 _METRIC_OPTIONS = (
     *DESCRIPTIVE, "query", "monitorThresholds", "notifyNoData", "noDataTimeframe", "renotifyInterval", "renotifyStatuses",
-    "evaluationDelay", "requireFullWindow", "notifyBies", "timeoutH", "onMissingData",
+    "evaluationDelay", "requireFullWindow", "notifyBies", "timeoutH", "onMissingData", "newGroupDelay",
 )
 MISSING_DATA = ("resolve", "default")  # on_missing_data the replay evaluates
-_LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o not in ("requireFullWindow", "notifyBies"))
+_LOG_OPTIONS = tuple(o for o in _METRIC_OPTIONS if o not in ("requireFullWindow", "notifyBies", "newGroupDelay"))
+NEW_GROUP_DELAY = 60  # seconds: Datadog's default new_group_delay (monitors/guide/monitor_api_options)
 _SEVERITY = {DD_OK: 0, DD_NO_DATA: 1, DD_WARN: 2, DD_ALERT: 3}
 _BUCKETS = {"m": 60, "h": 600, "d": 3600, "w": 3600}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
@@ -107,6 +112,7 @@ class ThresholdMonitor:
     timeout: Optional[int] = None  # seconds without data after which a triggered monitor resolves (timeout_h); None: never
     missing: Optional[float] = None  # the value a run without data compares (on_missing_data: default, sum); None: see below
     missing_ok: bool = False  # on_missing_data: resolve — a run without data is OK; else (and no `missing`) the state holds
+    new_group_delay: int = NEW_GROUP_DELAY  # seconds a new group of a multi alert stays OK after Datadog first has it
 
     @property
     def window(self) -> int:
@@ -144,9 +150,13 @@ def compile_threshold_monitor(resource: PlannedResource) -> ThresholdMonitor:
     missing: Optional[float] = None
     if on_missing == "default" and isinstance(query, MonitorQuery) and query.time_aggregation == "sum":
         missing = 0.0  # "If data is missing Evaluate as 0" (sum or count aggregation)
+    new_group_delay = optional_seconds(resource, inputs.get("newGroupDelay"), "newGroupDelay")
+    if new_group_delay is not None and not by:
+        raise ReplayError("newGroupDelay on a query without grouping (Datadog: only multi alerts have new groups)", resource.name)
     return ThresholdMonitor(
         missing=missing,
         missing_ok=on_missing == "resolve",  # "If data is missing Show OK"
+        new_group_delay=NEW_GROUP_DELAY if new_group_delay is None else new_group_delay,
         timeout=timeout or None,
         resource=resource,
         query=query,
@@ -183,7 +193,11 @@ def run_threshold_monitor(monitor: ThresholdMonitor, data: DatadogData, clock: C
         assert isinstance(query, MonitorQuery)
         groups = _groups(data, query.formula, monitor.by)
         try:
-            states = [_states(monitor, data, clock, within(query.formula, g)) for g in groups]
+            states = []
+            for group in groups:
+                scoped = within(query.formula, group)
+                seen = _first_seen(data, scoped)
+                states.append(_states(monitor, data, clock, scoped, None if seen is None else seen + monitor.new_group_delay))
         except ReplayError as exc:
             raise exc.about(monitor.resource.name) from None
         worst = [max(column, key=_SEVERITY.__getitem__) for column in zip(*states, strict=True)] if states else [DD_OK] * len(clock.ticks(frequency(monitor.window)))
@@ -206,8 +220,24 @@ def _groups(data: DatadogData, formula: Formula, keys: tuple[str, ...]) -> list[
     return sorted(found)
 
 
-def _states(monitor: ThresholdMonitor, data: DatadogData, clock: Clock, formula: Optional[Formula]) -> list[str]:
-    """The monitor's status after each of its runs, for one formula (or its log query when None)."""
+def _first_seen(data: DatadogData, formula: Formula) -> Optional[int]:
+    """When Datadog first has a point of a group's series (its step ended, and the series' delay passed); None for a group
+    with a point at the data's first step: it existed before the data."""
+    first: Optional[int] = None
+    for query in terms(formula):
+        for series in data.matching(query):
+            index = next((i for i, p in enumerate(series.points) if p is not None), None)
+            if index == 0:
+                return None
+            if index is not None:
+                at = data.data.start + (index + 1) * data.data.step + series.delay
+                first = at if first is None else min(first, at)
+    return first
+
+
+def _states(monitor: ThresholdMonitor, data: DatadogData, clock: Clock, formula: Optional[Formula], alerting_from: Optional[int] = None) -> list[str]:
+    """The monitor's status after each of its runs, for one formula (or its log query when None). `alerting_from`: a new
+    group's first instant of alerting (new_group_delay after Datadog first has it); before it, it stays OK."""
     query = monitor.query
     source: Union[WindowedFormula, _LogCounts]
     if isinstance(query, LogQuery):
@@ -219,7 +249,9 @@ def _states(monitor: ThresholdMonitor, data: DatadogData, clock: Clock, formula:
     if monitor.full_window and isinstance(source, WindowedFormula):
         full = _full_window(data.data, source.presence, _BUCKETS[query.unit])
     late = max((data.delay(q) for q in source.queries), default=0) if isinstance(source, WindowedFormula) else 0
-    return windowed_states(monitor, data.data, clock, value=source.value, has_data=source.has_data, full=full, late=max(0, late - monitor.delay))
+    return windowed_states(
+        monitor, data.data, clock, value=source.value, has_data=source.has_data, full=full, late=max(0, late - monitor.delay), alerting_from=alerting_from
+    )
 
 
 def _full_window(data: VendorData, presence: Aggregates, bucket: int) -> Callable[[int, int], bool]:
@@ -254,12 +286,16 @@ def windowed_states(
     has_data: Callable[[range], bool],
     full: Optional[Callable[[int, int], bool]],
     late: int = 0,
+    alerting_from: Optional[int] = None,
 ) -> list[str]:
     """The status after each run. `late`: how much later than the evaluation delay the latest of its series arrives:
-    the window holds nothing newer."""
+    the window holds nothing newer. `alerting_from`: runs before it leave the state OK (a new group's delay)."""
     out: list[str] = []
     state, seen = DD_OK, False
     for t in clock.ticks(frequency(monitor.window)):
+        if alerting_from is not None and t < alerting_from:
+            out.append(state)
+            continue
         end = t - monitor.delay
         window = data.window(end - monitor.window, end - late)
         seen = seen or has_data(window)
