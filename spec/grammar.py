@@ -28,7 +28,7 @@ APM_SERVICE_PATTERN = r"^[a-z][a-z0-9_\-.]{0,99}$"
 SPAN_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 # The shape of a region (us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1); which exist is botocore's
-# endpoint data's (spec.regions).
+# region list's (spec.regions).
 AWS_REGION_PATTERN = r"^[a-z]{2,4}(-[a-z]+){1,2}-[0-9]{1,2}$"
 # ALB and target-group dimension values as CloudWatch shows them.
 LOAD_BALANCER_PATTERN = r"^app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"

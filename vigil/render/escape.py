@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..routing import HANDLE
+from spec.grammar import HANDLE_IN_TEXT as HANDLE
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff]")
 _TICKS = re.compile(r"`+")
