@@ -1,8 +1,10 @@
 # Two commands set up a fresh machine: `make plan` (install, then the offline plan of the default
-# catalog for dev, no credentials) and `make test`.
+# catalog for dev, no credentials) and `make test`. `make check` is the inner loop while editing.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
+# One test process per core (pytest-xdist): about half the wall time on two cores.
+WORKERS ?= auto
 
 $(VENV)/installed: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,10 +18,17 @@ install: $(VENV)/installed
 plan: install
 	$(PY) -m vigil plan --stack $(STACK)
 
-test: install
+lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
 
-.PHONY: install plan test
+# Everything: lint, types, import layers, then the whole suite.
+test: lint
+	$(PY) -m pytest -n $(WORKERS)
+
+# The inner loop: the same checks and every test but the end-to-end ones (marked `slow`), in well under a minute.
+check: lint
+	$(PY) -m pytest -n $(WORKERS) -m "not slow"
+
+.PHONY: install plan lint test check

@@ -32,6 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{PRODUCT_MARK}: the test holds the project's own catalog/ to a catalog-independent invariant"
     )
+    config.addinivalue_line(
+        "markers", "slow: an end-to-end test (git revisions, whole docs, a user's copy of the project): `make test` runs it, `make check` leaves it out"
+    )
 
 
 # --- the guard: only marked tests read the product catalog -----------------------------------------------------------

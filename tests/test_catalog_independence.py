@@ -63,6 +63,7 @@ def test_the_pattern_finds_product_paths() -> None:
     assert not PRODUCT_PATH.search('(repo / "catalog/api.yaml")')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_the_invariants_hold_after_a_users_change_and_vigil_docs(
     change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -22,6 +22,8 @@ from vigil.docs.slos import budget_words, tier_words
 from vigil.docs.words import anchors_of, duration_words, github_slug
 from vigil.testkit import stack_plan as plan_of
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 ROOT = Path(__file__).resolve().parent.parent
 product = pytest.mark.product_catalog
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from monitors.common.context import Deployment
     from program.settings import StackSettings
 
-# `program` (its package imports the providers' SDKs, seconds) is imported where it is used, so that commands
+# `program` (the builders and rules) is imported where it is used, so that commands
 # which only find the project (`vigil diff`'s own process) stay quick.
 
 

@@ -11,6 +11,8 @@ from tests.reference import REFERENCE
 from tests.vendors.datadog_server import DatadogServer
 from vigil.cli import main
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 
 def _drift(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *extra: str) -> tuple[int, str]:
     """Exit code and stdout (stderr after the last call: `_drift.err`)."""

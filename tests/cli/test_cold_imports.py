@@ -17,6 +17,8 @@ import pytest
 
 from tests.reference import REFERENCE, ROOT
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 CACHES = str(ROOT / "tests" / "fixtures" / "caches")  # a one-service catalog: replay and docs stay quick
 SDKS = {"pulumi_datadog", "pulumi_aws", "pulumiverse_sentry"}
 NOT_IMPORTED: list[tuple[list[str], set[str], tuple[int, ...]]] = [

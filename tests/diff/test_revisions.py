@@ -17,6 +17,8 @@ from vigil.diff.danger import dangers
 from vigil.diff.facets import PlanIndex, recipients
 from vigil.diff.summary import summarise
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 MONITOR = "datadog:index/monitor:Monitor"
 
 

@@ -121,6 +121,7 @@ def _shuffled_catalog(target: Path, seed: int) -> None:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+@pytest.mark.slow
 def test_shuffling_spec_lists_changes_no_logical_name(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
     baseline = plan_stack(PROJECT, "prod")
     catalog = tmp_path_factory.mktemp("shuffled")

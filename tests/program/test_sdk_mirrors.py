@@ -259,6 +259,7 @@ def both(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, forwar
     yield registrations(project, stack, catalog, monkeypatch, False), registrations(project, stack, catalog, monkeypatch, True)
 
 
+@pytest.mark.slow
 def test_every_registration_is_the_one_the_sdks_classes_send(both: tuple[Registrations, Registrations]) -> None:
     ours, theirs = both
     assert any(t.startswith("datadog:") for t, _ in ours) and any(t.startswith("aws:") for t, _ in ours), "the fixture plans both"
@@ -267,6 +268,7 @@ def test_every_registration_is_the_one_the_sdks_classes_send(both: tuple[Registr
         assert ours[key] == theirs[key], key
 
 
+@pytest.mark.slow
 def test_the_fixtures_register_every_mirrored_resource_and_provider(forwarding: Path) -> None:
     """The proof above covers every resource type and provider the program can declare."""
     projects = [(forwarding if project == FORWARDING else project, stack, catalog) for project, stack, catalog in PLANS]

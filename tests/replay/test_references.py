@@ -56,6 +56,7 @@ def test_the_scenario_holds(stacks: dict[str, StackReplay], scenario: str, catal
     assert result.passed, result.report()
 
 
+@pytest.mark.slow
 def test_vigil_replay_runs_them(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     by_catalog: dict[str, list[str]] = {}

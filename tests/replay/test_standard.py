@@ -29,6 +29,7 @@ def failing(found: list[StandardReport]) -> list[str]:
     return [f"{r.service} ({r.stack}): {c.line()}" for r in found for c in r.checks if not c.ok]
 
 
+@pytest.mark.slow
 @pytest.mark.product_catalog
 @pytest.mark.parametrize("stack", stacks(ROOT))
 def test_every_alert_of_the_product_catalog_fires_and_stays_quiet(product_plan: StackPlan, stack: str) -> None:
@@ -38,6 +39,7 @@ def test_every_alert_of_the_product_catalog_fires_and_stays_quiet(product_plan: 
     assert found and not failing(found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("catalog", "stack"), [("replay", "prod"), ("signals", "prod"), ("backends", "dev"), ("backends", "prod"), ("rates", "prod")])
 def test_the_fixture_catalogs_pass_the_standard_replay(stack_plan, catalog: str, stack: str) -> None:  # type: ignore[no-untyped-def]
     found = reports(load_stack(ROOT, stack, FIXTURES / catalog, plan=stack_plan(stack, catalog=FIXTURES / catalog).plan))

@@ -15,6 +15,8 @@ from vigil.render.plan_json import render_json
 
 from .helpers import FIXTURE, TEAM_STACKS, WHOLE_STACKS, make_project
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 
 def generated_catalog(folder: Path, copies: int) -> Path:
     """Copies of the fixture's services under new names (same teams), for a catalog bigger than the fixture."""

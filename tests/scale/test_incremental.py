@@ -19,6 +19,8 @@ from vigil.diff.render import render_json, render_text
 
 from .helpers import FIXTURE, ROOT, write_stacks
 
+pytestmark = pytest.mark.slow  # end to end: `make test` runs it, `make check` leaves it out
+
 STACKS = {
     "dev": {"environment": "dev"},
     "prod-payments": {"environment": "prod", "teams": ["payments"]},
