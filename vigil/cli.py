@@ -1,8 +1,10 @@
-"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary and replay.
+"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary, replay and backtest.
 
 Exit codes: validate/plan/stacks/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
 replay: 0 every expectation holds, 1 one failed, 2 an invalid scenario or spec (file:line), or a plan it cannot read.
 docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
+backtest: 0 done (alerts it could not back-test are said), 2 missing credentials, a missing or malformed recorded
+file, or an invalid spec.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
 (including a base or head revision whose spec is invalid).
 """
@@ -200,6 +202,72 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_ERROR
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    import time
+
+    from .backtest import BacktestError, Files, Recording, backtest, latest, needed, plan_alerts
+    from .backtest.report import backtest_json, backtest_markdown, backtest_text
+    from .backtest.requests import document, window_ending
+    from .backtest.run import Fetcher
+    from .progress import Bar
+    from .project import find_project, stack_target
+    from .replay import ReplayError
+    from .replay.stack import load_stack
+
+    if args.record and args.source:
+        print("error: --record fetches from the vendors and --from reads recorded files: give one of them", file=sys.stderr)
+        return EXIT_INVALID
+    project = find_project()
+    now = int(time.time())
+    try:
+        stack = load_stack(project, args.stack, args.catalog)
+        for name in args.service or []:
+            stack.service(name)  # an unknown service is one error naming those there are
+        if args.queries:
+            found = needed(plan_alerts(stack, args.service), window_ending(now, args.days))
+            if args.format == "json":
+                sys.stdout.write(json.dumps(document(found), indent=2) + "\n")
+            else:
+                sys.stdout.write("".join(f"{r.id}: {json.dumps(r.document())}\n" for r in found))
+            return EXIT_OK
+        fetcher: Fetcher
+        if args.source:
+            fetcher = Files(args.source)
+        else:
+            from .backtest.live import Live
+
+            backends: set[str] = {a.backend for a in plan_alerts(stack, args.service) if a.refused is None}
+            live = Live(backends, stack_target(project, args.stack, args.catalog).settings.datadog_api_url)
+            fetcher = Recording(live, args.record) if args.record else live
+        with Bar(f"backtest {args.stack}", unit="request") as bar:
+            result = backtest(stack, args.days, fetcher, args.service, now=now, end=latest if args.source else None, progress=bar.step)
+    except BacktestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ReplayError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.charts:
+        from .backtest.chart import write_charts
+
+        write_charts(result, args.charts, stack.plan)
+    renderers: dict[str, Callable[..., str]] = {
+        "text": backtest_text,
+        "markdown": backtest_markdown,
+        "json": lambda r: json.dumps(backtest_json(r), indent=2) + "\n",
+    }
+    sys.stdout.write(renderers[args.format](result))
+    return EXIT_OK
+
+
+def _days(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 455:
+        raise argparse.ArgumentTypeError(f"expected a number of days from 1 to 455 (CloudWatch keeps 455 days), got {text!r}")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text) if text.isdigit() else 0
     if value < 1:
@@ -210,7 +278,7 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
-        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay}"
+        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay,backtest}"
     )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
@@ -280,6 +348,20 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--service", help="with --standard: only this service")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
+
+    back = verbs.add_parser(
+        "backtest", help="how often the stack's alerts would have notified on real history (exit 0, 2 bad input or credentials)"
+    )
+    back.add_argument("--stack", required=True, help="stack to back-test, e.g. prod (reads Pulumi.<stack>.yaml)")
+    back.add_argument("--service", action="append", metavar="NAME", help="only this service's alerts; repeatable")
+    back.add_argument("--days", type=_days, default=14, help="how many days back, to now (default 14)")
+    back.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    back.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
+    back.add_argument("--queries", action="store_true", help="print every vendor request the back-test needs, and fetch nothing")
+    back.add_argument("--record", type=Path, metavar="DIR", help="fetch live and write each response to DIR/<id>.json")
+    back.add_argument("--from", dest="source", type=Path, metavar="DIR", help="back-test from recorded responses only, without credentials")
+    back.add_argument("--charts", type=Path, metavar="DIR", help="write an SVG chart per back-tested alert to DIR")
+    back.set_defaults(run=_backtest)
     return root
 
 

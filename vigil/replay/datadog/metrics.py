@@ -207,7 +207,8 @@ class WindowedFormula:
                 raise ReplayError(f"{time_aggregation}(...) with .as_count(): only sum is evaluated by Datadog")
             self.term_windows = [data.aggregates(q, data.points(q)) for q in self.queries]
             self.delays = [data.delay(q) for q in self.queries]
-            present = [any(data.points(q)[i] is not None for q in self.queries) for i in range(data.data.length)]
+            points = [data.points(q) for q in self.queries]
+            present = [any(v is not None for v in row) for row in zip(*points, strict=True)]
             self.presence = data.aggregates(("present", formula), [1.0 if p else None for p in present])
         elif time_aggregation == "percentile":
             (self.query,) = self.queries

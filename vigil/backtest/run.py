@@ -1,0 +1,287 @@
+"""A back-test: which alerts, which requests, what came back, replayed through the replay's own evaluators.
+
+    result = backtest(stack, days=14, fetcher=files("recorded/"))      # or live(...) / recording(live(...), DIR)
+    result.alerts          # AlertResult per service, alert id, backend: its levels' outcomes, or why it was not back-tested
+
+The seam is the replay's vendor data: what each vendor received, point by point (`vigil.replay.VendorData`). A
+scenario builds it from the signal registry's publications; a back-test builds it from what the vendors return
+for exactly the series the alerts evaluate, and hands it to the same compiled plan (`CompiledPlan.run`) — no
+vendor rule is written twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Optional, Protocol, Union
+
+from ..replay import CloudWatchMetric, Sample, Timeline, VendorData
+from ..replay.stack import ServiceReplay, StackReplay
+from .outcome import LevelOutcome, level_outcome
+from .reads import AlertReads, CloudWatchSeries, DatadogKey, alert_reads, conflicts, delays_of, plan_places
+from .requests import DAY, MINUTE, AwsRequest, DatadogRequest, Request, Window, requests, unavailable, window_ending
+from .responses import Received, ResponseError, read_aws, read_datadog
+from .samples import Unsupported, cloudwatch_sample, events, gauge, percentiles
+
+HOUR = 3600
+
+
+class Refused(Exception):
+    """The vendor refused a request (403, 429 after retries, an error it answered): the alerts reading it are not
+    back-tested, with this reason; the rest goes on."""
+
+
+class BacktestError(Exception):
+    """Something the user must fix before a back-test can run (credentials, a recorded file): one line, exit 2."""
+
+
+class Fetcher(Protocol):
+    """Where responses come from: the vendors (live), or files recorded from them."""
+
+    def datadog(self, request: DatadogRequest) -> Any: ...
+
+    def aws(self, request: AwsRequest) -> list[Any]: ...
+
+
+@dataclass
+class AlertResult:
+    reads: AlertReads
+    levels: list[LevelOutcome] = field(default_factory=list)
+    resolution: Optional[int] = None
+    missing: list[str] = field(default_factory=list)  # series the vendor has no point of
+    gap_minutes: float = 0.0
+    longest_gap_minutes: float = 0.0
+
+    @property
+    def service(self) -> str:
+        return self.reads.service
+
+    @property
+    def alert(self) -> str:
+        return self.reads.alert
+
+    @property
+    def backend(self) -> str:
+        return self.reads.backend
+
+    @property
+    def tested(self) -> bool:
+        return self.reads.refused is None
+
+    @property
+    def approximate(self) -> bool:
+        """Coarser data than the alert's own period (CloudWatch keeps older data only coarser)."""
+        return self.resolution is not None and self.resolution > self.reads.period
+
+
+@dataclass
+class Backtest:
+    stack: str
+    window: Window
+    alerts: list[AlertResult]
+    timelines: dict[str, dict[str, Timeline]]  # service -> resource -> timeline
+    received: dict[object, Received]  # what the vendors returned, per series (CloudWatchSeries, DatadogKey)
+    notes: list[str] = field(default_factory=list)
+
+    def result(self, service: str, alert: str, backend: Optional[str] = None) -> list[AlertResult]:
+        return [a for a in self.alerts if a.service == service and a.alert == alert and (backend is None or a.backend == backend)]
+
+
+def plan_alerts(stack: StackReplay, services: Optional[Iterable[str]] = None) -> list[AlertReads]:
+    """Every alert of the services (all the stack deploys by default) with what it reads; those the back-test
+    cannot tell apart from another's series refused."""
+    places = plan_places(stack.plan)
+    names = sorted(services) if services else sorted(stack.services)
+    out: list[AlertReads] = []
+    for name in names:
+        found = alert_reads(stack.service(name), places)
+        clash = conflicts([k for a in found if a.refused is None for k in a.datadog])
+        for alert in found:
+            reason = next((clash[k] for k in sorted(alert.datadog) if k in clash), None)
+            if reason and alert.refused is None:
+                alert.refused = reason
+        out += found
+    return out
+
+
+def needed(alerts: Sequence[AlertReads], window: Window) -> list[Request]:
+    unique: dict[str, Request] = {}
+    for request in requests([a for a in alerts if a.refused is None], window):
+        unique.setdefault(request.id, request)
+    return list(unique.values())
+
+
+def backtest(
+    stack: StackReplay,
+    days: int,
+    fetcher: Fetcher,
+    services: Optional[Iterable[str]] = None,
+    now: Optional[int] = None,
+    end: Optional[Callable[[Mapping[object, Received]], Optional[int]]] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> Backtest:
+    """Fetch (or read) what the alerts evaluate and replay it. `now`: the window's end (epoch seconds) when live;
+    `end`: how a recorded back-test finds it from what it read (the end of its latest point)."""
+    alerts = plan_alerts(stack, services)
+    nominal = window_ending(now if now is not None else 0, days)
+    found = needed(alerts, nominal)
+    received: dict[object, Received] = {}
+    refused: dict[object, str] = {}
+    for alert in alerts:
+        for series in alert.cloudwatch:
+            received.setdefault(series, Received())
+        for key in alert.datadog:
+            received.setdefault(key, Received())
+    for request in found:
+        targets: list[object] = [q.series for q in request.queries] if isinstance(request, AwsRequest) else [request.key]
+        try:
+            if isinstance(request, AwsRequest):
+                read_aws(request, fetcher.aws(request), received)
+            else:
+                read_datadog(request, fetcher.datadog(request), received[request.key])
+        except Refused as exc:
+            for target in targets:
+                refused.setdefault(target, str(exc))
+        except ResponseError as exc:
+            raise BacktestError(f"{request.id}: {exc}") from None
+        if progress:
+            progress(1, len(found))
+    window = nominal
+    if end is not None:
+        last = end(received)
+        if last is not None:
+            window = window_ending(last, days)
+    notes = [n for n in (unavailable(alerts, window),) if n]
+    results: list[AlertResult] = []
+    timelines: dict[str, dict[str, Timeline]] = {}
+    for name in sorted({a.service for a in alerts}):
+        mine = [a for a in alerts if a.service == name]
+        service = stack.service(name)
+        for alert in mine:
+            if alert.refused is None:
+                reason = next((refused[t] for t in [*sorted(alert.cloudwatch), *sorted(alert.datadog)] if t in refused), None)
+                if reason is None:
+                    reason = next((r for t in [*alert.cloudwatch, *alert.datadog] for r in received[t].refusals), None)
+                alert.refused = reason
+        for alert in mine:  # a series the vendor does not have is said, and never counted as quiet
+            if alert.refused is None:
+                read: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
+                empty = [s.label for s in read if not any(received[s].points.values())]
+                if empty and len(empty) == len(read):
+                    alert.refused = f"the vendor has no data for {', '.join(empty)} in the window (no such series, or never published)"
+        testable = [a for a in mine if a.refused is None]
+        ran: dict[str, Timeline] = {}
+        for group in _by_lookback(testable):  # a month-long error budget does not stretch every alert's data
+            lookback = max(a.lookback for a in group)
+            try:
+                data = vendor_data(service, group, received, window, lookback)
+            except Unsupported as exc:
+                for alert in group:
+                    alert.refused = str(exc)
+                continue
+            resources = sorted({r for a in group for r in a.resources})
+            evaluated = service.compiled.only(resources).run(data, start=window.start, end=window.end)
+            for alert in group:
+                results.append(_result(alert, evaluated, received, window))
+            ran.update(evaluated)
+            del data
+        timelines[name] = ran
+        results += [_result(a, ran, received, window) for a in mine if a.refused is not None]
+    order: dict[tuple[str, str, str], int] = {(a.service, a.alert, a.backend): i for i, a in enumerate(alerts)}
+    results.sort(key=lambda r: order[(r.service, r.alert, r.backend)])
+    return Backtest(stack.stack, window, results, timelines, received, notes)
+
+
+LOOKBACK_CLASSES = (DAY, 10 * DAY)  # alerts replayed together when their windows reach back as far
+
+
+def _by_lookback(alerts: Sequence[AlertReads]) -> list[list[AlertReads]]:
+    groups: dict[int, list[AlertReads]] = {}
+    for alert in alerts:
+        bound = next((c for c in LOOKBACK_CLASSES if alert.lookback <= c), 0)
+        groups.setdefault(bound, []).append(alert)
+    return [groups[k] for k in sorted(groups, key=lambda k: k or 10**12)]
+
+
+def _result(alert: AlertReads, timelines: Mapping[str, Timeline], received: Mapping[object, Received], window: Window) -> AlertResult:
+    result = AlertResult(alert)
+    if alert.refused is not None:
+        return result
+    series: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
+    resolutions = [r for r in (received[s].resolution(window.start - alert.lookback, window.end) for s in series) if r is not None]
+    result.resolution = max(resolutions) if resolutions else None
+    result.missing = [s.label for s in series if not any(received[s].points.values())]
+    minutes = (window.end - window.start) // MINUTE
+    for s in series:
+        stamps = sorted({t for points in received[s].points.values() for t in points if window.start <= t < window.end})
+        step = received[s].resolution(window.start, window.end) or MINUTE
+        if not stamps:
+            continue
+        covered = len(stamps) * step // MINUTE
+        result.gap_minutes = max(result.gap_minutes, float(max(0, minutes - covered)))
+        edges = [window.start, *stamps, window.end]
+        longest = max(b - a for a, b in itertools.pairwise(edges)) - step
+        result.longest_gap_minutes = max(result.longest_gap_minutes, max(0, longest) / MINUTE)
+    result.levels = [level_outcome(alert.parts, timelines, route, window) for route in alert.levels]
+    return result
+
+
+def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: Mapping[object, Received], window: Window, lookback: int) -> VendorData:
+    """What the vendors returned for the alerts' series, on one grid of minutes from the warm-up to the window's end
+    (aligned on the hour: Datadog's time slices are aligned on the data's start)."""
+    start = window.start - lookback
+    start -= start % HOUR
+    length = (window.end - start) // MINUTE
+    data = VendorData(step=MINUTE, length=length, start=start)
+    delays = delays_of(service)
+    cloudwatch: dict[CloudWatchMetric, list[Optional[Sample]]] = {}
+    for series in sorted({s for a in alerts for s in a.cloudwatch}):
+        column: list[Optional[Sample]] = [None] * length
+        fetched = received[series].points
+        if len(fetched) == 1 and next(iter(fetched))[0] in ("Sum", "Minimum", "Maximum"):
+            for stamp, value in next(iter(fetched.values())).items():  # one statistic that adds up or holds
+                index = (stamp - start) // MINUTE
+                if 0 <= index < length:
+                    column[index] = gauge(value)
+        else:
+            by_stamp: dict[int, dict[str, float]] = {}
+            for (stat,), points in fetched.items():
+                for stamp, value in points.items():
+                    by_stamp.setdefault(stamp, {})[stat] = value
+            for stamp, values in by_stamp.items():
+                index = (stamp - start) // MINUTE
+                if 0 <= index < length:
+                    column[index] = cloudwatch_sample(values)
+        if series.metric in cloudwatch:  # the same metric in two accounts or regions is not one series: keep the first
+            continue
+        cloudwatch[series.metric] = column
+        if any(p is not None for p in column):
+            data.add_cloudwatch(series.metric.namespace, series.metric.name, dict(series.metric.dimensions), column)
+    for key in sorted({k for a in alerts for k in a.datadog}):
+        groups: dict[tuple[str, ...], dict[int, dict[str, float]]] = {}
+        for labels, points in received[key].points.items():
+            percentile, tags = labels[0], labels[1:]
+            for stamp, value in points.items():
+                groups.setdefault(tags, {}).setdefault(stamp, {})[percentile] = value
+        for tags, by_stamp in sorted(groups.items()):
+            column = [None] * length
+            for stamp, values in by_stamp.items():
+                index = (stamp - start) // MINUTE
+                if 0 <= index < length:
+                    if key.kind == "count":
+                        column[index] = events(values[""])
+                    elif key.kind == "gauge":
+                        column[index] = gauge(values[""])
+                    else:
+                        column[index] = percentiles(values)
+            if any(p is not None for p in column):
+                data.add_datadog(key.metric, [*key.scope, *tags], key.kind, column, delays.get(key.metric, 0))  # type: ignore[arg-type]
+    return data
+
+
+def latest(received: Mapping[object, Received]) -> Optional[int]:
+    """The end of the latest point read (its stamp plus its resolution): a recorded back-test's window ends there."""
+    ends = [r.last for r in received.values()]
+    found = [e for e in ends if e is not None]
+    return max(found) if found else None
