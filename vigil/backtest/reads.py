@@ -110,6 +110,12 @@ class AlertReads:
     cloudwatch: dict[CloudWatchSeries, set[str]] = field(default_factory=dict)  # series -> statistics fetched
     datadog: dict[DatadogKey, set[str]] = field(default_factory=dict)  # key -> percentiles ('' for others)
     refused: Optional[str] = None  # why it cannot be back-tested
+    custom: bool = False  # a custom alert (`custom_alerts.<name>`)
+
+    @property
+    def id(self) -> str:
+        """The alert as the report names it: the replay's id, a custom alert as `custom.<name>` (its series' name)."""
+        return f"custom.{self.alert}" if self.custom else self.alert
 
     @property
     def levels(self) -> list[str]:
@@ -219,6 +225,7 @@ def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[Ale
                 period=_period(compiled),
                 lookback=_lookback(compiled),
                 refused=_refusal(compiled),
+                custom=alert in service.service.custom_alerts,
             )
             if reads.refused is None:
                 _collect(reads, compiled, places, delays)

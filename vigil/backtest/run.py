@@ -59,7 +59,8 @@ class AlertResult:
 
     @property
     def alert(self) -> str:
-        return self.reads.alert
+        """The report's alert id (`error_rate`, `slo.availability`, `custom.<name>`)."""
+        return self.reads.id
 
     @property
     def backend(self) -> str:
@@ -85,7 +86,7 @@ class Backtest:
     notes: list[str] = field(default_factory=list)
 
     def result(self, service: str, alert: str, backend: Optional[str] = None) -> list[AlertResult]:
-        return [a for a in self.alerts if a.service == service and a.alert == alert and (backend is None or a.backend == backend)]
+        return [a for a in self.alerts if a.service == service and alert in (a.alert, a.reads.alert) and (backend is None or a.backend == backend)]
 
 
 def plan_alerts(stack: StackReplay, services: Optional[Iterable[str]] = None) -> list[AlertReads]:
@@ -96,11 +97,10 @@ def plan_alerts(stack: StackReplay, services: Optional[Iterable[str]] = None) ->
     out: list[AlertReads] = []
     for name in names:
         found = alert_reads(stack.service(name), places)
-        clash = conflicts([k for a in found if a.refused is None for k in a.datadog])
-        for alert in found:
-            reason = next((clash[k] for k in sorted(alert.datadog) if k in clash), None)
-            if reason and alert.refused is None:
-                alert.refused = reason
+        for alert in found:  # two of its own series the evaluators could not tell apart (other alerts' are replayed apart)
+            clash = conflicts(list(alert.datadog))
+            if clash and alert.refused is None:
+                alert.refused = next(iter(clash.values()))
         out += found
     return out
 
@@ -188,7 +188,7 @@ def backtest(
             del data
         timelines[name] = ran
         results += [_result(a, ran, received, window) for a in mine if a.refused is not None]
-    order: dict[tuple[str, str, str], int] = {(a.service, a.alert, a.backend): i for i, a in enumerate(alerts)}
+    order: dict[tuple[str, str, str], int] = {(a.service, a.id, a.backend): i for i, a in enumerate(alerts)}
     results.sort(key=lambda r: order[(r.service, r.alert, r.backend)])
     return Backtest(stack.stack, window, results, timelines, received, notes)
 
@@ -197,11 +197,24 @@ LOOKBACK_CLASSES = (DAY, 10 * DAY)  # alerts replayed together when their window
 
 
 def _by_lookback(alerts: Sequence[AlertReads]) -> list[list[AlertReads]]:
-    groups: dict[int, list[AlertReads]] = {}
+    """Alerts replayed together: those whose windows reach back about as far (a month-long error budget does not
+    stretch every alert's data), and never two whose Datadog series the evaluators could not tell apart (the same
+    metric and scope read with another aggregation: each query's answer is its own series)."""
+    classes: dict[int, list[AlertReads]] = {}
     for alert in alerts:
         bound = next((c for c in LOOKBACK_CLASSES if alert.lookback <= c), 0)
-        groups.setdefault(bound, []).append(alert)
-    return [groups[k] for k in sorted(groups, key=lambda k: k or 10**12)]
+        classes.setdefault(bound, []).append(alert)
+    out: list[list[AlertReads]] = []
+    for bound in sorted(classes, key=lambda k: k or 10**12):
+        groups: list[list[AlertReads]] = []
+        for alert in classes[bound]:
+            home = next((g for g in groups if not conflicts([*alert.datadog, *(k for a in g for k in a.datadog)])), None)
+            if home is None:
+                groups.append([alert])
+            else:
+                home.append(alert)
+        out += groups
+    return out
 
 
 def _result(alert: AlertReads, timelines: Mapping[str, Timeline], received: Mapping[object, Received], window: Window) -> AlertResult:
