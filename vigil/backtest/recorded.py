@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .requests import AwsRequest, DatadogRequest
-from .run import BacktestError, Fetcher
+from .run import BacktestError, Fetcher, Refused
 
 
 def _load(path: Path) -> Any:
@@ -71,12 +71,21 @@ class Recording:
         (self.folder / name).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
 
     def datadog(self, request: DatadogRequest) -> Any:
-        body = self.inner.datadog(request)
+        try:
+            body = self.inner.datadog(request)
+        except Refused as exc:  # kept as Datadog words an error, so --from says the same
+            self._write(f"{request.id}.json", {"status": "error", "error": str(exc), "series": []})
+            raise
         self._write(f"{request.id}.json", body)
         return body
 
     def aws(self, request: AwsRequest) -> list[Any]:
-        pages = self.inner.aws(request)
+        try:
+            pages = self.inner.aws(request)
+        except Refused as exc:  # kept as GetMetricData words a refusal per query, so --from says the same
+            results = [{"Id": q.id, "Timestamps": [], "Values": [], "StatusCode": "Forbidden", "Messages": [{"Code": "Forbidden", "Value": str(exc)}]} for q in request.queries]
+            self._write(f"{request.id}.json", {"MetricDataResults": results, "Messages": []})
+            raise
         if len(pages) == 1:
             self._write(f"{request.id}.json", pages[0])
         else:

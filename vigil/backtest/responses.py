@@ -107,7 +107,8 @@ def read_aws(request: AwsRequest, pages: list[Any], received: Mapping[object, Re
             status = result.get("StatusCode", "Complete")
             if status in ("Forbidden", "InternalError"):
                 messages = "; ".join(str(m.get("Value", m)) for m in result.get("Messages") or [] if isinstance(m, dict))
-                target.refusals.append(f"CloudWatch answered {status} for {query.series.label} {query.stat}" + (f": {messages}" if messages else ""))
+                said = messages if messages.startswith("CloudWatch") else f"CloudWatch answered {status} for {query.series.label} {query.stat}" + (f": {messages}" if messages else "")
+                target.refusals.append(said)
                 continue
             stamps, values = result.get("Timestamps") or [], result.get("Values") or []
             if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
@@ -122,7 +123,8 @@ def read_datadog(request: DatadogRequest, body: Any, target: Received) -> None:
     if not isinstance(body, dict) or ("series" not in body and body.get("status") != "error"):
         raise ResponseError("expected Datadog's metrics query response, an object with series[]")
     if body.get("status") == "error":
-        target.refusals.append(f"Datadog answered an error for {request.query}: {body.get('error') or 'no reason given'}")
+        reason = str(body.get("error") or "no reason given")
+        target.refusals.append(reason if reason.startswith("Datadog") else f"Datadog answered an error for {request.query}: {reason}")
         return
     series = body.get("series")
     if not isinstance(series, list):
