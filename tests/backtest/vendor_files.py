@@ -33,10 +33,12 @@ def datadog_response(query: Mapping[str, Any], values: Values, groups: Sequence[
     series = []
     for group in groups if by else [""]:
         tags = [f"{k}:{group}" for k in by]
-        points = [[t * 1000, v] for t, v in zip(stamps, found, strict=True)]
+        points = [[t * 1000, v] for t, v in zip(stamps, found, strict=True) if v is not None]
+        steps = [b[0] - a[0] for a, b in zip(points, points[1:], strict=False)]
+        interval = min(steps) // 1000 if steps else 60  # the data's own step
         series.append({
             "metric": match.group("metric"), "display_name": match.group("metric"), "expression": query["query"],
-            "scope": ",".join([scope, *tags]), "tag_set": tags, "pointlist": points, "interval": 60, "length": len(points),
+            "scope": ",".join([scope, *tags]), "tag_set": tags, "pointlist": points, "interval": interval, "length": len(points),
             "start": stamps[0] * 1000 if stamps else 0, "end": stamps[-1] * 1000 if stamps else 0, "aggr": None, "unit": None,
         })
     return {"status": "ok", "res_type": "time_series", "resp_version": 1, "query": query["query"], "from_date": query["from"] * 1000,

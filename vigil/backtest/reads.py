@@ -117,10 +117,17 @@ class AlertReads:
         """The alert as the report names it: the replay's id, a custom alert as `custom.<name>` (its series' name)."""
         return f"custom.{self.alert}" if self.custom else self.alert
 
+    warned: frozenset[str] = frozenset()  # its Datadog monitors that have a warning threshold
+
     @property
     def levels(self) -> list[str]:
-        """Its routes (page, ticket), in that order."""
-        found = {route for p in self.parts for route in ((p.by_state,) if p.by_state else p.routes.values())}
+        """Its routes (page, ticket), in that order: a monitor's Warn is a level only where it has a warning threshold."""
+        found: set[str] = set()
+        for part in self.parts:
+            if part.by_state:
+                found.add(part.by_state)
+                continue
+            found |= {route for level, route in part.routes.items() if level != "warning" or part.resource in self.warned}
         return [r for r in ("page", "ticket") if r in found]
 
     @property
@@ -226,6 +233,7 @@ def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[Ale
                 lookback=_lookback(compiled),
                 refused=_refusal(compiled),
                 custom=alert in service.service.custom_alerts,
+                warned=frozenset(m.resource.name for m in compiled.monitors if (m.resource.inputs.get("monitorThresholds") or {}).get("warning") is not None),
             )
             if reads.refused is None:
                 _collect(reads, compiled, places, delays)

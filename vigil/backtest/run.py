@@ -85,6 +85,18 @@ class Backtest:
     received: dict[object, Received]  # what the vendors returned, per series (CloudWatchSeries, DatadogKey)
     notes: list[str] = field(default_factory=list)
 
+    def notifications(self, alert: str, level: str = "critical", backend: Optional[str] = None, service: Optional[str] = None) -> int:
+        """How many times the alert (on a backend, of a service, or all of them) started notifying at a level
+        (`critical`/`page` or `warning`/`ticket`); an alert that was not back-tested is an error, never a zero."""
+        route = {"critical": "page", "warning": "ticket"}.get(level, level)
+        found = [a for a in self.alerts if alert in (a.alert, a.reads.alert) and (backend is None or a.backend == backend) and (service is None or a.service == service)]
+        if not found:
+            raise KeyError(f"no alert {alert!r} was back-tested (alerts: {', '.join(sorted({a.alert for a in self.alerts}))})")
+        refused = [f"{a.alert} on {a.backend}: {a.reads.refused}" for a in found if not a.tested]
+        if refused:
+            raise ValueError(f"not back-tested: {'; '.join(refused)}")
+        return sum(len(level_.notifications) for a in found for level_ in a.levels if level_.route == route)
+
     def result(self, service: str, alert: str, backend: Optional[str] = None) -> list[AlertResult]:
         return [a for a in self.alerts if a.service == service and alert in (a.alert, a.reads.alert) and (backend is None or a.backend == backend)]
 
