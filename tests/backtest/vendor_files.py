@@ -7,6 +7,7 @@ the benchmark) writes where `--record` would, from series it makes or reads (tes
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -34,7 +35,7 @@ def datadog_response(query: Mapping[str, Any], values: Values, groups: Sequence[
     for group in groups if by else [""]:
         tags = [f"{k}:{group}" for k in by]
         points = [[t * 1000, v] for t, v in zip(stamps, found, strict=True) if v is not None]
-        steps = [b[0] - a[0] for a, b in zip(points, points[1:], strict=False)]
+        steps = [b[0] - a[0] for a, b in itertools.pairwise(points)]
         interval = min(steps) // 1000 if steps else 60  # the data's own step
         series.append({
             "metric": match.group("metric"), "display_name": match.group("metric"), "expression": query["query"],
