@@ -22,11 +22,11 @@ from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.backtest.vendor_files import write_responses  # noqa: E402
-from vigil.backtest import Files, backtest, latest, needed, plan_alerts  # noqa: E402
-from vigil.backtest.requests import window_ending  # noqa: E402
-from vigil.project import find_project  # noqa: E402
-from vigil.replay.stack import load_stack  # noqa: E402
+from tests.backtest.vendor_files import write_responses
+from vigil.backtest import Files, backtest, latest, needed, plan_alerts
+from vigil.backtest.requests import window_ending
+from vigil.project import find_project
+from vigil.replay.stack import load_stack
 
 
 def values(kind: str, what: str, stamps: Sequence[int]) -> list[Optional[float]]:
