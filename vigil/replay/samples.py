@@ -21,7 +21,7 @@ from typing import Optional
 from .errors import ReplayError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Distribution:
     """Weighted sample values, sorted by value, each value once: `((0.12, 950.0), (0.9, 50.0))` is 950 requests
     at 120 ms and 50 at 900 ms."""
@@ -84,7 +84,7 @@ class Distribution:
         return [(v, w) for v, w in self.points if (low is None or v > low) and (high is None or v <= high)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sample:
     """One time step of one metric as a vendor received it: SampleCount, Sum, Minimum, Maximum, and the raw values
     when known. Build it with the constructors below; an absent point is no Sample at all (None in a series)."""
