@@ -113,7 +113,7 @@ class DatadogData:
         """Window aggregates over a series of values (one sample per point), cached under `key`."""
         found = self._aggregates.get(key)
         if found is None:
-            found = Aggregates([Sample.value(v) if v is not None else None for v in points])
+            found = Aggregates.of_values(points)
             self._aggregates[key] = found
         return found
 
