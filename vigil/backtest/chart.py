@@ -57,9 +57,10 @@ def chart(result: Backtest, alert: AlertResult, plan: Plan) -> Optional[str]:
         axes = figure.subplots(max(len(series), 1), 1, squeeze=False)[:, 0]
         for ax, one in zip(axes, series, strict=False):
             received = result.received[one]
-            for labels, points in sorted(received.points.items()):
-                stamps = sorted(t for t in points if window.start <= t < window.end)
-                ax.plot([(t - window.start) / 86400 for t in stamps], [points[t] for t in stamps], linewidth=0.6, label=" ".join(x for x in labels if x) or None)
+            for labels, points in sorted(received.points.items(), key=lambda item: item[0]):
+                inside = (points.stamps >= window.start) & (points.stamps < window.end)
+                days = ((points.stamps[inside] - window.start) / 86400).tolist()
+                ax.plot(days, points.values[inside].tolist(), linewidth=0.6, label=" ".join(x for x in labels if x) or None)
             for route, value in thresholds:
                 ax.axhline(value, color=COLOURS.get(route, "#34495e"), linestyle="--", linewidth=0.8)
             for level in alert.levels:

@@ -11,20 +11,19 @@ vendor rule is written twice.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional, Protocol, Union
 
-from ..replay import CloudWatchMetric, Sample, Timeline, VendorData
-from ..replay.stack import ServiceReplay, StackReplay
+import numpy
+
+from ..replay import Timeline
+from ..replay.stack import StackReplay
 from .outcome import LevelOutcome, level_outcome
-from .reads import AlertReads, CloudWatchSeries, DatadogKey, alert_reads, conflicts, delays_of, plan_places
+from .reads import AlertReads, CloudWatchSeries, DatadogKey, alert_reads, conflicts, plan_places
 from .requests import DAY, MINUTE, AwsRequest, DatadogRequest, Request, Window, requests, unavailable, window_ending
 from .responses import Received, ResponseError, read_aws, read_datadog
-from .samples import Unsupported, cloudwatch_sample, events, gauge, percentiles
-
-HOUR = 3600
+from .samples import Unsupported, vendor_data
 
 
 class Refused(Exception):
@@ -179,7 +178,7 @@ def backtest(
         for alert in mine:  # a series the vendor does not have is said, and never counted as quiet
             if alert.refused is None:
                 read: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
-                empty = [s.label for s in read if not any(received[s].points.values())]
+                empty = [s.label for s in read if not received[s].any_points]
                 if empty and len(empty) == len(read):
                     alert.refused = f"the vendor has no data for {', '.join(empty)} in the window (no such series, or never published)"
         testable = [a for a in mine if a.refused is None]
@@ -236,73 +235,19 @@ def _result(alert: AlertReads, timelines: Mapping[str, Timeline], received: Mapp
     series: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
     resolutions = [r for r in (received[s].resolution(window.start - alert.lookback, window.end) for s in series) if r is not None]
     result.resolution = max(resolutions) if resolutions else None
-    result.missing = [s.label for s in series if not any(received[s].points.values())]
+    result.missing = [s.label for s in series if not received[s].any_points]
     minutes = (window.end - window.start) // MINUTE
     for s in series:
-        stamps = sorted({t for points in received[s].points.values() for t in points if window.start <= t < window.end})
+        stamps = received[s].stamps_within(window.start, window.end)
         step = received[s].resolution(window.start, window.end) or MINUTE
-        if not stamps:
+        if not len(stamps):
             continue
         covered = len(stamps) * step // MINUTE
         result.gap_minutes = max(result.gap_minutes, float(max(0, minutes - covered)))
-        edges = [window.start, *stamps, window.end]
-        longest = max(b - a for a, b in itertools.pairwise(edges)) - step
+        longest = max(int(stamps[0]) - window.start, window.end - int(stamps[-1]), int(numpy.diff(stamps).max(initial=0))) - step
         result.longest_gap_minutes = max(result.longest_gap_minutes, max(0, longest) / MINUTE)
     result.levels = [level_outcome(alert.parts, timelines, route, window) for route in alert.levels]
     return result
-
-
-def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: Mapping[object, Received], window: Window, lookback: int) -> VendorData:
-    """What the vendors returned for the alerts' series, on one grid of minutes from the warm-up to the window's end
-    (aligned on the hour: Datadog's time slices are aligned on the data's start)."""
-    start = window.start - lookback
-    start -= start % HOUR
-    length = (window.end - start) // MINUTE
-    data = VendorData(step=MINUTE, length=length, start=start)
-    delays = delays_of(service)
-    cloudwatch: dict[CloudWatchMetric, list[Optional[Sample]]] = {}
-    for series in sorted({s for a in alerts for s in a.cloudwatch}):
-        column: list[Optional[Sample]] = [None] * length
-        fetched = received[series].points
-        if len(fetched) == 1 and next(iter(fetched))[0] in ("Sum", "Minimum", "Maximum"):
-            for stamp, value in next(iter(fetched.values())).items():  # one statistic that adds up or holds
-                index = (stamp - start) // MINUTE
-                if 0 <= index < length:
-                    column[index] = gauge(value)
-        else:
-            by_stamp: dict[int, dict[str, float]] = {}
-            for (stat,), points in fetched.items():
-                for stamp, value in points.items():
-                    by_stamp.setdefault(stamp, {})[stat] = value
-            for stamp, values in by_stamp.items():
-                index = (stamp - start) // MINUTE
-                if 0 <= index < length:
-                    column[index] = cloudwatch_sample(values)
-        if series.metric in cloudwatch:  # the same metric in two accounts or regions is not one series: keep the first
-            continue
-        cloudwatch[series.metric] = column
-        if any(p is not None for p in column):
-            data.add_cloudwatch(series.metric.namespace, series.metric.name, dict(series.metric.dimensions), column)
-    for key in sorted({k for a in alerts for k in a.datadog}):
-        groups: dict[tuple[str, ...], dict[int, dict[str, float]]] = {}
-        for labels, points in received[key].points.items():
-            percentile, tags = labels[0], labels[1:]
-            for stamp, value in points.items():
-                groups.setdefault(tags, {}).setdefault(stamp, {})[percentile] = value
-        for tags, by_stamp in sorted(groups.items()):
-            column = [None] * length
-            for stamp, values in by_stamp.items():
-                index = (stamp - start) // MINUTE
-                if 0 <= index < length:
-                    if key.kind == "count":
-                        column[index] = events(values[""])
-                    elif key.kind == "gauge":
-                        column[index] = gauge(values[""])
-                    else:
-                        column[index] = percentiles(values)
-            if any(p is not None for p in column):
-                data.add_datadog(key.metric, [*key.scope, *tags], key.kind, column, delays.get(key.metric, 0))  # type: ignore[arg-type]
-    return data
 
 
 def latest(received: Mapping[object, Received]) -> Optional[int]:

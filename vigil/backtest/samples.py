@@ -9,16 +9,25 @@ statistics fetched for it:
   percentile is the percentile of the minutes' values (docs/backtest.md says so).
 - Datadog: a count's point is its count (`.as_rate()` is the count over the step, as the evaluators derive it), a
   gauge's its value, a distribution's percentiles become such a distribution (each minute weighing the same).
+
+`vendor_data` lays them on the replay's grid of minutes. Minutes with equal values share one `Sample` (a count is
+often the same number for hours), and nothing is kept between back-tests.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
 
-from ..replay import Distribution, Sample
+from ..replay import CloudWatchMetric, Distribution, Sample, VendorData
 from ..replay.cloudwatch.statistics import BASIC, parse_statistic
+from ..replay.stack import ServiceReplay
+from .reads import AlertReads, delays_of
+from .requests import MINUTE, Window
+from .responses import Points, Received
+
+HOUR = 3600
 
 _PERCENTILES: dict[str, float] = {}
 
@@ -90,25 +99,9 @@ def cloudwatch_sample(values: Mapping[str, float]) -> Optional[Sample]:
     return Sample(count, total if total is not None else (mean if mean is not None else low) * count, low, high, spread)
 
 
-_VALUES: dict[float, Sample] = {}
-_EVENTS: dict[float, Sample] = {}
-
-
-def gauge(value: float) -> Sample:
-    found = _VALUES.get(value)
-    if found is None:
-        found = _VALUES[value] = Sample.value(value)
-    return found
-
-
 def events(n: float) -> Sample:
     """A Datadog count's point (a zero count is one zero, as the replay publishes it)."""
-    if n <= 0:
-        return gauge(0.0)
-    found = _EVENTS.get(n)
-    if found is None:
-        found = _EVENTS[n] = Sample.events(n)
-    return found
+    return Sample.events(n) if n > 0 else Sample.value(0.0)
 
 
 def percentiles(values: Mapping[str, float]) -> Sample:
@@ -116,3 +109,83 @@ def percentiles(values: Mapping[str, float]) -> Sample:
     spread = distribution(values, 1.0, None)
     points = spread.points
     return Sample(spread.weight, sum(v * w for v, w in points), points[0][0], points[-1][0], spread)
+
+
+def _on_grid(points: Points, start: int, length: int) -> tuple[list[int], list[float]]:
+    """The points' indices on a grid of minutes from `start`, and their values (those on the grid)."""
+    index = (points.stamps - start) // MINUTE
+    kept = (index >= 0) & (index < length)
+    return index[kept].tolist(), points.values[kept].tolist()
+
+
+def _shared(make: Callable[[float], Sample]) -> Callable[[float], Sample]:
+    """`make`, one Sample per distinct value: equal minutes share it (a count is often the same number)."""
+    made: dict[float, Sample] = {}
+
+    def get(value: float) -> Sample:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = make(value)
+        return found
+
+    return get
+
+
+def _combined(columns: Mapping[str, tuple[list[int], list[float]]], make: Callable[[Mapping[str, float]], Optional[Sample]], length: int) -> list[Optional[Sample]]:
+    """One sample a minute from several statistics (or percentiles) of it: `make` of the values each minute has;
+    minutes with the same values share their sample."""
+    by_index: dict[int, dict[str, float]] = {}
+    for name, (indices, values) in columns.items():
+        for index, value in zip(indices, values, strict=True):
+            by_index.setdefault(index, {})[name] = value
+    column: list[Optional[Sample]] = [None] * length
+    made: dict[tuple[tuple[str, float], ...], Optional[Sample]] = {}
+    for index, found in by_index.items():
+        key = tuple(sorted(found.items()))
+        if key not in made:
+            made[key] = make(found)
+        column[index] = made[key]
+    return column
+
+
+def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: Mapping[object, Received], window: Window, lookback: int) -> VendorData:
+    """What the vendors returned for the alerts' series, on one grid of minutes from the warm-up to the window's end
+    (aligned on the hour: Datadog's time slices are aligned on the data's start)."""
+    start = window.start - lookback
+    start -= start % HOUR
+    length = (window.end - start) // MINUTE
+    data = VendorData(step=MINUTE, length=length, start=start)
+    delays = delays_of(service)
+    value, count = _shared(Sample.value), _shared(events)
+    seen: set[CloudWatchMetric] = set()
+    for series in sorted({s for a in alerts for s in a.cloudwatch}):
+        if series.metric in seen:  # the same metric in two accounts or regions is not one series: keep the first
+            continue
+        seen.add(series.metric)
+        fetched = received[series].points
+        column: list[Optional[Sample]]
+        if len(fetched) == 1 and next(iter(fetched))[0] in ("Sum", "Minimum", "Maximum"):  # one statistic that adds up or holds
+            column = [None] * length
+            indices, values = _on_grid(next(iter(fetched.values())), start, length)
+            for index, one in zip(indices, values, strict=True):
+                column[index] = value(one)
+        else:
+            column = _combined({stat: _on_grid(points, start, length) for (stat,), points in fetched.items()}, cloudwatch_sample, length)
+        if any(p is not None for p in column):
+            data.add_cloudwatch(series.metric.namespace, series.metric.name, dict(series.metric.dimensions), column)
+    for key in sorted({k for a in alerts for k in a.datadog}):
+        groups: dict[tuple[str, ...], dict[str, Points]] = {}
+        for labels, points in received[key].points.items():
+            groups.setdefault(labels[1:], {})[labels[0]] = points
+        for tags, by_percentile in sorted(groups.items()):
+            if key.kind == "distribution":
+                column = _combined({p: _on_grid(points, start, length) for p, points in by_percentile.items()}, percentiles, length)
+            else:
+                column = [None] * length
+                make = count if key.kind == "count" else value
+                indices, values = _on_grid(by_percentile[""], start, length)
+                for index, one in zip(indices, values, strict=True):
+                    column[index] = make(one)
+            if any(p is not None for p in column):
+                data.add_datadog(key.metric, [*key.scope, *tags], key.kind, column, delays.get(key.metric, 0))  # type: ignore[arg-type]
+    return data
