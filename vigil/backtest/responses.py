@@ -111,8 +111,12 @@ class Received:
 
     def stamps_within(self, begin: int, end: int) -> numpy.ndarray:
         """Every stamp with a point of any statistic or group in [begin, end), once, in time order."""
-        found = [points.within(begin, end) for points in self.points.values()]
-        return numpy.unique(numpy.concatenate(found)) if found else numpy.empty(0, dtype=numpy.int64)
+        found = [points.within(begin, end) for points in self.points.values() if len(points)]
+        if not found:
+            return numpy.empty(0, dtype=numpy.int64)
+        if all(numpy.array_equal(one, found[0]) for one in found[1:]):  # the statistics of one metric share their stamps
+            return found[0]
+        return numpy.unique(numpy.concatenate(found))
 
     def resolution(self, begin: Optional[int] = None, end: Optional[int] = None) -> Optional[int]:
         """The coarsest resolution of the chunks with points in [begin, end]: how fine the data is everywhere there."""

@@ -17,11 +17,11 @@ often the same number for hours), and nothing is kept between back-tests.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Optional
 
 from ..replay import CloudWatchMetric, Distribution, Sample, VendorData
-from ..replay.cloudwatch.statistics import BASIC, parse_statistic
+from ..replay.cloudwatch.statistics import BASIC, Statistic, parse_statistic
 from ..replay.stack import ServiceReplay
 from .reads import AlertReads, delays_of
 from .requests import MINUTE, Window
@@ -30,6 +30,7 @@ from .responses import Points, Received
 HOUR = 3600
 
 _PERCENTILES: dict[str, float] = {}
+_PARSED: dict[str, Statistic] = {}  # each statistic's text parsed once
 
 
 class Unsupported(ValueError):
@@ -43,7 +44,7 @@ def _constraint(stat: str, value: float, count: float) -> tuple[float, float]:
         share = _PERCENTILES[stat] = float(stat[1:]) / 100
     if share is not None:
         return value, share
-    parsed = parse_statistic(stat)
+    parsed = _PARSED.get(stat) or _PARSED.setdefault(stat, parse_statistic(stat))
     low, high = parsed.low, parsed.high
     one_sided = (low is None) != (high is None) and not ((low and low.percent) or (high and high.percent))
     if parsed.kind in ("TC", "PR") and one_sided:
@@ -118,29 +119,36 @@ def _on_grid(points: Points, start: int, length: int) -> tuple[list[int], list[f
     return index[kept].tolist(), points.values[kept].tolist()
 
 
-def _shared(make: Callable[[float], Sample]) -> Callable[[float], Sample]:
-    """`make`, one Sample per distinct value: equal minutes share it (a count is often the same number)."""
-    made: dict[float, Sample] = {}
-
-    def get(value: float) -> Sample:
+def _single(points: Points, start: int, length: int, make: Callable[[float], Sample], made: dict[float, Sample]) -> list[Optional[Sample]]:
+    """One sample a minute from one statistic: `make` of its value; minutes with the same value share their sample
+    (`made`: those made so far; a count is often the same number for hours)."""
+    column: list[Optional[Sample]] = [None] * length
+    indices, values = _on_grid(points, start, length)
+    for index, value in zip(indices, values, strict=True):
         found = made.get(value)
         if found is None:
             found = made[value] = make(value)
-        return found
-
-    return get
+        column[index] = found
+    return column
 
 
 def _combined(columns: Mapping[str, tuple[list[int], list[float]]], make: Callable[[Mapping[str, float]], Optional[Sample]], length: int) -> list[Optional[Sample]]:
     """One sample a minute from several statistics (or percentiles) of it: `make` of the values each minute has;
     minutes with the same values share their sample."""
-    by_index: dict[int, dict[str, float]] = {}
-    for name, (indices, values) in columns.items():
-        for index, value in zip(indices, values, strict=True):
-            by_index.setdefault(index, {})[name] = value
+    names = list(columns)
+    rows: Iterable[tuple[int, dict[str, float]]]
+    indices = columns[names[0]][0] if names else []
+    if all(columns[name][0] == indices for name in names[1:]):  # every statistic has every minute: as they come
+        rows = ((index, dict(zip(names, values, strict=True))) for index, *values in zip(indices, *(columns[n][1] for n in names), strict=True))
+    else:
+        by_index: dict[int, dict[str, float]] = {}
+        for name in names:
+            for index, value in zip(*columns[name], strict=True):
+                by_index.setdefault(index, {})[name] = value
+        rows = by_index.items()
     column: list[Optional[Sample]] = [None] * length
     made: dict[tuple[tuple[str, float], ...], Optional[Sample]] = {}
-    for index, found in by_index.items():
+    for index, found in rows:
         key = tuple(sorted(found.items()))
         if key not in made:
             made[key] = make(found)
@@ -156,7 +164,8 @@ def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: 
     length = (window.end - start) // MINUTE
     data = VendorData(step=MINUTE, length=length, start=start)
     delays = delays_of(service)
-    value, count = _shared(Sample.value), _shared(events)
+    values: dict[float, Sample] = {}  # shared by every gauge-like series of the grid
+    counts: dict[float, Sample] = {}
     seen: set[CloudWatchMetric] = set()
     for series in sorted({s for a in alerts for s in a.cloudwatch}):
         if series.metric in seen:  # the same metric in two accounts or regions is not one series: keep the first
@@ -165,10 +174,7 @@ def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: 
         fetched = received[series].points
         column: list[Optional[Sample]]
         if len(fetched) == 1 and next(iter(fetched))[0] in ("Sum", "Minimum", "Maximum"):  # one statistic that adds up or holds
-            column = [None] * length
-            indices, values = _on_grid(next(iter(fetched.values())), start, length)
-            for index, one in zip(indices, values, strict=True):
-                column[index] = value(one)
+            column = _single(next(iter(fetched.values())), start, length, Sample.value, values)
         else:
             column = _combined({stat: _on_grid(points, start, length) for (stat,), points in fetched.items()}, cloudwatch_sample, length)
         if any(p is not None for p in column):
@@ -180,12 +186,10 @@ def vendor_data(service: ServiceReplay, alerts: Sequence[AlertReads], received: 
         for tags, by_percentile in sorted(groups.items()):
             if key.kind == "distribution":
                 column = _combined({p: _on_grid(points, start, length) for p, points in by_percentile.items()}, percentiles, length)
+            elif key.kind == "count":
+                column = _single(by_percentile[""], start, length, events, counts)
             else:
-                column = [None] * length
-                make = count if key.kind == "count" else value
-                indices, values = _on_grid(by_percentile[""], start, length)
-                for index, one in zip(indices, values, strict=True):
-                    column[index] = make(one)
+                column = _single(by_percentile[""], start, length, Sample.value, values)
             if any(p is not None for p in column):
                 data.add_datadog(key.metric, [*key.scope, *tags], key.kind, column, delays.get(key.metric, 0))  # type: ignore[arg-type]
     return data
