@@ -94,6 +94,19 @@ class Aggregates:
     def maximum(self, window: range) -> float:
         return self._maxes.query(window.start, window.stop)
 
+    def extremes(self, lowest: bool, lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
+        """`minimum` (or `maximum`) of every window [lo[k], hi[k]) at once, each non-empty: the same two table entries
+        chosen as `query` chooses them."""
+        table = self._mins if lowest else self._maxes
+        out = numpy.empty(len(lo), dtype=numpy.float64)
+        level = numpy.frexp((hi - lo).astype(numpy.float64))[1] - 1  # floor(log2(width)), exact for widths below 2**53
+        for one in numpy.unique(level).tolist():
+            at = numpy.flatnonzero(level == one)
+            row = numpy.frombuffer(table.levels[one], dtype=numpy.float64)
+            a, b = row[lo[at]], row[hi[at] - (1 << one)]
+            out[at] = numpy.where(b < a, b, a) if lowest else numpy.where(b > a, b, a)
+        return out
+
     def additive(self, key: object, of: Callable[[Sample], float], window: range) -> float:
         """The sum over the window of a quantity that adds up point by point (`of` each present point), from running
         sums computed once per `key`."""

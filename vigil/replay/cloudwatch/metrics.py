@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
+import numpy
+
 from ..data import CloudWatchMetric, VendorData
 from ..errors import ReplayError
 from ..samples import Sample
@@ -31,7 +33,9 @@ class CloudWatchData:
         found = self._statistics.get(key)
         if found is None:
             try:
-                found = statistic.over(self.series(metric), self.windows(period, ends))
+                found = statistic.over_bounds(self.series(metric), *self.bounds(period, ends))
+                if found is None:
+                    found = statistic.over(self.series(metric), self.windows(period, ends))
             except ReplayError as exc:
                 raise ReplayError(f"{metric}: {exc.detail}") from None
             self._statistics[key] = found
@@ -47,6 +51,14 @@ class CloudWatchData:
                      for lo, hi in ((max(0, -((start - e + period) // step)), min(length, (e - start) // step)),)]  # fmt: skip
             self._windows[key] = found
         return found
+
+    def bounds(self, period: int, ends: range) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """`windows` as two arrays of indices: each period's first point and the point after its last."""
+        start, step, length = self.data.start, self.data.step, self.data.length
+        at = numpy.arange(ends.start, ends.stop, ends.step, dtype=numpy.int64)
+        lo = numpy.maximum(0, -((start - at + period) // step))
+        hi = numpy.minimum(length, (at - start) // step)
+        return lo, numpy.maximum(hi, lo)
 
     def series(self, metric: CloudWatchMetric) -> Aggregates:
         found = self._aggregates.get(metric)
