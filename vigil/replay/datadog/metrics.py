@@ -208,7 +208,10 @@ class WindowedFormula:
             self.term_windows = [data.aggregates(q, data.points(q)) for q in self.queries]
             self.delays = [data.delay(q) for q in self.queries]
             points = [data.points(q) for q in self.queries]
-            present = [any(v is not None for v in row) for row in zip(*points, strict=True)]
+            if len(points) == 1:
+                present = [v is not None for v in points[0]]
+            else:
+                present = [any(v is not None for v in row) for row in zip(*points, strict=True)]
             self.presence = data.aggregates(("present", formula), [1.0 if p else None for p in present])
         elif time_aggregation == "percentile":
             (self.query,) = self.queries
@@ -217,7 +220,10 @@ class WindowedFormula:
             self.presence = data.aggregates(("present", formula), [1.0 if d is not None else None for d in self.pooled])
         else:
             columns = {q: data.points(q) for q in self.queries}
-            values = [self.function(row) for row in zip(*(columns[q] for q in self.queries), strict=True)]
+            if isinstance(formula, Term):  # the query's own points
+                values = columns[formula.query]
+            else:
+                values = [self.function(row) for row in zip(*(columns[q] for q in self.queries), strict=True)]
             self.series = data.aggregates(("formula", formula), values)
             self.presence = self.series
 
@@ -309,7 +315,7 @@ class WindowedFormula:
         if self.aggregation == "percentile":
             assert self.percentile is not None
             pooled = [d for d in (self.pooled[i] for i in window) if d is not None]
-            return Distribution.merge(pooled).percentile(self.percentile)
+            return Distribution.merged_percentile(pooled, self.percentile)
         series = self.series
         if self.aggregation == "avg":
             return series.sum(window) / series.count(window)
