@@ -95,14 +95,23 @@ class Aggregates:
         return self._maxes.query(window.start, window.stop)
 
     def extremes(self, lowest: bool, lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
-        """`minimum` (or `maximum`) of every window [lo[k], hi[k]) at once, each non-empty: the same two table entries
-        chosen as `query` chooses them."""
-        table = self._mins if lowest else self._maxes
+        """`minimum` (or `maximum`) of every window [lo[k], hi[k]) at once, each non-empty: the same two entries of
+        the same sparse-table rows chosen as `query` chooses them, each row built as the table builds it and
+        dropped after use (a month of minutes makes a table of ~6 MiB)."""
+        if isinstance(self.points, _ValuePoints):
+            found = [v if v is not None else (math.inf if lowest else -math.inf) for v in self.points.values]
+        else:
+            found = [(p.min if lowest else p.max) if p is not None else (math.inf if lowest else -math.inf) for p in self.points]
+        row = numpy.array(found, dtype=numpy.float64)
         out = numpy.empty(len(lo), dtype=numpy.float64)
         level = numpy.frexp((hi - lo).astype(numpy.float64))[1] - 1  # floor(log2(width)), exact for widths below 2**53
+        built, width = 0, 1
         for one in numpy.unique(level).tolist():
+            while built < one:  # the next row of the table, from this one
+                a, b = row[: len(row) - width], row[width:]
+                row = numpy.where(b < a, b, a) if lowest else numpy.where(b > a, b, a)
+                built, width = built + 1, width * 2
             at = numpy.flatnonzero(level == one)
-            row = numpy.frombuffer(table.levels[one], dtype=numpy.float64)
             a, b = row[lo[at]], row[hi[at] - (1 << one)]
             out[at] = numpy.where(b < a, b, a) if lowest else numpy.where(b > a, b, a)
         return out

@@ -24,7 +24,7 @@ class CloudWatchData:
         self._points: dict[CloudWatchMetric, Sequence[Optional[Sample]]] = {**data.cloudwatch, **derived}
         self._aggregates: dict[CloudWatchMetric, Aggregates] = {}
         self._absent = Aggregates([None] * data.length)
-        self._statistics: dict[tuple[object, ...], list[Optional[float]]] = {}
+        self._statistics: dict[tuple[object, ...], tuple[numpy.ndarray, numpy.ndarray]] = {}
         self._windows: dict[tuple[int, ...], list[range]] = {}
 
     def statistic(self, metric: CloudWatchMetric, statistic: Statistic, period: int, ends: range) -> list[Optional[float]]:
@@ -35,11 +35,15 @@ class CloudWatchData:
             try:
                 found = statistic.over_bounds(self.series(metric), *self.bounds(period, ends))
                 if found is None:
-                    found = statistic.over(self.series(metric), self.windows(period, ends))
+                    found = _packed(statistic.over(self.series(metric), self.windows(period, ends)))
             except ReplayError as exc:
                 raise ReplayError(f"{metric}: {exc.detail}") from None
-            self._statistics[key] = found
-        return found
+            self._statistics[key] = found  # kept as arrays: 9 bytes a period, not a float object's 40
+        values, known = found
+        out: list[Optional[float]] = values.tolist()
+        for index in numpy.flatnonzero(~known).tolist():
+            out[index] = None
+        return out
 
     def windows(self, period: int, ends: range) -> list[range]:
         """The grid's points of each period `[end - period, end)`, once per period and ends."""
@@ -67,3 +71,9 @@ class CloudWatchData:
             found = self._absent if points is None else Aggregates(points)
             self._aggregates[metric] = found
         return found
+
+
+def _packed(values: Sequence[Optional[float]]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Values or None as two arrays: the values (0.0 for None) and which are known."""
+    known = numpy.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    return numpy.array([0.0 if v is None else v for v in values], dtype=numpy.float64), known

@@ -109,9 +109,10 @@ class Statistic:
                 out.append((weighted[hi] - weighted[lo]) / n if n else None)
         return out
 
-    def over_bounds(self, series: Aggregates, lo: numpy.ndarray, hi: numpy.ndarray) -> Optional[list[Optional[float]]]:
+    def over_bounds(self, series: Aggregates, lo: numpy.ndarray, hi: numpy.ndarray) -> Optional[tuple[numpy.ndarray, numpy.ndarray]]:
         """`over` the windows [lo[k], hi[k]) for every k at once, as arrays (the same values: differences of the same
-        running sums, the same table entries); None for a statistic of raw values, computed window by window."""
+        running sums, the same table entries): each window's value, and whether it has one (0.0 where not). None for
+        a statistic of raw values, computed window by window."""
         extreme = self.kind in ("Minimum", "Maximum")
         if not extreme and self.kind not in ("SampleCount", "Sum", "Average") and not (self.kind in ("TC", "TS", "TM", "PR") and self._additive):
             return None
@@ -142,10 +143,9 @@ class Statistic:
                     values = (weighted[hi] - weighted[lo]) / n
                     keep[keep] = n != 0
                     values = values[n != 0]
-        out: list[Optional[float]] = [None] * len(keep)
-        for index, value in zip(numpy.flatnonzero(keep).tolist(), values.tolist(), strict=True):
-            out[index] = value
-        return out
+        out = numpy.zeros(len(keep), dtype=numpy.float64)
+        out[keep] = values
+        return out, keep
 
     def _within(self, low: Optional[float], high: Optional[float]) -> Callable[[Sample], list[tuple[float, float]]]:
         def within(sample: Sample) -> list[tuple[float, float]]:
