@@ -22,6 +22,7 @@ the points it has by then; a window read at `now` is cut, for that query, at `no
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
@@ -75,6 +76,14 @@ class DatadogData:
         if found is None:
             series = self.matching(query)
             found = []
+            if len(series) == 1:  # one series: its own values (merging one distribution is that distribution)
+                for point in series[0].points:
+                    values = point.values_known() if point is not None else None
+                    if point is not None and values is None:
+                        raise ReplayError(f"{query.text}: percentiles need the raw values of {query.metric}")
+                    found.append(values)
+                self._distributions[query] = found
+                return found
             for i in range(self.data.length):
                 known = [p.values_known() for p in (s.points[i] for s in series) if p is not None]
                 if any(d is None for d in known):
@@ -305,7 +314,7 @@ class WindowedFormula:
             columns[query] = sums[hi] - sums[lo] + extra  # a count with no point is aligned as 0
         with numpy.errstate(divide="ignore", invalid="ignore"):
             values = _columns(self.formula, columns, len(ends))
-        return [float(v) if keep and numpy.isfinite(v) else None for v, keep in zip(values.tolist(), present_any.tolist(), strict=True)]
+        return [v if keep and math.isfinite(v) else None for v, keep in zip(values.tolist(), present_any.tolist(), strict=True)]
 
     def value(self, window: range) -> Optional[float]:
         if not self.has_data(window):
