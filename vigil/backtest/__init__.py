@@ -10,10 +10,12 @@ longest episode, changes per day, first and last notification, the data's resolu
 
 Modules: `reads` (what each alert reads), `requests` (the vendor requests and their ids), `responses` (the vendors'
 formats read), `samples` (responses as the replay's vendor data), `run` (the back-test), `outcome` (per level),
-`live` (datadog-api-client, boto3), `recorded` (--record, --from), `report`, `chart`.
+`live` (datadog-api-client, boto3), `recorded` (--record, --from), `shared` (one fetch for the two sides of
+`vigil diff --backtest`), `report`, `chart`.
 """
 
 from .recorded import Files, Recording
-from .run import Backtest, BacktestError, Refused, backtest, latest, needed, plan_alerts
+from .run import Backtest, BacktestError, NoCredentials, Refused, backtest, latest, needed, plan_alerts
+from .shared import Shared
 
-__all__ = ["Backtest", "BacktestError", "Files", "Recording", "Refused", "backtest", "latest", "needed", "plan_alerts"]
+__all__ = ["Backtest", "BacktestError", "Files", "NoCredentials", "Recording", "Refused", "Shared", "backtest", "latest", "needed", "plan_alerts"]

@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from .reads import Place
 from .requests import AwsRequest, DatadogRequest
-from .run import BacktestError, Refused
+from .run import NoCredentials, Refused
 
 RETRIES_429 = 3
 USER_AGENT = "vigil-backtest"
@@ -161,7 +161,7 @@ class CloudWatch:
             raise Refused(f"CloudWatch refused GetMetricData in {request.place.region}: {error.get('Code')}: {error.get('Message')}") from None
         except BotoCoreError as exc:
             if type(exc).__name__ in ("NoCredentialsError", "PartialCredentialsError"):
-                raise BacktestError(_AWS_CREDENTIALS) from None
+                raise NoCredentials(_AWS_CREDENTIALS) from None
             raise Refused(f"CloudWatch could not be read in {request.place.region}: {exc}") from None
 
 
@@ -186,6 +186,25 @@ _AWS_CREDENTIALS = (
 )
 
 
+def missing_credentials(backends: set[str], environ: Optional[Mapping[str, str]] = None) -> list[str]:
+    """What to set, per backend the back-test would read and has no credentials for (none: all there)."""
+    env = os.environ if environ is None else environ
+    out: list[str] = []
+    if "datadog" in backends:
+        missing = [k for k in ("DD_API_KEY", "DD_APP_KEY") if not env.get(k)]
+        if missing:
+            out.append(
+                f"no Datadog credentials: the stack reads Datadog; set {' and '.join(missing)} (an application key "
+                "allowed to read metrics, timeseries_query, is enough), or back-test from recorded files with --from DIR"
+            )
+    if "aws" in backends:
+        import boto3
+
+        if boto3.Session().get_credentials() is None:
+            out.append(_AWS_CREDENTIALS)
+    return out
+
+
 class Live:
     """Both vendors, created only for the backends a back-test reads; missing credentials are one error each."""
 
@@ -193,19 +212,12 @@ class Live:
         env = os.environ if environ is None else environ
         self._datadog: Optional[Datadog] = None
         self._aws: Optional[CloudWatch] = None
+        missing = missing_credentials(backends, env)
+        if missing:
+            raise NoCredentials(missing[0])
         if "datadog" in backends:
-            missing = [k for k in ("DD_API_KEY", "DD_APP_KEY") if not env.get(k)]
-            if missing:
-                raise BacktestError(
-                    f"no Datadog credentials: the stack reads Datadog; set {' and '.join(missing)} (an application key "
-                    "allowed to read metrics, timeseries_query, is enough), or back-test from recorded files with --from DIR"
-                )
             self._datadog = Datadog(datadog_host(env.get("DD_SITE"), api_url), env["DD_API_KEY"], env["DD_APP_KEY"], sleep)
         if "aws" in backends:
-            import boto3
-
-            if boto3.Session().get_credentials() is None:
-                raise BacktestError(_AWS_CREDENTIALS)
             self._aws = CloudWatch()  # AWS_ENDPOINT_URL_CLOUDWATCH and the like are boto3's own
 
     def datadog(self, request: DatadogRequest) -> Any:

@@ -36,6 +36,10 @@ class BacktestError(Exception):
     """Something the user must fix before a back-test can run (credentials, a recorded file): one line, exit 2."""
 
 
+class NoCredentials(BacktestError):
+    """No credentials for a vendor the back-test reads (`vigil diff --backtest` then says it was skipped)."""
+
+
 class Fetcher(Protocol):
     """Where responses come from: the vendors (live), or files recorded from them."""
 
