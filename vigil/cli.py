@@ -6,12 +6,14 @@ docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
 backtest: 0 done (alerts it could not back-test are said), 2 missing credentials, a missing or malformed recorded
 file, or an invalid spec.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
-(including a base or head revision whose spec is invalid).
+(including a base or head revision whose spec is invalid, and `diff --backtest` over recorded files it cannot read; a
+back-test skipped for want of credentials changes nothing).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -23,6 +25,7 @@ from spec import SpecErrors
 from .stack_config import StackConfigError
 
 if TYPE_CHECKING:
+    from .diff.backtest import StackBacktest
     from .diff.model import Diff
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -110,42 +113,72 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(args: argparse.Namespace, diff: Diff, max_length: Optional[int] = None) -> str:
+def _render(args: argparse.Namespace, diff: Diff, max_length: Optional[int] = None, backtest: Optional[StackBacktest] = None) -> str:
+    """A diff in the format asked, with its back-test after it (`vigil diff --backtest`)."""
+    from .diff.backtest_report import backtest_json, backtest_markdown, backtest_text
     from .diff.render import RENDERERS, render_markdown
 
-    if args.format == "markdown" and (max_length or args.max_length):
-        return render_markdown(diff, max_length=max_length or args.max_length)
-    return RENDERERS[args.format](diff)
+    limit = max_length or getattr(args, "max_length", None)
+    if args.format == "json":
+        text = RENDERERS["json"](diff)
+        if backtest is None:
+            return text
+        return json.dumps({**json.loads(text), "backtest": backtest_json(backtest)}, indent=2, ensure_ascii=False) + "\n"
+    labels = (diff.base_label, diff.head_label)
+    section = ""
+    if backtest is not None:
+        section = backtest_markdown(backtest, labels, limit // 3 if limit else None) if args.format == "markdown" else backtest_text(backtest, labels)
+    if args.format == "markdown" and limit:
+        return render_markdown(diff, max_length=max(1000, limit - len(section))) + section
+    return RENDERERS[args.format](diff) + section
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff.revisions import DiffError, diff_stacks
+    from .diff.backtest import backtest_diffs
+    from .diff.revisions import DiffError, diff_stacks, one_subprocess
     from .progress import Bar
     from .project import find_project
     from .stack_config import stacks
 
+    if (args.days is not None or args.source is not None) and not args.backtest:
+        print("error: --days and --from go with --backtest", file=sys.stderr)
+        return EXIT_ERROR
     project = find_project()
     names = stacks(project) if args.all_stacks else list(dict.fromkeys(args.stack))
+    backtests: dict[str, StackBacktest] = {}
     try:
-        with Bar("diff: plan both sides", unit="job") as bar:
-            diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
+        with contextlib.ExitStack() as scope:
+            if args.backtest:  # the back-test's jobs run in the planning subprocess too: the imports are paid once
+                scope.enter_context(one_subprocess(project))
+            with Bar("diff: plan both sides", unit="job") as bar:
+                diffs = diff_stacks(project, names, args.base, args.head, args.catalog, args.isolated, args.full, progress=bar.at)
+            if args.backtest:
+                with Bar("diff: back-test both sides", unit="job") as bar:
+                    backtests = backtest_diffs(
+                        project, diffs, args.base, args.head, catalog=args.catalog, days=args.days or 14, source=args.source, progress=bar.at
+                    )
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
-        documents = [json.loads(_render(args, diff)) for diff in diffs]
+        documents = [json.loads(_render(args, diff, backtest=backtests.get(diff.stack))) for diff in diffs]
         sys.stdout.write(json.dumps({"stacks": documents}, indent=2, ensure_ascii=False) + "\n")
     elif len(diffs) == 1:
-        sys.stdout.write(_render(args, diffs[0]))
+        sys.stdout.write(_render(args, diffs[0], backtest=backtests.get(diffs[0].stack)))
     else:  # several stacks: a section per stack that changes, one line for the others
         changed = [diff for diff in diffs if diff.has_changes]
         share = (args.max_length - 400) // max(1, len(changed)) if args.max_length else None  # a comment's room, shared
-        parts = [_render(args, diff, share) for diff in changed]
+        parts = [_render(args, diff, share, backtests.get(diff.stack)) for diff in changed]
         quiet = [diff.stack for diff in diffs if not diff.has_changes]
         if quiet:
             listed = ", ".join(f"`{name}`" if args.format == "markdown" else name for name in quiet)
             parts.append(f"No monitoring changes in stack(s) {listed}.\n")
         sys.stdout.write("\n".join(parts))
+    failed = [b.failed for b in backtests.values() if b.failed]
+    for reason in failed:
+        print(f"error: back-test: {reason}", file=sys.stderr)
+    if failed:
+        return EXIT_ERROR
     return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
 
 
@@ -328,6 +361,11 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--full", action="store_true", help="plan every service on both sides, even when only catalog files changed (slower, same result)"
     )
+    diff.add_argument(
+        "--backtest", action="store_true", help="back-test the alerts the change touches on both sides: notifications base → head (docs/backtest.md)"
+    )
+    diff.add_argument("--days", type=_days, help="with --backtest: how many days back (default 14)")
+    diff.add_argument("--from", dest="source", type=Path, metavar="DIR", help="with --backtest: back-test recorded responses, without credentials")
     diff.set_defaults(run=_diff)
 
     preview = verbs.add_parser(

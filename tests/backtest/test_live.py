@@ -126,3 +126,45 @@ def test_a_missing_or_malformed_recorded_file_is_one_error_naming_it(monkeypatch
     (tmp_path / f"{first}.json").write_text("{not json")
     code, _, err = _vigil("backtest", "--stack", "prod", "--days", "1", "--from", str(tmp_path))
     assert code == 2 and f"{first}.json" in err and "not JSON" in err and "Traceback" not in err
+
+
+def test_two_sides_of_a_diff_share_what_they_fetch(vendors: DatadogServer, series: dict[str, dict[int, float]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`vigil diff --backtest`'s job on the base and on a head that pages above 7.5 instead of 7: the head's side reads
+    the same history through the cache the base's filled, asking neither vendor again; each counts by its own plan."""
+    import re
+    import shutil
+
+    from vigil.backtest import live
+    from vigil.diff.jobs import backtest as side
+
+    head = tmp_path / "head"
+    head.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy2(PROJECT / name, head / name)
+    shutil.copytree(PROJECT / "catalog", head / "catalog")
+    spec = head / "catalog" / "ledger.yaml"
+    text, moved = re.subn(r"^(  db_cpu:\n(?:    .*\n)*?    critical: )7$", r"\g<1>7.5", spec.read_text(), count=1, flags=re.M)
+    assert moved == 1, "the fixture's db_cpu page threshold moved: update this test"
+    spec.write_text(text)
+    asked: list[str] = []
+    fetch = live.CloudWatch.aws
+
+    def counted(self: live.CloudWatch, request: Any) -> list[Any]:
+        asked.append(request.id)
+        return fetch(self, request)
+
+    monkeypatch.setattr(live.CloudWatch, "aws", counted)
+    now = max(series["cpu"]) + 300
+    answers = []
+    for folder in (PROJECT, head):
+        before = (len(vendors.requests), len(asked))
+        answer = side(str(folder), "prod", None, ["ledger"], 1, None, now, str(tmp_path / "cache"))
+        assert answer["code"] == 0, answer["stderr"]
+        answers.append((json.loads(answer["stdout"]), len(vendors.requests) - before[0], len(asked) - before[1]))
+    (base, base_datadog, base_aws), (changed, head_datadog, head_aws) = answers
+    assert base_datadog > 0 and base_aws > 0  # the base's side asked the vendors
+    assert (head_datadog, head_aws) == (0, 0)  # the same queries: nothing asked again
+    cpu = [v for _, v in sorted(series["cpu"].items())]
+    assert rows(base, "custom.db_cpu", "aws")["critical"]["notifications"] == alarm_notifications(cpu, 7.0)
+    assert rows(changed, "custom.db_cpu", "aws")["critical"]["notifications"] == alarm_notifications(cpu, 7.5) < alarm_notifications(cpu, 7.0)
+    assert "ledger-db-cpu-critical" in base["resources"]["ledger|custom.db_cpu|aws"]  # what each alert evaluates, for the diff
