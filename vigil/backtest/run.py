@@ -234,22 +234,45 @@ LOOKBACK_CLASSES = (DAY, 10 * DAY)  # alerts replayed together when their window
 
 
 def _by_lookback(alerts: Sequence[AlertReads]) -> list[list[AlertReads]]:
-    """Alerts replayed together: those whose windows reach back about as far (a month-long error budget does not
-    stretch every alert's data), and never two whose Datadog series the evaluators could not tell apart (the same
-    metric and scope read with another aggregation: each query's answer is its own series)."""
-    classes: dict[int, list[AlertReads]] = {}
-    for alert in alerts:
-        bound = next((c for c in LOOKBACK_CLASSES if alert.lookback <= c), 0)
-        classes.setdefault(bound, []).append(alert)
+    """Alerts replayed together: those evaluating a resource in common (a composite and its inputs' own alerts: each
+    resource is evaluated once, and every alert reading it sees the same timeline), with those whose windows reach
+    back about as far (a month-long error budget does not stretch every alert's data), and never two whose Datadog
+    series the evaluators could not tell apart (the same metric and scope read with another aggregation: each query's
+    answer is its own series; alerts sharing resources are then replayed apart)."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(alerts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, alert in enumerate(alerts):
+        for resource in sorted(alert.resources):
+            j = owner.setdefault(resource, i)
+            parent[root(i)] = root(j)
+    components: dict[int, list[AlertReads]] = {}
+    for i, alert in enumerate(alerts):
+        components.setdefault(root(i), []).append(alert)
+    classes: dict[int, list[list[AlertReads]]] = {}
+    for members in components.values():
+        if conflicts([k for a in members for k in a.datadog]):
+            units = [[a] for a in members]  # they cannot share a replay: each alert on its own, as its series allow
+        else:
+            units = [members]
+        for unit in units:
+            bound = next((c for c in LOOKBACK_CLASSES if max(a.lookback for a in unit) <= c), 0)
+            classes.setdefault(bound, []).append(unit)
     out: list[list[AlertReads]] = []
     for bound in sorted(classes, key=lambda k: k or 10**12):
         groups: list[list[AlertReads]] = []
-        for alert in classes[bound]:
-            home = next((g for g in groups if not conflicts([*alert.datadog, *(k for a in g for k in a.datadog)])), None)
+        for unit in classes[bound]:
+            home = next((g for g in groups if not conflicts([*(k for a in unit for k in a.datadog), *(k for a in g for k in a.datadog)])), None)
             if home is None:
-                groups.append([alert])
+                groups.append(list(unit))
             else:
-                home.append(alert)
+                home += unit
         out += groups
     return out
 
