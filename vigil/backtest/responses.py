@@ -91,7 +91,7 @@ class Received:
             raise ValueError("as many stamps as values")
         given = numpy.fromiter((v is not None for v in values), dtype=bool, count=len(values))
         times = numpy.array(stamps, dtype=numpy.int64)
-        numbers = numpy.array([numpy.nan if v is None else v for v in values], dtype=numpy.float64)
+        numbers = numpy.array(values, dtype=numpy.float64)  # None becomes NaN, dropped with the other non-finite values
         finite = numpy.isfinite(numbers)
         self.points.setdefault(key, Points()).add(times[finite], numbers[finite])
         present = numpy.sort(times[given])

@@ -16,8 +16,7 @@ often the same number for hours), and nothing is kept between back-tests.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
 
 from ..replay import CloudWatchMetric, Distribution, Sample, VendorData
@@ -59,11 +58,10 @@ def _constraint(stat: str, value: float, count: float) -> tuple[float, float]:
 def distribution(stats: Mapping[str, float], count: float, top: Optional[float]) -> Distribution:
     """A few weighted values whose percentiles and shares below thresholds are the given statistics."""
     points = sorted(_constraint(stat, value, count) for stat, value in stats.items())
-    return _atoms(tuple(points), count, top)
+    return _atoms(points, count, top)
 
 
-@functools.lru_cache(maxsize=4096)
-def _atoms(points: tuple[tuple[float, float], ...], count: float, top: Optional[float]) -> Distribution:
+def _atoms(points: Sequence[tuple[float, float]], count: float, top: Optional[float]) -> Distribution:
     atoms: list[tuple[float, float]] = []
     reached = 0.0
     for value, share in points:
@@ -135,24 +133,26 @@ def _single(points: Points, start: int, length: int, make: Callable[[float], Sam
 def _combined(columns: Mapping[str, tuple[list[int], list[float]]], make: Callable[[Mapping[str, float]], Optional[Sample]], length: int) -> list[Optional[Sample]]:
     """One sample a minute from several statistics (or percentiles) of it: `make` of the values each minute has;
     minutes with the same values share their sample."""
-    names = list(columns)
-    rows: Iterable[tuple[int, dict[str, float]]]
-    indices = columns[names[0]][0] if names else []
-    if all(columns[name][0] == indices for name in names[1:]):  # every statistic has every minute: as they come
-        rows = ((index, dict(zip(names, values, strict=True))) for index, *values in zip(indices, *(columns[n][1] for n in names), strict=True))
-    else:
-        by_index: dict[int, dict[str, float]] = {}
-        for name in names:
-            for index, value in zip(*columns[name], strict=True):
-                by_index.setdefault(index, {})[name] = value
-        rows = by_index.items()
+    names = sorted(columns)
     column: list[Optional[Sample]] = [None] * length
-    made: dict[tuple[tuple[str, float], ...], Optional[Sample]] = {}
-    for index, found in rows:
+    made: dict[tuple[float, ...], Optional[Sample]] = {}
+    indices = columns[names[0]][0] if names else []
+    if all(columns[name][0] == indices for name in names[1:]):  # every statistic has every minute: zipped as they come
+        for index, values in zip(indices, zip(*(columns[n][1] for n in names), strict=True), strict=True):
+            if values not in made:
+                made[values] = make(dict(zip(names, values, strict=True)))
+            column[index] = made[values]
+        return column
+    by_index: dict[int, dict[str, float]] = {}
+    for name in names:
+        for index, value in zip(*columns[name], strict=True):
+            by_index.setdefault(index, {})[name] = value
+    shared: dict[tuple[tuple[str, float], ...], Optional[Sample]] = {}
+    for index, found in by_index.items():
         key = tuple(sorted(found.items()))
-        if key not in made:
-            made[key] = make(found)
-        column[index] = made[key]
+        if key not in shared:
+            shared[key] = make(found)
+        column[index] = shared[key]
     return column
 
 
