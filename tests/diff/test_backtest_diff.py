@@ -107,3 +107,23 @@ def test_days_and_from_go_with_backtest(repo: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(repo)
     assert main(["diff", "--stack", "prod", "--base", "main", "--days", "3"]) == 1
     assert "--backtest" in capsys.readouterr().err
+
+
+def test_a_side_that_cannot_backtest_is_said_on_each_of_its_alerts() -> None:
+    """A base whose code predates `vigil diff --backtest` (the job is missing: 127), a head that back-tested: the
+    head's counts shown, the base's as unknown with the reason; an alert the change does not touch is left out."""
+    from vigil.diff.backtest import StackBacktest, _compare
+    from vigil.diff.backtest_report import backtest_text
+
+    row = {"service": "api", "alert": "error_rate", "backend": "aws", "level": "critical", "route": "page", "notifications": 3,
+           "minutes_in_alert": 35, "approximate": False, "missing_series": []}
+    head = {"from": 0, "to": 86400, "alerts": [row, {**row, "alert": "cpu"}], "not_backtested": [], "notes": [],
+            "resources": {"api|error_rate|aws": ["api-error-rate-critical"], "api|cpu|aws": ["api-cpu-critical"]}}
+    found = StackBacktest("prod", 1)
+    _compare(found, {"api-error-rate-critical"}, {"code": 127, "stdout": "", "stderr": "this revision has no vigil.diff.jobs:backtest"},
+             {"code": 0, "stdout": json.dumps(head), "stderr": ""}, ("v1.0", "working tree"))
+    (alert,) = found.alerts
+    assert (alert.alert, alert.base.row, alert.head.row) == ("error_rate", None, row)
+    text = backtest_text(found, ("v1.0", "working tree"))
+    assert "api · error_rate · page: ? → 3 notifications over the last day (aws; ? → 35 min in alert; base not back-tested: the code of v1.0 predates" in text
+    assert "cpu" not in text.replace("vigil diff --backtest", "")

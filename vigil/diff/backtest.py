@@ -184,13 +184,15 @@ def _later_end(pair: tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]) 
 
 
 def _compare(into: StackBacktest, names: set[str], base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], labels: tuple[str, str]) -> None:
-    for answer, label in zip((base, head), labels, strict=True):
+    unable: list[Optional[str]] = [None, None]  # a side whose code cannot back-test: said on each of its alerts
+    for number, (answer, label) in enumerate(zip((base, head), labels, strict=True)):
         if answer is None or answer.get("code") == 0:
             continue
         said = (answer.get("stderr") or "").strip().removeprefix("error: ")
         if answer.get("code") == SKIPPED_CODE:
             into.skipped = said
         elif answer.get("code") == 127:
+            unable[number] = f"the code of {label} predates `vigil diff --backtest`"
             into.notes.append(f"{label}: its code predates `vigil diff --backtest`; its alerts are not back-tested")
         else:
             into.failed = f"{label}: {said}"
@@ -220,5 +222,5 @@ def _compare(into: StackBacktest, names: set[str], base: Optional[dict[str, Any]
         why = reasons.get(key, [None, None])
         routes: list[Optional[str]] = [r for r in ROUTES if r in by_route[0] or r in by_route[1]]
         for route in routes or [None]:
-            sides = tuple(Side(by_route[n].get(route) if route else None, why[n]) for n in (0, 1))
+            sides = tuple(Side(by_route[n].get(route) if route else None, why[n] or unable[n]) for n in (0, 1))
             into.alerts.append(Compared(*key, route, sides[0], sides[1]))
