@@ -5,6 +5,7 @@ The `stack_plan` fixture comes from the `vigil.pytest_plugin` plugin.
 """
 
 import shutil
+from pathlib import Path
 
 import yaml
 
@@ -77,3 +78,12 @@ def test_every_service_pages_when_its_requests_fail(stack_plan):
             "expect": [{"alert": "error_rate", "fires": "any", "by": "40m"}],
         })
         assert result.passed, result.report()
+
+
+def test_db_cpu_would_not_have_paged_more_than_15_times_that_day(stack_plan):
+    # real history, recorded with `vigil backtest --stack prod --days 1 --record recorded` (docs/backtest.md)
+    fixture = Path(__file__).parent / "fixtures" / "backtest"
+    plan = stack_plan("prod", catalog=fixture / "catalog")
+    result = plan.backtest(fixture / "recorded", days=1)
+    assert result.notifications("custom.db_cpu", level="critical", backend="aws") <= 15
+    assert result.notifications("custom.db_cpu", level="critical", backend="datadog") <= 15

@@ -1,10 +1,13 @@
-"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary, replay, import and drift.
+"""`vigil`: validate, plan, stacks, schema, docs, diff, preview-summary, replay, import, drift and backtest.
 
 Exit codes: validate/plan/stacks/schema: 0 fine, 2 the spec or stack is wrong, 1 anything else.
 replay: 0 every expectation holds, 1 one failed, 2 an invalid scenario or spec (file:line), or a plan it cannot read.
 docs --check: 0 fresh, 1 stale, 2 the spec is wrong.
+backtest: 0 done (alerts it could not back-test are said), 2 missing credentials, a missing or malformed recorded
+file, or an invalid spec.
 diff/preview-summary (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 an error
-(including a base or head revision whose spec is invalid).
+(including a base or head revision whose spec is invalid, and `diff --backtest` over recorded files it cannot read; a
+back-test skipped for want of credentials changes nothing).
 import: 0 written, 2 unreadable input (at its place), an existing file without --force, or an invalid catalog; 1 a
 live read that failed. drift: 0 none, 2 drift, 1 an error.
 """
@@ -12,6 +15,7 @@ live read that failed. drift: 0 none, 2 drift, 1 an error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -25,6 +29,7 @@ from spec.grammar import NAME_PATTERN, PATTERN_HELP
 from .stack_config import StackConfigError
 
 if TYPE_CHECKING:
+    from .diff.backtest import StackBacktest
     from .diff.model import Diff
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -125,39 +130,64 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(args: argparse.Namespace, diff: Diff, max_length: Optional[int] = None) -> str:
+def _render(args: argparse.Namespace, diff: Diff, max_length: Optional[int] = None, backtest: Optional[StackBacktest] = None) -> str:
+    """A diff in the format asked, with its back-test after it (`vigil diff --backtest`)."""
+    from .diff.backtest_report import backtest_json, backtest_markdown, backtest_text
     from .diff.render import RENDERERS, render_markdown
 
-    if args.format == "markdown" and (max_length or args.max_length):
-        return render_markdown(diff, max_length=max_length or args.max_length)
-    return RENDERERS[args.format](diff)
+    limit = max_length or getattr(args, "max_length", None)
+    if args.format == "json":
+        text = RENDERERS["json"](diff)
+        if backtest is None:
+            return text
+        return json.dumps({**json.loads(text), "backtest": backtest_json(backtest)}, indent=2, ensure_ascii=False) + "\n"
+    labels = (diff.base_label, diff.head_label)
+    section = ""
+    if backtest is not None:
+        section = backtest_markdown(backtest, labels, limit // 3 if limit else None) if args.format == "markdown" else backtest_text(backtest, labels)
+    if args.format == "markdown" and limit:
+        return render_markdown(diff, max_length=max(1000, limit - len(section))) + section
+    return RENDERERS[args.format](diff) + section
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff.revisions import DiffError, diff_stacks
+    from .diff.backtest import backtest_diffs
+    from .diff.revisions import DiffError, diff_stacks, one_subprocess
     from .progress import Bar
     from .project import find_project
     from .stack_config import stacks
 
+    if (args.days is not None or args.source is not None) and not args.backtest:
+        print("error: --days and --from go with --backtest", file=sys.stderr)
+        return EXIT_ERROR
     project = find_project()
     names = stacks(project) if args.all_stacks else list(dict.fromkeys(args.stack))
+    backtests: dict[str, StackBacktest] = {}
     try:
-        with Bar("diff: plan both sides", unit="job") as bar:
-            diffs = diff_stacks(
-                project, names, args.base, args.head, catalog=args.catalog, isolated=args.isolated, full=args.full, progress=bar.at
-            )
+        with contextlib.ExitStack() as scope:
+            if args.backtest:  # the back-test's jobs run in the planning subprocess too: the imports are paid once
+                scope.enter_context(one_subprocess(project))
+            with Bar("diff: plan both sides", unit="job") as bar:
+                diffs = diff_stacks(
+                    project, names, args.base, args.head, catalog=args.catalog, isolated=args.isolated, full=args.full, progress=bar.at
+                )
+            if args.backtest:
+                with Bar("diff: back-test both sides", unit="job") as bar:
+                    backtests = backtest_diffs(
+                        project, diffs, args.base, args.head, catalog=args.catalog, days=args.days or 14, source=args.source, progress=bar.at
+                    )
     except DiffError as exc:
         _error(f"error: {exc}")
         return EXIT_ERROR
     if args.format == "json" and len(diffs) != 1:  # one stack keeps the single-diff document
-        documents = [json.loads(_render(args, diff)) for diff in diffs]
+        documents = [json.loads(_render(args, diff, backtest=backtests.get(diff.stack))) for diff in diffs]
         sys.stdout.write(json.dumps({"stacks": documents}, indent=2, ensure_ascii=False) + "\n")
     elif len(diffs) == 1:
-        sys.stdout.write(_render(args, diffs[0]))
+        sys.stdout.write(_render(args, diffs[0], backtest=backtests.get(diffs[0].stack)))
     else:  # several stacks: a section per stack that changes, one line for the others
         changed = [diff for diff in diffs if diff.has_changes]
         share = (args.max_length - 400) // max(1, len(changed)) if args.max_length else None  # a comment's room, shared
-        parts = [_render(args, diff, share) for diff in changed]
+        parts = [_render(args, diff, share, backtests.get(diff.stack)) for diff in changed]
         quiet = [diff.stack for diff in diffs if not diff.has_changes]
         if quiet:
             from .render.escape import code, markdown
@@ -165,6 +195,11 @@ def _diff(args: argparse.Namespace) -> int:
             listed = markdown(", ".join(code(name) for name in quiet)) if args.format == "markdown" else _printable(", ".join(quiet))
             parts.append(f"No monitoring changes in stack(s) {listed}.\n")
         sys.stdout.write("\n".join(parts))
+    failed = [b.failed for b in backtests.values() if b.failed]
+    for reason in failed:
+        print(f"error: back-test: {reason}", file=sys.stderr)
+    if failed:
+        return EXIT_ERROR
     return EXIT_CHANGES if any(diff.has_changes for diff in diffs) else EXIT_OK
 
 
@@ -282,6 +317,72 @@ def _drift(args: argparse.Namespace) -> int:
     return EXIT_CHANGES if report.has_drift else EXIT_OK
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    import time
+
+    from .backtest import BacktestError, Files, Recording, backtest, latest, needed, plan_alerts
+    from .backtest.report import backtest_json, backtest_markdown, backtest_text
+    from .backtest.requests import document, window_ending
+    from .backtest.run import Fetcher
+    from .progress import Bar
+    from .project import find_project, stack_target
+    from .replay import ReplayError
+    from .replay.stack import load_stack
+
+    if args.record and args.source:
+        print("error: --record fetches from the vendors and --from reads recorded files: give one of them", file=sys.stderr)
+        return EXIT_INVALID
+    project = find_project()
+    now = int(time.time())
+    try:
+        stack = load_stack(project, args.stack, args.catalog)
+        for name in args.service or []:
+            stack.service(name)  # an unknown service is one error naming those there are
+        if args.queries:
+            found = needed(plan_alerts(stack, args.service), window_ending(now, args.days))
+            if args.format == "json":
+                sys.stdout.write(json.dumps(document(found), indent=2) + "\n")
+            else:
+                sys.stdout.write("".join(f"{r.id}: {json.dumps(r.document())}\n" for r in found))
+            return EXIT_OK
+        fetcher: Fetcher
+        if args.source:
+            fetcher = Files(args.source)
+        else:
+            from .backtest.live import Live
+
+            backends: set[str] = {a.backend for a in plan_alerts(stack, args.service) if a.refused is None}
+            live = Live(backends, stack_target(project, args.stack, args.catalog).settings.datadog_api_url)
+            fetcher = Recording(live, args.record) if args.record else live
+        with Bar(f"backtest {args.stack}", unit="request") as bar:
+            result = backtest(stack, args.days, fetcher, args.service, now=now, end=latest if args.source else None, progress=bar.step)
+    except BacktestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ReplayError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.charts:
+        from .backtest.chart import write_charts
+
+        write_charts(result, args.charts, stack.plan)
+    renderers: dict[str, Callable[..., str]] = {
+        "text": backtest_text,
+        "markdown": backtest_markdown,
+        "json": lambda r: json.dumps(backtest_json(r), indent=2) + "\n",
+    }
+    sys.stdout.write(renderers[args.format](result))
+    return EXIT_OK
+
+
+def _days(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 455:
+        raise argparse.ArgumentTypeError(f"expected a number of days from 1 to 455 (CloudWatch keeps 455 days), got {text!r}")
+    return value
+
+
 MIN_LENGTH = 1000  # a summary's headings and notes alone take hundreds of characters
 
 
@@ -295,7 +396,7 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="vigil", description="Monitoring as code: validate and plan the service catalog.")
     verbs = root.add_subparsers(
-        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay,import,drift}"
+        dest="verb", required=True, metavar="{validate,plan,stacks,schema,docs,diff,preview-summary,replay,import,drift,backtest}"
     )
 
     validate = verbs.add_parser("validate", help="check every environment of every service (exit 2 on problems)")
@@ -345,6 +446,11 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--full", action="store_true", help="plan every service on both sides, even when only catalog files changed (slower, same result)"
     )
+    diff.add_argument(
+        "--backtest", action="store_true", help="back-test the alerts the change touches on both sides: notifications base → head (docs/backtest.md)"
+    )
+    diff.add_argument("--days", type=_days, help="with --backtest: how many days back (default 14)")
+    diff.add_argument("--from", dest="source", type=Path, metavar="DIR", help="with --backtest: back-test recorded responses, without credentials")
     diff.set_defaults(run=_diff)
 
     preview = verbs.add_parser(
@@ -389,6 +495,20 @@ def parser() -> argparse.ArgumentParser:
     drift.add_argument("--cloudwatch-file", type=Path, metavar="F", help="`aws cloudwatch describe-alarms` JSON, instead of reading CloudWatch live")
     drift.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     drift.set_defaults(run=_drift)
+
+    back = verbs.add_parser(
+        "backtest", help="how often the stack's alerts would have notified on real history (exit 0, 2 bad input or credentials)"
+    )
+    back.add_argument("--stack", required=True, help="stack to back-test, e.g. prod (reads Pulumi.<stack>.yaml)")
+    back.add_argument("--service", action="append", metavar="NAME", help="only this service's alerts; repeatable")
+    back.add_argument("--days", type=_days, default=14, help="how many days back, to now (default 14)")
+    back.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    back.add_argument("--catalog", type=Path, help="catalog folder (default: the stack's monitoring:catalog)")
+    back.add_argument("--queries", action="store_true", help="print every vendor request the back-test needs, and fetch nothing")
+    back.add_argument("--record", type=Path, metavar="DIR", help="fetch live and write each response to DIR/<id>.json")
+    back.add_argument("--from", dest="source", type=Path, metavar="DIR", help="back-test from recorded responses only, without credentials")
+    back.add_argument("--charts", type=Path, metavar="DIR", help="write an SVG chart per back-tested alert to DIR")
+    back.set_defaults(run=_backtest)
     return root
 
 

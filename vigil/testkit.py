@@ -30,6 +30,7 @@ from .replay.scenario import Scenario
 from .routing import heard_through, is_alarm, is_alerting, is_monitor, is_sentry_alert, notified
 
 if TYPE_CHECKING:
+    from .backtest import Backtest
     from .replay.stack import ScenarioResult, StackReplay
 
 
@@ -165,6 +166,16 @@ class PlanView:
         if scenario.stack is not None and scenario.stack != self.stack:
             raise SpecErrors([scenario.problem(("stack",), f"the scenario is for stack {scenario.stack}; this plan is stack {self.stack}")])
         return self._replay.replay(scenario)
+
+    def backtest(self, recorded: Union[str, Path], days: int = 14, services: Optional[list[str]] = None) -> Backtest:
+        """Back-test this plan's alerts over responses recorded from the vendors (`vigil backtest --record DIR`,
+        docs/backtest.md): how often each would have notified. `.notifications(alert, level="critical",
+        backend=None)` counts them (`error_rate`, `slo.availability`, `custom.<name>`); `.alerts` has every alert's
+        levels (`.notifications`, `.reminders`, `.minutes_in_alert`, `.longest_minutes`), its `.resolution` and
+        `.approximate`; `.window` the days replayed (ending with the latest point recorded)."""
+        from .backtest import Files, backtest, latest
+
+        return backtest(self._replay, days, Files(Path(recorded)), services, end=latest)
 
     @functools.cached_property
     def _replay(self) -> StackReplay:

@@ -43,7 +43,7 @@ def vendors(monkeypatch: pytest.MonkeyPatch, prod_plan_document: dict[str, Any])
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     moto_composite_alarms()
-    with DatadogServer() as server, mock_aws():
+    with DatadogServer(keys=(KEYS["DD_API_KEY"], KEYS["DD_APP_KEY"])) as server, mock_aws():
         monkeypatch.setenv("VIGIL_DATADOG_API_URL", server.url)
         create_monitors(prod_plan_document, server.url)
         put_alarms(prod_plan_document)

@@ -51,8 +51,9 @@ def test_pr_runs_tests_and_keeps_one_diff_comment() -> None:
     workflow = load("pr.yml")
     assert "pull_request" in workflow["on"]
     assert workflow["permissions"]["pull-requests"] == "write"
-    assert secrets_read("pr.yml") == set()  # the offline diff needs no credential, so forks get it too
     jobs = workflow["jobs"]
+    for name in ("test", "monitoring-diff"):  # the tests and the offline diff need no credential, so forks get them too
+        assert "secrets." not in yaml.safe_dump(jobs[name]) and "environment" not in jobs[name]
     assert any("pytest" in s.get("run", "") for s in steps(jobs["test"]))
     diff = jobs["monitoring-diff"]
     (checkout,) = uses(diff, "actions/checkout@")
@@ -61,6 +62,7 @@ def test_pr_runs_tests_and_keeps_one_diff_comment() -> None:
     commands = [line for line in script.splitlines() if line.strip().startswith("python -m vigil diff")]
     assert len(commands) == 2 and all("--all-stacks" in c and "--base" in c for c in commands)  # every stack, one process
     assert "--format markdown" in commands[0] and "--max-length" in commands[0]  # a PR comment holds 65 536 characters
+    assert "--backtest" in commands[0]  # without credentials: the comment says the back-test was skipped
     assert script.count("code=$?") == 1  # the exit code tested is the Markdown diff's
     assert "$OUT/" in script and "runner.temp" in diff["steps"][3]["env"]["OUT"]  # outputs outside the checkout
     (comment,) = uses(diff, "marocchino/sticky-pull-request-comment@")
@@ -151,3 +153,46 @@ def test_drift_runs_daily_read_only_and_keeps_one_issue_per_stack() -> None:
     assert 'python -m vigil drift --stack "$STACK" --format markdown' in script and '[ "$code" != 1 ]' in script
     issue = next(s["run"] for s in steps(job) if "gh issue" in s.get("run", ""))
     assert "gh issue edit" in issue and "gh issue create" in issue and "gh issue close" in issue  # one issue, edited in place
+
+
+def test_pr_backtest_reads_metric_history_only_from_its_environment() -> None:
+    """`vigil diff --backtest` in its own job: same-repo pull requests only, the environment `backtest`'s read-only
+    credentials (OIDC role, Datadog key), the same comment replaced; a failure fails it, missing credentials do not."""
+    workflow = load("pr.yml")
+    job = workflow["jobs"]["backtest"]
+    assert job["needs"] == "monitoring-diff" and "head.repo.full_name == github.repository" in job["if"]  # forks: skipped
+    assert job["environment"] == "backtest"
+    assert job["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write"}
+    assert secrets_read("pr.yml") == {"DD_API_KEY", "DD_APP_KEY"}  # environment secrets, read by this job only
+    (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
+    assert aws["with"]["role-to-assume"] == "${{ vars.AWS_BACKTEST_ROLE_ARN }}" and "aws-access-key-id" not in aws["with"]
+    assert aws["if"] == "vars.AWS_BACKTEST_ROLE_ARN != ''"  # no role configured: no AWS credentials, the back-test says skipped
+    (checkout,) = uses(job, "actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    step = next(s for s in steps(job) if "vigil diff" in s.get("run", ""))
+    assert step["env"]["DD_API_KEY"] == "${{ secrets.DD_API_KEY }}" and step["env"]["DD_APP_KEY"] == "${{ secrets.DD_APP_KEY }}"
+    (command,) = [line for line in step["run"].splitlines() if line.strip().startswith("python -m vigil diff")]
+    assert "--backtest" in command and "--all-stacks" in command and "--format markdown" in command and "--max-length" in command
+    assert step["run"].count("code=$?") == 1 and '"$code" = 1' in step["run"]  # only an error (1) fails: 0 and 2 do not
+    assert steps(job).index(aws) < steps(job).index(step)
+    (comment,) = uses(job, "marocchino/sticky-pull-request-comment@")
+    (diff_comment,) = uses(workflow["jobs"]["monitoring-diff"], "marocchino/sticky-pull-request-comment@")
+    assert comment["with"]["header"] == diff_comment["with"]["header"]  # one comment, replaced
+    failing = next(s for s in steps(job) if "exit 1" in s.get("run", ""))
+    assert failing["if"] == "steps.backtest.outputs.failed == '1'"
+
+
+def test_backtest_role_may_only_read_metric_history() -> None:
+    """The back-test role: GetMetricData, nothing else, assumed only from the environment `backtest`."""
+    import botocore.session
+
+    policy = json.loads((ROOT / "docs" / "iam" / "backtest-role-policy.json").read_text())
+    actions = [a for statement in policy["Statement"] for a in statement["Action"]]
+    assert actions == ["cloudwatch:GetMetricData"] and all(s["Effect"] == "Allow" for s in policy["Statement"])
+    assert "GetMetricData" in botocore.session.get_session().get_service_model("cloudwatch").operation_names
+    trust = json.loads((ROOT / "docs" / "iam" / "backtest-role-trust.json").read_text())
+    (statement,) = trust["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].endswith(":environment:backtest")
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/iam/backtest-role-policy.json" in readme and "docs/iam/backtest-role-trust.json" in readme

@@ -12,13 +12,12 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAla
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-DATADOG_URL_ENV = "VIGIL_DATADOG_API_URL"  # overrides the stack's monitoring:datadogApiUrl (a proxy, a local server)
+from ..datadog_site import datadog_host
 
 
 class VendorInputError(Exception):
@@ -177,10 +176,6 @@ def read_cloudwatch_file(path: Path) -> Estate:
 # ---- live ---------------------------------------------------------------------------------------------------------
 
 
-def datadog_url(configured: str) -> str:
-    return os.environ.get(DATADOG_URL_ENV) or configured
-
-
 def read_datadog_live(api_url: str, monitor_tags: Sequence[str] = ()) -> Estate:
     """Every monitor carrying the tags (`service:api`), through datadog-api-client's `list_monitors`, page by page.
     Keys from DD_API_KEY and DD_APP_KEY (the client's own variables); read-only."""
@@ -188,7 +183,7 @@ def read_datadog_live(api_url: str, monitor_tags: Sequence[str] = ()) -> Estate:
     from datadog_api_client.exceptions import OpenApiException
     from datadog_api_client.v1.api.monitors_api import MonitorsApi
 
-    configuration = Configuration(host=datadog_url(api_url).rstrip("/"))
+    configuration = Configuration(host=datadog_host(api_url))
     configuration.enable_retry = True
     estate = Estate()
     try:

@@ -27,12 +27,13 @@ class Clock:
 
 
 def states_on(initial: str, changes: Sequence[tuple[int, str]], ticks: range) -> list[str]:
-    """A timeline's state at each tick, in one pass."""
+    """A timeline's state at each tick (its changes in time order): the state after every change at or before it."""
     out: list[str] = []
-    state, index = initial, 0
-    for t in ticks:
-        while index < len(changes) and changes[index][0] <= t:
-            state = changes[index][1]
-            index += 1
-        out.append(state)
+    state = initial
+    for at, new in changes:
+        before = min(len(ticks), max(0, -((ticks.start - at) // ticks.step)))  # ticks earlier than the change
+        if before > len(out):
+            out += [state] * (before - len(out))
+        state = new
+    out += [state] * (len(ticks) - len(out))
     return out

@@ -135,9 +135,12 @@ class CompiledPlan:
         out: dict[str, Timeline] = {}
         minutes = clock.ticks()
 
+        known: dict[str, list[str]] = {}  # an input of several composites is read once
+
         def states(name: str) -> list[str]:
-            timeline = out[name]
-            return states_on(timeline.initial, timeline.changes, minutes)
+            if name not in known:
+                known[name] = states_on(out[name].initial, out[name].changes, minutes)
+            return known[name]
 
         cloudwatch = CloudWatchData(data, derived)
         for alarm in self.metric_alarms:

@@ -230,9 +230,14 @@ def run_composite(alarm: CompositeAlarm, states: Mapping[str, Sequence[str]], cl
     state = timeline.initial
     hold: Optional[str] = None  # None, "wait", "suppressed" or "extension"
     until = 0
-    for index, t in enumerate(clock.ticks()):
-        current = {ref: states[resource][index] for ref, resource in alarm.inputs.items()}
-        new = ALARM if holds(alarm.rule, current) else OK
+    ticks = clock.ticks()
+    refs = list(alarm.inputs)
+    rows = list(zip(*(states[resource] for resource in alarm.inputs.values()), strict=True)) if refs else [()] * len(ticks)
+    judged: dict[tuple[str, ...], str] = {}  # the rule's verdict on each combination of its inputs' states
+    for index, t in enumerate(ticks):
+        new = judged.get(rows[index])
+        if new is None:
+            new = judged[rows[index]] = ALARM if holds(alarm.rule, dict(zip(refs, rows[index], strict=True))) else OK
         changed = new != state
         if changed:
             timeline.enter(t, new)

@@ -290,17 +290,16 @@ def run_metric_alarm(alarm: MetricAlarm, data: CloudWatchData, clock: Clock) -> 
     classes: list[Optional[bool]] = [None if v is None else alarm.compare(v, alarm.threshold) for v in values.values]
     step = alarm.period // MINUTE
     state = timeline.initial
-    last: tuple[tuple[Optional[bool], ...], str, str] = ((), "", "")  # the last decision: (points, state) -> new state
+    decided: dict[tuple[tuple[Optional[bool], ...], str], str] = {}  # the same range in the same state decides the same
+    back = (span - 1) * step
     for t in clock.ticks():
         newest = (t - first) // MINUTE
         if values.counts is not None and values.counts[newest] < values.needed:
             continue  # too few samples for this percentile: the state holds
-        points = tuple(classes[newest - (span - 1 - j) * step] for j in range(span))
-        if points == last[0] and state == last[1]:
-            new = last[2]  # the same range in the same state decides the same
-        else:
-            new = decide(points, alarm.periods, alarm.datapoints, alarm.treat, state)
-            last = (points, state, new)
+        points = tuple(classes[newest - back : newest + 1 : step])  # the evaluation range, oldest first
+        new = decided.get((points, state))
+        if new is None:
+            new = decided[(points, state)] = decide(points, alarm.periods, alarm.datapoints, alarm.treat, state)
         if new != state:
             timeline.enter(t, new)
             notify(timeline, alarm.actions, t, state, new)

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy
+
 from ..errors import ReplayError
 from ..samples import Distribution, Sample
 from ..windows import Aggregates
@@ -106,6 +108,44 @@ class Statistic:
                 n = inside[hi] - inside[lo]
                 out.append((weighted[hi] - weighted[lo]) / n if n else None)
         return out
+
+    def over_bounds(self, series: Aggregates, lo: numpy.ndarray, hi: numpy.ndarray) -> Optional[tuple[numpy.ndarray, numpy.ndarray]]:
+        """`over` the windows [lo[k], hi[k]) for every k at once, as arrays (the same values: differences of the same
+        running sums, the same table entries): each window's value, and whether it has one (0.0 where not). None for
+        a statistic of raw values, computed window by window."""
+        extreme = self.kind in ("Minimum", "Maximum")
+        if not extreme and self.kind not in ("SampleCount", "Sum", "Average") and not (self.kind in ("TC", "TS", "TM", "PR") and self._additive):
+            return None
+        present, count, total = (numpy.frombuffer(a, dtype=numpy.float64) for a in series.prefixes)
+        keep = (hi > lo) & (present[hi] != present[lo])
+        lo, hi = lo[keep], hi[keep]
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            if extreme:
+                values = series.extremes(self.kind == "Minimum", lo, hi)
+            elif self.kind == "Sum":
+                values = total[hi] - total[lo]
+            elif self.kind == "SampleCount":
+                values = count[hi] - count[lo]
+            elif self.kind == "Average":
+                values = (total[hi] - total[lo]) / (count[hi] - count[lo])
+            else:
+                within = self._within(self._absolute(self.low), self._absolute(self.high))
+                inside = numpy.frombuffer(series.running((self.text, "count"), lambda p: sum(w for _, w in within(p))), dtype=numpy.float64)
+                weighted = numpy.frombuffer(series.running((self.text, "total"), lambda p: sum(v * w for v, w in within(p))), dtype=numpy.float64)
+                if self.kind == "TC":
+                    values = inside[hi] - inside[lo]
+                elif self.kind == "TS":
+                    values = weighted[hi] - weighted[lo]
+                elif self.kind == "PR":
+                    values = 100 * (inside[hi] - inside[lo]) / (count[hi] - count[lo])
+                else:  # TM: none where nothing lies within the bounds
+                    n = inside[hi] - inside[lo]
+                    values = (weighted[hi] - weighted[lo]) / n
+                    keep[keep] = n != 0
+                    values = values[n != 0]
+        out = numpy.zeros(len(keep), dtype=numpy.float64)
+        out[keep] = values
+        return out, keep
 
     def _within(self, low: Optional[float], high: Optional[float]) -> Callable[[Sample], list[tuple[float, float]]]:
         def within(sample: Sample) -> list[tuple[float, float]]:

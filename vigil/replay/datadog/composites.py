@@ -157,8 +157,13 @@ def run_composite_monitor(monitor: CompositeMonitor, states: Mapping[str, Sequen
     timeline = Timeline(monitor.resource.name, monitor.resource.type, "datadog", DD_OK)
     state = DD_OK
     used = sorted(monitors_in(monitor.expr))
-    for index, t in enumerate(clock.ticks()):
-        new = status(monitor.expr, {name: states[name][index] for name in used})
+    ticks = clock.ticks()
+    rows = list(zip(*(states[name] for name in used), strict=True)) if used else [()] * len(ticks)
+    judged: dict[tuple[str, ...], str] = {}  # the query's status for each combination of its monitors' statuses
+    for index, t in enumerate(ticks):
+        new = judged.get(rows[index])
+        if new is None:
+            new = judged[rows[index]] = status(monitor.expr, dict(zip(used, rows[index], strict=True)))
         if new == DD_NO_DATA and not monitor.notify_no_data:
             new = state
         if new != state:

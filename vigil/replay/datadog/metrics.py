@@ -26,6 +26,7 @@ the points it has by then; a window read at `now` is cut, for that query, at `no
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
@@ -79,6 +80,14 @@ class DatadogData:
         if found is None:
             series = self.matching(query)
             found = []
+            if len(series) == 1:  # one series: its own values (merging one distribution is that distribution)
+                for point in series[0].points:
+                    values = point.values_known() if point is not None else None
+                    if point is not None and values is None:
+                        raise ReplayError(f"{query.text}: percentiles need the raw values of {query.metric}")
+                    found.append(values)
+                self._distributions[query] = found
+                return found
             for i in range(self.data.length):
                 known = [p.values_known() for p in (s.points[i] for s in series) if p is not None]
                 if any(d is None for d in known):
@@ -131,7 +140,7 @@ class DatadogData:
         """Window aggregates over a series of values (one sample per point), cached under `key`."""
         found = self._aggregates.get(key)
         if found is None:
-            found = Aggregates([Sample.value(v) if v is not None else None for v in points])
+            found = Aggregates.of_values(points)
             self._aggregates[key] = found
         return found
 
@@ -248,7 +257,11 @@ class WindowedFormula:
                 raise ReplayError(f"{time_aggregation}(...) with .as_count(): only sum is evaluated by Datadog")
             self.term_windows = [data.aggregates(q, data.points(q)) for q in self.queries]
             self.delays = [data.delay(q) for q in self.queries]
-            present = [any(data.points(q)[i] is not None for q in self.queries) for i in range(data.data.length)]
+            points = [data.points(q) for q in self.queries]
+            if len(points) == 1:
+                present = [v is not None for v in points[0]]
+            else:
+                present = [any(v is not None for v in row) for row in zip(*points, strict=True)]
             self.presence = data.aggregates(("present", formula), [1.0 if p else None for p in present])
         elif time_aggregation == "percentile":
             (self.query,) = self.queries
@@ -257,7 +270,10 @@ class WindowedFormula:
             self.presence = data.aggregates(("present", formula), [1.0 if d is not None else None for d in self.pooled])
         else:
             columns = {q: data.points(q) for q in self.queries}
-            values = [self.function(row) for row in zip(*(columns[q] for q in self.queries), strict=True)]
+            if isinstance(formula, Term):  # the query's own points
+                values = columns[formula.query]
+            else:
+                values = [self.function(row) for row in zip(*(columns[q] for q in self.queries), strict=True)]
             self.series = data.aggregates(("formula", formula), values)
             self.presence = self.series
 
@@ -339,7 +355,7 @@ class WindowedFormula:
             columns[query] = sums[hi] - sums[lo] + extra  # a count with no point is aligned as 0
         with numpy.errstate(divide="ignore", invalid="ignore"):
             values = _columns(self.formula, columns, len(ends))
-        return [float(v) if keep and numpy.isfinite(v) else None for v, keep in zip(values.tolist(), present_any.tolist(), strict=True)]
+        return [v if keep and math.isfinite(v) else None for v, keep in zip(values.tolist(), present_any.tolist(), strict=True)]
 
     def value(self, window: range) -> Optional[float]:
         if not self.has_data(window):
@@ -349,7 +365,7 @@ class WindowedFormula:
         if self.aggregation == "percentile":
             assert self.percentile is not None
             pooled = [d for d in (self.pooled[i] for i in window) if d is not None]
-            return Distribution.merge(pooled).percentile(self.percentile)
+            return Distribution.merged_percentile(pooled, self.percentile)
         series = self.series
         if self.aggregation == "avg":
             return series.sum(window) / series.count(window)

@@ -204,7 +204,7 @@ def _slice_value(data: DatadogData, formula: Formula, window: range) -> Optional
     for query in terms(formula):
         if query.percentile is not None:
             pooled = [d for d in (data.distributions(query)[i] for i in window) if d is not None]
-            values[query] = Distribution.merge(pooled).percentile(query.percentile) if pooled else None
+            values[query] = Distribution.merged_percentile(pooled, query.percentile) if pooled else None
             continue
         points = [p for p in (data.points(query)[i] for i in window) if p is not None]
         if not points:

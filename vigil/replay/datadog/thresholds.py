@@ -20,6 +20,7 @@ from ..timeline import DD_ALERT, DD_OK, DD_WARN
 
 BREACH: dict[str, Callable[[float, float], bool]] = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 RECOVERED: dict[str, Callable[[float, float], bool]] = {">": operator.le, ">=": operator.lt, "<": operator.ge, "<=": operator.gt}
+_RANK = {DD_ALERT: 0, DD_WARN: 1}  # a state's level, most severe first
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,15 @@ class Thresholds:
         return not RECOVERED[self.comparator](value, level.recovery)
 
     def next(self, current: str, value: float) -> str:
-        """The state after evaluating `value` in state `current`."""
-        rank = {DD_ALERT: 0, DD_WARN: 1}.get(current, len(self.levels))
+        """The state after evaluating `value` in state `current`: the most severe level whose condition holds, or at
+        or below the current level one whose recovery threshold has not been passed (`_still`, inlined: a monitor
+        asks this every minute)."""
+        rank = _RANK.get(current, len(self.levels))
+        breach, recovered = BREACH[self.comparator], RECOVERED[self.comparator]
         for index, level in enumerate(self.levels):
-            if self.breaches(value, level.threshold) or (index >= rank and self._still(level, value)):
+            if breach(value, level.threshold):
+                return level.state
+            if index >= rank and level.recovery is not None and not recovered(value, level.recovery):
                 return level.state
         return DD_OK
 
