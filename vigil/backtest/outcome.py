@@ -24,6 +24,8 @@ class LevelOutcome:
     notifications: tuple[int, ...]  # epoch seconds of each firing (reminders not counted)
     reminders: int
     episodes: tuple[tuple[int, int], ...]  # [start, end) in alert at this level, within the window
+    silent: bool = False  # a roll-up that tells nobody itself (service_unhealthy): no notification, ever
+    entered: tuple[int, ...] = ()  # a silent roll-up's entries into ALARM (what a rollback or status page sees)
 
     @property
     def level(self) -> str:
@@ -98,6 +100,8 @@ def level_outcome(parts: Sequence[AlertPart], timelines: Mapping[str, Timeline],
         reminders += sum(1 for n in told if n.renotify and window.start < n.at <= window.end)
         if told or part.by_state == route:  # a part that tells this route (a silent tier is heard through its composite)
             intervals += _intervals(timeline, _alerting(part, route), window)
+    if inside and all(p.by_state is not None for p in inside):  # the replay's "fires" of a roll-up notifies no one
+        return LevelOutcome(route, (), 0, tuple(_union(intervals)), silent=True, entered=tuple(sorted(firings)))
     return LevelOutcome(route, tuple(sorted(firings)), reminders, tuple(_union(intervals)))
 
 

@@ -30,7 +30,7 @@ def rows(result: Backtest) -> list[dict[str, Any]]:
                     "alert": alert.alert,
                     "backend": alert.backend,
                     "level": level.level,
-                    "route": level.route,
+                    "route": "nobody" if level.silent else level.route,
                     "notifications": len(level.notifications),
                     "reminders": level.reminders,
                     "minutes_in_alert": _number(level.minutes_in_alert),
@@ -45,6 +45,7 @@ def rows(result: Backtest) -> list[dict[str, Any]]:
                     "longest_gap_minutes": _number(alert.longest_gap_minutes),
                     "missing_series": list(alert.missing),
                     "series": alert.reads.series,
+                    **({"entered_alert": len(level.entered)} if level.silent else {}),
                 }
             )
     return out
@@ -80,6 +81,8 @@ def _data_words(row: dict[str, Any]) -> str:
 def line(row: dict[str, Any], days: float) -> str:
     """`api · error_rate · aws · page: 3 notifications over 14 days, ...`"""
     told = f"{row['notifications']} notification{'s' if row['notifications'] != 1 else ''}"
+    if "entered_alert" in row:  # a roll-up with no actions: what a rollback or a status page watching it would see
+        told = f"in ALARM {row['entered_alert']} time{'s' if row['entered_alert'] != 1 else ''}, notifying nobody itself,"
     if row["reminders"]:
         told += f" (+{row['reminders']} reminders)"
     parts = [f"{told} over {days:g} days", f"{row['minutes_in_alert']} min in alert (longest {row['longest_minutes']})", f"{row['changes_per_day']} changes/day"]
