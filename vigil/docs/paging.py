@@ -20,6 +20,7 @@ from spec import Duration
 
 from ..replay.alerts import BACKENDS, AlertPart
 from ..replay.expect import clock
+from ..replay.report import BORDERLINE
 from ..replay.stack import ServiceReplay
 from ..replay.standard import BURNS, Incident, TierReport, breached, burn_label, incident, slo_checks
 from ..replay.timeline import ALARM, DD_ALERT, DD_NO_DATA, DD_WARN, Timeline
@@ -105,7 +106,7 @@ def _cell(tier: TierReport, label: str) -> str:
     """When the tier reached its alert state under the burn, and when someone was told through it, in plain words."""
     timing = tier.timings.get(label)
     if timing is not None and timing.expectation == "either":
-        return "borderline"
+        return BORDERLINE
     if timing is None or timing.fired is None:
         return "quiet"
     fired = clock(timing.fired)

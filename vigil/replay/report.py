@@ -64,11 +64,14 @@ def scenarios_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     }
 
 
+BORDERLINE = "borderline"  # a burn at exactly the tier's threshold: it may fire or not (its times are noise)
+
+
 def timing_words(timing: TierTiming) -> str:
     """`12h / 61m`: time to its alert state / to reset; `—` quiet; a trailing `*` when it told nobody (suppressed);
-    `at its rate` for a burn at exactly the tier's threshold, which may go either way (its times are noise)."""
+    `borderline` for a burn at exactly the tier's threshold, which may go either way."""
     if timing.expectation == "either":
-        return "at its rate"
+        return BORDERLINE
     if timing.fired is None:
         return DASH
     told = "" if timing.notified is not None else "*"
