@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Optional
 
 import numpy
@@ -132,10 +132,16 @@ class Received:
         return max(last + r for _, last, r in self.resolutions)
 
 
+def _iso_seconds(text: str) -> int:
+    """ISO 8601 in epoch seconds; a stamp without an offset is UTC (what CloudWatch means), never the machine's zone."""
+    parsed = datetime.fromisoformat(text)  # Python 3.11 reads a final Z too
+    return int((parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)).timestamp())
+
+
 def _stamp(value: Any, where: str) -> int:
     if isinstance(value, str):
         try:
-            return int(datetime.fromisoformat(value).timestamp())  # Python 3.11 reads a final Z too
+            return _iso_seconds(value)
         except ValueError:
             pass
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -179,7 +185,7 @@ def read_aws(request: AwsRequest, pages: list[Any], received: Mapping[object, Re
                 raise ResponseError(f"{where}: {result['Id']}: Timestamps and Values must be lists of the same length")
             label = f"{where}: {result['Id']}"
             try:  # the common case at full speed; anything odd is said stamp by stamp
-                found = [int(datetime.fromisoformat(s).timestamp()) for s in stamps]
+                found = [_iso_seconds(s) for s in stamps]
             except (TypeError, ValueError):
                 found = [_stamp(s, label) for s in stamps]
             target.add((query.stat,), found, [_number(v, label) for v in values], floor=request.period)
