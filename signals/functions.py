@@ -22,7 +22,6 @@ value is known only to the deployed stack: the replay takes it to be `NOMINAL_TI
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from dataclasses import dataclass
 
 from spec import Duration, Service

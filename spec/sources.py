@@ -182,7 +182,7 @@ class LambdaSource(SpecModel):
         default=LAMBDA_DEFAULT_CONCURRENCY,
         description="What its concurrency may reach: its reserved concurrency, else the Region's quota (1000 unless raised)",
     )
-    timeout: Optional[DurationOrOutput] = Field(  # type: ignore[valid-type]
+    timeout: Optional[DurationOrOutput] = Field(
         default=None,
         description="The function's timeout (whole seconds, 1s to 15m), for alerts on its duration relative to it "
         "(function_timeout_use); the same value as the function's configuration. Or {output: name}: an output of "

@@ -18,8 +18,8 @@ from typing import Any, Optional
 from monitors.common.context import Deployment
 from signals import assumed_outputs
 from signals.cloudwatch import AwsScope, resolve_targets
-from signals.functions import Assumed
 from signals.custom import series_problem
+from signals.functions import Assumed
 from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
 from spec import Service, SpecError, SpecErrors
 
@@ -132,6 +132,10 @@ class ServiceReplay:
         assumed = assumed_outputs(service)
         self.assumed = tuple(a.words for a in assumed)
         replayed = tuple(_assuming(r, assumed) for r in resources) if assumed else resources
+        # resource name -> the placeholders assumed in it: real history cannot be judged by an assumed value (backtest)
+        self.assuming = {
+            r.name: tuple(a.placeholder for a in assumed if a.placeholder in str(r.inputs)) for r, new in zip(resources, replayed, strict=True) if new is not r
+        }
         self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, replayed))
         self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
 
