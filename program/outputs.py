@@ -6,6 +6,11 @@ queries are text: a name read from an output is written there as the output's pl
 (signals/datadog.py `aws_tag`), and `with_outputs` rebuilds every such text of a resource's arguments as a
 `pulumi.Output.concat` of its parts, each placeholder the output's value as Datadog tags it (lowercase). Offline,
 the engine's StackReference answers with the same placeholder: the plan shows `${org/infra/prod.albName}`.
+
+An output holding the Lambda function's timeout is a number of whole seconds (Lambda's configuration,
+`aws_lambda_function.timeout`), which both vendors' arithmetic divides by: read as its digits (a JSON number arrives
+as a float), and anything else — a fraction, text, a value outside Lambda's 1 to 900 seconds — stops the deployment
+with its name rather than sending a query that divides by it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import pulumi
 
 from signals.datadog import OUTPUT, output_tag
 from spec import Service
+from spec.sources import LAMBDA_MAX_TIMEOUT_MS, StackOutput
 
 from .settings import SettingsError
 
@@ -36,7 +42,30 @@ def stack_reader(parent: pulumi.Resource, service: Service) -> Reader:
     reference = pulumi.StackReference(
         f"{service.service}-sources", stack_name=source.from_stack, opts=pulumi.ResourceOptions(parent=parent)
     )
-    return lambda name: reference.require_output(name).apply(str)
+    function = source.lambda_function
+    timeout = function.timeout.output if function is not None and isinstance(function.timeout, StackOutput) else None
+    where = f"{service.service}: sources.aws.lambda_function.timeout (output {timeout} of {source.from_stack})"
+
+    def read(name: str) -> pulumi.Input[str]:
+        value = reference.require_output(name)
+        return value.apply(lambda v: timeout_seconds(v, where)) if name == timeout else value.apply(str)
+
+    return read
+
+
+def timeout_seconds(value: object, where: str) -> str:
+    """A timeout output's value as the queries write it: whole seconds from 1 to 900 (the engine's placeholder as is)."""
+    text = str(value)
+    if OUTPUT.fullmatch(text):
+        return text
+    number: float | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = float(value.strip())
+    if number is None or not number.is_integer() or not 1 <= number <= LAMBDA_MAX_TIMEOUT_MS // 1000:
+        raise SettingsError(f"{where} is {value!r}: a Lambda timeout is whole seconds from 1 to {LAMBDA_MAX_TIMEOUT_MS // 1000}")
+    return str(int(number))
 
 
 def _text(text: str, read: Reader) -> pulumi.Input[str]:

@@ -100,6 +100,12 @@ def publications(scope: AwsScope) -> list[Publication]:
     return [p for family in FAMILIES for p in family.published(scope)]
 
 
+def assumed_outputs(service: Service) -> tuple[functions.Assumed, ...]:
+    """Other stacks' outputs whose numbers only the deployed stack knows, as the replay assumes them (today the
+    function's timeout: functions.assumed)."""
+    return functions.assumed(service)
+
+
 __all__ = [
     "FAMILIES",
     "REGISTRY",
@@ -113,6 +119,7 @@ __all__ = [
     "Signal",
     "alert_signal",
     "alert_signals",
+    "assumed_outputs",
     "graphed_signals",
     "publications",
     "service_signals",

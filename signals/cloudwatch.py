@@ -36,6 +36,17 @@ class Targets:
     http_api: Optional[pulumi.Input[str]] = None
     api_stage: Optional[pulumi.Input[str]] = None
     dynamodb_table: Optional[pulumi.Input[str]] = None
+    lambda_timeout: Optional[pulumi.Input[str]] = None  # the function's timeout in seconds, when another stack's output holds it
+
+
+def concat(*parts: pulumi.Input[str]) -> pulumi.Input[str]:
+    """Text of its parts: a plain string when each is one, else (another stack's output inside: Pulumi is running) an
+    Output of the text."""
+    if all(isinstance(p, str) for p in parts):
+        return "".join(str(p) for p in parts)
+    import pulumi  # an Output among the parts: the program is running
+
+    return pulumi.Output.concat(*parts)
 
 
 def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.Input[str]]) -> Targets:
@@ -63,6 +74,7 @@ def resolve_targets(source: Optional[AwsSource], read: Callable[[str], pulumi.In
         http_api=value(source.api_gateway.http_api) if source.api_gateway else None,
         api_stage=value(source.api_gateway.stage) if source.api_gateway else None,
         dynamodb_table=value(source.dynamodb.table) if source.dynamodb else None,
+        lambda_timeout=value(timeout) if source.lambda_function and isinstance(timeout := source.lambda_function.timeout, StackOutput) else None,
     )
 
 
@@ -166,11 +178,11 @@ class Math:
     in words where the expression's ids would not."""
 
     metrics: tuple[Metric, ...]
-    expression: str
+    expression: pulumi.Input[str]  # an Output when another stack's output is part of it (signals.functions: a timeout)
     label: str
 
     @property
-    def math(self) -> str:
+    def math(self) -> pulumi.Input[str]:
         """The expression the alarm evaluates (as `Ratio.math`; never guarded)."""
         return self.expression
 
@@ -203,9 +215,7 @@ class Insights:
         parts: list[pulumi.Input[str]] = [f"SELECT {self.function}({self.metric}) FROM SCHEMA({schema})"]
         for number, (key, value) in enumerate(self.where.items()):
             parts += [f" {'WHERE' if number == 0 else 'AND'} {key} = '", value, "'"]
-        if all(isinstance(p, str) for p in parts):
-            return "".join(str(p) for p in parts)
-        return pulumi.Output.concat(*parts)
+        return concat(*parts)
 
 
 Source = Union[Metric, Ratio, Math, Insights]

@@ -18,6 +18,7 @@ DASHBOARD_ENV = "$env"
 
 
 _SHARE = re.compile(r"^100 \* [a-z_]+ / (?P<of>[a-z_]+|\([a-z_ +]+\))$")
+_NAME_OR_OUTPUT = re.compile(r"\$\{[^{}]*\}|\b[a-z_]+\b")
 _TERM_SCOPE = re.compile(r"^(?P<head>[a-z0-9]+:[a-z][a-z0-9_.]*\{[^{}]*\})(?P<tail>.*)$")
 
 
@@ -44,9 +45,10 @@ class Expression:
         return out
 
     def render(self) -> str:
-        """The formula with each name replaced by its query: the monitor's form."""
+        """The formula with each name replaced by its query: the monitor's form (another stack's output's placeholder in
+        it, `${org/infra/prod.fnTimeout}`, stays as written, whatever its stack is called)."""
         queries = self.queries()
-        return re.sub(r"\b[a-z_]+\b", lambda m: queries.get(m.group(0), m.group(0)), self.formula)
+        return _NAME_OR_OUTPUT.sub(lambda m: m.group(0) if m.group(0).startswith("$") else queries.get(m.group(0), m.group(0)), self.formula)
 
     def counted(self) -> Optional[str]:
         """What a share of counts is taken of, as the monitor writes it: for `100 * <a> / <b>` over `.as_count()` queries,
@@ -83,6 +85,19 @@ def env_filter(environment: str) -> str:
 # query's grammar with a stand-in for it.
 OUTPUT = re.compile(r"\$\{(?P<stack>[A-Za-z0-9_.\-/]+)\.(?P<output>[A-Za-z_][A-Za-z0-9_]*)\}")
 OUTPUT_STAND_IN = "output"
+OUTPUT_NUMBER_STAND_IN = "1"  # an output a query computes with (a Lambda timeout's seconds): any number checks its grammar
+
+
+def with_stand_ins(text: str) -> str:
+    """The query with each output's placeholder replaced by a stand-in its grammar can check: a tag value inside a
+    scope's braces (`{functionname:output}`), a number anywhere else (`/ (1000 * 1)`)."""
+    out, at = [], 0
+    for found in OUTPUT.finditer(text):
+        out.append(text[at : found.start()])
+        depth = sum(part.count("{") - part.count("}") for part in out)
+        out.append(OUTPUT_STAND_IN if depth > 0 else OUTPUT_NUMBER_STAND_IN)
+        at = found.end()
+    return "".join(out) + text[at:]
 
 
 def output_placeholder(stack: Optional[str], output: str) -> str:

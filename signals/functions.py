@@ -9,17 +9,27 @@ milliseconds) and `aws.lambda.concurrent_executions.maximum`, tagged `functionna
 Lambda integration, its metrics list). Against the timeout: "Timeout is the maximum amount of time in seconds that a
 Lambda function can run" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); an invocation that
 reaches it is stopped and counted in Errors.
+
+The timeout may be another stack's output (`timeout: {output: fnTimeout}`), holding whole seconds as Lambda's
+configuration and `aws_lambda_function.timeout` give it: the queries then divide by `1000 * <output>` (milliseconds),
+which both vendors' arithmetic accepts — Datadog's monitor queries and graphs take arithmetic between metrics and
+numbers, with parentheses (https://docs.datadoghq.com/dashboards/querying/#arithmetic); CloudWatch's metric math takes
+the arithmetic operators `+ - * / ^` between time series and scalars, with parentheses
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax). The
+value is known only to the deployed stack: the replay takes it to be `NOMINAL_TIMEOUT` on both sides (`assumed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from spec import Duration, Service
+from spec.sources import StackOutput
 
 from . import needs
-from .cloudwatch import FAST, AwsScope, Math, Metric, Ratio, milliseconds, per_period, percent
-from .datadog import AWS_DELAY, Expression, aws_tag
+from .cloudwatch import FAST, AwsScope, Math, Metric, Ratio, concat, milliseconds, per_period, percent
+from .datadog import AWS_DELAY, Expression, aws_tag, output_placeholder
 from .model import (
     CloudWatchAlarm,
     CloudWatchPublication,
@@ -48,11 +58,50 @@ def _function(service: Service) -> str:
     return aws_tag(aws.lambda_function.name, aws.from_stack)
 
 
-def timeout_ms(service: Service) -> int:
-    """The function's timeout in milliseconds, as Lambda's Duration is (guarded by needs.LAMBDA_TIMEOUT)."""
+# What the replay takes a timeout to be that only the deployed stack knows (an output of `from_stack`): the alert is a
+# share of the timeout, so a value assumed alike in the expression the replay evaluates and in the duration it drives
+# proves the same firing and quiet; the replay's report says where it was assumed.
+NOMINAL_TIMEOUT = Duration(60_000)
+
+
+def _timeout(service: Service) -> Duration | StackOutput:
     aws = service.sources.aws
     assert aws is not None and aws.lambda_function is not None and aws.lambda_function.timeout is not None, "guarded by needs.LAMBDA_TIMEOUT"
-    return int(aws.lambda_function.timeout.ms)
+    return aws.lambda_function.timeout
+
+
+def timeout_ms(service: Service) -> int:
+    """The function's timeout in milliseconds, as Lambda's Duration is (guarded by needs.LAMBDA_TIMEOUT): as written, or
+    `NOMINAL_TIMEOUT` where another stack's output holds it (what the replay drives against)."""
+    timeout = _timeout(service)
+    return int((timeout if isinstance(timeout, Duration) else NOMINAL_TIMEOUT).ms)
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """A value the replay assumes for another stack's output: the plan's placeholder, the number put in its place in the
+    expressions the replay evaluates, and the words its report says."""
+
+    placeholder: str
+    value: str
+    words: str
+
+
+def assumed(service: Service) -> tuple[Assumed, ...]:
+    """The timeout, when another stack's output holds it: taken to be NOMINAL_TIMEOUT (in seconds, as the output is)."""
+    aws = service.sources.aws
+    timeout = aws.lambda_function.timeout if aws is not None and aws.lambda_function is not None else None
+    if aws is None or not isinstance(timeout, StackOutput):
+        return ()
+    seconds = f"{NOMINAL_TIMEOUT.seconds:g}"
+    return (
+        Assumed(
+            output_placeholder(aws.from_stack, timeout.output),
+            seconds,
+            f"sources.aws.lambda_function.timeout is output {timeout.output} of {aws.from_stack}, known only to the deployed "
+            f"stack: replayed as {NOMINAL_TIMEOUT} in the alerts' expressions and the durations driven alike",
+        ),
+    )
 
 
 def limit(service: Service) -> int:
@@ -83,13 +132,22 @@ def _duration(service: Service, env: str) -> Expression:
 
 
 def _timeout_use(service: Service, env: str) -> Expression:
-    """The p95 duration (milliseconds) in percent of the function's timeout."""
-    return Expression(f"100 * duration / {timeout_ms(service)}", {"duration": f"avg:aws.lambda.duration.p95{_scope(service)}"})
+    """The p95 duration (milliseconds) in percent of the function's timeout: written, or another stack's output in
+    seconds (its placeholder, which the program fills with the output's value)."""
+    timeout, aws = _timeout(service), service.sources.aws
+    assert aws is not None
+    of = str(timeout.ms) if isinstance(timeout, Duration) else f"(1000 * {output_placeholder(aws.from_stack, timeout.output)})"
+    return Expression(f"100 * duration / {of}", {"duration": f"avg:aws.lambda.duration.p95{_scope(service)}"})
 
 
 def _cw_timeout_use(scope: AwsScope) -> Math:
-    ms = timeout_ms(scope.service)
-    return Math((_metric(scope, "Duration", "p95"),), f"100*m1/{ms}", f"100*Duration p95/{ms} (the timeout, ms)")
+    """Over the timeout as written (ms), or over 1000 times another stack's output (seconds): its value as CloudWatch's
+    dimension values take one (a placeholder offline)."""
+    metric, seconds = _metric(scope, "Duration", "p95"), scope.targets.lambda_timeout
+    if seconds is None:
+        ms = timeout_ms(scope.service)
+        return Math((metric,), f"100*m1/{ms}", f"100*Duration p95/{ms} (the timeout, ms)")
+    return Math((metric,), concat("100*m1/(1000*", seconds, ")"), "100*Duration p95/(1000*timeout) (the timeout, s, a stack output)")
 
 
 def _concurrency(service: Service, env: str) -> Expression:
@@ -314,16 +372,17 @@ def _throttled(values: Values, seconds: int) -> Events | None:
 def _duration_point(scope: AwsScope) -> PointOf:
     """The p95 duration in milliseconds: `function_duration_p95`, or `function_timeout_use` of the timeout."""
     aws = scope.service.sources.aws
-    timeout = aws.lambda_function.timeout if aws is not None and aws.lambda_function is not None else None
+    known = aws is not None and aws.lambda_function is not None and aws.lambda_function.timeout is not None
+    ms = timeout_ms(scope.service) if known else None  # NOMINAL_TIMEOUT for a stack's output, as `assumed` says
 
     def point(values: Values, seconds: int) -> Gauge | None:
         if not values.get("invocations"):
             return None
         found = [values["function_duration_p95"] * 1000] if "function_duration_p95" in values else []
         if "function_timeout_use" in values:
-            if timeout is None:
+            if ms is None:
                 raise ValueError("function_timeout_use needs sources.aws.lambda_function.timeout")
-            found.append(values["function_timeout_use"] / 100 * timeout.ms)
+            found.append(values["function_timeout_use"] / 100 * ms)
         # both bound the one p95 (the standard healthy run sets each alert's series under its thresholds): the lower
         return Gauge(min(found)) if found else None
 

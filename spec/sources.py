@@ -89,6 +89,18 @@ ApiStage = _literal_or_output(API_STAGE_PATTERN)
 DynamoDbTable = _literal_or_output(DYNAMODB_TABLE_PATTERN)
 
 
+def _duration_kind(value: Any) -> Optional[str]:
+    """A mapping is `{output: name}`; anything else is read as a duration (its own error says what a duration is)."""
+    return "StackOutput" if isinstance(value, (dict, StackOutput)) else "Duration"
+
+
+# A duration written in the spec, or `{output: name}`: a number another stack's output holds (its unit said by the field)
+DurationOrOutput = Annotated[
+    Union[Annotated[Duration, Tag("Duration")], Annotated[StackOutput, Tag("StackOutput")]],
+    Discriminator(_duration_kind),
+]
+
+
 class DatadogSource(SpecModel):
     apm_service: str = Field(pattern=APM_SERVICE_PATTERN, description="APM service name (the `service:` tag)")
     span: str = Field(default="http.request", pattern=SPAN_PATTERN, description="Entry span name, e.g. http.request")
@@ -170,19 +182,20 @@ class LambdaSource(SpecModel):
         default=LAMBDA_DEFAULT_CONCURRENCY,
         description="What its concurrency may reach: its reserved concurrency, else the Region's quota (1000 unless raised)",
     )
-    timeout: Optional[Duration] = Field(
+    timeout: Optional[DurationOrOutput] = Field(
         default=None,
         description="The function's timeout (whole seconds, 1s to 15m), for alerts on its duration relative to it "
-        "(function_timeout_use); the same value as the function's configuration",
+        "(function_timeout_use); the same value as the function's configuration. Or {output: name}: an output of "
+        "`from_stack` holding the timeout in whole seconds, as Lambda's configuration and aws_lambda_function.timeout give it",
     )
 
     @field_validator("timeout")
     @classmethod
-    def _timeout(cls, timeout: Optional[Duration]) -> Optional[Duration]:
+    def _timeout(cls, timeout: Optional[Union[Duration, StackOutput]]) -> Optional[Union[Duration, StackOutput]]:
         """Lambda: "Timeout is the maximum amount of time in seconds that a Lambda function can run. The default value
         for this setting is 3 seconds, but you can adjust this in increments of 1 second up to a maximum value of 900
         seconds (15 minutes)." (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html)"""
-        if timeout is not None and (timeout.ms % 1000 or not 1000 <= timeout.ms <= LAMBDA_MAX_TIMEOUT_MS):
+        if isinstance(timeout, Duration) and (timeout.ms % 1000 or not 1000 <= timeout.ms <= LAMBDA_MAX_TIMEOUT_MS):
             raise ValueError(f"timeout {timeout}: Lambda's timeout is whole seconds, from 1s to 15m (900 seconds)")
         return timeout
 
@@ -254,7 +267,7 @@ class AwsSource(SpecModel):
         if self.sqs:
             values += [self.sqs.queue, self.sqs.dead_letter_queue]
         if self.lambda_function:
-            values.append(self.lambda_function.name)
+            values += [self.lambda_function.name, self.lambda_function.timeout]
         if self.api_gateway:
             values += [self.api_gateway.rest_api, self.api_gateway.http_api, self.api_gateway.stage]
         if self.dynamodb:

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from monitors.common.declarations import Declaration
 from monitors.common.rules import Violation, sparse_no_data
+from signals.datadog import with_stand_ins
 from spec import Service
 
 from . import limits as L
@@ -147,7 +148,8 @@ def _metric_math(args: Any, periods: int) -> list[str]:
             if INSIGHTS.match(query.expression):
                 out += _insights_problems(query, periods)
                 continue
-            for name in re.findall(r"\b[a-z][a-zA-Z0-9_]*\b", query.expression):
+            # another stack's output (a Lambda timeout's seconds) is a number there: checked where it is read
+            for name in re.findall(r"\b[a-z][a-zA-Z0-9_]*\b", with_stand_ins(query.expression)):
                 if name.startswith(("m", "e", "q")) and name[1:].isdigit() and name not in ids:
                     out.append(f"expression {query.expression!r} names {name!r}, which is no query of this alarm")
         if query.metric is not None:

@@ -15,7 +15,7 @@ from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from monitors.common.rules import PathKey, Violation, sparse_no_data
 from monitors.common.runbook import runbook_url
-from signals.datadog import OUTPUT, OUTPUT_STAND_IN
+from signals.datadog import with_stand_ins
 from spec import Service
 from spec.slos import Slo
 from spec.units import Duration
@@ -168,7 +168,7 @@ def monitor_problems(args: Args, known: frozenset[str] = frozenset()) -> dict[st
     """Problems of a query/log/SLO alert, keyed by what they concern: query, critical, warning, priority, tags, message."""
     out: dict[str, list[str]] = {}
     kind, thresholds = args.type, args.monitor_thresholds
-    query = OUTPUT.sub(OUTPUT_STAND_IN, str(args.query))  # a name from another stack's output: its grammar is checked where it is written
+    query = with_stand_ins(str(args.query))  # another stack's output: its value is checked where it is written or read
     pattern = {"query alert": QUERY_ALERT, "log alert": LOG_ALERT, "slo alert": SLO_ALERT}.get(str(kind))
     match = pattern.fullmatch(str(query)) if pattern else None
     if match is None and kind == "slo alert":

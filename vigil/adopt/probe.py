@@ -176,7 +176,7 @@ def _source_template(source: Source) -> tuple[tuple[str, ...], Optional[str], Op
     if isinstance(source, Metric):
         return keys, None, None
     plain = squeeze(source.expression) if isinstance(source, Ratio) else None
-    return keys, to_pattern(squeeze(source.math)), to_pattern(plain) if plain else None
+    return keys, to_pattern(squeeze(str(source.math))), to_pattern(plain) if plain else None  # the probe reads names, never an Output
 
 
 @functools.cache

@@ -212,6 +212,15 @@ def _refusal(compiled: CompiledPlan) -> Optional[str]:
     return None
 
 
+def _assumed_refusal(service: ServiceReplay, compiled: CompiledPlan) -> Optional[str]:
+    """An expression computing with another stack's output (a Lambda timeout): the replay assumes a nominal value for it,
+    which real history must not be judged by."""
+    held = sorted({p for name in compiled.alerts for p in service.assuming.get(name, ())})
+    if held:
+        return f"its expression reads {', '.join(held)}, known only to the deployed stack (another stack's output)"
+    return None
+
+
 def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[AlertReads]:
     """Every alert id of the service on each backend that deploys it, with what it reads."""
     index = service.index
@@ -231,7 +240,7 @@ def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[Ale
                 resources=frozenset(compiled.alerts),
                 period=_period(compiled),
                 lookback=_lookback(compiled),
-                refused=_refusal(compiled),
+                refused=_refusal(compiled) or _assumed_refusal(service, compiled),
                 custom=alert in service.service.custom_alerts,
                 warned=frozenset(m.resource.name for m in compiled.monitors if (m.resource.inputs.get("monitorThresholds") or {}).get("warning") is not None),
             )

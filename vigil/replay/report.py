@@ -24,6 +24,7 @@ def scenarios_text(results: Sequence[ScenarioResult]) -> str:
             lines.append(f"  maintenance: {window.resource} ({window.backend}) mutes {len(window.targets)} alert resource(s) from {spans}")
         if result.unplaced:
             lines.append(f"  note: maintenance windows not applied ({', '.join(result.unplaced)}): the scenario gives no start (wall-clock time)")
+        lines += [f"  assumed: {words}" for words in result.assumed]
         lines += [f"  {o.line()}" for o in result.outcomes]
     outcomes = [o for r in results for o in r.outcomes]
     failed = [o for o in outcomes if not o.passed]
@@ -58,6 +59,7 @@ def scenarios_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                     for w in r.windows
                 ],
                 "maintenance_not_applied": list(r.unplaced),
+                "assumed": list(r.assumed),
             }
             for r in results
         ],

@@ -13,15 +13,17 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from monitors.common.context import Deployment
+from signals import assumed_outputs
 from signals.cloudwatch import AwsScope, resolve_targets
 from signals.custom import series_problem
+from signals.functions import Assumed
 from signals.model import CloudWatchPublication, DatadogPublication, LogPublication, Publication
 from spec import Service, SpecError, SpecErrors
 
-from ..engine import Plan, placeholder
+from ..engine import Plan, PlannedResource, placeholder
 from .alerts import AlertIndex, alert_index
 from .data import CloudWatchMetric, VendorData
 from .errors import ReplayError
@@ -59,6 +61,7 @@ class ScenarioResult:
     timelines: Mapping[str, Timeline]
     windows: tuple[Muting, ...] = ()
     unplaced: tuple[str, ...] = ()  # the service's windows, when the scenario gives no wall-clock time
+    assumed: tuple[str, ...] = ()  # values only the deployed stack knows, and what the replay took them to be
 
     @property
     def passed(self) -> bool:
@@ -71,6 +74,26 @@ class ScenarioResult:
     def report(self) -> str:
         """One line per expectation and backend."""
         return "\n".join(o.line() for o in self.outcomes)
+
+
+def _assuming(resource: PlannedResource, assumed: Sequence[Assumed]) -> PlannedResource:
+    """The resource with each assumed output's placeholder replaced by its value in the texts an alert evaluates (a
+    Datadog monitor's query, a metric alarm's expressions); elsewhere it stays, and any other placeholder in those texts
+    stays too: the evaluators refuse what they cannot read."""
+
+    def text(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        for a in assumed:
+            value = value.replace(a.placeholder, a.value)
+        return value
+
+    inputs = dict(resource.inputs)
+    if "query" in inputs:
+        inputs["query"] = text(inputs["query"])
+    if isinstance(inputs.get("metricQueries"), list):
+        inputs["metricQueries"] = [{**q, "expression": text(q["expression"])} if isinstance(q, dict) and "expression" in q else q for q in inputs["metricQueries"]]
+    return resource if inputs == resource.inputs else dataclasses.replace(resource, inputs=inputs)
 
 
 def _reading(compiled: CompiledPlan) -> Callable[[Publication], bool]:
@@ -104,7 +127,16 @@ class ServiceReplay:
         self.scope = AwsScope(service, resolve_targets(source, lambda output: placeholder(str(stack), output)), deployment.environment)
         resources = tuple(r for r in plan.resources if plan.service_of(r) == service.service)
         self.resources = resources  # every resource of the service in the plan (what is not replayed is said)
-        self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, resources))
+        # another stack's numbers (a Lambda timeout) as the signal registry assumes them, alike in what the alerts
+        # evaluate and in the series the scenario drives (signals/functions.py NOMINAL_TIMEOUT); the report says so
+        assumed = assumed_outputs(service)
+        self.assumed = tuple(a.words for a in assumed)
+        replayed = tuple(_assuming(r, assumed) for r in resources) if assumed else resources
+        # resource name -> the placeholders assumed in it: real history cannot be judged by an assumed value (backtest)
+        self.assuming = {
+            r.name: tuple(a.placeholder for a in assumed if a.placeholder in str(r.inputs)) for r, new in zip(resources, replayed, strict=True) if new is not r
+        }
+        self.compiled: CompiledPlan = compile_plan(Plan(plan.project, plan.stack, replayed))
         self.index: AlertIndex = alert_index(service, deployment, (r.name for r in resources))
 
     def data(self, series: Mapping[str, Sequence[Optional[float]]], step: int, compiled: Optional[CompiledPlan] = None) -> VendorData:
@@ -193,7 +225,7 @@ class ServiceReplay:
             for backend in (e.backend,) if e.backend else self.index.backends(e.alert):
                 found = alert_firings(self.index.select(e.alert, backend), timelines)
                 outcomes.append(judge(scenario.name, e.alert, backend, fires=e.fires, by=e.by, expected=e.words(), found=found, times=e.times))
-        return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines, tuple(windows), unplaced)
+        return ScenarioResult(scenario, self.stack, tuple(outcomes), timelines, tuple(windows), unplaced, self.assumed)
 
 
 class StackReplay:

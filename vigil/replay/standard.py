@@ -237,7 +237,7 @@ def threshold_checks(replay: ServiceReplay) -> tuple[list[Check], list[str]]:
     """A breach per threshold alert, beside the rest of the service healthy; one healthy run for all of them."""
     service, index = replay.service, replay.index
     checks: list[Check] = []
-    notes: list[str] = []
+    notes: list[str] = [f"assumed: {words}" for words in replay.assumed]
     healthy = baseline(replay)
     calm_minutes = 0
     judged: list[tuple[str, str]] = []  # (alert, healthy value in words) of the healthy run
