@@ -137,7 +137,9 @@ def _unsupported_type(monitor: Mapping[str, Any]) -> str:
         return f"a composite monitor ({query}): vigil writes its own composites (low-traffic guards, an SLO's tiers), not free ones"
     if kind == "synthetics alert":
         return "the monitor of a synthetic test: write the endpoint under health_checks (name, url); vigil makes the test and its monitor"
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} monitor: the spec's alerts are metric (query alert) and the service's error-log alerts"
+    words = f"a {kind!s}" if kind else "an untyped"
+    words = f"an {kind}" if isinstance(kind, str) and kind[:1] in "aeiou" else words
+    return f"{words} monitor: the spec's alerts are metric (query alert) and the service's error-log alerts"
 
 
 def _scope_tags(scope: str, environment: str) -> tuple[Optional[dict[str, str]], bool, Optional[str]]:
