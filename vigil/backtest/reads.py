@@ -31,7 +31,6 @@ from ..replay.alerts import AlertPart
 from ..replay.cloudwatch import metric_alarms
 from ..replay.cloudwatch.missing_data import evaluation_range
 from ..replay.data import CloudWatchMetric
-from ..replay.datadog import composites as dd_composites
 from ..replay.datadog import monitors, slo_alerts, slos
 from ..replay.datadog.queries import MetricQuery, terms
 from ..replay.stack import ServiceReplay
@@ -195,6 +194,19 @@ def _period(compiled: CompiledPlan) -> int:
     return min(periods) if periods else MINUTE
 
 
+def _datadog_queries(compiled: CompiledPlan) -> list[MetricQuery]:
+    """Every metric query the Datadog monitors and SLOs evaluate (a composite reads its inputs' states, no query)."""
+    queries: list[MetricQuery] = []
+    for monitor in compiled.monitors:
+        if isinstance(monitor, monitors.ThresholdMonitor) and isinstance(monitor.query, monitors.MonitorQuery):
+            queries += terms(monitor.query.formula)
+    for slo in compiled.slos.values():
+        sli = slo.sli
+        for formula in [sli.good, sli.total] if isinstance(sli, slos.MetricSli) else [sli.formula]:
+            queries += terms(formula)
+    return queries
+
+
 def _refusal(compiled: CompiledPlan) -> Optional[str]:
     """Why the back-test cannot read what these resources evaluate, or None."""
     for alarm in compiled.metric_alarms:
@@ -204,6 +216,10 @@ def _refusal(compiled: CompiledPlan) -> Optional[str]:
             held = [f"{k}={v}" for k, v in stat.metric.dimensions if PLACEHOLDER in v]
             if held:
                 return f"{stat.metric.namespace} {stat.metric.name}: its {', '.join(held)} is known only to the deployed stack (a Route 53 health check's id, another stack's output)"
+    for query in _datadog_queries(compiled):
+        held = sorted(tag for tag in query.scope if PLACEHOLDER in tag)
+        if held:
+            return f"{query.metric}: its {', '.join(held)} is known only to the deployed stack (another stack's output)"
     if compiled.synthetics:
         return "synthetic test results are not metric series the back-test reads"
     for monitor in compiled.monitors:
@@ -257,17 +273,7 @@ def _collect(reads: AlertReads, compiled: CompiledPlan, places: Mapping[str, Pla
         stats = [source] if isinstance(source, metric_alarms.MetricStat) else list(source.metrics.values())
         for stat in stats:
             reads.cloudwatch.setdefault(CloudWatchSeries(place, stat.metric), set()).update(fetched_statistics(stat.statistic.text))
-    queries: list[MetricQuery] = []
-    for monitor in compiled.monitors:
-        if isinstance(monitor, monitors.ThresholdMonitor) and isinstance(monitor.query, monitors.MonitorQuery):
-            queries += terms(monitor.query.formula)
-        elif isinstance(monitor, dd_composites.CompositeMonitor):
-            continue
-    for slo in compiled.slos.values():
-        sli = slo.sli
-        for formula in [sli.good, sli.total] if isinstance(sli, slos.MetricSli) else [sli.formula]:
-            queries += terms(formula)
-    for query in queries:
+    for query in _datadog_queries(compiled):
         key = _datadog_key(query)
         reads.datadog.setdefault(key, set()).add(query.space if key.kind == "distribution" else "")
     reads.lookback = max(reads.lookback, *(delays.get(k.metric, 0) for k in reads.datadog), 0)

@@ -25,7 +25,7 @@ COMPARATORS = (">", ">=", "<", "<=")
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _QUERY = re.compile(r"^\s*(?P<agg>[a-z]+)\(last_(?P<n>\d+)(?P<unit>[a-z]+)\)\s*:(?P<formula>.*?)\s*(?P<cmp>>=|<=|==|!=|>|<)\s*(?P<threshold>" + _NUMBER + r")\s*$", re.S)
 _METRIC = re.compile(
-    r"(?P<space>[a-z]+\d*(?:\.\d+)?):(?P<metric>[A-Za-z][\w.]*)\{(?P<scope>[^}]*)\}(?:\s+by\s+\{(?P<by>[^}]*)\})?(?P<modifiers>(?:\.[a-z_]+\([^)]*\))*)"
+    r"(?P<space>[a-z]+\d*(?:\.\d+)?):(?P<metric>[A-Za-z][\w.]*)\{(?P<scope>(?:\$\{[^{}]*\}|[^}])*)\}(?:\s+by\s+\{(?P<by>[^}]*)\})?(?P<modifiers>(?:\.[a-z_]+\([^)]*\))*)"
 )
 _KEY = re.compile(r"^[A-Za-z][\w\-./]*$")
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<op>[-+*/()]))")
