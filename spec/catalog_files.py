@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -14,6 +15,10 @@ from .errors import SpecError, format_path
 from .yaml_source import Document, Location, YamlProblem, read_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# A catalog is a folder of service files, perhaps in team folders: a walk past these bounds is the wrong folder
+# (`--catalog /`, a home directory), refused before it reads a whole disk.
+MAX_ENTRIES = 20_000
+MAX_DEPTH = 12
 # Why an entry that cannot be read is an error, never skipped: its services would vanish from the plan.
 _SKIPPED = "skipping it would make `pulumi up` delete the monitoring of the services it holds"
 
@@ -38,12 +43,35 @@ def _entry(path: Path, is_symlink: bool) -> tuple[Optional[int], Optional[SpecEr
         if not (is_symlink and exc.errno in (errno.ELOOP, errno.ENOENT)):  # EACCES of a link is no dangling link
             return None, _unreadable(path, f"cannot read {display(path)}: {exc.strerror or exc}")
         why = "a symlink loop" if exc.errno == errno.ELOOP else "a dangling symlink"
-        return None, _unreadable(path, f"{display(path)} is {why} (to {os.readlink(path)})")
+        try:
+            target = f" (to {os.readlink(path)})"
+        except OSError:  # gone meanwhile, or not ours to read
+            target = ""
+        return None, _unreadable(path, f"{display(path)} is {why}{target}")
 
 
-def _walk(folder: Path, top: Path, visited: set[Path]) -> tuple[list[Path], list[SpecError]]:
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class _Walk:
+    top: Path
+    visited: set[Path] = field(default_factory=set)  # the real folders read so far
+    entries: int = 0  # entries listed so far
+
+    def listed(self, entries: int) -> None:
+        self.entries += entries
+        if self.entries > MAX_ENTRIES:
+            raise _TooBig(f"it holds more than {MAX_ENTRIES} entries")
+
+
+def _walk(folder: Path, walk: _Walk, depth: int = 0) -> tuple[list[Path], list[SpecError]]:
     """The YAML files under one folder, and the entries that cannot be read: a dangling or looping symlink, a folder
-    that cannot be listed, a YAML entry that is not a regular file. `visited`: the real folders read so far."""
+    that cannot be listed, a YAML entry that is not a regular file."""
+    top, visited = walk.top, walk.visited
+    if depth > MAX_DEPTH:
+        raise _TooBig(f"{display(folder)} is {depth} folders deep")
     real = folder.resolve()
     if folder != top and (top.resolve().is_relative_to(real) or folder.parent.resolve().is_relative_to(real)):
         return [], [_unreadable(folder, f"{display(folder)} links back to {display(real)} (a symlink loop)")]
@@ -54,6 +82,7 @@ def _walk(folder: Path, top: Path, visited: set[Path]) -> tuple[list[Path], list
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         return [], [_unreadable(folder, f"cannot list folder {display(folder)}: {exc.strerror or exc}")]
+    walk.listed(len(entries))
     files: list[Path] = []
     problems: list[SpecError] = []
     for entry in entries:
@@ -62,7 +91,7 @@ def _walk(folder: Path, top: Path, visited: set[Path]) -> tuple[list[Path], list
         if mode is None:
             problems += [problem] if problem is not None else []
         elif stat.S_ISDIR(mode):
-            found, more = _walk(path, top, visited)
+            found, more = _walk(path, walk, depth + 1)
             files += found
             problems += more
         elif path.suffix in YAML_SUFFIXES:
@@ -74,8 +103,13 @@ def _walk(folder: Path, top: Path, visited: set[Path]) -> tuple[list[Path], list
 
 
 def catalog_files(directory: Path) -> tuple[list[Path], list[SpecError]]:
-    """Every YAML file under the folder (linked folders followed once), and the entries that cannot be read."""
-    return _walk(directory, directory, set())
+    """Every YAML file under the folder (linked folders followed once), and the entries that cannot be read; a folder
+    past the walk's bounds is one error, nothing of it read."""
+    try:
+        return _walk(directory, _Walk(directory))
+    except _TooBig as exc:
+        message = f"{display(directory)} is no catalog folder: {exc} (a catalog is a folder of service files, at most {MAX_ENTRIES} entries and {MAX_DEPTH} folders deep)"
+        return [], [SpecError(Location(display(directory), 1, 1), "catalog", message)]
 
 
 def _documents(path: Path) -> tuple[list[Document], list[SpecError]]:

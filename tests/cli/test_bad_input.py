@@ -173,6 +173,38 @@ def test_a_symlink_that_cannot_be_followed_nor_read_is_an_error(project: Path, c
     assert error.startswith("catalog/payments.yaml:1:1: catalog: cannot read catalog/payments.yaml: Permission denied"), error
 
 
+def test_a_link_that_vanishes_while_read_is_an_error_not_a_traceback(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--catalog /` met /dev/fd/3: a dangling link whose readlink then failed (ENOENT, the descriptor gone)."""
+    (project / "catalog" / "payments.yaml").symlink_to("../../elsewhere/payments.yaml")
+    real_readlink = os.readlink
+
+    def gone(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("payments.yaml"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", gone)
+    error = one_error(capsys)
+    assert error.startswith("catalog/payments.yaml:1:1: catalog: catalog/payments.yaml is a dangling symlink; skipping it"), error
+
+
+@pytest.mark.parametrize("shape", ["deep", "wide"])
+def test_a_folder_too_big_to_be_a_catalog_is_one_error(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shape: str) -> None:
+    """`--catalog /` or a home folder: refused at the walk's bounds, before a whole disk is read."""
+    from spec import catalog_files
+
+    monkeypatch.setattr(catalog_files, "MAX_ENTRIES", 50)
+    monkeypatch.setattr(catalog_files, "MAX_DEPTH", 3)
+    if shape == "deep":
+        (project / "catalog" / "a" / "b" / "c" / "d" / "e").mkdir(parents=True)
+    else:
+        for n in range(60):
+            (project / "catalog" / f"notes-{n}.txt").write_text("")
+    error = one_error(capsys)
+    why = "is 4 folders deep" if shape == "deep" else "it holds more than 50 entries"
+    assert error.startswith("catalog:1:1: catalog: catalog is no catalog folder: ") and why in error, error
+
+
 def test_a_dangling_symlink_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "catalog" / "payments.yaml").symlink_to("../../elsewhere/payments.yaml")
     error = one_error(capsys)
