@@ -2,8 +2,9 @@
 
 Thin adapters only: every rule is a pure function in rules.py (unit-tested, and applied by the project's tests to
 the offline plans of both stacks). Never import this file: constructing PolicyPack serves gRPC and blocks.
-Policy config (`--policy-pack-config`) may override the conventions of rules.Org for any policy, e.g.
-{"prod-critical-alerts-page": {"page_handles": "^@pagerduty"}}.
+The organisation's policy config is `config.json` beside rules.py (rules.CONFIG_FILE), read here and by `vigil
+validate` alike, e.g. {"prod-critical-alerts-page": {"page_handles": "^@pagerduty"}}; a `--policy-pack-config` given
+to `pulumi preview` applies on top of it, here only.
 """
 
 import os
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # the project imports it as policy.rules (vigil validate appl
 else:  # the pack runs in its own environment, from this folder
     import rules
 
+ORGANISATION = rules.read_config()  # policy/config.json: one home with `vigil validate`
+
 CONFIG = PolicyConfigSchema(
     properties={
         "page_handles": {"type": "string", "description": "regex of Datadog handles that page"},
@@ -45,7 +48,7 @@ def _resource(args) -> rules.Resource:  # ResourceValidationArgs
 
 def _resource_policy(rule: rules.PolicyRule) -> ResourceValidationPolicy:
     def validate(args, report_violation) -> None:
-        for message in rule.check(_resource(args), rules.Org.from_config(args.get_config())):
+        for message in rule.check(_resource(args), rules.org_for(ORGANISATION, rule.name, args.get_config())):
             report_violation(message, None)
 
     return ResourceValidationPolicy(
@@ -66,7 +69,7 @@ def _stack_resource(resource) -> rules.Resource:  # PolicyResource: references c
 def _stack_policy(name: str, description: str, check) -> StackValidationPolicy:
     def validate(args, report_violation) -> None:
         resources = [_stack_resource(r) for r in args.resources]
-        for message in check(resources, rules.Org.from_config(args.get_config())):
+        for message in check(resources, rules.org_for(ORGANISATION, name, args.get_config())):
             report_violation(message, None)
 
     return StackValidationPolicy(

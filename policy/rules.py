@@ -28,9 +28,11 @@ What CrossGuard can and cannot see:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Optional
 
 MONITOR = "datadog:index/monitor:Monitor"
@@ -86,6 +88,88 @@ class Org:
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)
+
+
+# The organisation's overrides of Org, one home for the pack, `vigil validate` and the tests of the user's catalog:
+# Pulumi's policy-pack-config format, `{"<policy>": {"<property>": value}}` (https://www.pulumi.com/docs/iac/using-pulumi/crossguard/configuration/),
+# e.g. {"prod-logs-retained": {"min_prod_retention_days": 90}}. The pack reads it beside this file; a
+# `--policy-pack-config` given to `pulumi preview` still applies on top, but only there.
+CONFIG_FILE = Path(__file__).with_name("config.json")
+ENFORCEMENT = "enforcementLevel"
+ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+
+
+class ConfigError(ValueError):
+    """The policy config is wrong: what, and at which line of the file."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def _config_value(policy: str, key: str, value: Any) -> Optional[str]:
+    """Why `value` cannot be the property `key` of Org, or None."""
+    default = next((f.default for f in fields(Org) if f.name == key), None)
+    if key == ENFORCEMENT:
+        return None if value in ENFORCEMENT_LEVELS else f"one of {', '.join(ENFORCEMENT_LEVELS)}"
+    if isinstance(default, bool) or default is None:
+        return f"a property of the policies: {', '.join(f.name for f in fields(Org))} (or {ENFORCEMENT})"
+    if isinstance(default, int):
+        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else "a whole number, 0 or more"
+    if isinstance(default, tuple):
+        return None if isinstance(value, list) and all(isinstance(v, str) and v for v in value) else "a list of non-empty strings"
+    if not isinstance(value, str):
+        return "a regular expression (a string)"
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"a regular expression ({exc})"
+    return None
+
+
+def read_config(path: Optional[Path] = None) -> dict[str, Any]:
+    """The organisation's policy config (`path`, else CONFIG_FILE; none: the defaults of Org), checked: known policies,
+    known properties of the types Org gives them. Raises ConfigError."""
+    path = CONFIG_FILE if path is None else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"not JSON: {getattr(exc, 'msg', exc)}", getattr(exc, "lineno", 1), getattr(exc, "colno", 1)) from None
+    if not isinstance(config, dict):
+        raise ConfigError('expected an object of policies, e.g. {"prod-logs-retained": {"min_prod_retention_days": 90}}')
+    names = [r.name for r in RESOURCE_RULES] + [name for name, _, _ in STACK_RULES]
+    for policy, settings in config.items():
+        line = text[: max(0, text.find(json.dumps(policy)))].count("\n") + 1
+        if policy == "all":
+            if settings not in ENFORCEMENT_LEVELS and not (isinstance(settings, dict) and set(settings) <= {ENFORCEMENT}):
+                raise ConfigError(f"all: an enforcement level ({', '.join(ENFORCEMENT_LEVELS)})", line)
+            continue
+        if policy not in names:
+            raise ConfigError(f"{policy}: no such policy; the policies are {', '.join(names)}", line)
+        if isinstance(settings, str) and settings in ENFORCEMENT_LEVELS:
+            continue
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{policy}: expected an object of properties, or an enforcement level", line)
+        for key, value in settings.items():
+            why = _config_value(policy, key, value)
+            if why is not None:
+                raise ConfigError(f"{policy}.{key}: expected {why}, got {json.dumps(value)}", line)
+    return config
+
+
+def org_for(config: Mapping[str, Any], policy: str, *overrides: Mapping[str, Any]) -> Org:
+    """The conventions one policy applies: the config file's properties for it, then any given on top."""
+    entry = config.get(policy)
+    merged: dict[str, Any] = dict(entry) if isinstance(entry, Mapping) else {}
+    for more in overrides:
+        merged.update(more)
+    return Org.from_config(merged)
 
 
 @dataclass(frozen=True)
@@ -385,13 +469,15 @@ STACK_RULES = (
 )
 
 
-def check_resource(res: Resource, org: Org = Org()) -> list[str]:
-    return [v for rule in RESOURCE_RULES for v in rule.check(res, org)]
+def check_resource(res: Resource, config: Optional[Mapping[str, Any]] = None) -> list[str]:
+    """Every resource policy over one resource, with the conventions of `config` (policy config; none: Org's defaults)."""
+    given = config or {}
+    return [v for rule in RESOURCE_RULES for v in rule.check(res, org_for(given, rule.name))]
 
 
-def check_stack(resources: Sequence[Resource], org: Org = Org()) -> list[str]:
-    out = [v for r in resources for v in check_resource(r, org)]
-    return out + [v for _, _, check in STACK_RULES for v in check(resources, org)]
+def check_stack(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[str]:
+    out = [v for r in resources for v in check_resource(r, config)]
+    return out + [v for name, _, check in STACK_RULES for v in check(resources, org_for(config or {}, name))]
 
 
 def from_placeholders(inputs: Mapping[str, Any]) -> dict[str, list[str]]:

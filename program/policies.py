@@ -10,17 +10,31 @@ other). tests/test_policies.py proves the verdicts equal those over the offline 
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from monitors.common.context import Deployment
 from monitors.common.declarations import Declaration
 from monitors.common.rules import PathKey, Violation
 from policy import rules
-from spec import Service
+from spec import Service, SpecError, SpecErrors
+from spec.yaml_source import Location
 
 from .inputs import TYPE_TOKENS, declaration_inputs, declaration_options, placeholders
 
-ORG = rules.Org()  # the pack's defaults; `--policy-pack-config` overrides reach the pack only (policy/README.md)
+
+@functools.cache
+def organisation() -> dict[str, Any]:
+    """The organisation's policy config (policy/config.json, which the pack reads too); a wrong one is an error at
+    its line, exit 2, before anything is planned."""
+    try:
+        return rules.read_config()
+    except rules.ConfigError as exc:
+        path = rules.CONFIG_FILE
+        shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        raise SpecErrors([SpecError(Location(shown, exc.line, exc.column), "policy config", str(exc))]) from None
 
 
 def policy_resources(declarations: Sequence[Declaration], deployment: Deployment) -> list[rules.Resource]:
@@ -78,6 +92,7 @@ def policy_violations(service: Service, deployment: Deployment, declarations: Se
     `stack_rules=False` leaves out the stack-wide ones (every alert heard, every alarm topic subscribed): when the
     vendor rules already refuse the service, they have said what notifies nobody, and what to add."""
     resources = policy_resources(declarations, deployment)
+    config = organisation()
     found: dict[tuple[PathKey, str, str], list[str]] = {}  # (path, rule, what is wrong) -> resources
 
     def add(rule: str, declaration: Declaration, message: str) -> None:
@@ -86,15 +101,15 @@ def policy_violations(service: Service, deployment: Deployment, declarations: Se
 
     for declaration, resource in zip(declarations, resources, strict=True):
         for rule in rules.RESOURCE_RULES:
-            for message in rule.check(resource, ORG):
+            for message in rule.check(resource, rules.org_for(config, rule.name)):
                 add(rule.name, declaration, message)
     for name, _, check in rules.STACK_RULES if stack_rules else ():
         subject = STACK_RULE_SUBJECTS[name]
-        for message in check(resources, ORG):
+        for message in check(resources, rules.org_for(config, name)):
             named = message.partition(": ")[0]
             add(name, next(d for d, r in zip(declarations, resources, strict=True) if r.name == named and subject(r.type)), message)
     return [
-        Violation(path, f"{', '.join(sorted(set(names)))}: {what}{HINTS[rule](ORG) if rule in HINTS else ''} (the organisation's policy {rule}, policy/rules.py)")
+        Violation(path, f"{', '.join(sorted(set(names)))}: {what}{HINTS[rule](rules.org_for(config, rule)) if rule in HINTS else ''} (the organisation's policy {rule}, policy/rules.py)")
         for (path, rule, what), names in found.items()
     ]
 

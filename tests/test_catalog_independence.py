@@ -83,7 +83,7 @@ def test_the_invariants_hold_after_a_users_change_and_vigil_docs(
     services = {name for plan in plans.values() for name in plan.services()}
     assert all(f"docs/services/{name}.md" in files for name in services), done
     for stack, plan in plans.items():
-        assert rules.check_stack([as_policy_resource(r) for r in plan.resources if r.custom]) == [], f"{done}: {stack}"
+        assert rules.check_stack([as_policy_resource(r) for r in plan.resources if r.custom], rules.read_config()) == [], f"{done}: {stack}"
 
 
 def test_a_new_users_catalog_is_one_the_suite_has_not_seen() -> None:

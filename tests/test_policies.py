@@ -448,3 +448,63 @@ def test_a_declaration_reads_as_the_engine_receives_it() -> None:
     assert declaration_inputs(monitor) == {"message": "@x", "monitorThresholds": {"critical": "1", "criticalRecovery": "0.5"}, "name": "m", "query": "q > 1", "type": "query alert"}
     group = Declaration("log_group", "l", aws.cloudwatch.LogGroupArgs(name="/a/b", retention_in_days=30, tags={"env": "prod"}), "eu-west-1", ("logs",))
     assert declaration_inputs(group) == {"name": "/a/b", "retentionInDays": 30, "tags": {"env": "prod"}}
+
+
+@pytest.fixture
+def org_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """policy/config.json stood in for by a file of the test's own (validation reads it once per process)."""
+    from program import policies
+
+    path = tmp_path / "config.json"
+    monkeypatch.setattr(rules, "CONFIG_FILE", path)
+    policies.organisation.cache_clear()
+    yield path
+    policies.organisation.cache_clear()
+
+
+def test_the_organisations_config_reaches_validate_as_it_reaches_the_pack(org_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An organisation keeping production logs 120 days writes it once, in policy/config.json: `vigil validate` refuses
+    the reference's 90 days at its line, with the organisation's number (and the pack reads the same file)."""
+    from vigil.cli import main
+
+    org_config.write_text('{\n  "prod-logs-retained": {"min_prod_retention_days": 120}\n}\n')
+    project = tmp_path / "project"
+    shutil.copytree(REFERENCE, project)
+    monkeypatch.chdir(project)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert "production log group keeps logs 90 days, less than 120; production keeps logs 120d or longer (the organisation's policy prod-logs-retained" in err, err
+    assert rules.org_for(rules.read_config(), "prod-logs-retained").min_prod_retention_days == 120
+    assert rules.org_for(rules.read_config(), "resources-tagged").min_prod_retention_days == 30  # per policy, as Pulumi's
+    main_py = (ROOT / "policy" / "__main__.py").read_text()
+    assert "rules.read_config()" in main_py and main_py.count("rules.org_for(ORGANISATION") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{\n  "prod-logs-retained": {"min_prod_retention_days": 90,}\n}', "config.json:2:56: policy config: not JSON: Expecting property name"),
+        ('{\n  "prod-logs-kept": {"min_prod_retention_days": 90}\n}', "2:1: policy config: prod-logs-kept: no such policy; the policies are alerts-route-somewhere"),
+        ('{\n  "prod-logs-retained": {"min_prod_retention_days": "90d"}\n}', 'prod-logs-retained.min_prod_retention_days: expected a whole number, 0 or more, got "90d"'),
+        ('{"prod-critical-alerts-page": {"page_handles": "^@(pagerduty"}}', "prod-critical-alerts-page.page_handles: expected a regular expression (missing )"),
+        ('{"resources-tagged": {"required_tags": "team"}}', 'resources-tagged.required_tags: expected a list of non-empty strings, got "team"'),
+        ('{"resources-tagged": {"teams": ["x"]}}', "resources-tagged.teams: expected a property of the policies: page_handles"),
+        ('["prod-logs-retained"]', "policy config: expected an object of policies"),
+    ],
+)
+def test_a_wrong_policy_config_is_one_error_at_its_line(org_config: Path, text: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from vigil.cli import main
+
+    org_config.write_text(text)
+    monkeypatch.chdir(REFERENCE)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and "1 problem(s) found" in err, err
+
+
+def test_the_shipped_config_is_valid_and_enforcement_levels_are_accepted(tmp_path: Path) -> None:
+    assert isinstance(rules.read_config(), dict)  # policy/config.json as shipped (or edited by the organisation)
+    path = tmp_path / "config.json"
+    path.write_text('{"all": "advisory", "alerts-link-runbook": "disabled", "prod-logs-retained": {"enforcementLevel": "mandatory"}}')
+    assert rules.org_for(rules.read_config(path), "prod-logs-retained") == Org()
+    assert rules.read_config(tmp_path / "absent.json") == {}
