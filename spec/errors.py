@@ -116,7 +116,18 @@ def _message(err: Any, key: Optional[str], allowed: list[str]) -> str:
         return f"expected {expected}, got {err['input']!r}"
     if kind.startswith("literal_error"):
         return f"{message}, got {err['input']!r}"
+    if kind == "string_type" and (err.get("input") is None or isinstance(err.get("input"), (bool, int, float))):
+        return f"{message}, got {_yaml_word(err.get('input'))}: quote it to mean the text"
     return message
+
+
+def _yaml_word(value: Any) -> str:
+    """What YAML made of an unquoted word: `no`, `off` and `yes` are booleans, `1.10` a number, `~` or nothing null."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads an unquoted yes/no/on/off/true/false as a boolean)"
+    if value is None:
+        return "null (YAML reads an empty value, ~ or null as nothing)"
+    return f"the number {value!r} (YAML reads unquoted digits as a number)"
 
 
 def from_validation_error(
