@@ -45,9 +45,7 @@ def _printable(text: str) -> str:
 def _error(text: object) -> None:
     """A problem on stderr: names, paths and values in it may hold terminal escapes (a file named so, a stack
     argument), shown escaped."""
-    from .render.escape import printable
-
-    print(printable(str(text)), file=sys.stderr)
+    print(_printable(str(text)), file=sys.stderr)  # each line escaped, the lines kept
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -59,6 +59,8 @@ def test_invalid_revision_is_an_error_with_the_spec_message(
     assert main(["diff", "--stack", STACK, "--base", "main", "--head", "invalid"]) == 1
     err = capsys.readouterr().err
     assert "spec or stack is invalid" in err and "bogus_key" in err
+    assert any("bogus_key" in line for line in err.splitlines()[1:]), err  # the spec's problems on lines of their own
+    assert "\\n" not in err, err  # lines kept, not escaped into one
     assert main(["diff", "--stack", STACK, "--base", "no-such-ref"]) == 1
     err = capsys.readouterr().err
     assert "no-such-ref: not a git revision" in err and len(err.strip().splitlines()) == 1, err
@@ -137,6 +139,16 @@ def test_working_tree_is_the_default_head(revisions: Revisions, tmp_path: Path, 
 
 def test_no_worktree_is_left_behind(revisions: Revisions) -> None:
     assert len(run_git(revisions.repo, "worktree", "list").strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("outside", ["/tmp/elsewhere/catalog", "../../elsewhere/catalog"])
+def test_a_catalog_outside_the_repository_is_refused(revisions: Revisions, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], outside: str) -> None:
+    """Each side reads the catalog at its own revision: a folder outside the repository has none (it would read the
+    same files on both sides, and files the checkout does not hold)."""
+    monkeypatch.chdir(revisions.repo)
+    assert main(["diff", "--stack", STACK, "--base", "main", "--head", "threshold", "--catalog", outside]) == 1
+    err = capsys.readouterr().err
+    assert f"--catalog {outside}: a folder of this repository" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_catalog_is_passed_relative_to_each_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -429,6 +429,11 @@ def diff_stacks(
     except DiffError as exc:
         raise DiffError(f"{project_dir}: not a git repository, and `vigil diff` compares git revisions ({exc})") from None
     project = project_dir.relative_to(repo)
+    if catalog is not None and (catalog.is_absolute() or not (project_dir / catalog).resolve().is_relative_to(repo)):
+        raise DiffError(
+            f"--catalog {catalog}: a folder of this repository, relative to the project ({project_dir}), is needed: each side "
+            "reads it at its own revision, and a folder outside the repository has no revisions"
+        )
     head_label = head or "working tree"
     refs = [base] + ([head] if head is not None else [])
     shas: dict[str, str] = {}
