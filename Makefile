@@ -3,8 +3,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
-# One test process per core (pytest-xdist): about half the wall time on two cores.
+# One test process per core (pytest-xdist): about half the wall time on two cores. `worksteal`: an idle worker takes
+# tests queued on a busy one, so a few long end-to-end tests do not leave a core idle at the end (2:35 -> 2:15 here).
 WORKERS ?= auto
+XDIST := -n $(WORKERS) --dist worksteal
 
 $(VENV)/installed: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,10 +27,10 @@ lint: install
 
 # Everything: lint, types, import layers, then the whole suite.
 test: lint
-	$(PY) -m pytest -n $(WORKERS)
+	$(PY) -m pytest $(XDIST)
 
 # The inner loop: the same checks and every test but the end-to-end ones (marked `slow`), in well under a minute.
 check: lint
-	$(PY) -m pytest -n $(WORKERS) -m "not slow"
+	$(PY) -m pytest $(XDIST) -m "not slow"
 
 .PHONY: install plan lint test check
