@@ -22,12 +22,17 @@ from tests.reference import REFERENCE
 from vigil.docs.limits import limits_table
 from vigil.project import check_catalog
 from vigil.pytest_plugin import StackPlan
+from vigil.stack_config import stacks
 from vigil.testkit import PlanView
 from vigil.testkit import stack_plan as plan_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-PROJECTS = [REFERENCE, FIXTURES / "families", FIXTURES / "teams"]  # every fixture project with its stack files
+# Every catalog the project ships (issue 19: "checked over every catalog the project ships, both stacks"): each fixture
+# project with its stack files, each of their stacks; and each fixture catalog without stack files, per environment.
+PROJECTS = sorted(p.parent for p in FIXTURES.glob("*/Pulumi.yaml"))
+STACK_PLANS = [(project, stack) for project in PROJECTS for stack in stacks(project)]
+BARE_CATALOGS = sorted(p for p in FIXTURES.glob("*/catalog") if not (p.parent / "Pulumi.yaml").exists())
 ALARM, COMPOSITE = "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 MONITOR, DASHBOARD = "datadog:index/monitor:Monitor", "aws:cloudwatch/dashboard:Dashboard"
 REFERENCE_IN_RULE = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\("([^"]*)"\)')
@@ -77,9 +82,14 @@ def test_every_fixture_project_breaks_no_vendor_rule(project: Path) -> None:
     check_catalog(project)  # every stack: raises SpecErrors, one per problem
 
 
-def test_the_team_stacks_catalog_breaks_no_vendor_rule() -> None:
-    """The catalog split over team stacks has no stack files of its own: each environment, both backends."""
-    catalog = load_catalog(FIXTURES / "team-stacks" / "catalog", ["dev", "prod"])
+def test_the_shipped_projects_are_all_checked() -> None:
+    assert {REFERENCE, FIXTURES / "families", FIXTURES / "teams"} <= set(PROJECTS) and FIXTURES / "team-stacks" / "catalog" in BARE_CATALOGS
+
+
+@pytest.mark.parametrize("folder", BARE_CATALOGS, ids=lambda p: p.parent.name)
+def test_the_catalogs_without_stack_files_break_no_vendor_rule(folder: Path) -> None:
+    """A catalog split over team stacks, a new user's: no stack files of their own; each environment, both backends."""
+    catalog = load_catalog(folder, ["dev", "prod"])
     for environment in ("dev", "prod"):
         deployment = Deployment(project="monitoring", stack=environment, environment=environment, production=environment == "prod")
         for service in catalog.for_environment(environment):
@@ -91,14 +101,13 @@ def test_the_product_catalog_breaks_no_vendor_rule() -> None:
     check_catalog(ROOT)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_no_planned_resource_breaks_a_limit(stack: str) -> None:
-    for project in PROJECTS:
-        assert limit_problems(plan_of(stack, project=project)) == [], project.name
+@pytest.mark.parametrize(("project", "stack"), STACK_PLANS, ids=[f"{p.name}-{s}" for p, s in STACK_PLANS])
+def test_no_planned_resource_breaks_a_limit(project: Path, stack: str) -> None:
+    assert limit_problems(plan_of(stack, project=project)) == [], project.name
 
 
 @pytest.mark.product_catalog
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", stacks(ROOT))  # the user's stacks, whatever they are named
 def test_no_planned_resource_of_the_product_catalog_breaks_a_limit(stack: str, product_plan: StackPlan) -> None:
     assert limit_problems(product_plan(stack)) == []
 
