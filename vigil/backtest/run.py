@@ -205,7 +205,9 @@ def _backtest(
             if alert.refused is None:
                 read: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
                 empty = [s.label for s in read if not received[s].any_points]
-                if empty and len(empty) == len(read):
+                if not read:  # nothing fetched for it: its evaluators would see no data, which is not quiet
+                    alert.refused = "it reads no metric series the back-test fetches"
+                elif len(empty) == len(read):
                     alert.refused = f"the vendor has no data for {', '.join(empty)} in the window (no such series, or never published)"
         testable = [a for a in mine if a.refused is None]
         ran: dict[str, Timeline] = {}
