@@ -47,6 +47,10 @@ class Fetcher(Protocol):
 
     def aws(self, request: AwsRequest) -> list[Any]: ...
 
+    def where(self, request: Request, page: int) -> str:
+        """Where a response that is not the vendor's format came from, for its error: its file, or the request."""
+        ...
+
 
 @dataclass
 class AlertResult:
@@ -181,7 +185,7 @@ def _backtest(
             for target in targets:
                 refused.setdefault(target, str(exc))
         except ResponseError as exc:
-            raise BacktestError(f"{request.id}: {exc}") from None
+            raise BacktestError(f"{fetcher.where(request, exc.page)}: {exc}") from None
         if progress:
             progress(1, len(found))
     window = nominal
