@@ -26,7 +26,7 @@ from monitors.aws.limits import INSIGHTS_WINDOW
 from signals import publications
 from signals.model import DatadogPublication
 
-from ..engine import Plan, PlannedResource
+from ..engine import Plan
 from ..replay import CompiledPlan
 from ..replay.alerts import AlertPart
 from ..replay.cloudwatch import metric_alarms
@@ -145,7 +145,7 @@ def fetched_statistics(statistic: str) -> set[str]:
     return {statistic, "SampleCount"}
 
 
-def _places(plan: Plan) -> dict[str, Place]:
+def plan_places(plan: Plan) -> dict[str, Place]:
     """Every AWS provider of the plan (`aws-eu-west-1`, `aws-123456789012-eu-west-1`) as the place it reaches."""
     out: dict[str, Place] = {}
     for resource in plan.resources:
@@ -237,7 +237,7 @@ def _assumed_refusal(service: ServiceReplay, compiled: CompiledPlan) -> Optional
 def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[AlertReads]:
     """Every alert id of the service on each backend that deploys it, with what it reads."""
     index = service.index
-    delays = {p.metric: p.delay for p in publications(service.scope) if isinstance(p, DatadogPublication)}
+    delays = delays_of(service)
     out: list[AlertReads] = []
     for alert in index.ids():
         if alert.startswith("slo.") and alert.endswith((".page", ".ticket")):
@@ -295,10 +295,3 @@ def conflicts(keys: Sequence[DatadogKey]) -> dict[DatadogKey, str]:
                 out[a] = out[b] = reason
     return out
 
-
-def plan_places(plan: Plan) -> dict[str, Place]:
-    return _places(plan)
-
-
-def resource_of(plan: Plan, name: str) -> Optional[PlannedResource]:
-    return next((r for r in plan.resources if r.name == name), None)

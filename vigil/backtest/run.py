@@ -105,9 +105,6 @@ class Backtest:
             raise ValueError(f"not back-tested: {'; '.join(refused)}")
         return sum(len(level_.notifications) for a in found for level_ in a.levels if level_.route == route)
 
-    def result(self, service: str, alert: str, backend: Optional[str] = None) -> list[AlertResult]:
-        return [a for a in self.alerts if a.service == service and alert in (a.alert, a.reads.alert) and (backend is None or a.backend == backend)]
-
 
 def plan_alerts(stack: StackReplay, services: Optional[Iterable[str]] = None) -> list[AlertReads]:
     """Every alert of the services (all the stack deploys by default) with what it reads; those the back-test
