@@ -101,3 +101,10 @@ def test_an_alarm_on_a_metrics_insights_query_is_not_backtested() -> None:
         assert refused is not None and "Metrics Insights" in refused and "3 hours" in refused and "cloudwatch_limits.html" in refused
         assert reads[(alert, "datadog")].refused is None and reads[(alert, "datadog")].datadog  # Datadog's series are fetched
     assert reads[("function_error_rate", "aws")].refused is None
+
+
+def test_a_path_with_a_terminal_escape_is_shown_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "x\x1b[31m"
+    folder.mkdir()
+    code, _, err = vigil(monkeypatch, capsys, "backtest", "--stack", "prod", "--days", "1", "--from", str(folder))
+    assert code == 2 and "\x1b" not in err and "x\\x1b[31m" in err and "missing" in err
