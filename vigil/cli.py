@@ -328,7 +328,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from .replay.stack import load_stack
 
     if args.record and args.source:
-        print("error: --record fetches from the vendors and --from reads recorded files: give one of them", file=sys.stderr)
+        _error("error: --record fetches from the vendors and --from reads recorded files: give one of them")
         return EXIT_INVALID
     project = find_project()
     now = int(time.time())
@@ -355,11 +355,11 @@ def _backtest(args: argparse.Namespace) -> int:
         with Bar(f"backtest {args.stack}", unit="request") as bar:
             result = backtest(stack, args.days, fetcher, args.service, now=now, end=latest if args.source else None, progress=bar.step)
     except BacktestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(f"error: {exc}")
         return EXIT_INVALID
     except ReplayError as exc:
         for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+            _error(f"error: {line}")
         return EXIT_INVALID
     if args.charts:
         from .backtest.chart import write_charts

@@ -11,7 +11,7 @@ import pytest
 
 from vigil.backtest import Refused, Shared
 from vigil.backtest.reads import CloudWatchSeries, DatadogKey, Place
-from vigil.backtest.requests import AwsQuery, AwsRequest, DatadogRequest
+from vigil.backtest.requests import AwsQuery, AwsRequest, DatadogRequest, Request
 from vigil.replay import CloudWatchMetric
 
 PLACE = Place("eu-west-1")
@@ -40,6 +40,9 @@ class Vendor:
         if "refused" in request.query:
             raise Refused("Datadog refused it: HTTP 403 Forbidden")
         return {"status": "ok", "series": [{"pointlist": [[0, 1.0]], "scope": "*"}], "query": request.query}
+
+    def where(self, request: Request, page: int) -> str:
+        return request.id
 
     def aws(self, request: AwsRequest) -> list[Any]:
         self.asked.append([q.series.metric.name for q in request.queries])

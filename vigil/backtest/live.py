@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from ..datadog_site import datadog_host
 from .reads import Place
-from .requests import AwsRequest, DatadogRequest
+from .requests import AwsRequest, DatadogRequest, Request
 from .run import NoCredentials, Refused
 
 RETRIES_429 = 3
@@ -213,6 +213,9 @@ class Live:
             self._datadog = Datadog(datadog_host(api_url, env), env["DD_API_KEY"], env["DD_APP_KEY"], sleep)
         if "aws" in backends:
             self._aws = CloudWatch()  # AWS_ENDPOINT_URL_CLOUDWATCH and the like are boto3's own
+
+    def where(self, request: Request, page: int) -> str:
+        return request.id
 
     def datadog(self, request: DatadogRequest) -> Any:
         assert self._datadog is not None

@@ -6,7 +6,7 @@ denominator. Here each alert id of a service (the replay's: `error_rate`, `slo.a
 on each backend becomes an `AlertReads`: the resources judged, the series fetched for them, how far back its
 windows look (the warm-up fetched before the report starts), and, when the back-test cannot read what it
 evaluates, why not (a health check's id is known only once deployed; synthetic results and log counts are not
-metric series).
+metric series; a Metrics Insights query reads only the latest three hours).
 
 Series, as fetched:
 - CloudWatch: a metric in one account and region (the provider's), with the statistics the alarms read. A
@@ -22,17 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
+from monitors.aws.limits import INSIGHTS_WINDOW
 from signals import publications
 from signals.model import DatadogPublication
 
-from ..engine import Plan, PlannedResource
+from ..engine import Plan
 from ..replay import CompiledPlan
 from ..replay.alerts import AlertPart
 from ..replay.cloudwatch import metric_alarms
 from ..replay.cloudwatch.missing_data import evaluation_range
 from ..replay.data import CloudWatchMetric
-from ..replay.datadog import monitors, slo_alerts, slos
-from ..replay.datadog.queries import MetricQuery, terms
+from ..replay.datadog import monitors, slo_alerts
+from ..replay.datadog.queries import MetricQuery
 from ..replay.stack import ServiceReplay
 from ..replay.timeline import Backend
 
@@ -144,7 +145,7 @@ def fetched_statistics(statistic: str) -> set[str]:
     return {statistic, "SampleCount"}
 
 
-def _places(plan: Plan) -> dict[str, Place]:
+def plan_places(plan: Plan) -> dict[str, Place]:
     """Every AWS provider of the plan (`aws-eu-west-1`, `aws-123456789012-eu-west-1`) as the place it reaches."""
     out: dict[str, Place] = {}
     for resource in plan.resources:
@@ -194,37 +195,33 @@ def _period(compiled: CompiledPlan) -> int:
     return min(periods) if periods else MINUTE
 
 
-def _datadog_queries(compiled: CompiledPlan) -> list[MetricQuery]:
-    """Every metric query the Datadog monitors and SLOs evaluate (a composite reads its inputs' states, no query)."""
-    queries: list[MetricQuery] = []
-    for monitor in compiled.monitors:
-        if isinstance(monitor, monitors.ThresholdMonitor) and isinstance(monitor.query, monitors.MonitorQuery):
-            queries += terms(monitor.query.formula)
-    for slo in compiled.slos.values():
-        sli = slo.sli
-        for formula in [sli.good, sli.total] if isinstance(sli, slos.MetricSli) else [sli.formula]:
-            queries += terms(formula)
-    return queries
+def _stats(alarm: metric_alarms.MetricAlarm) -> list[metric_alarms.MetricStat]:
+    source = alarm.source
+    return [source] if isinstance(source, metric_alarms.MetricStat) else list(source.metrics.values())
 
 
 def _refusal(compiled: CompiledPlan) -> Optional[str]:
-    """Why the back-test cannot read what these resources evaluate, or None."""
+    """Why the back-test cannot read what these resources evaluate, or None. What they read is the replay's word
+    (`CompiledPlan.reads`); a metric alarm's statistics are read from its own metrics (a Route 53 health check's metric
+    is derived by the replay, so it is looked for there)."""
     for alarm in compiled.metric_alarms:
-        source = alarm.source
-        stats = [source] if isinstance(source, metric_alarms.MetricStat) else list(source.metrics.values())
-        for stat in stats:
+        for stat in _stats(alarm):
             held = [f"{k}={v}" for k, v in stat.metric.dimensions if PLACEHOLDER in v]
             if held:
                 return f"{stat.metric.namespace} {stat.metric.name}: its {', '.join(held)} is known only to the deployed stack (a Route 53 health check's id, another stack's output)"
-    for query in _datadog_queries(compiled):
+    reads = compiled.reads()
+    if reads.insights:
+        # "You can query only the most recent three hours of data" (Metrics Insights): no history to fetch
+        insights = reads.insights[0]
+        return f"its Metrics Insights query ({insights.namespace} {insights.metric}) reads only the latest 3 hours, never history ({INSIGHTS_WINDOW.url})"
+    for query in sorted(reads.datadog, key=lambda q: q.text):
         held = sorted(tag for tag in query.scope if PLACEHOLDER in tag)
         if held:
             return f"{query.metric}: its {', '.join(held)} is known only to the deployed stack (another stack's output)"
     if compiled.synthetics:
         return "synthetic test results are not metric series the back-test reads"
-    for monitor in compiled.monitors:
-        if isinstance(monitor, monitors.ThresholdMonitor) and isinstance(monitor.query, monitors.LogQuery):
-            return "log counts are not metric series the back-test reads (Datadog log monitors)"
+    if reads.logs:
+        return "log counts are not metric series the back-test reads (Datadog log monitors)"
     return None
 
 
@@ -240,7 +237,7 @@ def _assumed_refusal(service: ServiceReplay, compiled: CompiledPlan) -> Optional
 def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[AlertReads]:
     """Every alert id of the service on each backend that deploys it, with what it reads."""
     index = service.index
-    delays = {p.metric: p.delay for p in publications(service.scope) if isinstance(p, DatadogPublication)}
+    delays = delays_of(service)
     out: list[AlertReads] = []
     for alert in index.ids():
         if alert.startswith("slo.") and alert.endswith((".page", ".ticket")):
@@ -269,11 +266,9 @@ def alert_reads(service: ServiceReplay, places: Mapping[str, Place]) -> list[Ale
 def _collect(reads: AlertReads, compiled: CompiledPlan, places: Mapping[str, Place], delays: Mapping[str, int]) -> None:
     for alarm in compiled.metric_alarms:
         place = places.get(alarm.region) or Place(region=alarm.region.removeprefix("aws-") or "us-east-1")
-        source = alarm.source
-        stats = [source] if isinstance(source, metric_alarms.MetricStat) else list(source.metrics.values())
-        for stat in stats:
+        for stat in _stats(alarm):
             reads.cloudwatch.setdefault(CloudWatchSeries(place, stat.metric), set()).update(fetched_statistics(stat.statistic.text))
-    for query in _datadog_queries(compiled):
+    for query in compiled.reads().datadog:
         key = _datadog_key(query)
         reads.datadog.setdefault(key, set()).add(query.space if key.kind == "distribution" else "")
     reads.lookback = max(reads.lookback, *(delays.get(k.metric, 0) for k in reads.datadog), 0)
@@ -300,10 +295,3 @@ def conflicts(keys: Sequence[DatadogKey]) -> dict[DatadogKey, str]:
                 out[a] = out[b] = reason
     return out
 
-
-def plan_places(plan: Plan) -> dict[str, Place]:
-    return _places(plan)
-
-
-def resource_of(plan: Plan, name: str) -> Optional[PlannedResource]:
-    return next((r for r in plan.resources if r.name == name), None)

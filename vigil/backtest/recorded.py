@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .requests import AwsRequest, DatadogRequest
+from .requests import AwsRequest, DatadogRequest, Request
 from .run import BacktestError, Fetcher, Refused
 
 
@@ -30,7 +30,8 @@ class Files:
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
-            raise BacktestError(f"{folder}: no such folder of recorded responses")
+            said = "a file, not a folder" if folder.exists() else "no such folder"
+            raise BacktestError(f"{folder}: {said} of recorded responses (`vigil backtest --record DIR` writes one)")
         self.folder = folder
 
     def _pages(self, request_id: str) -> list[Path]:
@@ -42,6 +43,9 @@ class Files:
         if not numbered:
             raise BacktestError(f"{single}: missing (recorded responses need one file per request of `vigil backtest --queries`)")
         return [p for _, p in numbered]
+
+    def where(self, request: Request, page: int) -> str:
+        return str(self._pages(request.id)[page])
 
     def datadog(self, request: DatadogRequest) -> Any:
         path = self._pages(request.id)[0]
@@ -66,6 +70,10 @@ class Recording:
     def __init__(self, inner: Fetcher, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.inner, self.folder = inner, folder
+
+    def where(self, request: Request, page: int) -> str:
+        single = self.folder / f"{request.id}.json"
+        return str(single if single.is_file() else self.folder / f"{request.id}.{page + 1}.json")
 
     def _write(self, name: str, body: Any) -> None:
         (self.folder / name).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")

@@ -12,6 +12,7 @@ A response that is not of that shape is a `ResponseError` naming what is wrong, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,11 +20,15 @@ from typing import Any, Optional
 
 import numpy
 
-from .requests import AwsRequest, DatadogRequest
+from .requests import AwsQuery, AwsRequest, DatadogRequest
 
 
 class ResponseError(ValueError):
-    """A response body that is not the vendor's format."""
+    """A response body that is not the vendor's format; `page`: which page of the response (0 for Datadog's)."""
+
+    def __init__(self, message: str, page: int = 0) -> None:
+        super().__init__(message)
+        self.page = page
 
 
 class Points:
@@ -138,20 +143,25 @@ def _iso_seconds(text: str) -> int:
     return int((parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)).timestamp())
 
 
+LATEST = 2**40  # epoch seconds (year 36812): a stamp past it is not a time, and would overflow the arrays' int64
+
+
 def _stamp(value: Any, where: str) -> int:
     if isinstance(value, str):
         try:
             return _iso_seconds(value)
         except ValueError:
             pass
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return int(value)
-    if isinstance(value, str):
-        try:
-            return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
-        except ValueError:
-            pass
     raise ResponseError(f"{where}: a timestamp must be ISO 8601 or epoch seconds, got {value!r}")
+
+
+def _in_range(stamps: list[int], where: str) -> list[int]:
+    """The stamps, each a time (epoch seconds within ±2**40): a huge number is said, never an overflow."""
+    if stamps and not -LATEST < min(stamps) <= max(stamps) < LATEST:
+        raise ResponseError(f"{where}: a timestamp out of range, got {float(max(stamps, key=abs)):g} s")
+    return stamps
 
 
 def _number(value: Any, where: str) -> Optional[float]:
@@ -166,29 +176,36 @@ def read_aws(request: AwsRequest, pages: list[Any], received: Mapping[object, Re
     """Each page of a GetMetricData response into the `received` of each query's series, keyed by statistic."""
     by_id = {q.id: q for q in request.queries}
     for n, page in enumerate(pages):
-        where = f"page {n + 1}"
-        if not isinstance(page, dict) or not isinstance(page.get("MetricDataResults"), list):
-            raise ResponseError(f"{where}: expected GetMetricData's response, an object with MetricDataResults[]")
-        for result in page["MetricDataResults"]:
-            if not isinstance(result, dict) or result.get("Id") not in by_id:
-                raise ResponseError(f"{where}: a result whose Id is none of the request's ({', '.join(by_id)}): {str(result)[:80]}")
-            query = by_id[result["Id"]]
-            target = received[query.series]
-            status = result.get("StatusCode", "Complete")
-            if status in ("Forbidden", "InternalError"):
-                messages = "; ".join(str(m.get("Value", m)) for m in result.get("Messages") or [] if isinstance(m, dict))
-                said = messages if messages.startswith("CloudWatch") else f"CloudWatch answered {status} for {query.series.label} {query.stat}" + (f": {messages}" if messages else "")
-                target.refusals.append(said)
-                continue
-            stamps, values = result.get("Timestamps") or [], result.get("Values") or []
-            if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
-                raise ResponseError(f"{where}: {result['Id']}: Timestamps and Values must be lists of the same length")
-            label = f"{where}: {result['Id']}"
-            try:  # the common case at full speed; anything odd is said stamp by stamp
-                found = [_iso_seconds(s) for s in stamps]
-            except (TypeError, ValueError):
-                found = [_stamp(s, label) for s in stamps]
-            target.add((query.stat,), found, [_number(v, label) for v in values], floor=request.period)
+        try:
+            _read_page(page, f"page {n + 1}", request, by_id, received)
+        except ResponseError as exc:
+            raise ResponseError(str(exc), n) from None
+
+
+def _read_page(page: Any, where: str, request: AwsRequest, by_id: Mapping[str, AwsQuery], received: Mapping[object, Received]) -> None:
+    """One page of a GetMetricData response (`where`: which, for errors)."""
+    if not isinstance(page, dict) or not isinstance(page.get("MetricDataResults"), list):
+        raise ResponseError(f"{where}: expected GetMetricData's response, an object with MetricDataResults[]")
+    for result in page["MetricDataResults"]:
+        if not isinstance(result, dict) or result.get("Id") not in by_id:
+            raise ResponseError(f"{where}: a result whose Id is none of the request's ({', '.join(by_id)}): {str(result)[:80]}")
+        query = by_id[result["Id"]]
+        target = received[query.series]
+        status = result.get("StatusCode", "Complete")
+        if status in ("Forbidden", "InternalError"):
+            messages = "; ".join(str(m.get("Value", m)) for m in result.get("Messages") or [] if isinstance(m, dict))
+            said = messages if messages.startswith("CloudWatch") else f"CloudWatch answered {status} for {query.series.label} {query.stat}" + (f": {messages}" if messages else "")
+            target.refusals.append(said)
+            continue
+        stamps, values = result.get("Timestamps") or [], result.get("Values") or []
+        if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
+            raise ResponseError(f"{where}: {result['Id']}: Timestamps and Values must be lists of the same length")
+        label = f"{where}: {result['Id']}"
+        try:  # the common case at full speed; anything odd is said stamp by stamp
+            found = [_iso_seconds(s) for s in stamps]
+        except (TypeError, ValueError, OverflowError):
+            found = [_stamp(s, label) for s in stamps]
+        target.add((query.stat,), _in_range(found, label), [_number(v, label) for v in values], floor=request.period)
 
 
 def read_datadog(request: DatadogRequest, body: Any, target: Received) -> None:
@@ -213,7 +230,7 @@ def read_datadog(request: DatadogRequest, body: Any, target: Received) -> None:
             values = [None if v is None else float(v) for _, v in one["pointlist"]]
             if any(isinstance(p[0], bool) or isinstance(p[1], (bool, str)) for p in one["pointlist"]):
                 raise TypeError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             stamps, values = [], []
             for point in one["pointlist"]:
                 if not isinstance(point, list) or len(point) != 2:
@@ -221,4 +238,4 @@ def read_datadog(request: DatadogRequest, body: Any, target: Received) -> None:
                 stamps.append(_stamp(point[0], where) // 1000)
                 values.append(_number(point[1], where))
         interval = one.get("interval")
-        target.add((request.percentile, *tags), stamps, values, interval if isinstance(interval, int) and interval > 0 else None)
+        target.add((request.percentile, *tags), _in_range(stamps, where), values, interval if isinstance(interval, int) and interval > 0 else None)

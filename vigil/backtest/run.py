@@ -47,6 +47,10 @@ class Fetcher(Protocol):
 
     def aws(self, request: AwsRequest) -> list[Any]: ...
 
+    def where(self, request: Request, page: int) -> str:
+        """Where a response that is not the vendor's format came from, for its error: its file, or the request."""
+        ...
+
 
 @dataclass
 class AlertResult:
@@ -100,9 +104,6 @@ class Backtest:
         if refused:
             raise ValueError(f"not back-tested: {'; '.join(refused)}")
         return sum(len(level_.notifications) for a in found for level_ in a.levels if level_.route == route)
-
-    def result(self, service: str, alert: str, backend: Optional[str] = None) -> list[AlertResult]:
-        return [a for a in self.alerts if a.service == service and alert in (a.alert, a.reads.alert) and (backend is None or a.backend == backend)]
 
 
 def plan_alerts(stack: StackReplay, services: Optional[Iterable[str]] = None) -> list[AlertReads]:
@@ -181,7 +182,7 @@ def _backtest(
             for target in targets:
                 refused.setdefault(target, str(exc))
         except ResponseError as exc:
-            raise BacktestError(f"{request.id}: {exc}") from None
+            raise BacktestError(f"{fetcher.where(request, exc.page)}: {exc}") from None
         if progress:
             progress(1, len(found))
     window = nominal
@@ -205,7 +206,9 @@ def _backtest(
             if alert.refused is None:
                 read: list[Union[CloudWatchSeries, DatadogKey]] = [*sorted(alert.cloudwatch), *sorted(alert.datadog)]
                 empty = [s.label for s in read if not received[s].any_points]
-                if empty and len(empty) == len(read):
+                if not read:  # nothing fetched for it: its evaluators would see no data, which is not quiet
+                    alert.refused = "it reads no metric series the back-test fetches"
+                elif len(empty) == len(read):
                     alert.refused = f"the vendor has no data for {', '.join(empty)} in the window (no such series, or never published)"
         testable = [a for a in mine if a.refused is None]
         ran: dict[str, Timeline] = {}

@@ -28,8 +28,7 @@ from .responses import Points, Received
 
 HOUR = 3600
 
-_PERCENTILES: dict[str, float] = {}
-_PARSED: dict[str, Statistic] = {}  # each statistic's text parsed once
+_PARSED: dict[str, Statistic] = {}  # each statistic's text parsed once, by the replay's grammar
 
 
 class Unsupported(ValueError):
@@ -38,12 +37,9 @@ class Unsupported(ValueError):
 
 def _constraint(stat: str, value: float, count: float) -> tuple[float, float]:
     """(value, share of the samples at or below it) that the statistic states."""
-    share = _PERCENTILES.get(stat)
-    if share is None and stat.startswith("p") and stat[1:].replace(".", "", 1).isdigit():
-        share = _PERCENTILES[stat] = float(stat[1:]) / 100
-    if share is not None:
-        return value, share
     parsed = _PARSED.get(stat) or _PARSED.setdefault(stat, parse_statistic(stat))
+    if parsed.kind == "p":
+        return value, parsed.percentile / 100
     low, high = parsed.low, parsed.high
     one_sided = (low is None) != (high is None) and not ((low and low.percent) or (high and high.percent))
     if parsed.kind in ("TC", "PR") and one_sided:

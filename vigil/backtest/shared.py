@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from .requests import AwsQuery, AwsRequest, DatadogRequest
+from .requests import AwsQuery, AwsRequest, DatadogRequest, Request
 from .run import Fetcher, Refused
 
 
@@ -40,6 +40,9 @@ class Shared:
         partial = path.with_suffix(".part")
         partial.write_text(json.dumps(body), encoding="utf-8")
         partial.replace(path)  # whole or absent, never half written
+
+    def where(self, request: Request, page: int) -> str:
+        return request.id
 
     def datadog(self, request: DatadogRequest) -> Any:
         name = "datadog-" + _key(request.query, request.start, request.end)
