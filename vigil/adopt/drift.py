@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..project import load_project
+from ..render.escape import code, markdown, printable
 from ..stack import Stack
 from .compare import (
     COMPOSITE_ALARM,
@@ -275,11 +276,11 @@ def render(report: DriftReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"stack": report.stack, "drift": report.has_drift, "compared": report.compared, "items": [i.to_dict() for i in report.items]}, indent=2, ensure_ascii=False) + "\n"
     lines = [line for item in report.items for line in item.lines]
-    if fmt == "markdown":
+    if fmt == "markdown":  # an issue's body: the vendors' names and queries escaped, handles never mentions
         if not lines:
-            return f"No drift in stack `{report.stack}`: {report.compared} monitor(s) and alarm(s) as the plan says.\n"
-        head = f"### Drift in stack `{report.stack}`\n\n{len(report.items)} difference(s) between the plan and what the vendors hold:\n\n"
-        return head + "".join(f"- {line}\n" for line in lines) + "\nFix it in the spec (a pull request), or run `pulumi up` to restore what the spec says.\n"
+            return f"No drift in stack {code(report.stack)}: {report.compared} monitor(s) and alarm(s) as the plan says.\n"
+        head = f"### Drift in stack {code(report.stack)}\n\n{len(report.items)} difference(s) between the plan and what the vendors hold:\n\n"
+        return head + "".join(f"- {markdown(line)}\n" for line in lines) + "\nFix it in the spec (a pull request), or run `pulumi up` to restore what the spec says.\n"
     if not lines:
-        return f"no drift in stack {report.stack}: {report.compared} monitor(s) and alarm(s) as the plan says\n"
-    return "\n".join(lines) + "\n"
+        return f"no drift in stack {printable(report.stack)}: {report.compared} monitor(s) and alarm(s) as the plan says\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
