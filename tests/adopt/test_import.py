@@ -111,6 +111,41 @@ def test_unreadable_input_is_said_at_its_place(
     assert not (project / "catalog" / "checkout.yaml").exists()
 
 
+def test_the_vendors_words_cannot_break_the_spec_or_the_terminal(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name, a type or a query holding a newline or an escape stays in its comment line of the written spec and is
+    shown escaped on the terminal."""
+    path = project / "estate.json"
+    path.write_text(json.dumps([{"id": 1, "type": "weird\nservice: evil", "name": "n\x1b[2J\n  team: x", "query": "q"}]))
+    code, out, err = _run(project, monkeypatch, capsys, "import", "--service", "checkout", "--datadog-file", str(path), "--stack", "prod")
+    assert code == 0, err
+    assert "not expressed: Datadog monitor 1 “n\\x1b[2J\\n  team: x”: a weird\\nservice: evil monitor" in out and "\x1b" not in out
+    spec = (project / "catalog" / "checkout.yaml").read_text()
+    assert "#   - Datadog monitor 1 “n\\x1b[2J\\n  team: x”: a weird\\nservice: evil monitor" in spec
+    assert all(line.startswith("#") for line in spec.split("\nservice: checkout\n")[0].splitlines())
+    code, _, err = _run(project, monkeypatch, capsys, "validate")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (("--service", "Check Out", "--datadog"), "--service 'Check Out': a lowercase name"),
+        (("--service", "checkout", "--datadog-file", "x.json", "--tags", "team:a"), "--tags goes with --datadog"),
+        (("--service", "checkout", "--datadog-file", "x.json", "--prefix", "checkout-"), "--prefix with --cloudwatch"),
+        (("--service", "checkout", "--datadog", "--tags", " "), "--tags: an empty tag"),
+        (("--service", "checkout", "--cloudwatch", "--prefix", ""), "--prefix '': an alarm name prefix of 1 to 255 characters"),
+        (("--service", "checkout", "--cloudwatch", "--prefix", "x" * 256), "an alarm name prefix of 1 to 255 characters"),
+    ],
+)
+def test_flags_with_bad_values_are_refused_before_any_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], said: str
+) -> None:
+    code, _, err = _run(project, monkeypatch, capsys, "import", *flags, "--stack", "prod")
+    assert code == 2
+    assert err.startswith("error: ") and said in err
+    assert not (project / "catalog" / "checkout.yaml").exists()
+
+
 def test_a_datadog_that_cannot_be_reached_is_an_error_not_a_traceback(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
