@@ -96,3 +96,12 @@ def test_the_vendors_names_are_escaped_in_each_format(tmp_path: Path, capsys: py
     assert code == 2
     extra = next(line for line in out.splitlines() if "extra:" in line)
     assert "`@pagerduty-ops`" in extra and "\\*now\\*" in extra and "\\[x\\]" in extra and "\\x1b" in extra
+
+
+def test_a_long_query_is_shown_where_it_differs() -> None:
+    from vigil.adopt.compare import FieldDrift
+    from vigil.adopt.drift import _field_words
+
+    query = "avg(last_5m):" + "+".join(f"avg:m{i}{{service:api}}" for i in range(8))
+    words = _field_words(FieldDrift("query", f"{query} > 1", f"{query} > 2"), None)
+    assert words.endswith("{service:api} > 1 → …ce:api}+avg:m7{service:api} > 2")
