@@ -265,12 +265,22 @@ def _import(args: argparse.Namespace) -> int:
     from .adopt.importer import ImportError_, run_import
     from .adopt.vendors import Estate, VendorInputError, VendorReadError, read_cloudwatch_file, read_cloudwatch_live, read_datadog_file, read_datadog_live
     from .project import find_project, stack_target
+    from .render.escape import printable
 
     if not (args.datadog or args.datadog_file or args.cloudwatch or args.cloudwatch_file):
         print("error: give at least one of --datadog, --datadog-file FILE, --cloudwatch, --cloudwatch-file FILE", file=sys.stderr)
         return EXIT_INVALID
     if not re.fullmatch(NAME_PATTERN, args.service):
         print(f"error: --service {args.service!r}: {PATTERN_HELP[NAME_PATTERN]}", file=sys.stderr)
+        return EXIT_INVALID
+    if (args.tags and not args.datadog) or (args.prefix is not None and not args.cloudwatch):
+        print("error: --tags goes with --datadog and --prefix with --cloudwatch (the live reads they narrow)", file=sys.stderr)
+        return EXIT_INVALID
+    if any(not tag.strip() for tag in args.tags or []):  # an empty filter would read every monitor of the organisation
+        print("error: --tags: an empty tag (give a tag such as service:NAME)", file=sys.stderr)
+        return EXIT_INVALID
+    if args.prefix is not None and not 1 <= len(args.prefix) <= 255:  # DescribeAlarms' AlarmNamePrefix
+        _error(f"error: --prefix {args.prefix[:40]!r}: an alarm name prefix of 1 to 255 characters")
         return EXIT_INVALID
     project = find_project()
     stack = args.stack or _default_stack(project)
@@ -294,7 +304,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     for line in result.lines():
-        print(line)
+        print(printable(line))  # the vendors' names and queries: escapes and newlines shown, never sent raw
     print(f"wrote {result.spec_path}")
     print(f"wrote {result.import_path}")
     return EXIT_OK

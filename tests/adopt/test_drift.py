@@ -3,6 +3,7 @@ do, in the reviewer's words. The vendors are the local Datadog API and moto, hol
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,6 @@ def test_changed_missing_and_extra_in_the_reviewers_words(vendors: DatadogServer
 
 
 def test_json_names_each_field(vendors: DatadogServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
 
     import boto3
 
@@ -79,3 +79,29 @@ def test_files_instead_of_live_reads(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _ = _drift(capsys, monkeypatch, "--datadog-file", str(empty_dd), "--cloudwatch-file", str(empty_cw))
     assert code == 1
     assert f"error: {empty_dd}: [0].query: missing" in _ERR[0]
+
+
+def test_the_vendors_names_are_escaped_in_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name made in the UI reaches a terminal and the drift issue: its escapes and newlines are shown, its handles
+    are code (no mention), its markup is text."""
+    monitors, alarms = tmp_path / "dd.json", tmp_path / "cw.json"
+    name = "hand-made\n- [x] \x1b[31m @pagerduty-ops *now*"
+    monitors.write_text(json.dumps([{"id": 9, "type": "query alert", "query": "avg(last_5m):a{*} > 1", "name": name, "tags": ["service:api"]}]))
+    alarms.write_text('{"MetricAlarms": []}')
+    code, out = _drift(capsys, monkeypatch, "--datadog-file", str(monitors), "--cloudwatch-file", str(alarms))
+    assert code == 2
+    assert "api · extra: Datadog monitor 9 “hand-made\\n- [x] \\x1b[31m @pagerduty-ops *now*” is tagged service:api" in out
+    assert "\x1b" not in out
+    code, out = _drift(capsys, monkeypatch, "--datadog-file", str(monitors), "--cloudwatch-file", str(alarms), "--format", "markdown")
+    assert code == 2
+    extra = next(line for line in out.splitlines() if "extra:" in line)
+    assert "`@pagerduty-ops`" in extra and "\\*now\\*" in extra and "\\[x\\]" in extra and "\\x1b" in extra
+
+
+def test_a_long_query_is_shown_where_it_differs() -> None:
+    from vigil.adopt.compare import FieldDrift
+    from vigil.adopt.drift import _field_words
+
+    query = "avg(last_5m):" + "+".join(f"avg:m{i}{{service:api}}" for i in range(8))
+    words = _field_words(FieldDrift("query", f"{query} > 1", f"{query} > 2"), None)
+    assert words.endswith("{service:api} > 1 → …ce:api}+avg:m7{service:api} > 2")

@@ -89,6 +89,14 @@ def test_an_existing_spec_is_not_overwritten_without_force(project: Path, monkey
         ("[{", ":1:3: not JSON: "),
         ('[{"type": "query alert", "query": 5}]', ": [0].query: expected a string, got 5"),
         ('{"MetricAlarms": "x"}', ": MetricAlarms: expected a list"),
+        ('{"monitors": [], "metadata": {}}', ": expected the JSON list GET /api/v1/monitor returns, or one exported monitor (with type and query); got an object with keys metadata, monitors"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "MetricName": "m", "Period": 0}]}', ": MetricAlarms[0].Period: expected a whole number of at least 1, got 0"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "MetricName": "m"}]}', ": MetricAlarms[0].Period: missing"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "MetricName": "m", "Period": 60, "Threshold": NaN}]}', ": MetricAlarms[0].Threshold: expected a finite number, got nan"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "MetricName": "m", "Period": 60, "AlarmActions": [5]}]}', ": MetricAlarms[0].AlarmActions[0]: expected an ARN (a string), got 5"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "Metrics": {"m1": {}}}]}', ": MetricAlarms[0].Metrics: expected a list, got"),
+        ('{"MetricAlarms": [{"AlarmName": "a", "Metrics": [{"Id": "m1", "MetricStat": {"Metric": {"MetricName": "m"}, "Stat": "Sum"}}]}]}',
+         ": MetricAlarms[0].Metrics[0].MetricStat.Period: missing"),
     ],
 )
 def test_unreadable_input_is_said_at_its_place(
@@ -100,6 +108,61 @@ def test_unreadable_input_is_said_at_its_place(
     code, _, err = _run(project, monkeypatch, capsys, "import", "--service", "checkout", flag, str(path), "--stack", "prod")
     assert code == 2
     assert f"error: {path}{said}" in err
+    assert not (project / "catalog" / "checkout.yaml").exists()
+
+
+def test_the_vendors_words_cannot_break_the_spec_or_the_terminal(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name, a type or a query holding a newline or an escape stays in its comment line of the written spec and is
+    shown escaped on the terminal."""
+    path = project / "estate.json"
+    path.write_text(json.dumps([{"id": 1, "type": "weird\nservice: evil", "name": "n\x1b[2J\n  team: x", "query": "q"}]))
+    code, out, err = _run(project, monkeypatch, capsys, "import", "--service", "checkout", "--datadog-file", str(path), "--stack", "prod")
+    assert code == 0, err
+    assert "not expressed: Datadog monitor 1 “n\\x1b[2J\\n  team: x”: a weird\\nservice: evil monitor" in out and "\x1b" not in out
+    spec = (project / "catalog" / "checkout.yaml").read_text()
+    assert "#   - Datadog monitor 1 “n\\x1b[2J\\n  team: x”: a weird\\nservice: evil monitor" in spec
+    assert all(line.startswith("#") for line in spec.split("\nservice: checkout\n")[0].splitlines())
+    code, _, err = _run(project, monkeypatch, capsys, "validate")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (("--service", "Check Out", "--datadog"), "--service 'Check Out': a lowercase name"),
+        (("--service", "checkout", "--datadog-file", "x.json", "--tags", "team:a"), "--tags goes with --datadog"),
+        (("--service", "checkout", "--datadog-file", "x.json", "--prefix", "checkout-"), "--prefix with --cloudwatch"),
+        (("--service", "checkout", "--datadog", "--tags", " "), "--tags: an empty tag"),
+        (("--service", "checkout", "--cloudwatch", "--prefix", ""), "--prefix '': an alarm name prefix of 1 to 255 characters"),
+        (("--service", "checkout", "--cloudwatch", "--prefix", "x" * 256), "an alarm name prefix of 1 to 255 characters"),
+    ],
+)
+def test_flags_with_bad_values_are_refused_before_any_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], said: str
+) -> None:
+    code, _, err = _run(project, monkeypatch, capsys, "import", *flags, "--stack", "prod")
+    assert code == 2
+    assert err.startswith("error: ") and said in err
+    assert not (project / "catalog" / "checkout.yaml").exists()
+
+
+def test_a_datadog_that_cannot_be_reached_is_an_error_not_a_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The client's transport errors (urllib3's, not OSErrors) are a failed live read: said, exit 1."""
+    import datadog_api_client
+
+    class NoRetries(datadog_api_client.Configuration):  # the refusal at once, not after the client's backoff
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(**kwargs, max_retries=0)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(datadog_api_client, "Configuration", NoRetries)
+    monkeypatch.setenv("VIGIL_DATADOG_API_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("DD_API_KEY", "k")
+    monkeypatch.setenv("DD_APP_KEY", "k")
+    code, _, err = _run(project, monkeypatch, capsys, "import", "--service", "checkout", "--datadog", "--stack", "prod")
+    assert code == 1
+    assert err.startswith("error: Datadog (http://127.0.0.1:1): ") and "Connection refused" in err and "Traceback" not in err
     assert not (project / "catalog" / "checkout.yaml").exists()
 
 

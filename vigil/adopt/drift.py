@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ..diff.text import pair
 from ..project import load_project
+from ..render.escape import code, markdown, printable
 from ..stack import Stack
 from .compare import (
     COMPOSITE_ALARM,
@@ -130,21 +132,18 @@ def _contexts(target: Stack) -> dict[str, Context]:
     return out
 
 
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
 def _field_words(drift: FieldDrift, context: Optional[Context]) -> str:
     spell = context.spell if context is not None else None
     if drift.field in THRESHOLD_FIELDS or drift.field == "Threshold":
         label = THRESHOLD_FIELDS.get(drift.field) or (context.level if context and context.level else "threshold")
-        before = (spell(drift.planned) if spell else None) or _short(drift.planned)
-        after = (spell(drift.live) if spell else None) or _short(drift.live)
+        shown = pair(drift.planned, drift.live, 80)
+        before = (spell(drift.planned) if spell else None) or shown[0]
+        after = (spell(drift.live) if spell else None) or shown[1]
         return f"{label} {before} → {after}"
     if drift.field in ("message", "AlarmDescription"):
         return f"{drift.field} edited"
-    return f"{drift.field} {_short(drift.planned)} → {_short(drift.live)}"
+    before, after = pair(drift.planned, drift.live, 80)  # a long query cut around where it differs
+    return f"{drift.field} {before} → {after}"
 
 
 def _read(project: Path, target: Any, services: Sequence[Any], deployment: Any, datadog_file: Optional[Path], cloudwatch_file: Optional[Path]) -> Estate:
@@ -275,11 +274,11 @@ def render(report: DriftReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"stack": report.stack, "drift": report.has_drift, "compared": report.compared, "items": [i.to_dict() for i in report.items]}, indent=2, ensure_ascii=False) + "\n"
     lines = [line for item in report.items for line in item.lines]
-    if fmt == "markdown":
+    if fmt == "markdown":  # an issue's body: the vendors' names and queries escaped, handles never mentions
         if not lines:
-            return f"No drift in stack `{report.stack}`: {report.compared} monitor(s) and alarm(s) as the plan says.\n"
-        head = f"### Drift in stack `{report.stack}`\n\n{len(report.items)} difference(s) between the plan and what the vendors hold:\n\n"
-        return head + "".join(f"- {line}\n" for line in lines) + "\nFix it in the spec (a pull request), or run `pulumi up` to restore what the spec says.\n"
+            return f"No drift in stack {code(report.stack)}: {report.compared} monitor(s) and alarm(s) as the plan says.\n"
+        head = f"### Drift in stack {code(report.stack)}\n\n{len(report.items)} difference(s) between the plan and what the vendors hold:\n\n"
+        return head + "".join(f"- {markdown(line)}\n" for line in lines) + "\nFix it in the spec (a pull request), or run `pulumi up` to restore what the spec says.\n"
     if not lines:
-        return f"no drift in stack {report.stack}: {report.compared} monitor(s) and alarm(s) as the plan says\n"
-    return "\n".join(lines) + "\n"
+        return f"no drift in stack {printable(report.stack)}: {report.compared} monitor(s) and alarm(s) as the plan says\n"
+    return "\n".join(printable(line) for line in lines) + "\n"

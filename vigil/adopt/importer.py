@@ -28,6 +28,7 @@ from spec.service import MIN_REQUESTS
 from spec.teams import TEAM_FILE_NAMES
 
 from ..project import check_rules
+from ..render.escape import printable
 from ..stack import Stack, StackTarget, stack_target
 from ..stack_config import stacks
 from . import reverse
@@ -99,7 +100,8 @@ def spec_text(data: dict[str, Any], findings: list[Finding], notes: list[str], s
         header.append("# Chosen on import (check them):")
         header += [f"#   - {note}" for note in notes]
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
-    return "\n".join(header) + "\n" + body
+    # names, queries and reasons come from the vendors: a newline in one would end its comment and start YAML
+    return "\n".join(printable(line) for line in header) + "\n" + body
 
 
 def _refused(errors: list[SpecError], spec_file: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -313,7 +313,7 @@ def map_alarm(alarm: dict[str, Any], service: str, environment: str, min_request
 def _period(alarm: Mapping[str, Any]) -> Optional[int]:
     if alarm.get("Period") is not None:
         return int(alarm["Period"])
-    periods = {int(q.get("MetricStat", {}).get("Period") or q.get("Period") or 60) for q in alarm.get("Metrics") or [] if q.get("MetricStat")}
+    periods = {int(q["MetricStat"]["Period"]) for q in alarm.get("Metrics") or [] if q.get("MetricStat")}  # vendors.py: each has one
     return periods.pop() if len(periods) == 1 else None
 
 

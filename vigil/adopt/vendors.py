@@ -12,6 +12,7 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAla
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,10 @@ def _check(where: str, obj: Any, required: Types, optional: Types) -> None:
         value = obj.get(key)
         if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind))):
             raise VendorInputError(f"{where}.{key}: expected {_names(kind)}, got {json.dumps(value)[:60]}")
+        if isinstance(value, float) and not math.isfinite(value):  # Python's json reads NaN, Infinity and 1e400
+            raise VendorInputError(f"{where}.{key}: expected a finite number, got {value}")
+        if key in COUNTS and isinstance(value, int) and value < 1:
+            raise VendorInputError(f"{where}.{key}: expected a whole number of at least 1, got {value}")
 
 
 def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -90,6 +95,9 @@ def _names(kind: type | tuple[type, ...]) -> str:
 
 
 NUMBER = (int, float)
+# At least 1 in the vendors' own references (PutMetricAlarm: Period, EvaluationPeriods, DatapointsToAlarm, MetricStat's
+# Period): a 0 would be read as a window of nothing.
+COUNTS = ("Period", "EvaluationPeriods", "DatapointsToAlarm")
 MONITOR_FIELDS = {"type": str, "query": str}
 MONITOR_OPTIONAL = {"id": int, "name": str, "message": str, "tags": list, "priority": int, "options": dict}
 OPTION_TYPES = {"thresholds": dict, "notify_no_data": bool, "no_data_timeframe": NUMBER, "renotify_interval": NUMBER, "evaluation_delay": NUMBER,
@@ -102,8 +110,8 @@ def check_monitor(where: str, monitor: Any) -> dict[str, Any]:
     options = monitor.get("options") or {}
     _check(f"{where}.options", options, {}, OPTION_TYPES)
     for key, value in (options.get("thresholds") or {}).items():
-        if value is not None and (not isinstance(value, NUMBER) or isinstance(value, bool)):
-            raise VendorInputError(f"{where}.options.thresholds.{key}: expected a number, got {json.dumps(value)[:60]}")
+        if value is not None and (not isinstance(value, NUMBER) or isinstance(value, bool) or not math.isfinite(value)):
+            raise VendorInputError(f"{where}.options.thresholds.{key}: expected a finite number, got {json.dumps(value)[:60]}")
     for i, tag in enumerate(monitor.get("tags") or []):
         if not isinstance(tag, str):
             raise VendorInputError(f"{where}.tags[{i}]: expected a string, got {json.dumps(tag)[:60]}")
@@ -123,31 +131,48 @@ COMPOSITE_ALARM_OPTIONAL = {
 }
 
 
+def _actions(where: str, alarm: dict[str, Any]) -> None:
+    for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+        for i, action in enumerate(alarm.get(key) or []):
+            if not isinstance(action, str):
+                raise VendorInputError(f"{where}.{key}[{i}]: expected an ARN (a string), got {json.dumps(action)[:60]}")
+
+
 def check_metric_alarm(where: str, alarm: Any) -> dict[str, Any]:
     _check(where, alarm, ALARM_FIELDS, METRIC_ALARM_OPTIONAL)
+    _actions(where, alarm)
     for i, dim in enumerate(alarm.get("Dimensions") or []):
         _check(f"{where}.Dimensions[{i}]", dim, {"Name": str, "Value": str}, {})
     for i, query in enumerate(alarm.get("Metrics") or []):
         _check(f"{where}.Metrics[{i}]", query, {"Id": str}, {"MetricStat": dict, "Expression": str, "Label": str, "ReturnData": bool, "Period": int})
         stat = query.get("MetricStat")
         if stat is not None:
-            _check(f"{where}.Metrics[{i}].MetricStat", stat, {"Metric": dict, "Stat": str}, {"Period": int, "Unit": str})
+            _check(f"{where}.Metrics[{i}].MetricStat", stat, {"Metric": dict, "Stat": str, "Period": int}, {"Unit": str})
             _check(f"{where}.Metrics[{i}].MetricStat.Metric", stat["Metric"], {"MetricName": str}, {"Namespace": str, "Dimensions": list})
             for j, dim in enumerate(stat["Metric"].get("Dimensions") or []):
                 _check(f"{where}.Metrics[{i}].MetricStat.Metric.Dimensions[{j}]", dim, {"Name": str, "Value": str}, {})
     if alarm.get("MetricName") is None and not alarm.get("Metrics"):
         raise VendorInputError(f"{where}: neither MetricName nor Metrics: not a metric alarm as describe-alarms prints one")
+    if alarm.get("MetricName") is not None and alarm.get("Period") is None:
+        raise VendorInputError(f"{where}.Period: missing (an alarm on one metric has its period, in seconds)")
     return alarm
 
 
 def check_composite_alarm(where: str, alarm: Any) -> dict[str, Any]:
     _check(where, alarm, {**ALARM_FIELDS, "AlarmRule": str}, COMPOSITE_ALARM_OPTIONAL)
+    _actions(where, alarm)
     return alarm
 
 
 def read_datadog_file(path: Path) -> Estate:
     """A JSON list of monitors (`GET /api/v1/monitor`), or one monitor object (the UI's export)."""
     data = _load_json(path)
+    if isinstance(data, dict) and not {"type", "query"} & set(data):
+        keys = ", ".join(sorted(data)[:6]) or "none"
+        raise VendorInputError(
+            f"{path}: expected the JSON list GET /api/v1/monitor returns, or one exported monitor (with type and query); "
+            f"got an object with keys {keys}"
+        )
     items = data if isinstance(data, list) else [data]
     estate = Estate()
     for i, item in enumerate(items):
@@ -182,6 +207,7 @@ def read_datadog_live(api_url: str, monitor_tags: Sequence[str] = ()) -> Estate:
     from datadog_api_client import ApiClient, Configuration
     from datadog_api_client.exceptions import OpenApiException
     from datadog_api_client.v1.api.monitors_api import MonitorsApi
+    from urllib3.exceptions import HTTPError  # the client's transport: a name that does not resolve, retries exhausted
 
     configuration = Configuration(host=datadog_host(api_url))
     configuration.enable_retry = True
@@ -201,9 +227,15 @@ def read_datadog_live(api_url: str, monitor_tags: Sequence[str] = ()) -> Estate:
                     estate.monitors.append(check_monitor(f"Datadog monitor {data.get('id')}", data))
     except OpenApiException as exc:
         raise VendorReadError(f"Datadog ({configuration.host}): {str(exc).splitlines()[0]}") from None
-    except OSError as exc:
-        raise VendorReadError(f"Datadog ({configuration.host}): {exc}") from None
+    except (OSError, HTTPError) as exc:
+        raise VendorReadError(f"Datadog ({configuration.host}): {_reason(exc)}") from None
     return estate
+
+
+def _reason(exc: Exception) -> str:
+    """A transport error's innermost reason (urllib3 wraps the resolver's words in its retry error)."""
+    reason = getattr(exc, "reason", None)
+    return str(reason if isinstance(reason, Exception) else exc)
 
 
 def _plain(value: Any) -> Any:
