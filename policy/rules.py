@@ -145,7 +145,8 @@ def read_config(path: Optional[Path] = None) -> dict[str, Any]:
         raise ConfigError('expected an object of policies, e.g. {"prod-logs-retained": {"min_prod_retention_days": 90}}')
     names = [r.name for r in RESOURCE_RULES] + [name for name, _, _ in STACK_RULES]
     for policy, settings in config.items():
-        line = text[: max(0, text.find(json.dumps(policy)))].count("\n") + 1
+        at = max(0, text.find(json.dumps(policy)))
+        line = text[:at].count("\n") + 1
         if policy == "all":
             if settings not in ENFORCEMENT_LEVELS and not (isinstance(settings, dict) and set(settings) <= {ENFORCEMENT}):
                 raise ConfigError(f"all: an enforcement level ({', '.join(ENFORCEMENT_LEVELS)})", line)
@@ -159,7 +160,8 @@ def read_config(path: Optional[Path] = None) -> dict[str, Any]:
         for key, value in settings.items():
             why = _config_value(policy, key, value)
             if why is not None:
-                raise ConfigError(f"{policy}.{key}: expected {why}, got {json.dumps(value)}", line)
+                found = text.find(json.dumps(key), at)  # the property's own line, below its policy's
+                raise ConfigError(f"{policy}.{key}: expected {why}, got {json.dumps(value)}", text[:found].count("\n") + 1 if found >= 0 else line)
     return config
 
 

@@ -490,6 +490,10 @@ def test_the_organisations_config_reaches_validate_as_it_reaches_the_pack(org_co
         ('{"resources-tagged": {"required_tags": "team"}}', 'resources-tagged.required_tags: expected a list of non-empty strings, got "team"'),
         ('{"resources-tagged": {"teams": ["x"]}}', "resources-tagged.teams: expected a property of the policies: page_handles"),
         ('["prod-logs-retained"]', "policy config: expected an object of policies"),
+        ('{\n  "prod-logs-retained": {\n    "enforcementLevel": "mandatory",\n    "min_prod_retention_days": -3\n  }\n}',
+         "config.json:4:1: policy config: prod-logs-retained.min_prod_retention_days: expected a whole number, 0 or more, got -3"),
+        ('{\n  "all": "strict"\n}', "config.json:2:1: policy config: all: an enforcement level (advisory, mandatory, remediate, disabled)"),
+        ('{"alerts-link-runbook": {"enforcementLevel": "off"}}', 'alerts-link-runbook.enforcementLevel: expected one of advisory, mandatory, remediate, disabled, got "off"'),
     ],
 )
 def test_a_wrong_policy_config_is_one_error_at_its_line(org_config: Path, text: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
