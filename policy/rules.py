@@ -165,6 +165,21 @@ def read_config(path: Optional[Path] = None) -> dict[str, Any]:
     return config
 
 
+def enforcement(config: Mapping[str, Any], policy: str) -> str:
+    """The enforcement level the config gives one policy, with Pulumi's precedence: its own, else `all`'s, else
+    mandatory. "disabled" turns the policy off everywhere it is applied (the pack, validation, the tests)."""
+    for entry in (config.get(policy), config.get("all")):
+        if isinstance(entry, str):
+            return entry
+        if isinstance(entry, Mapping) and ENFORCEMENT in entry:
+            return str(entry[ENFORCEMENT])
+    return "mandatory"
+
+
+def enabled(config: Mapping[str, Any], policy: str) -> bool:
+    return enforcement(config, policy) != "disabled"
+
+
 def org_for(config: Mapping[str, Any], policy: str, *overrides: Mapping[str, Any]) -> Org:
     """The conventions one policy applies: the config file's properties for it, then any given on top."""
     entry = config.get(policy)
@@ -474,12 +489,13 @@ STACK_RULES = (
 def check_resource(res: Resource, config: Optional[Mapping[str, Any]] = None) -> list[str]:
     """Every resource policy over one resource, with the conventions of `config` (policy config; none: Org's defaults)."""
     given = config or {}
-    return [v for rule in RESOURCE_RULES for v in rule.check(res, org_for(given, rule.name))]
+    return [v for rule in RESOURCE_RULES if enabled(given, rule.name) for v in rule.check(res, org_for(given, rule.name))]
 
 
 def check_stack(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[str]:
-    out = [v for r in resources for v in check_resource(r, config)]
-    return out + [v for name, _, check in STACK_RULES for v in check(resources, org_for(config or {}, name))]
+    given = config or {}
+    out = [v for r in resources for v in check_resource(r, given)]
+    return out + [v for name, _, check in STACK_RULES if enabled(given, name) for v in check(resources, org_for(given, name))]
 
 
 def from_placeholders(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
