@@ -3,8 +3,9 @@
 Thin adapters only: every rule is a pure function in rules.py (unit-tested, and applied by the project's tests to
 the offline plans of both stacks). Never import this file: constructing PolicyPack serves gRPC and blocks.
 The organisation's policy config is `config.json` beside rules.py (rules.CONFIG_FILE), read here and by `vigil
-validate` alike, e.g. {"prod-critical-alerts-page": {"page_handles": "^@pagerduty"}}; a `--policy-pack-config` given
-to `pulumi preview` applies on top of it, here only.
+validate` alike, e.g. {"prod-critical-alerts-page": {"page_handles": "^@pagerduty"}}, with each policy's enforcement
+level (rules.enforcement: "disabled" is off in validation too); a `--policy-pack-config` given to `pulumi preview`
+applies on top of it, here only.
 """
 
 import os
@@ -55,7 +56,7 @@ def _resource_policy(rule: rules.PolicyRule) -> ResourceValidationPolicy:
         name=rule.name,
         description=rule.description,
         validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
+        enforcement_level=EnforcementLevel(rules.enforcement(ORGANISATION, rule.name)),
         config_schema=CONFIG,
     )
 
@@ -73,7 +74,11 @@ def _stack_policy(name: str, description: str, check) -> StackValidationPolicy:
             report_violation(message, None)
 
     return StackValidationPolicy(
-        name=name, description=description, validate=validate, enforcement_level=EnforcementLevel.MANDATORY, config_schema=CONFIG
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel(rules.enforcement(ORGANISATION, name)),
+        config_schema=CONFIG,
     )
 
 

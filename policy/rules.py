@@ -145,7 +145,8 @@ def read_config(path: Optional[Path] = None) -> dict[str, Any]:
         raise ConfigError('expected an object of policies, e.g. {"prod-logs-retained": {"min_prod_retention_days": 90}}')
     names = [r.name for r in RESOURCE_RULES] + [name for name, _, _ in STACK_RULES]
     for policy, settings in config.items():
-        line = text[: max(0, text.find(json.dumps(policy)))].count("\n") + 1
+        at = max(0, text.find(json.dumps(policy)))
+        line = text[:at].count("\n") + 1
         if policy == "all":
             if settings not in ENFORCEMENT_LEVELS and not (isinstance(settings, dict) and set(settings) <= {ENFORCEMENT}):
                 raise ConfigError(f"all: an enforcement level ({', '.join(ENFORCEMENT_LEVELS)})", line)
@@ -159,8 +160,24 @@ def read_config(path: Optional[Path] = None) -> dict[str, Any]:
         for key, value in settings.items():
             why = _config_value(policy, key, value)
             if why is not None:
-                raise ConfigError(f"{policy}.{key}: expected {why}, got {json.dumps(value)}", line)
+                found = text.find(json.dumps(key), at)  # the property's own line, below its policy's
+                raise ConfigError(f"{policy}.{key}: expected {why}, got {json.dumps(value)}", text[:found].count("\n") + 1 if found >= 0 else line)
     return config
+
+
+def enforcement(config: Mapping[str, Any], policy: str) -> str:
+    """The enforcement level the config gives one policy, with Pulumi's precedence: its own, else `all`'s, else
+    mandatory. "disabled" turns the policy off everywhere it is applied (the pack, validation, the tests)."""
+    for entry in (config.get(policy), config.get("all")):
+        if isinstance(entry, str):
+            return entry
+        if isinstance(entry, Mapping) and ENFORCEMENT in entry:
+            return str(entry[ENFORCEMENT])
+    return "mandatory"
+
+
+def enabled(config: Mapping[str, Any], policy: str) -> bool:
+    return enforcement(config, policy) != "disabled"
 
 
 def org_for(config: Mapping[str, Any], policy: str, *overrides: Mapping[str, Any]) -> Org:
@@ -472,12 +489,13 @@ STACK_RULES = (
 def check_resource(res: Resource, config: Optional[Mapping[str, Any]] = None) -> list[str]:
     """Every resource policy over one resource, with the conventions of `config` (policy config; none: Org's defaults)."""
     given = config or {}
-    return [v for rule in RESOURCE_RULES for v in rule.check(res, org_for(given, rule.name))]
+    return [v for rule in RESOURCE_RULES if enabled(given, rule.name) for v in rule.check(res, org_for(given, rule.name))]
 
 
 def check_stack(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[str]:
-    out = [v for r in resources for v in check_resource(r, config)]
-    return out + [v for name, _, check in STACK_RULES for v in check(resources, org_for(config or {}, name))]
+    given = config or {}
+    out = [v for r in resources for v in check_resource(r, given)]
+    return out + [v for name, _, check in STACK_RULES if enabled(given, name) for v in check(resources, org_for(given, name))]
 
 
 def from_placeholders(inputs: Mapping[str, Any]) -> dict[str, list[str]]:

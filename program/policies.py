@@ -101,9 +101,13 @@ def policy_violations(service: Service, deployment: Deployment, declarations: Se
 
     for declaration, resource in zip(declarations, resources, strict=True):
         for rule in rules.RESOURCE_RULES:
+            if not rules.enabled(config, rule.name):
+                continue
             for message in rule.check(resource, rules.org_for(config, rule.name)):
                 add(rule.name, declaration, message)
     for name, _, check in rules.STACK_RULES if stack_rules else ():
+        if not rules.enabled(config, name):
+            continue
         subject = STACK_RULE_SUBJECTS[name]
         for message in check(resources, rules.org_for(config, name)):
             named = message.partition(": ")[0]

@@ -490,6 +490,10 @@ def test_the_organisations_config_reaches_validate_as_it_reaches_the_pack(org_co
         ('{"resources-tagged": {"required_tags": "team"}}', 'resources-tagged.required_tags: expected a list of non-empty strings, got "team"'),
         ('{"resources-tagged": {"teams": ["x"]}}', "resources-tagged.teams: expected a property of the policies: page_handles"),
         ('["prod-logs-retained"]', "policy config: expected an object of policies"),
+        ('{\n  "prod-logs-retained": {\n    "enforcementLevel": "mandatory",\n    "min_prod_retention_days": -3\n  }\n}',
+         "config.json:4:1: policy config: prod-logs-retained.min_prod_retention_days: expected a whole number, 0 or more, got -3"),
+        ('{\n  "all": "strict"\n}', "config.json:2:1: policy config: all: an enforcement level (advisory, mandatory, remediate, disabled)"),
+        ('{"alerts-link-runbook": {"enforcementLevel": "off"}}', 'alerts-link-runbook.enforcementLevel: expected one of advisory, mandatory, remediate, disabled, got "off"'),
     ],
 )
 def test_a_wrong_policy_config_is_one_error_at_its_line(org_config: Path, text: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -508,3 +512,27 @@ def test_the_shipped_config_is_valid_and_enforcement_levels_are_accepted(tmp_pat
     path.write_text('{"all": "advisory", "alerts-link-runbook": "disabled", "prod-logs-retained": {"enforcementLevel": "mandatory"}}')
     assert rules.org_for(rules.read_config(path), "prod-logs-retained") == Org()
     assert rules.read_config(tmp_path / "absent.json") == {}
+    config = rules.read_config(path)  # Pulumi's precedence: the policy's own level, else all's
+    assert [rules.enforcement(config, p) for p in ("alerts-link-runbook", "prod-logs-retained", "alarms-heard")] == ["disabled", "mandatory", "advisory"]
+    assert rules.enforcement({}, "alarms-heard") == "mandatory"
+
+
+def test_a_disabled_policy_is_applied_nowhere(org_config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """"disabled" in policy/config.json turns the policy off in the pack (its enforcement level), in `vigil validate` and
+    in the tests' check_stack alike: accepted and then enforced anyway would say one thing and do another."""
+    from program import policies
+    from vigil.cli import main
+
+    monitor = Resource(rules.MONITOR, "m", {"type": "query alert", "message": "@slack-x", "tags": ["team:t", "service:s", "env:dev"]})
+    assert any("links no runbook" in v for v in rules.check_stack([monitor]))
+    assert not any("links no runbook" in v for v in rules.check_stack([monitor], {"alerts-link-runbook": "disabled"}))
+    assert not rules.check_stack([monitor], {"all": "disabled"})
+    assert any("links no runbook" in v for v in rules.check_stack([monitor], {"all": "disabled", "alerts-link-runbook": "advisory"}))
+    monkeypatch.chdir(REFERENCE)
+    org_config.write_text('{"prod-logs-retained": {"min_prod_retention_days": 120}}')
+    assert main(["validate"]) == 2 and "less than 120" in capsys.readouterr().err
+    org_config.write_text('{"prod-logs-retained": {"min_prod_retention_days": 120, "enforcementLevel": "disabled"}}')
+    policies.organisation.cache_clear()  # read once per process
+    assert main(["validate"]) == 0, capsys.readouterr().err
+    main_py = (ROOT / "policy" / "__main__.py").read_text()
+    assert main_py.count("EnforcementLevel(rules.enforcement(ORGANISATION") == 2

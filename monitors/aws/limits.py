@@ -57,9 +57,10 @@ METRIC_QUERIES = _aws(_ALARM, "metric data queries of one alarm (10 metrics and 
                       _API + "API_MetricDataQuery.html", f"{_RULES}: `_metric_math`")
 METRIC_EXPRESSIONS = _aws(_ALARM, "expressions (math or Metrics Insights) of one alarm", 10,
                           _API + "API_MetricDataQuery.html", f"{_RULES}: `_metric_math`")
-# "You can query only the most recent three hours of data" (cloudwatch_limits.html, Metrics Insights queries).
+# "Only the latest 3 hours of data can be used for evaluating the alarm's conditions." (alarm-limits.html, "Limits that
+# apply to alarms based on Metrics Insights queries")
 INSIGHTS_WINDOW = _aws(_ALARM, "period × evaluation periods of a Metrics Insights alarm (seconds): it reads the latest 3 hours",
-                       10_800, _CW + "monitoring/cloudwatch_limits.html", f"{_RULES}: `_metric_math`")
+                       10_800, _CW + "monitoring/alarm-limits.html", f"{_RULES}: `_metric_math`")
 # "Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing data even if you choose a different
 # option for TreatMissingData." (PutMetricAlarm, TreatMissingData)
 DYNAMODB_MISSING_DATA = _aws(_ALARM, "TreatMissingData of an alarm on AWS/DynamoDB metrics", "ignored: the state holds",

@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 import botocore.session
-import pulumi_aws as aws
 import pytest
 
 from monitors.aws import limits as L
+from monitors.aws import sdk as aws
 from monitors.aws.rules import check_composite_alarm, check_dashboard, check_declarations, check_metric_alarm
 from monitors.common.declarations import Declaration
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pulumi_datadog as datadog
 import pytest
 
 from monitors.common.declarations import Declaration
 from monitors.datadog import rules
+from monitors.datadog import sdk as datadog
 from spec import SpecErrors
 from vigil.project import check_catalog
 

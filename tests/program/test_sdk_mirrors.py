@@ -163,6 +163,17 @@ def test_every_mirror_the_program_registers_is_checked_here() -> None:
     assert {inspect.getmodule(p.args) for p in registry.PROVIDERS.values()} <= set(MIRRORS)
 
 
+SDK_IMPORT = re.compile(r"^\s*(?:import|from)\s+(?:pulumi_datadog|pulumi_aws|pulumiverse_sentry)\b", re.M)
+
+
+def test_no_other_test_imports_a_provider_sdk() -> None:
+    """Builders hand the rules mirror instances, so tests build their inputs from the mirrors too (`from monitors.aws
+    import sdk as aws`); the SDKs' own classes are this module's business alone."""
+    here = Path(__file__).resolve()
+    found = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").rglob("*.py")) if p.resolve() != here and SDK_IMPORT.search(p.read_text())]
+    assert found == []
+
+
 def test_the_mirrors_name_fields_as_pulumis_codegen_does() -> None:
     assert [camel(n) for n in ("monitor_thresholds", "timeout_h", "notify_bies", "name")] == ["monitorThresholds", "timeoutH", "notifyBies", "name"]
 
