@@ -31,23 +31,12 @@ def find_project(start: Optional[Path] = None) -> Path:
     )
 
 
-def _key_location(project_dir: Path, stack: str, key: str) -> Location:
-    """Where a stack file sets a key (its first line naming it), for errors about a stack's config."""
-    name = f"Pulumi.{stack}.yaml"
-    try:
-        lines = (project_dir / name).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        lines = []
-    line = next((i for i, text in enumerate(lines, 1) if f"{key}:" in text), 1)
-    return Location(name, line, 1)
-
-
 def _selection(stack: Stack) -> str:
     parts = [f"{key} [{', '.join(names)}]" for key, names in (("teams", stack.settings.teams), ("services", stack.settings.services)) if names]
     return f"{stack.name} ({' and '.join(parts) or 'every service'})"
 
 
-def selection_errors(project_dir: Path, loaded: Catalog, stacks: list[Stack], every_stack: bool = True) -> list[SpecError]:
+def selection_errors(loaded: Catalog, stacks: list[Stack], every_stack: bool = True) -> list[SpecError]:
     """Every stack's selection names services and teams that exist, and every service of an environment is
     deployed by exactly one stack of that environment (none: it is not monitored; two: they fight over its names).
     Without `every_stack` (a stack's own files are wrong, so its environment and selection are unknown), only the
@@ -57,7 +46,7 @@ def selection_errors(project_dir: Path, loaded: Catalog, stacks: list[Stack], ev
     errors: list[SpecError] = []
     for stack in stacks:
         found = unknown_names(stack.settings, loaded.for_environment(stack.environment), names=loaded.names_written, teams=loaded.teams_written)
-        errors += [SpecError(_key_location(project_dir, stack.name, key), key, problem) for key, problem in found]
+        errors += [SpecError(stack.config.location(key.partition(":")[2]), key, problem) for key, problem in found]
     for env in sorted({s.environment for s in stacks}) if every_stack else ():
         here = [s for s in stacks if s.environment == env]
         deploys = {s.name: set(s.service_names()) for s in here}
@@ -115,7 +104,7 @@ def read_project(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Opt
     except SpecErrors as exc:  # no catalog folder: nothing more to check
         raise SpecErrors(errors + exc.errors) from None
     resolved = [Stack.of(target, loaded) for target in targets]
-    return loaded, resolved, errors + problems + selection_errors(project_dir, loaded, resolved, every_stack=not errors)
+    return loaded, resolved, errors + problems + selection_errors(loaded, resolved, every_stack=not errors)
 
 
 def load_project(project_dir: Path, catalog: Optional[Path] = None) -> tuple[Catalog, list[Stack]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spec.errors import SpecError
-from spec.yaml_source import KEY, Document, YamlProblem, read_mapping
+from spec.yaml_source import KEY, Document, Location, YamlProblem, read_mapping
 
 PROJECT = "monitoring"
 
@@ -33,14 +33,19 @@ class StackConfig:
     stack: str
     values: dict[str, str]  # "monitoring:catalog" -> string, as Pulumi passes config to programs
     secret_keys: frozenset[str]
-    origins: dict[str, str] = field(default_factory=dict)  # "monitoring:catalog" -> "Pulumi.dev.yaml:4:3"
+    origins: dict[str, Location] = field(default_factory=dict)  # "monitoring:catalog" -> Pulumi.dev.yaml:4:3
 
     def get(self, key: str, default: str = "") -> str:
         return self.values.get(f"{self.project}:{key}", default)
 
     def origin(self, key: str) -> str:
         """Where a setting was written (file:line:column), or the stack file where it would be set."""
-        return self.origins.get(f"{self.project}:{key}", f"Pulumi.{self.stack}.yaml")
+        found = self.origins.get(f"{self.project}:{key}")
+        return str(found) if found else f"Pulumi.{self.stack}.yaml"
+
+    def location(self, key: str) -> Location:
+        """Where a setting was written, or the stack file's first line (where it would be set)."""
+        return self.origins.get(f"{self.project}:{key}") or Location(f"Pulumi.{self.stack}.yaml", 1, 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -97,11 +102,9 @@ def no_stack(project_dir: Path, stack: str) -> StackConfigError:
 
 
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
-    if not STACK_NAME.fullmatch(stack) or set(stack) == {"."}:
-        raise StackConfigError(f"{stack!r} is not a stack name: letters, digits, '-', '_' and '.' (its file is Pulumi.<stack>.yaml)")
     project_file = project_dir / "Pulumi.yaml"
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.is_file():
+    if not STACK_NAME.fullmatch(stack) or set(stack) == {"."} or not stack_file.is_file():
         raise no_stack(project_dir, stack)
     project_doc, document = _read(project_file), _read(stack_file)
     project = project_doc.data.get("name", PROJECT)
@@ -113,10 +116,10 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
         )
     values: dict[str, str] = {}
     secret_keys: set[str] = set()
-    origins: dict[str, str] = {}
+    origins: dict[str, Location] = {}
     for key, value in _config(document).items():
         full = key if ":" in key else f"{project}:{key}"
-        origins[full] = str(document.marks.get(("config", key, KEY), stack_file.name))
+        origins[full] = document.marks.get(("config", key, KEY)) or Location(stack_file.name, 1, 1)
         if isinstance(value, dict) and set(value) == {"secure"}:
             values[full] = "[secret]"  # encrypted offline: present, value unknown
             secret_keys.add(full)
@@ -126,5 +129,5 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
         full = key if ":" in key else f"{project}:{key}"
         if isinstance(declared, dict) and "default" in declared and full not in values:
             values[full] = _as_config_string(declared["default"])
-            origins[full] = str(project_doc.marks.get(("config", key, "default"), project_file.name))
+            origins[full] = project_doc.marks.get(("config", key, "default")) or Location(project_file.name, 1, 1)
     return StackConfig(project, stack, values, frozenset(secret_keys), origins)

@@ -67,7 +67,7 @@ def test_every_layer_says_its_problems_in_the_same_run(project: Path, capsys: py
     (project / "Pulumi.prod-extra.yaml").write_text("config:\n  monitoring:environment: prod\n  monitoring:services: [nosuch]\n")
     found = problems(capsys)
     expected = [
-        ("Pulumi.prod-extra.yaml:3:1: monitoring:services: names nosuch: no service of environment 'prod' has that name"),
+        ("Pulumi.prod-extra.yaml:3:3: monitoring:services: names nosuch: no service of environment 'prod' has that name"),
         ("catalog/api.yaml:5:10: service: service name 'api' is already used at catalog/api-copy.yaml:5:10"),
         (f"catalog/api.yaml:{line_of(catalog / 'api.yaml', 'staging')}:3: environments.staging: unknown environment"),
         ("catalog/broken.yaml:2:1: <service>: invalid YAML"),

@@ -2,6 +2,7 @@
 
 from typing import Optional
 
+import numpy
 import pytest
 
 from vigil.replay import Distribution, ReplayError, Sample
@@ -82,3 +83,19 @@ def test_absolute_bounds_over_a_window_add_up_point_by_point(text: str) -> None:
         present = [known for i in window if (p := points[i]) is not None and (known := p.values_known()) is not None]
         pooled = statistic.of_values(Distribution.merge(present)) if present else None
         assert statistic.of(series, window) == pytest.approx(pooled)
+
+
+@pytest.mark.parametrize("text", ["SampleCount", "Sum", "Average", "Minimum", "Maximum", "TC(0.05:)", "TS(0.02:0.08)", "TM(0.02:0.08)", "PR(:0.05)"])
+def test_the_array_path_gives_what_each_window_gives(text: str) -> None:
+    """`over_bounds` (what alarms read: every period at once, as arrays) against `of` window by window: the same
+    values, exactly, and the same windows without one (empty, all absent, nothing within a TM's bounds)."""
+    points: list[Optional[Sample]] = [Sample.values((i / 1000 + j / 100, 1 + (i % 3)) for i in range(1, 30)) for j in range(12)]
+    points[4] = points[5] = None
+    points[9] = Sample.values([(0.5, 2.0)])  # nothing within the TM's bounds
+    series = Aggregates(points)
+    statistic = parse_statistic(text)
+    windows = [range(lo, hi) for lo in range(13) for hi in range(lo, 13)]
+    found = statistic.over_bounds(series, numpy.array([w.start for w in windows]), numpy.array([w.stop for w in windows]))
+    assert found is not None
+    values, known = found
+    assert [v if k else None for v, k in zip(values.tolist(), known.tolist(), strict=True)] == [statistic.of(series, w) for w in windows]

@@ -121,8 +121,8 @@ def test_an_unknown_team_is_an_error_at_the_stack_file(tmp_path: Path, capsys: p
     monkeypatch.chdir(project)
     assert main(["plan", "--stack", "prod-discovery"]) == 2  # every stack's selection is checked
     err = capsys.readouterr().err
-    line = line_of(project / "Pulumi.prod-payments.yaml", "monitoring:teams")
-    assert f"Pulumi.prod-payments.yaml:{line}:1: monitoring:teams: names paymnts: no service of environment 'prod' has that team" in err
+    line = line_of(project / "Pulumi.prod-payments.yaml", "monitoring:teams")  # the key, indented under config:
+    assert f"Pulumi.prod-payments.yaml:{line}:3: monitoring:teams: names paymnts: no service of environment 'prod' has that team" in err
     assert "Traceback" not in err
 
 

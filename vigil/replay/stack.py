@@ -9,7 +9,6 @@ are published (the registry), which plan resources realise each alert, and its a
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,17 +234,21 @@ class StackReplay:
         self.plan = plan
         self.deployment = deployment
         self.services = dict(services)
+        self._replays: dict[str, ServiceReplay] = {}  # held by this stack object, not by a cache that outlives it
 
     @property
     def stack(self) -> str:
         return self.plan.stack
 
-    @functools.cache  # noqa: B019 - one per stack object, which lives as long as its users
     def service(self, name: str) -> ServiceReplay:
-        found = self.services.get(name)
+        """The service's replay, compiled once per stack object."""
+        found = self._replays.get(name)
         if found is None:
-            raise ReplayError(f"stack {self.stack} deploys no service '{name}' (its services: {', '.join(sorted(self.services)) or 'none'})")
-        return ServiceReplay(found, self.deployment, self.plan)
+            service = self.services.get(name)
+            if service is None:
+                raise ReplayError(f"stack {self.stack} deploys no service '{name}' (its services: {', '.join(sorted(self.services)) or 'none'})")
+            found = self._replays[name] = ServiceReplay(service, self.deployment, self.plan)
+        return found
 
     def replay(self, scenario: Scenario) -> ScenarioResult:
         if scenario.service not in self.services:

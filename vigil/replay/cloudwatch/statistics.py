@@ -76,38 +76,8 @@ class Statistic:
         return all(b is None or not b.percent for b in (self.low, self.high))
 
     def over(self, series: Aggregates, windows: Sequence[range]) -> list[Optional[float]]:
-        """The statistic of many windows at once: the same as `of` each, in one pass for what adds up (a replay asks
-        for every minute's window)."""
-        if self.kind not in ("SampleCount", "Sum", "Average") and not (self.kind in ("TC", "TS", "TM", "PR") and self._additive):
-            return [self.of(series, w) for w in windows]
-        present, count, total = series.prefixes
-        if self.kind in ("TC", "TS", "TM", "PR"):
-            low, high = self._absolute(self.low), self._absolute(self.high)
-            within = self._within(low, high)
-            inside = series.running((self.text, "count"), lambda p: sum(w for _, w in within(p)))
-            weighted = series.running((self.text, "total"), lambda p: sum(v * w for v, w in within(p)))
-        out: list[Optional[float]] = []
-        kind = self.kind
-        for window in windows:
-            lo, hi = window.start, window.stop
-            if hi <= lo or present[hi] == present[lo]:
-                out.append(None)
-            elif kind == "Sum":
-                out.append(total[hi] - total[lo])
-            elif kind == "SampleCount":
-                out.append(count[hi] - count[lo])
-            elif kind == "Average":
-                out.append((total[hi] - total[lo]) / (count[hi] - count[lo]))
-            elif kind == "TC":
-                out.append(inside[hi] - inside[lo])
-            elif kind == "TS":
-                out.append(weighted[hi] - weighted[lo])
-            elif kind == "PR":
-                out.append(100 * (inside[hi] - inside[lo]) / (count[hi] - count[lo]))
-            else:  # TM
-                n = inside[hi] - inside[lo]
-                out.append((weighted[hi] - weighted[lo]) / n if n else None)
-        return out
+        """`of` each window: for the statistics `over_bounds` does not compute from running sums or tables."""
+        return [self.of(series, w) for w in windows]
 
     def over_bounds(self, series: Aggregates, lo: numpy.ndarray, hi: numpy.ndarray) -> Optional[tuple[numpy.ndarray, numpy.ndarray]]:
         """`over` the windows [lo[k], hi[k]) for every k at once, as arrays (the same values: differences of the same
