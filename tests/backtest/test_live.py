@@ -108,6 +108,18 @@ def test_live_from_both_vendors_counts_what_the_rules_give(vendors: DatadogServe
     assert counted(replayed) == counted(report)  # (the live window ends at the minute it ran, the recorded one at its data's end)
 
 
+def test_an_unreachable_datadog_is_said_on_its_alerts_and_the_rest_goes_on(vendors: DatadogServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing listens on 127.0.0.1:1: the transport's error (urllib3's, under datadog-api-client) is each Datadog
+    alert's reason for not being back-tested, never a traceback; CloudWatch's are counted as ever."""
+    monkeypatch.setenv("DD_SITE", "http://127.0.0.1:1")
+    code, out, err = _vigil("backtest", "--stack", "prod", "--days", "1", "--format", "json")
+    assert code == 0 and "Traceback" not in err, err
+    report = json.loads(out)
+    skipped = [r for r in report["not_backtested"] if r["backend"] == "datadog"]
+    assert skipped and all("Datadog could not be reached at http://127.0.0.1:1" in r["reason"] for r in skipped)
+    assert any(r["backend"] == "aws" for r in report["alerts"]) and not any(r["backend"] == "datadog" for r in report["alerts"])
+
+
 def test_without_credentials_one_error_names_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT)
     for key in ("DD_API_KEY", "DD_APP_KEY"):

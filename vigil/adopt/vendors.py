@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..datadog_site import datadog_host
+from ..datadog_site import datadog_host, transport_reason
 
 
 class VendorInputError(Exception):
@@ -228,14 +228,8 @@ def read_datadog_live(api_url: str, monitor_tags: Sequence[str] = ()) -> Estate:
     except OpenApiException as exc:
         raise VendorReadError(f"Datadog ({configuration.host}): {str(exc).splitlines()[0]}") from None
     except (OSError, HTTPError) as exc:
-        raise VendorReadError(f"Datadog ({configuration.host}): {_reason(exc)}") from None
+        raise VendorReadError(f"Datadog ({configuration.host}): {transport_reason(exc)}") from None
     return estate
-
-
-def _reason(exc: Exception) -> str:
-    """A transport error's innermost reason (urllib3 wraps the resolver's words in its retry error)."""
-    reason = getattr(exc, "reason", None)
-    return str(reason if isinstance(reason, Exception) else exc)
 
 
 def _plain(value: Any) -> Any:

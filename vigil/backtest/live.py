@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Optional
 
-from ..datadog_site import datadog_host
+from ..datadog_site import datadog_host, transport_reason
 from .reads import Place
 from .requests import AwsRequest, DatadogRequest, Request
 from .run import NoCredentials, Refused
@@ -59,6 +59,7 @@ class Datadog:
 
     def datadog(self, request: DatadogRequest) -> Any:
         from datadog_api_client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError  # the client's transport: a name that does not resolve, a refused connection
 
         for attempt in range(RETRIES_429 + 1):
             pause = self.wait_until - time.monotonic()
@@ -73,6 +74,8 @@ class Datadog:
                     self.sleep(reset if reset is not None else 2**attempt)
                     continue
                 raise Refused(f"Datadog refused {request.query}: HTTP {exc.status} {_reason(exc.body) or exc.reason}") from None
+            except (OSError, HTTPError) as exc:
+                raise Refused(f"Datadog could not be reached at {self.client.configuration.host}: {transport_reason(exc)}") from None
             self._respect(dict(response.headers))
             status = response.status
             body = response.data
