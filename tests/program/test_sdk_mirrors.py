@@ -14,6 +14,7 @@ project that imports pulumi_datadog, pulumi_aws and pulumiverse_sentry (about 6 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import re
 import shutil
@@ -24,12 +25,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
-import pulumi_aws
-import pulumi_aws.cloudwatch
-import pulumi_aws.route53
-import pulumi_aws.sns
-import pulumi_datadog
-import pulumiverse_sentry
 import pytest
 from google.protobuf import json_format
 from pulumi import _types
@@ -50,16 +45,23 @@ from vigil.project import check_rules, load_project
 from vigil.testkit import stack_plan
 
 # each mirror module and the SDK module it mirrors
-MIRRORS: dict[types.ModuleType, types.ModuleType] = {
-    monitors.datadog.sdk: pulumi_datadog,
-    monitors.aws.sdk: pulumi_aws,
-    monitors.aws.sdk.cloudwatch: pulumi_aws.cloudwatch,
-    monitors.aws.sdk.sns: pulumi_aws.sns,
-    monitors.aws.sdk.route53: pulumi_aws.route53,
-    monitors.sentry.sdk: pulumiverse_sentry,
+# Each mirror and the SDK module it mirrors, by name: the SDKs are imported when a test first asks for one, so a test
+# process that only collects this module (every pytest-xdist worker does) does not pay for them.
+MIRRORS: dict[types.ModuleType, str] = {
+    monitors.datadog.sdk: "pulumi_datadog",
+    monitors.aws.sdk: "pulumi_aws",
+    monitors.aws.sdk.cloudwatch: "pulumi_aws.cloudwatch",
+    monitors.aws.sdk.sns: "pulumi_aws.sns",
+    monitors.aws.sdk.route53: "pulumi_aws.route53",
+    monitors.sentry.sdk: "pulumiverse_sentry",
 }
 SDKS = registry.PROVIDERS
-SDK_ROOTS = {"datadog": pulumi_datadog, "aws": pulumi_aws, "sentry": pulumiverse_sentry}
+SDK_ROOTS = {"datadog": "pulumi_datadog", "aws": "pulumi_aws", "sentry": "pulumiverse_sentry"}
+
+
+def sdk(mirror: Any) -> Any:
+    """The SDK module a mirror module mirrors, or the root SDK module of a provider package (`datadog`), imported."""
+    return importlib.import_module(MIRRORS[mirror] if isinstance(mirror, types.ModuleType) else SDK_ROOTS[mirror])
 
 CLASSES = [
     (mirror, c)
@@ -72,7 +74,7 @@ HINT_NAMES = {"pulumi": pulumi, "Output": pulumi.Output, "T": Any}  # what the h
 
 
 def sdk_class(mirror_class: type) -> Any:
-    return getattr(MIRRORS[inspect.getmodule(mirror_class)], mirror_class.__name__)  # type: ignore[index]
+    return getattr(sdk(inspect.getmodule(mirror_class)), mirror_class.__name__)
 
 
 # ---- 1. the mirrors' names and types are the SDKs' ------------------------------------------------------------------
@@ -132,7 +134,7 @@ def sdk_token(cls: type) -> Optional[str]:
 
 @pytest.mark.parametrize(("mirror", "resource"), RESOURCES, ids=lambda r: getattr(r, "token", ""))
 def test_every_resource_token_and_output_is_the_sdks(mirror: types.ModuleType, resource: Resource) -> None:
-    theirs = getattr(MIRRORS[mirror], resource.args.__name__.removesuffix("Args"))
+    theirs = getattr(sdk(mirror), resource.args.__name__.removesuffix("Args"))
     assert sdk_token(theirs) == resource.token
     assert resource.package in SDKS
     for name in resource.outputs:
@@ -141,10 +143,10 @@ def test_every_resource_token_and_output_is_the_sdks(mirror: types.ModuleType, r
 
 @pytest.mark.parametrize("provider", list(registry.PROVIDERS.values()), ids=lambda p: p.package)
 def test_every_provider_plugin_and_secret_is_the_sdks(provider: Provider) -> None:
-    utilities = SDK_ROOTS[provider.package]._utilities
+    utilities = sdk(provider.package)._utilities
     assert registry.plugin_version(provider.distribution) == utilities.get_version()
     assert provider.plugin_download_url == utilities.get_plugin_download_url()
-    source = inspect.getsource(SDK_ROOTS[provider.package].Provider._internal_init)
+    source = inspect.getsource(sdk(provider.package).Provider._internal_init)
     for item in dataclasses.fields(provider.args):
         wrapped = re.search(rf'__props__.__dict__\["{item.name}"\] = (.*)', source)
         assert wrapped is not None, item.name
@@ -209,14 +211,14 @@ def to_sdk(value: Any) -> Any:
 
 
 def sdk_register(resource: Resource, name: str, args: Any, opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.CustomResource:
-    theirs = getattr(MIRRORS[inspect.getmodule(resource.args)], resource.args.__name__.removesuffix("Args"))  # type: ignore[index]
+    theirs = getattr(sdk(inspect.getmodule(resource.args)), resource.args.__name__.removesuffix("Args"))
     return theirs(name, to_sdk(args), opts=opts)  # type: ignore[no-any-return]
 
 
 def sdk_provider(provider: Provider, name: str, args: Any) -> pulumi.ProviderResource:
     """The SDK's Provider, given what the program set (a field at its mirror default is left to the SDK's own)."""
     given = {f.name: to_sdk(getattr(args, f.name)) for f in dataclasses.fields(args) if getattr(args, f.name) != f.default}
-    return SDK_ROOTS[provider.package].Provider(name, **given)  # type: ignore[no-any-return]
+    return sdk(provider.package).Provider(name, **given)  # type: ignore[no-any-return]
 
 
 def registrations(project: Path, stack: str, catalog: Optional[Path], monkeypatch: pytest.MonkeyPatch, through_sdk: bool) -> dict[tuple[str, str], str]:
