@@ -181,6 +181,20 @@ def test_by_after_the_end_and_a_scenario_without_series_are_errors(tmp_path: Pat
         scenario_of({"service": "api", "step": "1m", "series": {"requests": "20/s"}})
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("service: api\nstep: 1m\nseries: &a\n  x: *a\nexpect: []\n", ":4:6: scenario: alias *a refers to the mapping it is written in"),
+        ("service: api\n---\nservice: api\n", ":3:1: scenario: one scenario per file, found 2"),
+    ],
+)
+def test_a_problem_with_the_whole_file_is_the_scenarios(tmp_path: Path, text: str, expected: str) -> None:
+    """Labelled `scenario`, not a service file's `<service>`."""
+    with pytest.raises(SpecErrors) as raised:
+        load_scenario(write(tmp_path, text))
+    assert expected in str(raised.value) and "<service>" not in str(raised.value), str(raised.value)
+
+
 def test_clock_words() -> None:
     assert [clock(s) for s in (None, 0, 61, 75 * MIN, 125 * MIN, 26 * 3600 + 5 * 60, 50 * 3600)] == ["never", "0m", "1m 1s", "75m", "2h 5m", "26h 5m", "2d 2h"]
 

@@ -340,18 +340,21 @@ def _validated(data: Any, name: str, marks: Mapping[PathKey, Location]) -> Scena
     return scenario
 
 
+SCENARIO = "scenario"  # the label of a problem with the whole file (a service file's is `<service>`)
+
+
 def load_scenario(path: Path, display: Optional[str] = None) -> Scenario:
     """Read and check a scenario file; every problem at once, each at its line (SpecErrors)."""
     shown = display or str(path)
     try:
         documents = read_documents(path, shown)
     except YamlProblem as problem:
-        raise SpecErrors([SpecError(problem.location, format_path(problem.path), problem.message)]) from None
+        raise SpecErrors([SpecError(problem.location, format_path(problem.path) or SCENARIO, problem.message)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecErrors([SpecError(Location(shown, 1, 1), "", f"cannot read the scenario: {exc}")]) from None
+        raise SpecErrors([SpecError(Location(shown, 1, 1), SCENARIO, f"cannot read the scenario: {exc}")]) from None
     if len(documents) != 1:
         where = documents[1].marks.get(()) if len(documents) > 1 else Location(shown, 1, 1)
-        raise SpecErrors([SpecError(where, "", f"one scenario per file, found {len(documents)}")])
+        raise SpecErrors([SpecError(where, SCENARIO, f"one scenario per file, found {len(documents)}")])
     return _validated(documents[0].data, shown, documents[0].marks)
 
 
