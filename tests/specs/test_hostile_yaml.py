@@ -42,4 +42,4 @@ def test_an_endless_scenario_is_read_no_further_than_a_file_may_be(capsys: pytes
     from vigil.cli import main
 
     assert main(["replay", "/dev/zero"]) == 2
-    assert capsys.readouterr().err.splitlines()[0] == "/dev/zero:1:1: <service>: the file holds more than 16 MiB: split it into smaller files (a catalog: one service per file)"
+    assert capsys.readouterr().err.splitlines()[0] == "/dev/zero:1:1: scenario: the file holds more than 16 MiB: split it into smaller files (a catalog: one service per file)"
